@@ -1,0 +1,32 @@
+"""Test-wide switches: one setting picks the database (DATABASE_URL); PostgreSQL-only tests skip
+on SQLite; browser tests skip where no chromium is installed (and fail under CI=true)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    on_postgres = "postgresql" in engine
+    no_chromium = shutil.which("chromium") is None and os.environ.get("CI") != "true"
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    skip_browser = pytest.mark.skip(reason="chromium not installed")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+        if "browser" in item.keywords and no_chromium:
+            item.add_marker(skip_browser)
+
+
+@pytest.fixture
+def reference_data(db):
+    """The reference data shipped in the repo, loaded as `twoway loadreference` does."""
+    from twoway.reference.services import reference_load_all
+
+    reference_load_all()

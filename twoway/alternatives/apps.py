@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AlternativesConfig(AppConfig):
+    name = "twoway.alternatives"
+    label = "alternatives"

@@ -1,0 +1,170 @@
+"""Products: bilingual text, HS code and national tariff lines, origin, price and stock."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from twoway.businesses.models import Business, Country
+from twoway.core.models import TimeStamped, money_field
+from twoway.reference.models import ChinaProvince, UsState
+
+from . import hs
+
+
+class ProductStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ACTIVE = "active", _("active")
+    SUSPENDED = "suspended", _("suspended")
+    BLOCKED = "blocked", _("blocked by a regulator")
+
+
+class Currency(models.TextChoices):
+    USD = "USD", "USD"
+    CNY = "CNY", "CNY"
+
+
+class Product(TimeStamped):
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="products", verbose_name=_("seller")
+    )
+    sku = models.CharField(_("SKU"), max_length=40)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=120, blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    hs_code = models.CharField(_("HS code"), max_length=6, help_text=_("6-digit HS subheading."))
+    hs_chapter = models.CharField(_("HS chapter"), max_length=2, editable=False)
+    cn_tariff_line = models.CharField(
+        _("China tariff line"), max_length=8, blank=True, help_text=_("8 digits; for CBEC export.")
+    )
+    us_hts_line = models.CharField(
+        _("US HTS line"), max_length=10, blank=True, help_text=_("10 digits; for US import.")
+    )
+    origin_country = models.CharField(_("country of origin"), max_length=2, choices=Country.choices)
+    origin_us_state = models.ForeignKey(
+        UsState, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("origin state")
+    )
+    origin_cn_province = models.ForeignKey(
+        ChinaProvince,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("origin province"),
+    )
+    unit_price = money_field(_("unit price"), validators=[MinValueValidator(Decimal("0.01"))])
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    weight_kg = models.DecimalField(
+        _("weight (kg)"), max_digits=9, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))]
+    )
+    stock_on_hand = models.IntegerField(_("stock on hand"), default=0)
+    market_cn_export = models.BooleanField(_("sell to China (CBEC)"), default=False)
+    market_us_domestic = models.BooleanField(_("sell in the US"), default=False)
+    market_us_import = models.BooleanField(_("import to the US"), default=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ProductStatus.choices, default=ProductStatus.DRAFT
+    )
+    manufacturer = models.CharField(_("manufacturer"), max_length=200, blank=True)
+    raw_material_suppliers = models.TextField(
+        _("raw-material suppliers"), blank=True, help_text=_("One supplier name per line.")
+    )
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        indexes = [
+            models.Index(fields=["status", "hs_chapter"], name="product_status_chapter"),
+            models.Index(fields=["origin_us_state", "status"], name="product_state_status"),
+            models.Index(fields=["hs_code"], name="product_hs_code"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["business", "sku"], name="product_sku_per_business"),
+            models.CheckConstraint(
+                condition=models.Q(stock_on_hand__gte=0), name="product_stock_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gt=0), name="product_price_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_en
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived column kept on the row so catalogue browsing by chapter is an index scan.
+        self.hs_chapter = hs.chapter_of(self.hs_code)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:  # noqa: C901 - one rule per block, each naming its field
+        errors: dict[str, list[ValidationError]] = {}
+
+        def add(field: str, message: str, code: str) -> None:
+            errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+        self.hs_code = hs.compact(self.hs_code)
+        if not hs.is_subheading(self.hs_code):
+            add(
+                "hs_code",
+                _("%(code)s is not a 6-digit subheading of the HS nomenclature.")
+                % {"code": self.hs_code or "''"},
+                "hs_unknown",
+            )
+        if self.cn_tariff_line and not hs.national_line_extends(self.cn_tariff_line, self.hs_code, 8):
+            add(
+                "cn_tariff_line",
+                _("China's tariff line has 8 digits and starts with the HS code."),
+                "cn_line_format",
+            )
+        if self.us_hts_line and not hs.national_line_extends(self.us_hts_line, self.hs_code, 10):
+            add(
+                "us_hts_line",
+                _("A US HTS line has 10 digits and starts with the HS code."),
+                "hts_line_format",
+            )
+        if self.stock_on_hand is not None and self.stock_on_hand < 0:
+            add("stock_on_hand", _("Stock on hand cannot be negative."), "stock_negative")
+        if self.market_cn_export:
+            if not self.title_zh.strip():
+                add(
+                    "title_zh",
+                    _("A product sold to China needs a Chinese title."),
+                    "title_zh_required_for_china",
+                )
+            if not self.cn_tariff_line:
+                add(
+                    "cn_tariff_line",
+                    _("A product sold to China needs its 8-digit China tariff line."),
+                    "cn_line_required_for_china",
+                )
+        if self.market_us_import:
+            if self.origin_country == Country.US:
+                add("market_us_import", _("US-made goods are not imports."), "import_needs_foreign_origin")
+            if not self.us_hts_line:
+                add(
+                    "us_hts_line",
+                    _("An import to the US needs its 10-digit HTS line."),
+                    "hts_line_required_for_import",
+                )
+        if self.origin_country == Country.US and not self.origin_us_state_id:
+            add("origin_us_state", _("US-origin goods need their state of origin."), "origin_state_required")
+        if self.origin_country == Country.CN and not self.origin_cn_province_id:
+            add(
+                "origin_cn_province",
+                _("Chinese-origin goods need their province of origin."),
+                "origin_province_required",
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def hs_description(self) -> str:
+        entry = hs.lookup(self.hs_code)
+        return entry.description if entry else ""
+
+    @property
+    def supplier_names(self) -> list[str]:
+        return [s.strip() for s in self.raw_material_suppliers.splitlines() if s.strip()]

@@ -1,0 +1,11 @@
+"""Embedded demo and development: SQLite under var/, generated dev keys, debug on."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env_bool
+from .devkeys import dev_key
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DEBUG = env_bool("DJANGO_DEBUG", True)
+SECRET_KEY = dev_key("django-secret-key")
+TWOWAY_ID_ENCRYPTION_KEY = dev_key("id-encryption-key")
+TWOWAY_ID_HASH_KEY = dev_key("id-hash-key")

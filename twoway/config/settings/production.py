@@ -1,0 +1,34 @@
+"""Production: every secret from the environment; refuses to start without them."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+_INSECURE_MARKERS = ("insecure", "change-me", "test-secret", "dev")
+
+
+def _require(name: str, min_length: int) -> str:
+    value = os.environ.get(name, "")
+    if len(value) < min_length or any(m in value.lower() for m in _INSECURE_MARKERS):
+        raise ImproperlyConfigured(
+            f"{name} must be set to a real secret of at least {min_length} characters "
+            "in production; refusing to start."
+        )
+    return value
+
+
+SECRET_KEY = _require("DJANGO_SECRET_KEY", 40)
+TWOWAY_ID_ENCRYPTION_KEY = _require("TWOWAY_ID_ENCRYPTION_KEY", 40)
+TWOWAY_ID_HASH_KEY = _require("TWOWAY_ID_HASH_KEY", 40)
+USE_CELERY_BROKER = True
+CELERY_TASK_ALWAYS_EAGER = False
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

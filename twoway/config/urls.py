@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from twoway.api.main import api
+
+admin.site.site_header = "Twoway operations"
+admin.site.site_title = "Twoway operations"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("twoway.web.urls")),
+]

@@ -1,0 +1,252 @@
+"""Reference data: every rule's data, with its source, confidence and the dates it applies.
+
+Nothing here is a bare literal in code: rows are loaded from CSV files kept in
+``twoway/reference/data`` (with their SOURCES.md) by ``twoway loadreference``; lookups take a date.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from twoway.core.models import SourcedRow
+
+
+class DatasetCompleteness(models.TextChoices):
+    COMPLETE = "complete", _("complete")
+    PARTIAL = "partial", _("partial (sample of the official list)")
+
+
+class ReferenceDataset(models.Model):
+    """One loaded file: what it is, how complete, when loaded. Shown wherever the list is used."""
+
+    name = models.SlugField(_("dataset"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    file_name = models.CharField(_("file"), max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    row_count = models.PositiveIntegerField(_("rows"))
+    completeness = models.CharField(
+        _("completeness"), max_length=16, choices=DatasetCompleteness.choices
+    )
+    official_size = models.PositiveIntegerField(
+        _("size of the official list"), null=True, blank=True
+    )
+    completeness_note = models.TextField(_("completeness note"), blank=True)
+    loaded_at = models.DateTimeField(_("loaded at"))
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.row_count} rows, {self.completeness})"
+
+
+class CensusRegion(models.TextChoices):
+    NORTHEAST = "Northeast", _("Northeast")
+    MIDWEST = "Midwest", _("Midwest")
+    SOUTH = "South", _("South")
+    WEST = "West", _("West")
+
+
+class UsState(SourcedRow):
+    code = models.CharField(_("state code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=64)
+    region = models.CharField(_("Census region"), max_length=16, choices=CensusRegion.choices)
+    division = models.CharField(_("Census division"), max_length=64)
+    capital = models.CharField(_("capital"), max_length=64, blank=True)
+    latitude = models.DecimalField(max_digits=8, decimal_places=4, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("US state")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_midwest(self) -> bool:
+        return self.region == CensusRegion.MIDWEST
+
+
+class ChinaProvince(SourcedRow):
+    """Province-level division with its GB/T 2260 two-digit code (the first digits of an ID)."""
+
+    code = models.CharField(_("GB/T 2260 code"), max_length=2, primary_key=True)
+    name_en = models.CharField(_("name (English)"), max_length=64)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=32)
+    region = models.CharField(_("region"), max_length=32)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("Chinese province")
+
+    def __str__(self) -> str:
+        return f"{self.name_en} {self.name_zh}"
+
+
+class ExchangeRate(SourcedRow):
+    """Units of ``quote_currency`` for one unit of ``base_currency`` from ``effective_from``."""
+
+    base_currency = models.CharField(max_length=3, default="USD")
+    quote_currency = models.CharField(max_length=3, default="CNY")
+    rate = models.DecimalField(max_digits=12, decimal_places=6)
+
+    class Meta:
+        ordering = ["base_currency", "quote_currency", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["base_currency", "quote_currency", "effective_from"],
+                name="exchange_rate_one_per_day",
+            ),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"1 {self.base_currency} = {self.rate} {self.quote_currency} from {self.effective_from}"
+
+
+class CbecTaxCategory(SourcedRow):
+    """A class of goods with its statutory import VAT and consumption tax rates."""
+
+    code = models.SlugField(max_length=48)
+    name_en = models.CharField(max_length=300)
+    name_zh = models.CharField(max_length=120, blank=True)
+    hs_prefixes = models.CharField(
+        max_length=400, blank=True, help_text=_("Space-separated HS/tariff-line prefixes.")
+    )
+    vat_rate = models.DecimalField(max_digits=6, decimal_places=4)
+    consumption_tax_rate = models.DecimalField(max_digits=6, decimal_places=4)
+    mfn_tariff_rate = models.DecimalField(max_digits=6, decimal_places=4, default=0)
+
+    class Meta:
+        ordering = ["code", "-effective_from"]
+        verbose_name = _("CBEC tax category")
+        verbose_name_plural = _("CBEC tax categories")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="cbec_category_dated")
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class CbecLimits(SourcedRow):
+    per_transaction_cny = models.DecimalField(max_digits=12, decimal_places=2)
+    annual_cny = models.DecimalField(max_digits=12, decimal_places=2)
+    within_limit_factor = models.DecimalField(
+        max_digits=4, decimal_places=3, help_text=_("Share of statutory VAT and CT levied.")
+    )
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("CBEC limits")
+        verbose_name_plural = _("CBEC limits")
+
+    def __str__(self) -> str:
+        return f"¥{self.per_transaction_cny} / ¥{self.annual_cny} from {self.effective_from}"
+
+
+class PositiveListEntry(SourcedRow):
+    """A China tariff line on the CBEC retail import positive list."""
+
+    hs_code_cn = models.CharField(_("China tariff line"), max_length=10, db_index=True)
+    description_en = models.CharField(max_length=400)
+    description_zh = models.CharField(max_length=200)
+    list_version = models.CharField(max_length=32)
+    remarks = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["hs_code_cn"]
+        verbose_name = _("positive-list line")
+        constraints = [
+            models.UniqueConstraint(fields=["hs_code_cn"], name="positive_list_line_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hs_code_cn} {self.description_en}"
+
+
+class UsChinaTradeYear(SourcedRow):
+    year = models.PositiveSmallIntegerField(unique=True)
+    exports_usd_m = models.DecimalField(max_digits=14, decimal_places=1)
+    imports_usd_m = models.DecimalField(max_digits=14, decimal_places=1)
+    balance_usd_m = models.DecimalField(max_digits=14, decimal_places=1)
+    basis = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["year"]
+
+
+class StateExportToChina(SourcedRow):
+    state = models.ForeignKey(UsState, on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    goods_exports_usd_bn = models.DecimalField(max_digits=10, decimal_places=3)
+    data_basis = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["state", "year"]
+
+
+class JobsRatio(SourcedRow):
+    """ITA jobs supported per USD 1 billion of exports, by year."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    total_jobs_m = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    jobs_per_usd_bn_total = models.PositiveIntegerField(null=True, blank=True)
+    jobs_per_usd_bn_goods = models.PositiveIntegerField(null=True, blank=True)
+    publication = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["year"]
+
+
+class IlabGood(SourcedRow):
+    """A good × country on the DOL ILAB List of Goods Produced by Child or Forced Labor."""
+
+    country = models.CharField(max_length=64, db_index=True)
+    good = models.CharField(max_length=120)
+    child_labor = models.BooleanField()
+    forced_labor = models.BooleanField()
+    list_edition = models.CharField(max_length=64)
+    status = models.CharField(max_length=32)
+
+    class Meta:
+        ordering = ["country", "good"]
+        verbose_name = _("ILAB good")
+
+
+class UflpaEntity(SourcedRow):
+    name = models.CharField(max_length=300)
+    aliases = models.TextField(blank=True)
+    list_section = models.CharField(max_length=120, blank=True)
+    basis = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("UFLPA entity")
+        verbose_name_plural = _("UFLPA entities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TariffMeasure(SourcedRow):
+    """A US duty measure (MFN, Section 301, IEEPA, Section 122, de minimis …) by date and HTS."""
+
+    measure_id = models.CharField(max_length=40, unique=True)
+    label = models.CharField(max_length=300)
+    kind = models.CharField(max_length=32)
+    legal_authority = models.CharField(max_length=200, blank=True)
+    origin_country = models.CharField(max_length=2, default="CN")
+    rate_percent = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    per_item_usd = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    threshold_usd = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    hts_prefixes = models.TextField(blank=True, help_text=_("Space-separated; empty = all lines."))
+    excluded_hts_prefixes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["effective_from", "measure_id"]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id}: {self.label}"
