@@ -1,0 +1,214 @@
+"""Carts, purchases, orders split per seller, reservations, quotas and the order state machine.
+
+A *purchase* is what the buyer pays once; it is split into one *order* per seller (the unit of
+the customs order message CEB311 and of the seller's queue). Every status change of an order is
+an append-only ``OrderEvent``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from twoway.businesses.models import Business
+from twoway.catalog.models import Product
+from twoway.core.models import TimeStamped, money_field
+from twoway.identity.models import RealNameIdentity
+
+
+class Direction(models.TextChoices):
+    US_EXPORT = "us_export", _("US export to China (CBEC)")
+    US_IMPORT = "us_import", _("US import from China")
+
+
+class Cart(TimeStamped):
+    buyer = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart"
+    )
+    direction = models.CharField(max_length=12, choices=Direction.choices, default=Direction.US_EXPORT)
+
+
+class CartLine(TimeStamped):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE)
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "product"], name="cart_line_one_per_product"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="cart_line_qty_positive"),
+        ]
+
+
+class OrderStatus(models.TextChoices):
+    CREATED = "created", _("created, awaiting payment")
+    PAID = "paid", _("paid")
+    HELD = "held", _("held for compliance review")
+    DECLARED = "declared", _("declared to customs")
+    CLEARED = "cleared", _("cleared by customs")
+    SHIPPED = "shipped", _("shipped")
+    DELIVERED = "delivered", _("delivered")
+    CANCELLED = "cancelled", _("cancelled")
+    REFUNDED = "refunded", _("refunded")
+    RETURNED = "returned", _("returned")
+
+
+class TaxChannel(models.TextChoices):
+    CBEC_WITHIN_LIMITS = "cbec_within_limits", _("CBEC, within limits (70% of VAT and CT, tariff 0)")
+    CBEC_FULL_TAX_SINGLE_ITEM = "cbec_full_tax_single_item", _("CBEC single item, full tax")
+    US_IMPORT = "us_import", _("US import duties")
+
+
+class Purchase(TimeStamped):
+    """What the buyer pays once. Split into one Order per seller."""
+
+    number = models.CharField(_("purchase number"), max_length=32, unique=True)
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="purchases"
+    )
+    direction = models.CharField(max_length=12, choices=Direction.choices)
+    currency = models.CharField(max_length=3)
+    total_payable = money_field(_("total payable"))
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+    reserved_until = models.DateTimeField(_("reserved until"), null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="purchase_idempotency_key_per_buyer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Order(TimeStamped):
+    """One seller's part of a purchase: the customs order (CEB311) and the seller's queue item."""
+
+    number = models.CharField(_("order number"), max_length=32, unique=True)
+    guid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    purchase = models.ForeignKey(Purchase, on_delete=models.PROTECT, related_name="orders")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="orders")
+    direction = models.CharField(max_length=12, choices=Direction.choices)
+    status = models.CharField(
+        max_length=12, choices=OrderStatus.choices, default=OrderStatus.CREATED, db_index=True
+    )
+    # Real name (export to China): identity row + what customs gets. The clear ID number is only
+    # ever decrypted by the identity context when building the customs message.
+    identity = models.ForeignKey(
+        RealNameIdentity, on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    buyer_name = models.CharField(max_length=64, blank=True)
+    buyer_id_masked = models.CharField(max_length=18, blank=True)
+    buyer_id_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    consignee_name = models.CharField(max_length=64, blank=True)
+    consignee_phone = models.CharField(max_length=30, blank=True)
+    consignee_address = models.CharField(max_length=200, blank=True)
+    consignee_district = models.CharField(max_length=6, blank=True)
+    consignee_state = models.CharField(max_length=2, blank=True)
+    # Prices. Currency of the buyer (CNY for exports, USD for imports).
+    currency = models.CharField(max_length=3)
+    exchange_rate = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
+    exchange_rate_source = models.CharField(max_length=300, blank=True)
+    goods_value = money_field(_("goods value"))
+    freight = money_field(_("freight"))
+    insurance = money_field(_("insurance"), default=0)
+    discount = money_field(_("discount"), default=0)
+    tax_total = money_field(_("tax and duty"))
+    total_payable = money_field(_("total payable"))
+    customs_value_usd = money_field(_("customs value (USD)"))
+    tax_channel = models.CharField(max_length=32, choices=TaxChannel.choices)
+    quota_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    quota_amount = money_field(_("quota consumed"), default=0)
+    quota_released = models.BooleanField(default=False)
+    stock_released = models.BooleanField(default=False)
+    eei_required = models.BooleanField(_("EEI filing required"), default=False)
+    eei_reason = models.CharField(max_length=300, blank=True)
+    hold_reason = models.TextField(blank=True)
+    customs_status = models.CharField(max_length=32, blank=True)
+    customs_info = models.TextField(blank=True)
+    tracking_number = models.CharField(max_length=40, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["business", "status", "-created_at"], name="order_seller_queue"),
+            models.Index(fields=["buyer", "-created_at"], name="order_buyer_recent"),
+            models.Index(fields=["status", "purchase"], name="order_status_purchase"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines")
+    sku = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    title_zh = models.CharField(max_length=120, blank=True)
+    hs_code = models.CharField(max_length=6)
+    national_line = models.CharField(max_length=10, blank=True)
+    origin_state = models.CharField(max_length=2, blank=True)
+    origin_province = models.CharField(max_length=2, blank=True)
+    quantity = models.PositiveIntegerField()
+    unit_price_usd = money_field(_("unit price (USD)"))
+    unit_price = money_field(_("unit price"))
+    goods_value = money_field(_("goods value"))
+    freight_share = money_field(_("freight share"), default=0)
+    tariff = money_field(_("tariff"), default=0)
+    consumption_tax = money_field(_("consumption tax"), default=0)
+    vat = money_field(_("import VAT"), default=0)
+    tax_total = money_field(_("tax and duty"), default=0)
+    tax_category = models.CharField(max_length=48, blank=True)
+    customs_value_usd = money_field(_("customs value (USD)"))
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="order_line_qty_positive")
+        ]
+
+
+class OrderEvent(models.Model):
+    """Append-only: who moved which order from what to what, when and why."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
+    )
+    actor_label = models.CharField(max_length=64, help_text=_("user, system, customs, provider"))
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class QuotaUsage(models.Model):
+    """CBEC annual quota used by one person (keyed hash of the ID number) in one calendar year."""
+
+    id_number_hash = models.CharField(max_length=64)
+    year = models.PositiveSmallIntegerField()
+    used_cny = money_field(_("used (CNY)"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_hash", "year"], name="quota_per_person_year"),
+            models.CheckConstraint(condition=models.Q(used_cny__gte=0), name="quota_not_negative"),
+        ]

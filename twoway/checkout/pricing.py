@@ -1,0 +1,317 @@
+"""Pricing for checkout: chooses the rows in force (rate, limits, categories, freight) and runs the
+pure rules. Nothing here writes; ``services.purchase_place`` re-prices inside its transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from twoway.catalog.models import Product
+from twoway.core.errors import FieldProblem
+from twoway.reference import selectors as reference
+
+from .errors import CheckoutErrorCode
+from .rules.cbec_tax import CbecChannel, CbecTaxResult, DutiableLine, TaxRates, cbec_tax
+from .rules.landed_price import cny_from_usd
+from .rules.money import FEN, quantize_cny
+from .rules.quota import CbecLimits
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class FreightRate:
+    lane: str
+    currency: str
+    base_per_shipment: Decimal
+    per_kg: Decimal
+    effective_from: dt.date
+    effective_to: dt.date | None
+    source: str
+
+    def price(self, weight_kg: Decimal) -> Decimal:
+        return (self.base_per_shipment + self.per_kg * weight_kg).quantize(CENT)
+
+
+@lru_cache(maxsize=1)
+def _freight_rows() -> tuple[FreightRate, ...]:
+    with (DATA_DIR / "freight_rates.csv").open(encoding="utf-8") as fh:
+        return tuple(
+            FreightRate(
+                lane=row["lane"],
+                currency=row["currency"],
+                base_per_shipment=Decimal(row["base_per_shipment"]),
+                per_kg=Decimal(row["per_kg"]),
+                effective_from=dt.date.fromisoformat(row["effective_from"]),
+                effective_to=dt.date.fromisoformat(row["effective_to"]) if row["effective_to"] else None,
+                source=row["source"],
+            )
+            for row in csv.DictReader(fh)
+        )
+
+
+def freight_rate_on(lane: str, day: dt.date) -> FreightRate:
+    rows = [
+        r
+        for r in _freight_rows()
+        if r.lane == lane and r.effective_from <= day and (r.effective_to is None or day <= r.effective_to)
+    ]
+    if not rows:
+        raise LookupError(f"No freight rate for lane {lane} on {day}")
+    return max(rows, key=lambda r: r.effective_from)
+
+
+@dataclass(frozen=True)
+class CartItem:
+    product: Product
+    quantity: int
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    product_id: int
+    sku: str
+    title: str
+    title_zh: str
+    hs_code: str
+    national_line: str
+    origin_state: str
+    quantity: int
+    unit_price_usd: Decimal
+    unit_price: Decimal
+    goods_value: Decimal
+    freight_share: Decimal
+    tariff: Decimal
+    consumption_tax: Decimal
+    vat: Decimal
+    tax_total: Decimal
+    tax_category: str
+    tax_category_source: str
+    comprehensive_rate: Decimal
+    customs_value_usd: Decimal
+
+
+@dataclass(frozen=True)
+class SellerQuote:
+    """One seller's shipment: one customs order (one CBEC transaction)."""
+
+    business_id: int
+    business_name: str
+    lines: tuple[QuoteLine, ...]
+    goods_value: Decimal
+    freight: Decimal
+    freight_usd: Decimal
+    insurance: Decimal
+    tax_total: Decimal
+    total_payable: Decimal
+    dutiable_value: Decimal
+    customs_value_usd: Decimal
+    channel: str
+    refusal: FieldProblem | None = None
+
+
+@dataclass(frozen=True)
+class ExportQuote:
+    day: dt.date
+    rate: Decimal
+    rate_source: str
+    rate_effective_from: dt.date | None
+    limits: CbecLimits
+    limits_source: str
+    freight_source: str
+    sellers: tuple[SellerQuote, ...]
+    quota_used: Decimal
+    problems: tuple[FieldProblem, ...] = field(default_factory=tuple)
+
+    @property
+    def goods_value(self) -> Decimal:
+        return sum((s.goods_value for s in self.sellers), Decimal("0.00"))
+
+    @property
+    def freight(self) -> Decimal:
+        return sum((s.freight for s in self.sellers), Decimal("0.00"))
+
+    @property
+    def tax_total(self) -> Decimal:
+        return sum((s.tax_total for s in self.sellers), Decimal("0.00"))
+
+    @property
+    def total_payable(self) -> Decimal:
+        return sum((s.total_payable for s in self.sellers), Decimal("0.00"))
+
+    @property
+    def quota_amount(self) -> Decimal:
+        return sum((s.dutiable_value for s in self.sellers), Decimal("0.00"))
+
+    @property
+    def quota_remaining_before(self) -> Decimal:
+        return max(self.limits.annual - self.quota_used, Decimal("0.00"))
+
+    @property
+    def quota_remaining_after(self) -> Decimal:
+        return max(self.limits.annual - self.quota_used - self.quota_amount, Decimal("0.00"))
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(s.refusal is None for s in self.sellers)
+
+    @property
+    def all_problems(self) -> list[FieldProblem]:
+        return list(self.problems) + [s.refusal for s in self.sellers if s.refusal]
+
+
+def _limits(day: dt.date) -> tuple[CbecLimits, str]:
+    row = reference.limits_on(day)
+    return (
+        CbecLimits(
+            per_transaction=row.per_transaction_cny,
+            annual=row.annual_cny,
+            within_limit_factor=row.within_limit_factor,
+        ),
+        row.source,
+    )
+
+
+def export_quote(*, items: list[CartItem], day: dt.date, quota_used: Decimal) -> ExportQuote:
+    """Price a cart for a buyer in China: CNY at the rate in force, freight per seller shipment,
+    CBEC comprehensive tax per line, limits and the annual quota (``quota_used`` this year)."""
+    from twoway.compliance.eligibility import cbec_eligibility_many  # sibling context's read
+
+
+    rate_row = reference.rate_on(day)
+    rate = rate_row.rate
+    limits, limits_source = _limits(day)
+    freight_rate = freight_rate_on("US-CN", day)
+    problems: list[FieldProblem] = []
+    by_seller: dict[int, list[CartItem]] = defaultdict(list)
+    eligibility_by_id = cbec_eligibility_many(products=[i.product for i in items])
+    for item in sorted(items, key=lambda i: i.product.pk):
+        product = item.product
+        eligibility = eligibility_by_id[product.pk]
+        if not eligibility.eligible:
+            problems.append(
+                FieldProblem(f"items.{product.pk}", eligibility.rule, eligibility.message)
+            )
+            continue
+        if item.quantity > product.stock_on_hand:
+            problems.append(
+                FieldProblem(
+                    f"items.{product.pk}",
+                    CheckoutErrorCode.OUT_OF_STOCK,
+                    f"Only {product.stock_on_hand} of '{product.title_en}' left; "
+                    f"you asked for {item.quantity}.",
+                )
+            )
+        by_seller[product.business_id].append(item)
+
+    sellers: list[SellerQuote] = []
+    categories_in_force = list(reference.cbec_categories_on(day))
+    used_running = quota_used
+    for business_id, seller_items in sorted(by_seller.items()):
+        categories = {
+            item.product.pk: reference.cbec_category_for(
+                tariff_line=item.product.cn_tariff_line, day=day, categories=categories_in_force
+            )
+            for item in seller_items
+        }
+        lines = [
+            DutiableLine(
+                line_id=str(item.product.pk),
+                unit_price=cny_from_usd(item.product.unit_price, rate),
+                quantity=item.quantity,
+                rates=TaxRates(
+                    vat=categories[item.product.pk].vat_rate,
+                    consumption=categories[item.product.pk].consumption_tax_rate,
+                    tariff=categories[item.product.pk].mfn_tariff_rate,
+                ),
+            )
+            for item in seller_items
+        ]
+        weight = sum((i.product.weight_kg * i.quantity for i in seller_items), Decimal("0"))
+        freight_usd = freight_rate.price(weight)
+        freight = cny_from_usd(freight_usd, rate)
+        result: CbecTaxResult = cbec_tax(
+            lines, freight=freight, insurance=Decimal("0.00"), limits=limits,
+            used_this_year=used_running,
+        )
+        refusal = None
+        if result.channel == CbecChannel.REFUSED:
+            rule = (
+                CheckoutErrorCode.OVER_ANNUAL_QUOTA
+                if result.reason_code == "over_annual_limit"
+                else CheckoutErrorCode.OVER_TRANSACTION_LIMIT
+            )
+            refusal = FieldProblem(f"sellers.{business_id}", rule, result.message or rule)
+        else:
+            used_running += result.dutiable_total
+        quote_lines = []
+        for item, line_tax in zip(seller_items, result.lines, strict=True):
+            product, category = item.product, categories[item.product.pk]
+            quote_lines.append(
+                QuoteLine(
+                    product_id=product.pk,
+                    sku=product.sku,
+                    title=product.title_en,
+                    title_zh=product.title_zh,
+                    hs_code=product.hs_code,
+                    national_line=product.cn_tariff_line,
+                    origin_state=product.origin_us_state_id or "",
+                    quantity=item.quantity,
+                    unit_price_usd=product.unit_price,
+                    unit_price=cny_from_usd(product.unit_price, rate),
+                    goods_value=line_tax.goods_value,
+                    freight_share=line_tax.freight_share,
+                    tariff=line_tax.tariff,
+                    consumption_tax=line_tax.consumption_tax,
+                    vat=line_tax.vat,
+                    tax_total=line_tax.tax,
+                    tax_category=category.code,
+                    tax_category_source=category.source,
+                    comprehensive_rate=line_tax.comprehensive_rate,
+                    customs_value_usd=(product.unit_price * item.quantity).quantize(CENT),
+                )
+            )
+        business = seller_items[0].product.business
+        sellers.append(
+            SellerQuote(
+                business_id=business_id,
+                business_name=business.legal_name,
+                lines=tuple(quote_lines),
+                goods_value=result.goods_total,
+                freight=result.freight,
+                freight_usd=freight_usd,
+                insurance=result.insurance,
+                tax_total=result.tax_total,
+                total_payable=quantize_cny(
+                    result.goods_total + result.freight + result.insurance + result.tax_total
+                ),
+                dutiable_value=result.dutiable_total,
+                customs_value_usd=sum((q.customs_value_usd for q in quote_lines), Decimal("0.00")),
+                channel=str(result.channel),
+                refusal=refusal,
+            )
+        )
+    if not items:
+        problems.append(FieldProblem("items", CheckoutErrorCode.EMPTY_CART, "The cart is empty."))
+    return ExportQuote(
+        day=day,
+        rate=rate,
+        rate_source=rate_row.source,
+        rate_effective_from=rate_row.effective_from,
+        limits=limits,
+        limits_source=limits_source,
+        freight_source=freight_rate.source,
+        sellers=tuple(sellers),
+        quota_used=quota_used,
+        problems=tuple(problems),
+    )
+
+
+__all__ = ["FEN", "CartItem", "ExportQuote", "QuoteLine", "SellerQuote", "export_quote", "freight_rate_on"]

@@ -1,0 +1,74 @@
+"""CBEC positive-list eligibility: can this product be sold to a consumer in China through the
+cross-border retail import channel, and if not, why (in words a seller can act on)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from twoway.catalog.models import Product, ProductStatus
+from twoway.reference.models import PositiveListEntry, PositiveListStatus, ReferenceDataset
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool
+    rule: str
+    message: str
+    list_partial: bool = False
+    remarks: str = ""
+
+
+def _list_note() -> tuple[bool, str]:
+    dataset = ReferenceDataset.objects.filter(name="cbec_positive_list").first()
+    if dataset is None:
+        return True, _("No positive list is loaded.")
+    if dataset.completeness == "partial":
+        return True, _(
+            "Twoway holds a partial copy of the positive list (%(rows)s of about %(size)s lines); "
+            "operators load the official file with `twoway loadlist positive FILE`."
+        ) % {"rows": dataset.row_count, "size": dataset.official_size or "1,476"}
+    return False, ""
+
+
+def cbec_eligibility_many(*, products: list[Product]) -> dict[int, Eligibility]:
+    """Eligibility of several products with two queries in all (checkout's hot path)."""
+    lines = {p.cn_tariff_line for p in products if p.cn_tariff_line}
+    entries = {e.hs_code_cn: e for e in PositiveListEntry.objects.filter(hs_code_cn__in=lines)}
+    note = _list_note()
+    return {p.pk: _eligibility(p, entries.get(p.cn_tariff_line), note) for p in products}
+
+
+def cbec_eligibility(*, product: Product) -> Eligibility:
+    return cbec_eligibility_many(products=[product])[product.pk]
+
+
+def _eligibility(
+    product: Product, entry: PositiveListEntry | None, list_note: tuple[bool, str]
+) -> Eligibility:
+    if product.status != ProductStatus.ACTIVE:
+        return Eligibility(False, "not_for_sale", _("This product is not on sale."))
+    if not product.market_cn_export:
+        return Eligibility(
+            False, "wrong_market", _("The seller does not offer this product to buyers in China.")
+        )
+    line = product.cn_tariff_line
+    partial, note = list_note
+    if entry is not None and entry.status == PositiveListStatus.LISTED:
+        return Eligibility(True, "on_positive_list", _("On the CBEC positive list (%(version)s).")
+                           % {"version": entry.list_version}, partial, entry.remarks)
+    if entry is not None:
+        reason = entry.remarks or entry.notes or ""
+        message = _(
+            "China tariff line %(line)s is not confirmed on the CBEC positive list, so it cannot be "
+            "sold through cross-border retail; it needs general trade. %(reason)s"
+        ) % {"line": line, "reason": reason}
+    else:
+        message = _(
+            "China tariff line %(line)s is not on the loaded CBEC positive list, so it cannot be "
+            "sold through cross-border retail; it needs general trade."
+        ) % {"line": line or "—"}
+    if partial:
+        message = f"{message} {note}"
+    return Eligibility(False, "not_on_positive_list", message.strip(), partial)
