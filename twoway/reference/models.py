@@ -103,7 +103,9 @@ class ExchangeRate(SourcedRow):
         ]
 
     def __str__(self) -> str:
-        return f"1 {self.base_currency} = {self.rate} {self.quote_currency} from {self.effective_from}"
+        return (
+            f"1 {self.base_currency} = {self.rate} {self.quote_currency} from {self.effective_from}"
+        )
 
 
 class CbecTaxCategory(SourcedRow):
@@ -147,13 +149,22 @@ class CbecLimits(SourcedRow):
         return f"¥{self.per_transaction_cny} / ¥{self.annual_cny} from {self.effective_from}"
 
 
+class PositiveListStatus(models.TextChoices):
+    LISTED = "listed", _("on the list")
+    DELETED = "deleted", _("deleted from the list")
+    UNCONFIRMED = "unconfirmed", _("not confirmed on any list version")
+
+
 class PositiveListEntry(SourcedRow):
     """A China tariff line on the CBEC retail import positive list."""
 
     hs_code_cn = models.CharField(_("China tariff line"), max_length=10, db_index=True)
-    description_en = models.CharField(max_length=400)
-    description_zh = models.CharField(max_length=200)
+    description_en = models.CharField(max_length=400, blank=True)
+    description_zh = models.CharField(max_length=200, blank=True)
     list_version = models.CharField(max_length=32)
+    status = models.CharField(
+        max_length=16, choices=PositiveListStatus.choices, default=PositiveListStatus.LISTED
+    )
     remarks = models.TextField(blank=True)
 
     class Meta:
@@ -169,8 +180,11 @@ class PositiveListEntry(SourcedRow):
 
 class UsChinaTradeYear(SourcedRow):
     year = models.PositiveSmallIntegerField(unique=True)
+    months = models.PositiveSmallIntegerField(
+        default=12, help_text=_("12, or fewer for a year to date.")
+    )
     exports_usd_m = models.DecimalField(max_digits=14, decimal_places=1)
-    imports_usd_m = models.DecimalField(max_digits=14, decimal_places=1)
+    imports_usd_m = models.DecimalField(max_digits=14, decimal_places=1, null=True, blank=True)
     balance_usd_m = models.DecimalField(max_digits=14, decimal_places=1)
     basis = models.CharField(max_length=200)
 
@@ -206,8 +220,12 @@ class IlabGood(SourcedRow):
 
     country = models.CharField(max_length=64, db_index=True)
     good = models.CharField(max_length=120)
-    child_labor = models.BooleanField()
-    forced_labor = models.BooleanField()
+    child_labor = models.BooleanField(
+        null=True, blank=True, help_text=_("Empty: not stated by the source.")
+    )
+    forced_labor = models.BooleanField(
+        null=True, blank=True, help_text=_("Empty: not stated by the source.")
+    )
     list_edition = models.CharField(max_length=64)
     status = models.CharField(max_length=32)
 

@@ -6,10 +6,22 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from twoway.core.errors import DomainError
 
-from .models import CbecLimits, CbecTaxCategory, ExchangeRate, ReferenceDataset, TariffMeasure
+from .models import (
+    CbecLimits,
+    CbecTaxCategory,
+    CensusRegion,
+    ExchangeRate,
+    JobsRatio,
+    PositiveListEntry,
+    PositiveListStatus,
+    ReferenceDataset,
+    TariffMeasure,
+    UsState,
+)
 
 
 def in_force_on(day: dt.date) -> Q:
@@ -35,12 +47,66 @@ def rate_on(day: dt.date, base: str = "USD", quote: str = "CNY") -> ExchangeRate
 def limits_on(day: dt.date) -> CbecLimits:
     row = CbecLimits.objects.filter(in_force_on(day)).order_by("-effective_from").first()
     if row is None:
-        raise DomainError.one("cbec_limits", "limits_in_force", f"No CBEC limits in force on {day}.")
+        raise DomainError.one(
+            "cbec_limits", "limits_in_force", f"No CBEC limits in force on {day}."
+        )
     return row
 
 
 def cbec_categories_on(day: dt.date) -> QuerySet[CbecTaxCategory]:
     return CbecTaxCategory.objects.filter(in_force_on(day))
+
+
+def cbec_category_for(
+    *, tariff_line: str, day: dt.date, categories: list[CbecTaxCategory] | None = None
+) -> CbecTaxCategory:
+    """The category in force on ``day`` whose longest HS prefix matches; the default otherwise.
+
+    ``categories`` may pass ``cbec_categories_on(day)`` already read, to price many lines with
+    one query."""
+    digits = "".join(ch for ch in tariff_line if ch.isdigit())
+    best: tuple[int, CbecTaxCategory] | None = None
+    default: CbecTaxCategory | None = None
+    for category in categories if categories is not None else cbec_categories_on(day):
+        if not category.hs_prefixes:
+            default = category
+            continue
+        for prefix in category.hs_prefixes.split():
+            if digits.startswith(prefix) and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), category)
+    chosen = best[1] if best else default
+    if chosen is None:
+        raise DomainError.one(
+            "tariff_line", "cbec_category", f"No CBEC tax category is in force on {day}."
+        )
+    return chosen
+
+
+def positive_list_entry(
+    *, tariff_line: str, day: dt.date | None = None
+) -> PositiveListEntry | None:
+    """The positive-list line (8 digits, or the exact 10) in force on ``day``; else None."""
+    digits = "".join(ch for ch in tariff_line if ch.isdigit())
+    day = day or timezone.now().date()
+    entries = (
+        PositiveListEntry.objects.filter(hs_code_cn__in={digits, digits[:8]})
+        .exclude(status=PositiveListStatus.UNCONFIRMED)  # a deleted line counts until its end
+        .filter(in_force_on(day))
+    )
+    return max(entries, key=lambda e: len(e.hs_code_cn), default=None)
+
+
+def jobs_ratio_latest() -> JobsRatio | None:
+    """The latest year with an all-exports jobs-per-USD-1-billion figure."""
+    return JobsRatio.objects.filter(jobs_per_usd_bn_total__isnull=False).order_by("-year").first()
+
+
+def midwest_state_codes() -> list[str]:
+    return list(
+        UsState.objects.filter(region=CensusRegion.MIDWEST)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
 
 
 def tariff_measures_on(day: dt.date) -> QuerySet[TariffMeasure]:
