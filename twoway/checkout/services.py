@@ -419,3 +419,23 @@ def order_cancel(*, order: Order, by: User, reason: str = "") -> Order:
         raise PermissionDenied("Only the buyer or an operator can cancel this order.")
     return order_transition(order=order, to=OrderStatus.CANCELLED, actor=by, actor_label="buyer",
                             reason=reason or "Cancelled by the buyer before payment.")
+
+
+def order_ship(*, order: Order, by: User, tracking_number: str) -> Order:
+    """The seller hands the parcel to the carrier (only once customs has cleared an export)."""
+    with transaction.atomic():
+        Order.objects.filter(pk=order.pk).update(tracking_number=tracking_number)
+        return order_transition(order=order, to=OrderStatus.SHIPPED, actor=by, actor_label="seller",
+                                reason=f"Handed to the carrier, tracking {tracking_number}.")
+
+
+def order_deliver(*, order: Order, actor_label: str = "carrier") -> Order:
+    return order_transition(order=order, to=OrderStatus.DELIVERED, actor_label=actor_label,
+                            reason="Delivered to the consignee.")
+
+
+def order_refund(*, order: Order, by: User | None, reason: str) -> Order:
+    """Refund an order: stock back (unless it shipped and did not come back), quota back,
+    ledger reversal when it had shipped."""
+    return order_transition(order=order, to=OrderStatus.REFUNDED, actor=by,
+                            actor_label="operator" if by else "system", reason=reason)

@@ -1,0 +1,67 @@
+"""Checkout reads: purchases and orders for buyers and sellers, quota left."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from twoway.core.errors import NotFound
+from twoway.identity.models import RealNameIdentity
+
+from .models import Order, OrderEvent, OrderLine, Purchase, QuotaUsage
+
+
+def _order_qs() -> QuerySet[Order]:
+    return Order.objects.select_related("business", "purchase").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
+        Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "pk")),
+    )
+
+
+def purchase_get_for_buyer(*, number: str, buyer) -> Purchase:
+    purchase = (
+        Purchase.objects.filter(number=number, buyer=buyer)
+        .prefetch_related(Prefetch("orders", queryset=_order_qs().order_by("pk")))
+        .first()
+    )
+    if purchase is None:
+        raise NotFound("Purchase")
+    return purchase
+
+
+def purchase_list_for_buyer(*, buyer, limit: int = 50) -> list[Purchase]:
+    return list(
+        Purchase.objects.filter(buyer=buyer)
+        .prefetch_related(Prefetch("orders", queryset=Order.objects.select_related("business")))
+        .order_by("-created_at")[:limit]
+    )
+
+
+def order_get(*, number: str) -> Order:
+    order = _order_qs().filter(number=number).first()
+    if order is None:
+        raise NotFound("Order")
+    return order
+
+
+def order_queue_for_seller(
+    *, business_id: int, status: str | None = None, limit: int = 100
+) -> QuerySet[Order]:
+    qs = Order.objects.filter(business_id=business_id).prefetch_related("lines")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at")[:limit]
+
+
+def quota_left(*, identity: RealNameIdentity, annual: Decimal, day: dt.date | None = None) -> Decimal:
+    year = (day or timezone.now().date()).year
+    row = QuotaUsage.objects.filter(id_number_hash=identity.id_number_hash, year=year).first()
+    used = row.used_cny if row else Decimal("0.00")
+    return max(annual - used, Decimal("0.00"))
+
+
+def identities_for(*, user) -> list[RealNameIdentity]:
+    return list(RealNameIdentity.objects.filter(user=user).order_by("-created_at"))
