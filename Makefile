@@ -48,7 +48,7 @@ bench: venv
 	@for b in bench/[a-z]*.py; do n=$$(basename $$b .py); echo "== bench.$$n"; DATABASE_URL="$(PG_URL)" $(BIN)/python -m bench.$$n || exit 1; done
 
 messages: venv
-	cd twoway && ../$(BIN)/twoway makemessages -l zh_Hans -l en --ignore 'tests/*' && ../$(BIN)/twoway compilemessages
+	cd twoway && ../$(BIN)/twoway makemessages -l zh_Hans --ignore tests --no-obsolete && ../$(BIN)/twoway compilemessages
 
 clean:
 	rm -rf var/twoway.sqlite3* var/static

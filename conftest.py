@@ -8,6 +8,10 @@ import shutil
 
 import pytest
 
+# Shared fixtures: a Midwest seller with a positive-list product, a buyer in China with a
+# verified real-name identity (used by checkout, payments, customs and ledger tests).
+pytest_plugins = ["twoway.checkout.tests.fixtures"]
+
 
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings

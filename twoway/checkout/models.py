@@ -57,6 +57,7 @@ class OrderStatus(models.TextChoices):
 
 
 class TaxChannel(models.TextChoices):
+    # xgettext:no-python-format
     CBEC_WITHIN_LIMITS = "cbec_within_limits", _("CBEC, within limits (70% of VAT and CT, tariff 0)")
     CBEC_FULL_TAX_SINGLE_ITEM = "cbec_full_tax_single_item", _("CBEC single item, full tax")
     US_IMPORT = "us_import", _("US import duties")

@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("payments/", include("twoway.payments.urls")),
     path("", include("twoway.web.urls")),
 ]

@@ -7,6 +7,13 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("cn/", views.storefront_cn, name="storefront_cn"),
+    path("us/imports/", views.storefront_us_imports, name="storefront_us_imports"),
+    path("products/<int:product_id>/", views.product_detail, name="product_detail"),
+    path("seller/", views.seller_center, name="seller_center"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("sources/", views.sources, name="sources"),
+    path("language/", views.language, name="language"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -1,5 +1,179 @@
+"""Thin page views: parse the request, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from twoway.catalog.models import ProductStatus
+from twoway.catalog.selectors import product_get
+from twoway.identity.models import Role
+from twoway.identity.services import user_language_set
+
+from . import labels, selectors
+
+LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+STOREFRONTS = {
+    "cn_export": {
+        "url_name": "web:storefront_cn",
+        "title": _("China storefront"),
+        "lead": _(
+            "Goods made by US small businesses, sold to consumers in China through "
+            "cross-border e-commerce."
+        ),
+    },
+    "us_import": {
+        "url_name": "web:storefront_us_imports",
+        "title": _("US import storefront"),
+        "lead": _(
+            "Goods from Chinese sellers, imported to the US. Duties and labor-risk checks are "
+            "shown before you buy."
+        ),
+    },
+}
 
 
-def home(request):
-    return render(request, "web/home.html", {})
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", {"figures": selectors.home_figures()})
+
+
+def _no_language_chosen(request: HttpRequest) -> bool:
+    if "lang" in request.GET or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated and user.preferred_language)
+
+
+def _clean_chapter(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value if labels.is_known_chapter(value) else None
+
+
+def _clean_state(value: str | None) -> str | None:
+    value = (value or "").strip().upper()
+    return value if len(value) == 2 and value.isalpha() else None
+
+
+def _clean_page(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
+def _query(**params: object) -> str:
+    kept = {key: value for key, value in params.items() if value}
+    return "?" + urlencode(kept) if kept else "?"
+
+
+def _storefront(request: HttpRequest, *, market: str, chinese_first: bool) -> HttpResponse:
+    if chinese_first and _no_language_chosen(request):
+        translation.activate("zh-hans")
+        request.LANGUAGE_CODE = "zh-hans"
+    chapter = _clean_chapter(request.GET.get("chapter"))
+    state = _clean_state(request.GET.get("state")) if market == "cn_export" else None
+    page = selectors.product_page(
+        market=market, chapter=chapter, state=state, page=_clean_page(request.GET.get("page"))
+    )
+    chapters = selectors.chapter_counts(market=market, state=state)
+    states = selectors.state_counts(market=market, chapter=chapter) if market == "cn_export" else []
+    context = {
+        "storefront": STOREFRONTS[market],
+        "market": market,
+        "chapter": chapter,
+        "chapter_title": labels.chapter_title(chapter) if chapter else "",
+        "state": state,
+        "state_label": next((s.name for s in states if s.code == state), state or ""),
+        "page": page,
+        "chapters": [(c, _query(chapter=c.code, state=state)) for c in chapters],
+        "states_midwest": [
+            (s, _query(chapter=chapter, state=s.code)) for s in states if s.is_midwest
+        ],
+        "states_other": [
+            (s, _query(chapter=chapter, state=s.code)) for s in states if not s.is_midwest
+        ],
+        "all_chapters_query": _query(state=state),
+        "all_states_query": _query(chapter=chapter),
+        "previous_query": _query(
+            chapter=chapter, state=state, page=page.number - 1 if page.number > 2 else None
+        ),
+        "next_query": _query(chapter=chapter, state=state, page=page.number + 1),
+    }
+    partial = request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    template = "web/_catalogue.html" if partial else "web/storefront.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def storefront_cn(request: HttpRequest) -> HttpResponse:
+    return _storefront(request, market="cn_export", chinese_first=True)
+
+
+def storefront_us_imports(request: HttpRequest) -> HttpResponse:
+    return _storefront(request, market="us_import", chinese_first=False)
+
+
+def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
+    product = product_get(product_id=product_id)
+    if product is None:
+        raise Http404
+    if product.status != ProductStatus.ACTIVE and not selectors.user_works_for(
+        user=request.user, business_id=product.business_id
+    ):
+        raise Http404
+    if product.market_cn_export:
+        back_url_name, back_title = "web:storefront_cn", STOREFRONTS["cn_export"]["title"]
+    elif product.market_us_import:
+        back_url_name, back_title = "web:storefront_us_imports", STOREFRONTS["us_import"]["title"]
+    else:
+        back_url_name, back_title = "web:home", _("Home")
+    context = {
+        "product": product,
+        "chapter_title": labels.chapter_title(product.hs_chapter),
+        "back_url_name": back_url_name,
+        "back_title": back_title,
+        "back_query": _query(chapter=product.hs_chapter),
+    }
+    return render(request, "web/product_detail.html", context)
+
+
+@login_required
+def seller_center(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.SELLER_STAFF:
+        return render(request, "web/seller_not_for_you.html", status=403)
+    center = selectors.seller_center_for(user=request.user)
+    return render(request, "web/seller_center.html", {"center": center})
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = {"trade_years": selectors.trade_years(), "pledge": labels.pledge_facts()}
+    return render(request, "web/dashboard.html", context)
+
+
+def sources(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/sources.html", {"datasets": selectors.reference_datasets()})
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language (cookie + redirect back), and for a signed-in user, kept on the user."""
+    chosen = request.POST.get("language", "")
+    if chosen not in LANGUAGES:
+        return HttpResponseBadRequest("Unknown language.")
+    response = set_language(request)
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=chosen)
+    return response

@@ -14,7 +14,7 @@ from twoway.checkout import services
 from twoway.checkout.models import Order, Purchase, QuotaUsage
 from twoway.core.errors import DomainError
 
-from .conftest import ID_NUMBERS
+from .fixtures import ID_NUMBERS
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 CONSIGNEE = services.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101")

@@ -141,6 +141,12 @@ CELERY_TASK_ALWAYS_EAGER = not USE_CELERY_BROKER
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 
+# Public base URL (notify and return URLs given to payment providers).
+TWOWAY_PUBLIC_URL = os.environ.get("TWOWAY_PUBLIC_URL", "http://127.0.0.1:8000")
+# Sandbox wallets: retry schedule scale (1.0 = the real schedule; 0 = no waiting).
+TWOWAY_SANDBOX_RETRY_MULTIPLIER = float(os.environ.get("TWOWAY_SANDBOX_RETRY_MULTIPLIER", "0"))
+TWOWAY_PAYMENTS_SANDBOX = env_bool("TWOWAY_PAYMENTS_SANDBOX", True)
+
 # Checkout
 TWOWAY_RESERVATION_MINUTES = int(os.environ.get("TWOWAY_RESERVATION_MINUTES", "30"))
 

@@ -5,6 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import env_bool
 
 DEBUG = False
 _INSECURE_MARKERS = ("insecure", "change-me", "test-secret", "dev")
@@ -24,6 +25,7 @@ SECRET_KEY = _require("DJANGO_SECRET_KEY", 40)
 TWOWAY_ID_ENCRYPTION_KEY = _require("TWOWAY_ID_ENCRYPTION_KEY", 40)
 TWOWAY_ID_HASH_KEY = _require("TWOWAY_ID_HASH_KEY", 40)
 USE_CELERY_BROKER = True
+TWOWAY_PAYMENTS_SANDBOX = env_bool("TWOWAY_PAYMENTS_SANDBOX", False)
 CELERY_TASK_ALWAYS_EAGER = False
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

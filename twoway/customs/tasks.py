@@ -1,0 +1,12 @@
+"""Background entry points of the customs context; each calls a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="customs.order_declare", autoretry_for=(ConnectionError,), retry_backoff=True)
+def order_declare(order_id: int) -> str:
+    from .declaration import order_declare as declare
+
+    return declare(order_id=order_id).status

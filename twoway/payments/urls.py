@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "payments"
+
+urlpatterns = [
+    path("notify/<str:provider>/", views.notify, name="notify"),
+    path("sandbox/alipay/gateway.do", views.sandbox_pay_page, {"provider": "alipay"}, name="sandbox-alipay"),
+    path("sandbox/wechat/pay/", views.sandbox_pay_page, {"provider": "wechat"}, name="sandbox-wechat"),
+]

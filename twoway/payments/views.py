@@ -1,0 +1,52 @@
+"""Payment endpoints: the providers' notify URLs (raw body, no session, no CSRF) and the sandbox
+wallet's pay page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from .providers import PROVIDER_NAMES, PaymentRedirect, SignatureInvalid
+from .services import notification_receive
+
+
+@csrf_exempt
+@require_POST
+def notify(request, provider: str):
+    if provider not in PROVIDER_NAMES:
+        return HttpResponseBadRequest("unknown provider")
+    ack = notification_receive(provider_name=provider, raw_body=request.body, headers=request.headers)
+    return HttpResponse(ack.body, status=ack.status_code, content_type=ack.content_type)
+
+
+@login_required
+def sandbox_pay_page(request, provider: str):
+    """The sandbox wallet's checkout page. The merchant's signed request arrives as a form POST;
+    the buyer confirms; the wallet then sends its signed asynchronous notification."""
+    from .keys import ensure_sandbox_keys
+    from .providers.sandbox import SandboxWallet
+    from .tasks import sandbox_notification_deliver
+
+    if request.method != "POST" or provider not in PROVIDER_NAMES:
+        return HttpResponseBadRequest("Open this page from the Twoway pay page.")
+    fields = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirm")}
+    wallet = SandboxWallet(provider, ensure_sandbox_keys())
+    try:
+        pay_request = wallet.accept_payment(
+            PaymentRedirect(provider=provider, url=request.path, method="POST", fields=fields)
+        )
+    except (SignatureInvalid, KeyError):
+        return HttpResponseBadRequest("The merchant's payment request does not verify.")
+    if request.POST.get("confirm") == "pay":
+        sandbox_notification_deliver.delay(
+            provider, pay_request.out_trade_no, str(pay_request.amount),
+            urlparse(pay_request.notify_url).path, pay_request.return_url, pay_request.subject,
+        )
+        return redirect(urlparse(pay_request.return_url).path)
+    return render(request, "payments/sandbox_pay.html",
+                  {"provider": provider, "pay_request": pay_request, "fields": fields})

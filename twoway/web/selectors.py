@@ -1,0 +1,187 @@
+"""Read models for the pages: facet counts, one page of products, the home figures.
+
+Facet counts are GROUP BY queries (``status, hs_chapter`` and ``origin_us_state, status`` are
+indexed) cached for ``COUNT_CACHE_SECONDS``, so a storefront request never counts the whole
+catalogue itself; product lists fetch one row more than a page instead of counting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
+
+from twoway.businesses.models import Business, Country, Membership
+from twoway.catalog.models import Product, ProductStatus
+from twoway.catalog.selectors import MARKET_FILTERS, product_browse
+from twoway.identity.models import User
+from twoway.reference.models import CensusRegion, ReferenceDataset, UsChinaTradeYear, UsState
+
+from . import labels
+
+COUNT_CACHE_SECONDS = 300
+PAGE_SIZE = 24
+MAX_PAGE = 100  # deeper than this, people are asked to narrow the filter (OFFSET stays cheap)
+SELLER_CENTER_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class ChapterCount:
+    code: str
+    count: int
+
+    @property
+    def title(self) -> str:
+        return labels.chapter_title(self.code)
+
+
+@dataclass(frozen=True)
+class StateCount:
+    code: str
+    name_en: str
+    region: str
+    count: int
+
+    @property
+    def name(self) -> str:
+        return labels.state_name(self.code, self.name_en)
+
+    @property
+    def is_midwest(self) -> bool:
+        return self.region == CensusRegion.MIDWEST
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    products: list[Product]
+    number: int
+    has_previous: bool
+    has_next: bool
+    at_cap: bool
+
+
+@dataclass(frozen=True)
+class HomeFigures:
+    us_sellers: int
+    midwest_sellers: int
+    products_for_china: int
+
+    @property
+    def midwest_share_percent(self) -> Decimal | None:
+        if not self.us_sellers:
+            return None
+        share = Decimal(self.midwest_sellers) * 100 / Decimal(self.us_sellers)
+        return share.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class SellerCenter:
+    business: Business | None
+    products: list[Product]
+    truncated: bool
+
+
+def _active_in_market(market: str) -> QuerySet[Product]:
+    return Product.objects.filter(status=ProductStatus.ACTIVE, **MARKET_FILTERS[market])
+
+
+def chapter_counts(*, market: str, state: str | None = None) -> list[ChapterCount]:
+    """Active products per HS chapter in one market (optionally of one origin state)."""
+    key = f"web:chapters:{market}:{state or '-'}"
+    rows = cache.get(key)
+    if rows is None:
+        qs = _active_in_market(market)
+        if state:
+            qs = qs.filter(origin_us_state_id=state)
+        rows = list(
+            qs.order_by().values_list("hs_chapter").annotate(n=Count("id")).order_by("hs_chapter")
+        )
+        cache.set(key, rows, COUNT_CACHE_SECONDS)
+    return [ChapterCount(code=code, count=n) for code, n in rows]
+
+
+def state_counts(*, market: str, chapter: str | None = None) -> list[StateCount]:
+    """Active products per US origin state; Midwest states first, then by name."""
+    key = f"web:states:{market}:{chapter or '-'}"
+    rows = cache.get(key)
+    if rows is None:
+        qs = _active_in_market(market).filter(origin_us_state__isnull=False)
+        if chapter:
+            qs = qs.filter(hs_chapter=chapter)
+        counts = dict(
+            qs.order_by().values_list("origin_us_state").annotate(n=Count("id")).order_by()
+        )
+        states = UsState.objects.filter(code__in=list(counts)).values_list("code", "name", "region")
+        rows = [(code, name, region, counts[code]) for code, name, region in states]
+        cache.set(key, rows, COUNT_CACHE_SECONDS)
+    items = [StateCount(code=c, name_en=n, region=r, count=k) for c, n, r, k in rows]
+    items.sort(key=lambda s: (not s.is_midwest, s.name_en))
+    return items
+
+
+def product_page(*, market: str, chapter: str | None, state: str | None, page: int) -> ProductPage:
+    """One page of active products, newest first; no COUNT(*): one extra row tells if more."""
+    number = max(1, min(page, MAX_PAGE))
+    offset = (number - 1) * PAGE_SIZE
+    rows = list(
+        product_browse(chapter=chapter, state=state, market=market)[offset : offset + PAGE_SIZE + 1]
+    )
+    more = len(rows) > PAGE_SIZE
+    return ProductPage(
+        products=rows[:PAGE_SIZE],
+        number=number,
+        has_previous=number > 1,
+        has_next=more and number < MAX_PAGE,
+        at_cap=more and number >= MAX_PAGE,
+    )
+
+
+def home_figures() -> HomeFigures:
+    key = "web:home_figures"
+    figures = cache.get(key)
+    if figures is None:
+        us = Business.objects.filter(country=Country.US)
+        figures = HomeFigures(
+            us_sellers=us.count(),
+            midwest_sellers=us.filter(us_state__region=CensusRegion.MIDWEST).count(),
+            products_for_china=_active_in_market("cn_export").count(),
+        )
+        cache.set(key, figures, COUNT_CACHE_SECONDS)
+    return figures
+
+
+def seller_center_for(*, user: User) -> SellerCenter:
+    """The user's business (through Membership) and its products, every status, newest first."""
+    membership = (
+        Membership.objects.select_related("business", "business__us_state", "business__cn_province")
+        .filter(user=user)
+        .first()
+    )
+    if membership is None:
+        return SellerCenter(business=None, products=[], truncated=False)
+    rows = list(
+        Product.objects.filter(business=membership.business)
+        .select_related("origin_us_state", "origin_cn_province")
+        .order_by("-id")[: SELLER_CENTER_LIMIT + 1]
+    )
+    return SellerCenter(
+        business=membership.business,
+        products=rows[:SELLER_CENTER_LIMIT],
+        truncated=len(rows) > SELLER_CENTER_LIMIT,
+    )
+
+
+def user_works_for(*, user: User, business_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(user=user, business_id=business_id).exists()
+
+
+def trade_years() -> list[UsChinaTradeYear]:
+    return list(UsChinaTradeYear.objects.order_by("year"))
+
+
+def reference_datasets() -> list[ReferenceDataset]:
+    return list(ReferenceDataset.objects.order_by("title"))

@@ -1,0 +1,78 @@
+"""Template filters that pick the active language's text of a row."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django import template
+
+from twoway.web import labels
+
+register = template.Library()
+
+
+@register.filter
+def l10n_title(product) -> str:
+    if labels.is_chinese() and product.title_zh:
+        return product.title_zh
+    return product.title_en
+
+
+@register.filter
+def other_title(product) -> str:
+    """The title in the other language, if it differs (shown small under the main one)."""
+    other = product.title_en if labels.is_chinese() else product.title_zh
+    return other if other and other != l10n_title(product) else ""
+
+
+@register.filter
+def l10n_description(product) -> str:
+    if labels.is_chinese() and product.description_zh:
+        return product.description_zh
+    return product.description_en
+
+
+@register.filter
+def seller_name(business) -> str:
+    if labels.is_chinese() and business.display_name_zh:
+        return business.display_name_zh
+    return business.legal_name
+
+
+@register.filter
+def origin_name(product) -> str:
+    if product.origin_us_state_id and product.origin_us_state:
+        state = product.origin_us_state
+        return labels.state_name(state.code, state.name)
+    if product.origin_cn_province_id and product.origin_cn_province:
+        province = product.origin_cn_province
+        return province.name_zh if labels.is_chinese() else province.name_en
+    return product.get_origin_country_display()
+
+
+@register.filter
+def state_label(state) -> str:
+    """A UsState row's name in the active language."""
+    return labels.state_name(state.code, state.name) if state else ""
+
+
+@register.filter
+def chapter_name(code: str) -> str:
+    return labels.chapter_title(code)
+
+
+@register.filter
+def usd_bn(millions) -> str:
+    """USD millions → billions with one decimal (ROUND_HALF_UP), e.g. 147807.5 → '147.8'."""
+    if millions is None:
+        return ""
+    value = (Decimal(millions) / 1000).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{value:,}"
+
+
+@register.simple_tag
+def path_without_lang(request) -> str:
+    """The current path and query string minus ``lang``: where the language switch returns."""
+    params = [(k, v) for k, values in request.GET.lists() if k != "lang" for v in values]
+    return request.path + ("?" + urlencode(params) if params else "")
