@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from twoway.core.errors import DomainError
+
+from .errors import problem_of
 
 api = NinjaAPI(
     title="Twoway API",
@@ -26,18 +28,17 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    problems = []
-    for err in exc.errors:
-        loc = [str(part) for part in err.get("loc", []) if part not in ("body", "query", "path", "payload")]
-        problems.append(
-            {
-                "field": ".".join(loc) or "__all__",
-                "rule": err.get("type", "invalid"),
-                "message": err.get("msg", "Invalid value."),
-            }
-        )
+    problems = [problem_of(err) for err in exc.errors]
     summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
     return api.create_response(request, {"message": summary, "errors": problems}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # e.g. the session's CSRF check: same shape as every other error.
+    return api.create_response(
+        request, {"message": str(exc.message), "errors": []}, status=exc.status_code
+    )
 
 
 @api.exception_handler(AuthenticationError)
@@ -47,12 +48,26 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     )
 
 
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"message": "Not found.", "errors": []}, status=404)
+
+
 def _mount_routers() -> None:
+    from twoway.businesses.api import router as businesses_router
     from twoway.catalog.api import router as catalog_router
+    from twoway.identity.api import router as identity_router
     from twoway.reference.api import router as reference_router
 
     api.add_router("/reference/", reference_router)
     api.add_router("/catalog/", catalog_router)
+    api.add_router("/businesses", businesses_router)
+    api.add_router("/me", identity_router)
+    from twoway.checkout.api import router as checkout_router
+    from twoway.checkout.api import seller_router
+
+    api.add_router("/checkout", checkout_router)
+    api.add_router("/seller", seller_router)
 
 
 _mount_routers()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from twoway.core.models import TimeStamped
+from twoway.core.models import TimeStamped, move_to_field
 from twoway.reference.models import ChinaProvince, UsState
 
 from .validators import validate_ein, validate_uscc
@@ -80,7 +82,12 @@ class Business(TimeStamped):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["country", "registration_number"], name="business_registration_unique"
+                fields=["country", "registration_number"],
+                name="business_registration_unique",
+                violation_error_code="registration_taken",
+                violation_error_message=_(
+                    "A business with this registration number is registered."
+                ),
             ),
             models.CheckConstraint(
                 condition=(
@@ -88,14 +95,27 @@ class Business(TimeStamped):
                     | models.Q(country="CN", cn_province__isnull=False, us_state__isnull=True)
                 ),
                 name="business_region_matches_country",
+                violation_error_code="region_matches_country",
+                violation_error_message=_(
+                    "A US business has a state and no province; a Chinese one the reverse."
+                ),
             ),
         ]
 
     def __str__(self) -> str:
         return self.legal_name
 
+    def validate_constraints(self, exclude=None) -> None:
+        # The registration number's uniqueness is about that field: name it, not "__all__".
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            raise move_to_field(exc, {"registration_taken": "registration_number"}) from None
+
     def clean(self) -> None:
         errors: dict[str, list[ValidationError]] = {}
+        self.registration_number = (self.registration_number or "").strip()
+        self.postal_code = (self.postal_code or "").strip()
         if self.country == Country.US:
             if not self.us_state_id:
                 errors.setdefault("us_state", []).append(
@@ -109,7 +129,7 @@ class Business(TimeStamped):
                 self.registration_number = validate_ein(self.registration_number or "")
             except ValidationError as exc:
                 errors.setdefault("registration_number", []).extend(exc.error_list)
-            if not self.postal_code or not self.postal_code[:5].isdigit():
+            if not re.fullmatch(r"[0-9]{5}(-[0-9]{4})?", self.postal_code):
                 errors.setdefault("postal_code", []).append(
                     ValidationError(_("A US ZIP code has 5 digits."), code="zip_format")
                 )
@@ -136,7 +156,9 @@ class Business(TimeStamped):
                 errors.setdefault("registration_number", []).extend(exc.error_list)
             if not (self.postal_code.isdigit() and len(self.postal_code) == 6):
                 errors.setdefault("postal_code", []).append(
-                    ValidationError(_("A Chinese postal code has 6 digits."), code="postcode_format")
+                    ValidationError(
+                        _("A Chinese postal code has 6 digits."), code="postcode_format"
+                    )
                 )
         if self.made_in_usa_attested and not self.made_in_usa_statement.strip():
             errors.setdefault("made_in_usa_statement", []).append(
@@ -151,8 +173,12 @@ class Business(TimeStamped):
     @property
     def region_name(self) -> str:
         if self.us_state_id:
-            return self.us_state_id
+            return self.us_state.name
         return self.cn_province.name_en if self.cn_province_id else ""
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_status == VerificationStatus.VERIFIED
 
 
 class MembershipRole(models.TextChoices):
@@ -161,15 +187,24 @@ class MembershipRole(models.TextChoices):
 
 
 class Membership(TimeStamped):
-    """A user who works for one business (seller staff)."""
+    """A user who works for a business (seller staff). One person may work for several."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=8, choices=MembershipRole.choices, default=MembershipRole.STAFF)
+    role = models.CharField(
+        max_length=8, choices=MembershipRole.choices, default=MembershipRole.STAFF
+    )
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user"], name="membership_one_business_per_user")
+            models.UniqueConstraint(
+                fields=["user", "business"], name="membership_once_per_business"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.business} ({self.role})"

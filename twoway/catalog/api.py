@@ -1,12 +1,19 @@
-"""Catalogue endpoints (read)."""
+"""Catalogue endpoints: browse (public); create, update and adjust stock (seller staff)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
 
-from . import selectors
+from twoway.businesses import selectors as business_selectors
+from twoway.core.errors import DomainError, NotFound
+from twoway.core.schemas import StrictIn
+from twoway.identity.auth import api_auth
+
+from . import selectors, services
 
 router = Router(tags=["catalog"])
 
@@ -43,3 +50,163 @@ def product_list(request, filters: Query[ProductFilter]):
     )
     limit = max(1, min(filters.limit, 200))
     return list(qs[filters.offset : filters.offset + limit])
+
+
+class ProductCreateIn(StrictIn):
+    business_id: int | None = None
+    sku: str
+    title_en: str
+    title_zh: str = ""
+    description_en: str = ""
+    description_zh: str = ""
+    hs_code: str
+    cn_tariff_line: str = ""
+    us_hts_line: str = ""
+    origin_country: str
+    origin_us_state: str | None = None
+    origin_cn_province: str | None = None
+    unit_price: Decimal
+    currency: str
+    weight_kg: Decimal
+    stock_on_hand: int = 0
+    market_cn_export: bool = False
+    market_us_domestic: bool = False
+    market_us_import: bool = False
+    status: str = "draft"
+    manufacturer: str = ""
+    raw_material_suppliers: str = ""
+
+
+class ProductCreateOut(Schema):
+    id: int
+    business_id: int
+    sku: str
+    title_en: str
+    title_zh: str
+    description_en: str
+    description_zh: str
+    hs_code: str
+    hs_chapter: str
+    cn_tariff_line: str
+    us_hts_line: str
+    origin_country: str
+    origin_us_state_id: str | None
+    origin_cn_province_id: str | None
+    unit_price: Decimal
+    currency: str
+    weight_kg: Decimal
+    stock_on_hand: int
+    market_cn_export: bool
+    market_us_domestic: bool
+    market_us_import: bool
+    status: str
+    manufacturer: str
+    raw_material_suppliers: str
+    updated_at: dt.datetime
+
+
+class ProductUpdateIn(StrictIn):
+    """Send only the fields to change. Stock changes through stock adjustments."""
+
+    sku: str | None = None
+    title_en: str | None = None
+    title_zh: str | None = None
+    description_en: str | None = None
+    description_zh: str | None = None
+    hs_code: str | None = None
+    cn_tariff_line: str | None = None
+    us_hts_line: str | None = None
+    origin_country: str | None = None
+    origin_us_state: str | None = None
+    origin_cn_province: str | None = None
+    unit_price: Decimal | None = None
+    currency: str | None = None
+    weight_kg: Decimal | None = None
+    market_cn_export: bool | None = None
+    market_us_domestic: bool | None = None
+    market_us_import: bool | None = None
+    status: str | None = None
+    manufacturer: str | None = None
+    raw_material_suppliers: str | None = None
+
+
+class ProductUpdateOut(ProductCreateOut):
+    pass
+
+
+class StockAdjustmentIn(StrictIn):
+    delta: int
+    reason: str
+
+
+class StockAdjustmentOut(Schema):
+    id: int
+    product_id: int
+    delta: int
+    reason: str
+    stock_after: int
+    created_at: dt.datetime
+
+
+def _my_business(user, business_id: int | None):
+    if business_id is not None:
+        business = business_selectors.business_get(business_id=business_id)
+        if business is None:
+            raise NotFound("Business")
+        return business
+    memberships = list(business_selectors.memberships_of(user=user)[:2])
+    if len(memberships) == 1:
+        return memberships[0].business
+    if not memberships:
+        raise DomainError.one(
+            "business_id", "no_business", _("Register a business first."), status=403
+        )
+    raise DomainError.one(
+        "business_id", "required", _("You work for several businesses: say which one.")
+    )
+
+
+def _product(product_id: int):
+    product = selectors.product_get(product_id=product_id)
+    if product is None:
+        raise NotFound("Product")
+    return product
+
+
+@router.post(
+    "/products",
+    response={201: ProductCreateOut},
+    auth=api_auth,
+    summary="Create a product for my business",
+)
+def product_create(request, payload: ProductCreateIn):
+    fields = payload.dict()
+    business = _my_business(request.auth, fields.pop("business_id"))
+    product = services.product_create(business=business, by=request.auth, **fields)
+    return Status(201, product)
+
+
+@router.patch(
+    "/products/{product_id}",
+    response=ProductUpdateOut,
+    auth=api_auth,
+    summary="Change some fields of a product",
+)
+def product_update(request, product_id: int, payload: ProductUpdateIn):
+    product = _product(product_id)
+    fields = payload.dict(exclude_unset=True)
+    return services.product_update(product=product, by=request.auth, **fields)
+
+
+@router.post(
+    "/products/{product_id}/stock-adjustments",
+    response={201: StockAdjustmentOut},
+    auth=api_auth,
+    summary="Add or remove stock, with a reason",
+)
+def stock_adjustment_create(request, product_id: int, payload: StockAdjustmentIn):
+    product = _product(product_id)
+    adjustment = services.stock_adjust(
+        product=product, delta=payload.delta, reason=payload.reason, by=request.auth
+    )
+    return Status(201, adjustment)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from twoway.businesses.models import Business, Country
-from twoway.core.models import TimeStamped, money_field
+from twoway.core.models import TimeStamped, money_field, move_to_field
 from twoway.reference.models import ChinaProvince, UsState
 
 from . import hs
@@ -29,8 +30,13 @@ class Currency(models.TextChoices):
 
 
 class Product(TimeStamped):
+    # No separate index on business_id: the (business, sku) unique index starts with it.
     business = models.ForeignKey(
-        Business, on_delete=models.PROTECT, related_name="products", verbose_name=_("seller")
+        Business,
+        on_delete=models.PROTECT,
+        related_name="products",
+        verbose_name=_("seller"),
+        db_index=False,
     )
     sku = models.CharField(_("SKU"), max_length=40)
     title_en = models.CharField(_("title (English)"), max_length=200)
@@ -46,8 +52,14 @@ class Product(TimeStamped):
         _("US HTS line"), max_length=10, blank=True, help_text=_("10 digits; for US import.")
     )
     origin_country = models.CharField(_("country of origin"), max_length=2, choices=Country.choices)
+    # Indexed by product_state_status (origin_us_state, status), so no single-column index.
     origin_us_state = models.ForeignKey(
-        UsState, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("origin state")
+        UsState,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("origin state"),
+        db_index=False,
     )
     origin_cn_province = models.ForeignKey(
         ChinaProvince,
@@ -61,6 +73,8 @@ class Product(TimeStamped):
     weight_kg = models.DecimalField(
         _("weight (kg)"), max_digits=9, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))]
     )
+    # A contended counter: changed only by catalog.services.stock_adjust (conditional UPDATE with
+    # F()), never by saving the whole row (product_update saves the other columns only).
     stock_on_hand = models.IntegerField(_("stock on hand"), default=0)
     market_cn_export = models.BooleanField(_("sell to China (CBEC)"), default=False)
     market_us_domestic = models.BooleanField(_("sell in the US"), default=False)
@@ -82,12 +96,23 @@ class Product(TimeStamped):
             models.Index(fields=["hs_code"], name="product_hs_code"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["business", "sku"], name="product_sku_per_business"),
-            models.CheckConstraint(
-                condition=models.Q(stock_on_hand__gte=0), name="product_stock_not_negative"
+            models.UniqueConstraint(
+                fields=["business", "sku"],
+                name="product_sku_per_business",
+                violation_error_code="sku_taken",
+                violation_error_message=_("This business already has a product with this SKU."),
             ),
             models.CheckConstraint(
-                condition=models.Q(unit_price__gt=0), name="product_price_positive"
+                condition=models.Q(stock_on_hand__gte=0),
+                name="product_stock_not_negative",
+                violation_error_code="stock_not_negative",
+                violation_error_message=_("Stock on hand cannot go below zero."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gt=0),
+                name="product_price_positive",
+                violation_error_code="price_positive",
+                violation_error_message=_("The unit price must be above zero."),
             ),
         ]
 
@@ -97,7 +122,30 @@ class Product(TimeStamped):
     def save(self, *args, **kwargs) -> None:
         # Derived column kept on the row so catalogue browsing by chapter is an index scan.
         self.hs_chapter = hs.chapter_of(self.hs_code)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "hs_code" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "hs_chapter"}
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None) -> None:
+        # Sellers type "0901.11" or "0901 11 00": compact before the max_length checks run.
+        self.hs_code = hs.compact(self.hs_code)
+        self.cn_tariff_line = hs.compact(self.cn_tariff_line)
+        self.us_hts_line = hs.compact(self.us_hts_line)
+        super().clean_fields(exclude=exclude)
+
+    def validate_constraints(self, exclude=None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            raise move_to_field(
+                exc,
+                {
+                    "sku_taken": "sku",
+                    "stock_not_negative": "stock_on_hand",
+                    "price_positive": "unit_price",
+                },
+            ) from None
 
     def clean(self) -> None:  # noqa: C901 - one rule per block, each naming its field
         errors: dict[str, list[ValidationError]] = {}
@@ -149,6 +197,18 @@ class Product(TimeStamped):
                     _("An import to the US needs its 10-digit HTS line."),
                     "hts_line_required_for_import",
                 )
+        if self.origin_country == Country.US and self.origin_cn_province_id:
+            add(
+                "origin_cn_province",
+                _("US-origin goods have no Chinese province of origin."),
+                "origin_region_mismatch",
+            )
+        if self.origin_country == Country.CN and self.origin_us_state_id:
+            add(
+                "origin_us_state",
+                _("Chinese-origin goods have no US state of origin."),
+                "origin_region_mismatch",
+            )
         if self.origin_country == Country.US and not self.origin_us_state_id:
             add("origin_us_state", _("US-origin goods need their state of origin."), "origin_state_required")
         if self.origin_country == Country.CN and not self.origin_cn_province_id:
@@ -168,3 +228,31 @@ class Product(TimeStamped):
     @property
     def supplier_names(self) -> list[str]:
         return [s.strip() for s in self.raw_material_suppliers.splitlines() if s.strip()]
+
+
+class StockAdjustment(models.Model):
+    """One change of stock on hand, with who made it and why (append-only)."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="stock_adjustments", verbose_name=_("product")
+    )
+    delta = models.IntegerField(_("change"))
+    reason = models.CharField(_("reason"), max_length=200)
+    stock_after = models.IntegerField(_("stock after"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stock adjustment")
+        verbose_name_plural = _("stock adjustments")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}: {self.delta:+d} ({self.reason})"

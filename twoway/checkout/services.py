@@ -22,6 +22,8 @@ from django.utils import timezone
 from twoway.catalog.models import Product, ProductStatus
 from twoway.core.errors import DomainError, FieldProblem, NotFound
 from twoway.identity.models import RealNameIdentity, User
+from twoway.ledger.rules.keys import flow_places
+from twoway.ledger.services import TradeFlowInput, trade_flows_post, trade_flows_reverse
 
 from . import lock_objects
 from .errors import CheckoutErrorCode
@@ -365,15 +367,32 @@ def order_transition(
             actor_label=actor_label if actor is None else (actor_label or "user"),
             reason=reason, created_at=now,
         )
-        for hook in TRANSITION_HOOKS:
-            hook(order=locked, previous=previous, now=now)
+        # The trade ledger, in this transaction: if posting fails, the order is not shipped.
+        if to == OrderStatus.SHIPPED:
+            trade_flows_post(lines=_trade_flow_lines(locked), kind="shipment", posted_at=now)
+        elif to in (OrderStatus.REFUNDED, OrderStatus.RETURNED) and previous in pipeline.SHIPPED_STATES:
+            trade_flows_reverse(order_id=locked.pk, posted_at=now)  # idempotent
     order.refresh_from_db()
     return order
 
 
-#: Called inside the transition's transaction with (order, previous, now). The ledger registers
-#: here (it is a lower floor and must not import checkout; checkout calls it explicitly).
-TRANSITION_HOOKS: list = []
+def _trade_flow_lines(order: Order) -> list[TradeFlowInput]:
+    """The order's lines as the ledger takes them (plain values; the ledger never imports us)."""
+    business = order.business
+    return [
+        TradeFlowInput(
+            direction=order.direction, order_id=order.pk, order_number=order.number,
+            order_line_id=line.pk, business_id=business.pk, business_country=business.country,
+            hs_code=line.hs_code, quantity=line.quantity, customs_value_usd=line.customs_value_usd,
+            **dict(zip(("us_state", "cn_province"), flow_places(
+                direction=order.direction, origin_state=line.origin_state,
+                origin_province=line.origin_province, consignee_district=order.consignee_district,
+                consignee_state=order.consignee_state, business_us_state=business.us_state_id or "",
+                business_cn_province=business.cn_province_id or "",
+            ), strict=True)),
+        )
+        for line in order.lines.order_by("pk")
+    ]
 
 
 def purchase_mark_paid(*, purchase: Purchase, now: dt.datetime, actor_label: str, reason: str) -> None:

@@ -43,3 +43,23 @@ def money_field(verbose_name, **kwargs) -> models.DecimalField:
         decimal_places=settings.MONEY_DECIMAL_PLACES,
         **kwargs,
     )
+
+
+def move_to_field(exc, code_to_field: dict[str, str]):
+    """Re-home non-field constraint errors (``__all__``) onto the field they are about.
+
+    Multi-column unique constraints report under ``__all__``; a seller's system needs the field.
+    Returns a new ValidationError; errors with other codes stay where they were.
+    """
+    from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+    moved: dict[str, list] = {}
+    for field_name, errors in exc.update_error_dict({}).items():
+        for error in errors:
+            target = (
+                code_to_field.get(error.code, field_name)
+                if field_name == NON_FIELD_ERRORS
+                else field_name
+            )
+            moved.setdefault(target, []).append(error)
+    return ValidationError(moved)

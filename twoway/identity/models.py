@@ -66,3 +66,28 @@ class RealNameIdentity(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.full_name} {self.id_number_masked}"
+
+
+class ApiKey(models.Model):
+    """A key a seller's system sends as ``Authorization: Bearer tw_<prefix>_<secret>``.
+
+    Only the SHA-256 of the secret is stored; the plaintext is shown once, when issued.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_keys")
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    secret_hash = models.CharField(_("secret (SHA-256)"), max_length=64)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"tw_{self.prefix}_… ({self.user})"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

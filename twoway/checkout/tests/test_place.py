@@ -13,6 +13,14 @@ from twoway.checkout.models import Order, OrderEvent, OrderLine, Purchase, Quota
 from twoway.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 CONSIGNEE = services.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101")
 
 
@@ -162,6 +170,7 @@ def test_illegal_transition_is_refused_and_writes_no_event(make_seller, make_pro
     assert order.events.count() == 1
 
 
+@pytest.mark.usefixtures("english")
 def test_product_not_on_positive_list_cannot_be_bought(make_seller, make_product, make_buyer):
     ginseng = make_product(make_seller(), line="12112011", title_en="Wisconsin American ginseng")
     buyer, identity = make_buyer()

@@ -1,0 +1,84 @@
+"""``twoway seed``: a believable, deterministic demo marketplace (see twoway.demo)."""
+
+from __future__ import annotations
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from twoway.demo.generate import SeedPlan
+from twoway.demo.seeding import SeedRefused, seed_run
+
+
+def _non_negative(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError(value)
+    return number
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed a demo marketplace: US sellers (three in four in the Midwest) and Chinese sellers "
+        "with real product lines, consumers with real-name identities, and demo logins "
+        "(password 'twoway-demo'). Deterministic for --seed. On PostgreSQL large runs use COPY."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        defaults = SeedPlan()
+        parser.add_argument("--seed", type=int, default=defaults.seed)
+        parser.add_argument("--us-sellers", type=_non_negative, default=defaults.us_sellers)
+        parser.add_argument("--cn-sellers", type=_non_negative, default=defaults.cn_sellers)
+        parser.add_argument(
+            "--products-per-seller", type=_non_negative, default=defaults.products_per_seller
+        )
+        parser.add_argument(
+            "--consumers", type=_non_negative, default=defaults.consumers_cn,
+            help="Chinese consumers (each with a real-name identity).",
+        )  # fmt: skip
+        parser.add_argument("--us-consumers", type=_non_negative, default=defaults.consumers_us)
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing if the database has businesses."
+        )
+        parser.add_argument("--batch-size", type=int, default=2000, help="Sellers per batch.")
+        parser.add_argument(
+            "--bulk", action="store_true", help="Use COPY (PostgreSQL) whatever the size."
+        )
+        parser.add_argument(
+            "--no-reference", action="store_true", help="Do not (re)load reference data first."
+        )
+
+    def handle(self, *args, **options) -> None:
+        if options["batch_size"] < 1:
+            raise CommandError("--batch-size must be at least 1.")
+        plan = SeedPlan(
+            seed=options["seed"],
+            us_sellers=options["us_sellers"],
+            cn_sellers=options["cn_sellers"],
+            products_per_seller=options["products_per_seller"],
+            consumers_cn=options["consumers"],
+            consumers_us=options["us_consumers"],
+        )
+        bar = tqdm(
+            total=plan.sellers,
+            unit="seller",
+            unit_scale=True,
+            file=sys.stderr,
+            disable=not sys.stderr.isatty(),
+            desc="Seeding",
+        )
+        try:
+            summary = seed_run(
+                plan=plan,
+                if_empty=options["if_empty"],
+                batch_size=options["batch_size"],
+                bulk=True if options["bulk"] else None,
+                load_reference=not options["no_reference"],
+                progress=bar.update,
+            )
+        except SeedRefused as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            bar.close()
+        self.stdout.write(summary.line())
