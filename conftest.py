@@ -34,3 +34,14 @@ def reference_data(db):
     from twoway.reference.services import reference_load_all
 
     reference_load_all()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request in an earlier test must not leave
+    its language active in this thread."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

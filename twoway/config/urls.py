@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("payments/", include("twoway.payments.urls")),
+    path("", include("twoway.checkout.urls")),
     path("", include("twoway.web.urls")),
 ]

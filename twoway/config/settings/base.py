@@ -145,7 +145,6 @@ CELERY_TIMEZONE = "UTC"
 TWOWAY_PUBLIC_URL = os.environ.get("TWOWAY_PUBLIC_URL", "http://127.0.0.1:8000")
 # Sandbox wallets: retry schedule scale (1.0 = the real schedule; 0 = no waiting).
 TWOWAY_SANDBOX_RETRY_MULTIPLIER = float(os.environ.get("TWOWAY_SANDBOX_RETRY_MULTIPLIER", "0"))
-TWOWAY_PAYMENTS_SANDBOX = env_bool("TWOWAY_PAYMENTS_SANDBOX", True)
 
 # Checkout
 TWOWAY_RESERVATION_MINUTES = int(os.environ.get("TWOWAY_RESERVATION_MINUTES", "30"))
