@@ -182,6 +182,9 @@ class OrderLine(models.Model):
             models.CheckConstraint(condition=models.Q(quantity__gte=1), name="order_line_qty_positive")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.sku}"
+
 
 class OrderEvent(models.Model):
     """Append-only: who moved which order from what to what, when and why."""
@@ -199,6 +202,9 @@ class OrderEvent(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status or '—'} → {self.to_status}"
+
 
 class QuotaUsage(models.Model):
     """CBEC annual quota used by one person (keyed hash of the ID number) in one calendar year."""
@@ -213,3 +219,6 @@ class QuotaUsage(models.Model):
             models.UniqueConstraint(fields=["id_number_hash", "year"], name="quota_per_person_year"),
             models.CheckConstraint(condition=models.Q(used_cny__gte=0), name="quota_not_negative"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: ¥{self.used_cny}"

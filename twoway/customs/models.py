@@ -20,3 +20,6 @@ class CustomsMessage(models.Model):
 
     class Meta:
         ordering = ["sent_at", "message_type"]
+
+    def __str__(self) -> str:
+        return f"{self.message_type} {self.guid}"

@@ -65,3 +65,6 @@ class PaymentNotification(models.Model):
                 name="notification_processed_once",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_id} {self.outcome}"

@@ -44,12 +44,13 @@ def make_product(listed_line):
              line: str | None = None, **extra) -> Product:
         n = next(counter)
         tariff_line = line or listed_line
-        fields = dict(
-            business=business, sku=f"SKU-{n}", title_en=f"Wisconsin honey {n}", title_zh=f"威斯康星蜂蜜{n}",
-            hs_code=tariff_line[:6], cn_tariff_line=tariff_line, origin_country="US",
-            origin_us_state_id=business.us_state_id, unit_price=Decimal(price), currency="USD",
-            weight_kg=Decimal(weight), stock_on_hand=stock, market_cn_export=True, status="active",
-        )
+        fields = {
+            "business": business, "sku": f"SKU-{n}", "title_en": f"Wisconsin honey {n}",
+            "title_zh": f"威斯康星蜂蜜{n}", "hs_code": tariff_line[:6], "cn_tariff_line": tariff_line,
+            "origin_country": "US", "origin_us_state_id": business.us_state_id,
+            "unit_price": Decimal(price), "currency": "USD", "weight_kg": Decimal(weight),
+            "stock_on_hand": stock, "market_cn_export": True, "status": "active",
+        }
         fields.update(extra)
         return Product.objects.create(**fields)
 

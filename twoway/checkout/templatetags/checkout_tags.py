@@ -1,0 +1,109 @@
+"""Template helpers of the checkout pages: money, masked names, status and actor labels."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+register = template.Library()
+
+#: Short status names for the buyer's and seller's pages (the steps of the timeline).
+STATUS_LABELS = {
+    "created": pgettext_lazy("order status", "Awaiting payment"),
+    "paid": pgettext_lazy("order status", "Paid"),
+    "held": pgettext_lazy("order status", "Held for compliance review"),
+    "declared": pgettext_lazy("order status", "Declared to customs"),
+    "cleared": pgettext_lazy("order status", "Cleared customs"),
+    "shipped": pgettext_lazy("order status", "Shipped"),
+    "delivered": pgettext_lazy("order status", "Delivered"),
+    "cancelled": pgettext_lazy("order status", "Cancelled"),
+    "refunded": pgettext_lazy("order status", "Refunded"),
+    "returned": pgettext_lazy("order status", "Returned"),
+}
+
+#: The normal path of an export order, drawn as steps.
+EXPORT_STEPS = ["created", "paid", "declared", "cleared", "shipped", "delivered"]
+
+ACTOR_LABELS = {
+    "buyer": _("you (the buyer)"),
+    "seller": _("the seller"),
+    "customs": _("China customs"),
+    "compliance": _("Twoway compliance screening"),
+    "system": _("Twoway"),
+    "carrier": _("the carrier"),
+    "operator": _("Twoway operations"),
+    "provider:alipay": _("Alipay"),
+    "provider:wechat": _("WeChat Pay"),
+}
+
+CUSTOMS_LABELS = {
+    "": _("not declared yet"),
+    "accepted": _("accepted, released"),
+    "rejected": _("rejected"),
+    "match_failed": _("documents do not match, not sent"),
+}
+
+
+@register.filter
+def cny(amount) -> str:
+    if amount is None or amount == "":
+        return ""
+    return f"¥{Decimal(amount):,.2f}"
+
+
+@register.filter
+def usd(amount) -> str:
+    if amount is None or amount == "":
+        return ""
+    return f"${Decimal(amount):,.2f}"
+
+
+@register.filter
+def percent(rate) -> str:
+    """0.091 → '9.1%' (a fraction shown as a percentage, trailing zeros dropped)."""
+    if rate is None:
+        return ""
+    value = (Decimal(rate) * 100).quantize(Decimal("0.01")).normalize()
+    return f"{value:f}%"
+
+
+@register.filter
+def mask_name(name: str) -> str:
+    """'张三' → '张*', 'Li Xiaoming' → 'L**********': the family name's first character only."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    return name[0] + "*" * (len(name) - 1)
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+@register.filter
+def actor_label(label: str) -> str:
+    return str(ACTOR_LABELS.get(label, label))
+
+
+@register.filter
+def customs_label(status: str) -> str:
+    return str(CUSTOMS_LABELS.get(status or "", status))
+
+
+@register.simple_tag
+def order_steps(order) -> list[dict]:
+    """The export steps with done/current flags; an order off the normal path shows its status."""
+    reached = {e.to_status for e in order.events.all()} | {order.status}
+    steps = []
+    for code in EXPORT_STEPS:
+        steps.append({
+            "code": code,
+            "label": STATUS_LABELS[code],
+            "done": code in reached,
+            "current": code == order.status,
+        })
+    return steps
