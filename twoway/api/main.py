@@ -67,6 +67,9 @@ def _mount_routers() -> None:
     from twoway.checkout.api import seller_router
 
     api.add_router("/checkout", checkout_router)
+    from twoway.dashboard.api import router as dashboard_router  # trade dashboard (public)
+
+    api.add_router("/dashboard", dashboard_router)
     api.add_router("/seller", seller_router)
 
 

@@ -8,6 +8,7 @@ an append-only ``OrderEvent``.
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -207,18 +208,37 @@ class OrderEvent(models.Model):
 
 
 class QuotaUsage(models.Model):
-    """CBEC annual quota used by one person (keyed hash of the ID number) in one calendar year."""
+    """CBEC annual quota used by one person (keyed hash of the ID number) in one calendar year.
+
+    Kept in whole fen (an integer) so the conditional UPDATE that consumes it is exact on every
+    database (SQLite does decimal arithmetic in floating point)."""
 
     id_number_hash = models.CharField(max_length=64)
     year = models.PositiveSmallIntegerField()
-    used_cny = money_field(_("used (CNY)"), default=0)
+    used_fen = models.BigIntegerField(_("used (fen)"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["id_number_hash", "year"], name="quota_per_person_year"),
-            models.CheckConstraint(condition=models.Q(used_cny__gte=0), name="quota_not_negative"),
+            models.CheckConstraint(condition=models.Q(used_fen__gte=0), name="quota_not_negative"),
         ]
 
     def __str__(self) -> str:
         return f"{self.year}: ¥{self.used_cny}"
+
+    @property
+    def used_cny(self) -> Decimal:
+        return Decimal(self.used_fen) / 100
+
+    @used_cny.setter
+    def used_cny(self, value: Decimal) -> None:
+        self.used_fen = to_fen(value)
+
+
+def to_fen(amount: Decimal) -> int:
+    """CNY → whole fen; refuses amounts that are not whole fen."""
+    fen = Decimal(amount) * 100
+    if fen != fen.to_integral_value():
+        raise ValueError(f"{amount} is not a whole number of fen")
+    return int(fen)

@@ -51,6 +51,7 @@ class LandedPrice:
     category: CbecTaxCategory | None = None
     freight_base_usd: Decimal | None = None
     freight_per_kg_usd: Decimal | None = None
+    factor: Decimal | None = None
     unavailable: str = ""
 
     @property
@@ -88,7 +89,12 @@ def landed_price_for(*, product: Product, day: dt.date | None = None) -> LandedP
         return result
     shipment = quote.sellers[0]
     return LandedPrice(
-        **{**result.__dict__, "shipment": shipment, "line": shipment.lines[0]},
+        **{
+            **result.__dict__,
+            "shipment": shipment,
+            "line": shipment.lines[0],
+            "factor": quote.limits.within_limit_factor,
+        },
     )
 
 

@@ -38,6 +38,7 @@ from .models import (
     Purchase,
     QuotaUsage,
     TaxChannel,
+    to_fen,
 )
 from .pricing import CartItem, ExportQuote, export_quote
 from .rules import order_status as pipeline
@@ -74,7 +75,7 @@ def cart_clear(*, buyer: User) -> None:
 
 
 def quota_used(*, id_number_hash: str, year: int) -> Decimal:
-    row = QuotaUsage.objects.filter(id_number_hash=id_number_hash, year=year).only("used_cny").first()
+    row = QuotaUsage.objects.filter(id_number_hash=id_number_hash, year=year).only("used_fen").first()
     return row.used_cny if row else ZERO
 
 
@@ -85,11 +86,11 @@ def _quota_consume(*, id_number_hash: str, year: int, amount: Decimal, annual: D
     serialize on that row, and the second sees the first's amount.
     """
     QuotaUsage.objects.bulk_create(
-        [QuotaUsage(id_number_hash=id_number_hash, year=year, used_cny=ZERO)], ignore_conflicts=True
+        [QuotaUsage(id_number_hash=id_number_hash, year=year, used_fen=0)], ignore_conflicts=True
     )
     updated = QuotaUsage.objects.filter(
-        id_number_hash=id_number_hash, year=year, used_cny__lte=annual - amount
-    ).update(used_cny=F("used_cny") + amount)
+        id_number_hash=id_number_hash, year=year, used_fen__lte=to_fen(annual) - to_fen(amount)
+    ).update(used_fen=F("used_fen") + to_fen(amount))
     if updated != 1:
         remaining = max(annual - quota_used(id_number_hash=id_number_hash, year=year), ZERO)
         raise DomainError.one(
@@ -104,7 +105,7 @@ def _quota_consume(*, id_number_hash: str, year: int, amount: Decimal, annual: D
 def _quota_release(order: Order) -> None:
     if order.quota_year and order.quota_amount and not order.quota_released:
         QuotaUsage.objects.filter(id_number_hash=order.buyer_id_hash, year=order.quota_year).update(
-            used_cny=F("used_cny") - order.quota_amount
+            used_fen=F("used_fen") - to_fen(order.quota_amount)
         )
         order.quota_released = True
 

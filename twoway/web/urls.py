@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
+
+from twoway.dashboard import views as dashboard_views
 
 from . import views
 
@@ -11,7 +13,8 @@ urlpatterns = [
     path("us/imports/", views.storefront_us_imports, name="storefront_us_imports"),
     path("products/<int:product_id>/", views.product_detail, name="product_detail"),
     path("seller/", views.seller_center, name="seller_center"),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/", dashboard_views.public, name="dashboard"),
+    path("dashboard/", include("twoway.dashboard.urls")),
     path("sources/", views.sources, name="sources"),
     path("language/", views.language, name="language"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),

@@ -16,6 +16,7 @@ from django.views.i18n import set_language
 
 from twoway.catalog.models import ProductStatus
 from twoway.catalog.selectors import product_get
+from twoway.checkout.page_data import landed_price_for
 from twoway.identity.models import Role
 from twoway.identity.services import user_language_set
 
@@ -146,6 +147,7 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
         "back_url_name": back_url_name,
         "back_title": back_title,
         "back_query": _query(chapter=product.hs_chapter),
+        "landed": landed_price_for(product=product) if product.market_cn_export else None,
     }
     return render(request, "web/product_detail.html", context)
 

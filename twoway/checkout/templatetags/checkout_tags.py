@@ -24,6 +24,9 @@ STATUS_LABELS = {
     "returned": pgettext_lazy("order status", "Returned"),
 }
 
+#: What an event did, when it differs from the status it left the order in.
+EVENT_LABELS = {"created": pgettext_lazy("order event", "Order placed")}
+
 #: The normal path of an export order, drawn as steps.
 EXPORT_STEPS = ["created", "paid", "declared", "cleared", "shipped", "delivered"]
 
@@ -62,6 +65,14 @@ def usd(amount) -> str:
 
 
 @register.filter
+def plain(value) -> str:
+    """A Decimal without trailing zeros and without localisation: 7.188400 → '7.1884'."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value).normalize():f}"
+
+
+@register.filter
 def percent(rate) -> str:
     """0.091 → '9.1%' (a fraction shown as a percentage, trailing zeros dropped)."""
     if rate is None:
@@ -85,6 +96,11 @@ def status_label(status: str) -> str:
 
 
 @register.filter
+def event_label(status: str) -> str:
+    return str(EVENT_LABELS.get(status) or STATUS_LABELS.get(status, status))
+
+
+@register.filter
 def actor_label(label: str) -> str:
     return str(ACTOR_LABELS.get(label, label))
 
@@ -102,7 +118,7 @@ def order_steps(order) -> list[dict]:
     for code in EXPORT_STEPS:
         steps.append({
             "code": code,
-            "label": STATUS_LABELS[code],
+            "label": EVENT_LABELS.get(code) or STATUS_LABELS[code],
             "done": code in reached,
             "current": code == order.status,
         })

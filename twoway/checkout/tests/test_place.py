@@ -100,7 +100,7 @@ def test_out_of_stock_lists_every_short_line_and_writes_nothing(make_seller, mak
     assert sorted(p.field for p in exc.value.problems) == [f"items.{a.pk}", f"items.{b.pk}"]
     assert {p.rule for p in exc.value.problems} == {"out_of_stock"}
     assert counts() == before
-    assert not QuotaUsage.objects.filter(used_cny__gt=0).exists()
+    assert not QuotaUsage.objects.filter(used_fen__gt=0).exists()
 
 
 def test_multi_item_order_over_the_transaction_limit_is_refused(make_seller, make_product, make_buyer):

@@ -75,7 +75,7 @@ DISTINCTIVE_WEIGHT = 1.0
 PLACE_WEIGHT = 0.75
 GENERIC_WEIGHT = 0.35
 #: Two tokens of 4+ characters are "the same" from this rapidfuzz ratio (0-100) up.
-TOKEN_SIMILARITY_FLOOR = 75.0
+TOKEN_SIMILARITY_FLOOR = 80.0
 
 
 # ---------------------------------------------------------------------------- entities
