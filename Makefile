@@ -21,6 +21,7 @@ venv: $(BIN)/twoway
 demo: venv
 	$(BIN)/twoway migrate --noinput -v0
 	$(BIN)/twoway loadreference --if-changed
+	$(BIN)/twoway loadcsl --if-empty twoway/compliance/data/csl_sample.csv
 	$(BIN)/twoway seed --if-empty
 	@echo "Twoway demo: http://127.0.0.1:8000  (accounts in README.md)"
 	$(BIN)/twoway runserver 127.0.0.1:8000

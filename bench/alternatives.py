@@ -174,9 +174,14 @@ def naive_alternatives(*, product, buyer_state: str | None, k: int = 5):
     )
     candidates = [
         ranking.Candidate(
-            product_id=p.id, hs_code=p.hs_code, tokens_en=en(p.title_en), tokens_zh=zh(p.title_zh),
-            price_usd=p.unit_price, lat=float(p.business.us_state.latitude),
-            lon=float(p.business.us_state.longitude), payload=p,
+            product_id=p.id,
+            hs_code=p.hs_code,
+            tokens_en=en(p.title_en),
+            tokens_zh=zh(p.title_zh),
+            price_usd=p.unit_price,
+            lat=float(p.business.us_state.latitude),
+            lon=float(p.business.us_state.longitude),
+            payload=p,
         )  # fmt: skip
         for p in rows
     ]

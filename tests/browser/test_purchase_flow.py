@@ -32,7 +32,11 @@ def shop(transactional_db, reference_data, make_seller, make_product, settings, 
     csl_load(path=Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv")
     seller = make_seller("Badger State Honey LLC", "WI")
     honey = make_product(
-        seller, price="20.00", stock=10, weight="0.500", title_en="Wisconsin wildflower honey",
+        seller,
+        price="20.00",
+        stock=10,
+        weight="0.500",
+        title_en="Wisconsin wildflower honey",
         title_zh="威斯康星野花蜂蜜",
     )
     buyer = User.objects.create(username="zhangsan", role="consumer_cn")
@@ -159,9 +163,9 @@ def test_chinese_consumer_buys_a_midwest_product_from_browse_to_delivered(
     row.locator("input[name=tracking_number]").fill("SF1234567890")
     row.get_by_role("button", name="Mark shipped").click()
     seller_page.wait_for_url(re.compile(r"/seller/orders/\?shipped="))
-    expect(seller_page.locator(f'[data-testid=queue-order][data-order="{order.number}"]')).to_contain_text(
-        "SF1234567890"
-    )
+    expect(
+        seller_page.locator(f'[data-testid=queue-order][data-order="{order.number}"]')
+    ).to_contain_text("SF1234567890")
     _shot(seller_page, screenshots_dir, "09-seller-shipped")
     seller_context.close()
 

@@ -42,8 +42,12 @@ class UsMadeCandidate(models.Model):
         # Every row is Made-in-USA attested (the table's condition), so the lookup indexes are
         # (heading | chapter, price, id): a bounded window of the nearest prices, in stable order.
         indexes = [
-            models.Index(fields=["hs_heading", "price_usd", "product"], name="altcand_heading_price"),
-            models.Index(fields=["hs_chapter", "price_usd", "product"], name="altcand_chapter_price"),
+            models.Index(
+                fields=["hs_heading", "price_usd", "product"], name="altcand_heading_price"
+            ),
+            models.Index(
+                fields=["hs_chapter", "price_usd", "product"], name="altcand_chapter_price"
+            ),
         ]
 
     def __str__(self) -> str:

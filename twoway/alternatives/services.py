@@ -97,6 +97,9 @@ def _full_rebuild(now: datetime) -> RefreshResult:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM " + connection.ops.quote_name(table))
             removed = cursor.fetchone()[0]
+            # TRUNCATE refuses a table with pending (deferred) foreign-key checks from earlier in
+            # the transaction: run them now, and check the copied rows as they arrive.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             # Readers wait for the commit and then see the new table whole.
             cursor.execute("TRUNCATE " + connection.ops.quote_name(table))
         sql = f"COPY {connection.ops.quote_name(table)} ({', '.join(_COLUMNS)}) FROM STDIN"
@@ -107,6 +110,7 @@ def _full_rebuild(now: datetime) -> RefreshResult:
                     copy.write_row(_row(values, now))
             written += len(batch)
         with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute("ANALYZE " + connection.ops.quote_name(table))
         removed = max(0, removed - written)
     else:

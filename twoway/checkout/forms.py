@@ -24,25 +24,39 @@ DOMAIN_FIELDS = {
 class CheckoutForm(forms.Form):
     identity = forms.ChoiceField(label=_("Buyer (real name)"), required=False)
     full_name = forms.CharField(
-        label=_("Name as on the ID card"), max_length=64, required=False,
+        label=_("Name as on the ID card"),
+        max_length=64,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     id_number = forms.CharField(
-        label=_("Resident ID number"), max_length=32, required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}),
+        label=_("Resident ID number"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}
+        ),
     )
     consignee_name = forms.CharField(label=_("Recipient"), max_length=64)
     consignee_phone = forms.CharField(
-        label=_("Mobile phone"), min_length=5, max_length=30,
-        validators=[RegexValidator(r"^\+?[0-9 \-]{5,30}$", _("Digits only, e.g. 13800138000."), "phone")],
+        label=_("Mobile phone"),
+        min_length=5,
+        max_length=30,
+        validators=[
+            RegexValidator(r"^\+?[0-9 \-]{5,30}$", _("Digits only, e.g. 13800138000."), "phone")
+        ],
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     consignee_address = forms.CharField(
-        label=_("Delivery address"), min_length=4, max_length=200,
+        label=_("Delivery address"),
+        min_length=4,
+        max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
     consignee_district = forms.CharField(
-        label=_("District code (6 digits, optional)"), required=False, max_length=6,
+        label=_("District code (6 digits, optional)"),
+        required=False,
+        max_length=6,
         validators=[RegexValidator(r"^[0-9]{6}$", _("Six digits, e.g. 110101."), "district")],
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
@@ -80,5 +94,6 @@ class PayForm(forms.Form):
     provider = forms.ChoiceField(
         label=_("Pay with"),
         choices=[("alipay", _("Alipay (sandbox)")), ("wechat", _("WeChat Pay (sandbox)"))],
-        widget=forms.RadioSelect, initial="alipay",
+        widget=forms.RadioSelect,
+        initial="alipay",
     )

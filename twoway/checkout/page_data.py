@@ -72,7 +72,9 @@ def landed_price_for(*, product: Product, day: dt.date | None = None) -> LandedP
         rate = reference.rate_on(day)
         category = reference.cbec_category_for(tariff_line=product.cn_tariff_line or "", day=day)
     except DomainError:
-        return LandedPrice(**base, unavailable=_("No exchange rate or tax category is in force today."))
+        return LandedPrice(
+            **base, unavailable=_("No exchange rate or tax category is in force today.")
+        )
     freight = freight_rate_on("US-CN", day)
     result = LandedPrice(
         **base,
@@ -198,14 +200,18 @@ def cart_page_for(*, buyer: User, identity: RealNameIdentity | None = None) -> C
         quote = services.export_quote_for(items=quantities, identity=identity)
     except DomainError as exc:
         views = [CartLineView(products[p], q, None, []) for p, q in quantities.items()]
-        return CartPage(lines=views, quote=None, shipments=[], excluded=views, problems=[exc.message])
+        return CartPage(
+            lines=views, quote=None, shipments=[], excluded=views, problems=[exc.message]
+        )
     by_field: dict[str, list[FieldProblem]] = {}
     for problem in quote.problems:
         by_field.setdefault(problem.field, []).append(problem)
 
     def texts(product_id: int) -> list[str]:
         return [
-            problem_text(p, product=products[product_id], quantity=quantities[product_id], quote=quote)
+            problem_text(
+                p, product=products[product_id], quantity=quantities[product_id], quote=quote
+            )
             for p in by_field.get(f"items.{product_id}", [])
         ]
 
@@ -217,23 +223,30 @@ def cart_page_for(*, buyer: User, identity: RealNameIdentity | None = None) -> C
             priced.add(q.product_id)
             lines.append(CartLineView(products[q.product_id], q.quantity, q, texts(q.product_id)))
         refusal = (
-            problem_text(shipment.refusal, shipment=shipment, quote=quote) if shipment.refusal else ""
+            problem_text(shipment.refusal, shipment=shipment, quote=quote)
+            if shipment.refusal
+            else ""
         )
         shipments.append(
             ShipmentView(
-                quote=shipment, lines=lines, refusal=refusal,
+                quote=shipment,
+                lines=lines,
+                refusal=refusal,
                 full_tax=shipment.channel == "full_tax_single_item",
             )
         )
     excluded = [
-        CartLineView(products[p], quantities[p], None, texts(p)) for p in quantities if p not in priced
+        CartLineView(products[p], quantities[p], None, texts(p))
+        for p in quantities
+        if p not in priced
     ]
     all_lines = [line for s in shipments for line in s.lines] + excluded
     general = [
         problem_text(p, quote=quote) for p in quote.problems if not p.field.startswith("items.")
     ]
-    return CartPage(lines=all_lines, quote=quote, shipments=shipments, excluded=excluded,
-                    problems=general)
+    return CartPage(
+        lines=all_lines, quote=quote, shipments=shipments, excluded=excluded, problems=general
+    )
 
 
 # --- purchases and orders -------------------------------------------------------------------

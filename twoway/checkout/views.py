@@ -41,7 +41,9 @@ def _quantity(value: str | None, default: int) -> int | None:
 
 def _render_cart(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
     identities = selectors.identities_for(user=request.user)
-    cart = page_data.cart_page_for(buyer=request.user, identity=identities[0] if identities else None)
+    cart = page_data.cart_page_for(
+        buyer=request.user, identity=identities[0] if identities else None
+    )
     return render(request, "checkout/cart.html", {"cart": cart, "error": error}, status=status)
 
 
@@ -99,8 +101,13 @@ def _checkout_context(request: HttpRequest, form: CheckoutForm, identities: list
     if chosen is None and not form.is_bound and identities:
         chosen = identities[0]
     cart_page = page_data.cart_page_for(buyer=request.user, identity=chosen)
-    return {"form": form, "cart": cart_page, "identity": chosen, "identities": identities,
-            "quote": cart_page.quote}
+    return {
+        "form": form,
+        "cart": cart_page,
+        "identity": chosen,
+        "identities": identities,
+        "quote": cart_page.quote,
+    }
 
 
 def _place_errors(form: CheckoutForm, exc: DomainError, cart_page) -> list[str]:
@@ -113,12 +120,18 @@ def _place_errors(form: CheckoutForm, exc: DomainError, cart_page) -> list[str]:
         elif problem.field == "quota":
             other.append(page_data.problem_text(problem, quote=cart_page.quote))
         elif problem.field.startswith("items."):
-            line = next((ln for ln in cart_page.lines if f"items.{ln.product.pk}" == problem.field), None)
-            text = page_data.problem_text(
-                problem, product=line.product if line else None,
-                quantity=line.quantity if line else None, quote=cart_page.quote,
+            line = next(
+                (ln for ln in cart_page.lines if f"items.{ln.product.pk}" == problem.field), None
             )
-            other.append(f"{line.product.title_zh or line.product.title_en}: {text}" if line else text)
+            text = page_data.problem_text(
+                problem,
+                product=line.product if line else None,
+                quantity=line.quantity if line else None,
+                quote=cart_page.quote,
+            )
+            other.append(
+                f"{line.product.title_zh or line.product.title_en}: {text}" if line else text
+            )
         else:
             other.append(page_data.problem_text(problem, quote=cart_page.quote))
     if not exc.problems:
@@ -147,8 +160,12 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if existing is not None:
         return redirect("checkout:pay", number=existing.number)
     if not form.is_valid():
-        return render(request, "checkout/checkout.html",
-                      _checkout_context(request, form, identities), status=400)
+        return render(
+            request,
+            "checkout/checkout.html",
+            _checkout_context(request, form, identities),
+            status=400,
+        )
     context = _checkout_context(request, form, identities)
     cart_page = context["cart"]
     data = form.cleaned_data
@@ -163,8 +180,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
             items=cart_page.items,
             identity=identity,
             consignee=services.Consignee(
-                name=data["consignee_name"].strip(), phone=data["consignee_phone"].strip(),
-                address=data["consignee_address"].strip(), district=data["consignee_district"],
+                name=data["consignee_name"].strip(),
+                phone=data["consignee_phone"].strip(),
+                address=data["consignee_address"].strip(),
+                district=data["consignee_district"],
             ),
             idempotency_key=data["idempotency_key"],
         )
@@ -201,8 +220,9 @@ def pay(request: HttpRequest, number: str) -> HttpResponse:
         except DomainError as exc:
             context["error"] = exc.message
             return render(request, "checkout/pay.html", context, status=exc.status)
-        return render(request, "checkout/pay_redirect.html",
-                      {"purchase": purchase, "redirect": redirect_to})
+        return render(
+            request, "checkout/pay_redirect.html", {"purchase": purchase, "redirect": redirect_to}
+        )
     return render(request, "checkout/pay.html", context, status=400 if form.is_bound else 200)
 
 
@@ -234,13 +254,19 @@ def purchase_list(request: HttpRequest) -> HttpResponse:
 # --- the seller's order queue ---------------------------------------------------------------
 
 
-def _queue(request: HttpRequest, *, business_id: int | None, ship_errors: dict | None = None,
-           status: int = 200) -> HttpResponse:
+def _queue(
+    request: HttpRequest,
+    *,
+    business_id: int | None,
+    ship_errors: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
     chosen = request.GET.get("status", "")
     chosen = chosen if chosen in OrderStatus.values else ""
     orders = (
         list(selectors.order_queue_for_seller(business_id=business_id, status=chosen or None))
-        if business_id else []
+        if business_id
+        else []
     )
     context = {
         "orders": orders,
@@ -262,7 +288,9 @@ def seller_orders(request: HttpRequest) -> HttpResponse:
 @require_POST
 def seller_order_ship(request: HttpRequest, number: str) -> HttpResponse:
     business_id = page_data.seller_business_id(user=request.user)
-    order = page_data.seller_order_get(business_id=business_id, number=number) if business_id else None
+    order = (
+        page_data.seller_order_get(business_id=business_id, number=number) if business_id else None
+    )
     if order is None:
         raise Http404
     form = ShipForm(request.POST)
@@ -275,9 +303,13 @@ def seller_order_ship(request: HttpRequest, number: str) -> HttpResponse:
         error = _("Enter the carrier's tracking number (4 to 40 characters).")
         return _queue(request, business_id=business_id, ship_errors={number: error}, status=400)
     try:
-        services.order_ship(order=order, by=request.user,
-                            tracking_number=form.cleaned_data["tracking_number"].strip())
+        services.order_ship(
+            order=order,
+            by=request.user,
+            tracking_number=form.cleaned_data["tracking_number"].strip(),
+        )
     except DomainError as exc:
-        return _queue(request, business_id=business_id, ship_errors={number: exc.message},
-                      status=exc.status)
+        return _queue(
+            request, business_id=business_id, ship_errors={number: exc.message}, status=exc.status
+        )
     return redirect(reverse("checkout:seller_orders") + f"?shipped={order.number}")

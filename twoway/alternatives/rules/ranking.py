@@ -237,7 +237,9 @@ def rank(
     for _tier, _neg, _pid, i, km, breakdown in scored[:k]:
         cand = candidates[i]
         match = match_of(query.hs_code, cand.hs_code)
-        similarity = max(s for s in (breakdown.similarity_en, breakdown.similarity_zh, 0) if s is not None)
+        similarity = max(
+            s for s in (breakdown.similarity_en, breakdown.similarity_zh, 0) if s is not None
+        )
         distance_km = None if km is None else int(round(km))
         diff = None if query.price_usd is None else cand.price_usd - query.price_usd
         out.append(

@@ -53,7 +53,10 @@ def test_goods_ratio_is_named_in_the_method():
         Decimal("1000000"), RatioRow(2013, 5408, "goods", "Jobs Supported by Exports 2013", "S52")
     )
     assert est.jobs == Decimal("5.408")
-    assert "jobs per $1 billion of goods exports (2013, ITA Jobs Supported by Exports 2013; source S52)" in est.method
+    assert (
+        "jobs per $1 billion of goods exports (2013, ITA Jobs Supported by Exports 2013; source S52)"
+        in est.method
+    )
 
 
 def test_without_a_ratio_row_there_is_no_jobs_figure_and_negative_values_are_refused():

@@ -34,9 +34,10 @@ def test_the_similar_same_heading_us_product_comes_first_with_its_reason(
     assert [a.product_id for a in alts] == [
         shirts["ozark"].id, shirts["vase"].id, shirts["linen"].id, shirts["dress"].id,
     ]  # fmt: skip
-    # The vase (same price, in Iowa) passes the linen shirt (dearer, in California): the names
-    # are about as far from the import's, so price and distance decide.
-    assert [a.similarity for a in alts[1:3]] == [38, 43]
+    # The vase (same price, in the buyer's state) passes the linen shirt, whose name is closer
+    # (62 vs 38) but which costs 2.7 times as much and ships from California.
+    assert [a.similarity for a in alts[1:3]] == [38, 62]
+    assert [a.score for a in alts[1:3]] == [0.578, 0.4425]
     first = alts[0]
     assert (first.title_en, first.seller_name, first.state_code, first.state_name) == (
         "Ozark cotton shirt, long sleeve", "Ozark Mills LLC", "IL", "Illinois",
@@ -44,14 +45,16 @@ def test_the_similar_same_heading_us_product_comes_first_with_its_reason(
     assert first.price_usd == Decimal("34.00")
     assert first.price_difference_usd == Decimal("4.00")
     assert first.similarity == 100
-    assert first.distance_km == 399
+    assert first.distance_km == 391
     assert first.match == "subheading"
-    assert first.reason == "Same product heading 6205; similar name 100%; 400 km from you; $4 more"
+    assert first.reason == "Same product heading 6205; similar name 100%; 390 km from you; $4 more"
     assert alts[-1].match == "chapter"  # the dress: chapter 62 fills up to k
 
 
 def test_non_attested_and_non_domestic_products_never_appear(shirts, cotton_shirt_import):
-    shown = {a.product_id for a in alternatives_for(product=cotton_shirt_import, buyer_state=None, k=50)}
+    shown = {
+        a.product_id for a in alternatives_for(product=cotton_shirt_import, buyer_state=None, k=50)
+    }
     assert shirts["plain"].id not in shown
     assert shirts["export"].id not in shown
     assert cotton_shirt_import.id not in shown

@@ -116,10 +116,12 @@ def order_steps(order) -> list[dict]:
     reached = {e.to_status for e in order.events.all()} | {order.status}
     steps = []
     for code in EXPORT_STEPS:
-        steps.append({
-            "code": code,
-            "label": EVENT_LABELS.get(code) or STATUS_LABELS[code],
-            "done": code in reached,
-            "current": code == order.status,
-        })
+        steps.append(
+            {
+                "code": code,
+                "label": EVENT_LABELS.get(code) or STATUS_LABELS[code],
+                "done": code in reached,
+                "current": code == order.status,
+            }
+        )
     return steps

@@ -77,7 +77,9 @@ def text(response) -> str:
 def checkout_key(client) -> str:
     page = client.get("/cn/checkout/")
     assert page.status_code == 200
-    return re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', page.content.decode()).group(1)
+    return re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', page.content.decode()).group(
+        1
+    )
 
 
 def place_via_pages(client, *, identity_fields=None) -> Purchase:
@@ -218,8 +220,13 @@ def test_checkout_with_a_bad_id_number_shows_the_gb11643_error_at_the_id_field_a
     key = checkout_key(client)
     response = client.post(
         "/cn/checkout/",
-        {"idempotency_key": key, "identity": "new", "full_name": "张三",
-         "id_number": "110105194912310021", **CONSIGNEE},
+        {
+            "idempotency_key": key,
+            "identity": "new",
+            "full_name": "张三",
+            "id_number": "110105194912310021",
+            **CONSIGNEE,
+        },
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -240,8 +247,13 @@ def test_checkout_twice_with_the_same_key_creates_one_purchase(honey, consumer):
     client = client_for(consumer)
     services.cart_line_set(buyer=consumer, product=honey, quantity=2)
     key = checkout_key(client)
-    data = {"idempotency_key": key, "identity": "new", "full_name": "张三", "id_number": VALID_ID,
-            **CONSIGNEE}
+    data = {
+        "idempotency_key": key,
+        "identity": "new",
+        "full_name": "张三",
+        "id_number": VALID_ID,
+        **CONSIGNEE,
+    }
     first = client.post("/cn/checkout/", data)
     second = client.post("/cn/checkout/", data)
     purchase = Purchase.objects.get()
@@ -284,7 +296,12 @@ def test_checkout_with_an_existing_identity_and_a_missing_phone_names_the_phone_
     client = client_for(buyer)
     services.cart_line_set(buyer=buyer, product=honey, quantity=1)
     key = checkout_key(client)
-    data = {"idempotency_key": key, "identity": str(identity.pk), **CONSIGNEE, "consignee_phone": ""}
+    data = {
+        "idempotency_key": key,
+        "identity": str(identity.pk),
+        **CONSIGNEE,
+        "consignee_phone": "",
+    }
     response = client.post("/cn/checkout/", data)
     assert response.status_code == 400
     assert 'id="error-consignee_phone"' in response.content.decode()
@@ -307,7 +324,7 @@ def test_pay_page_shows_total_and_deadline_and_hands_over_to_the_wallet(honey, c
     handover = client.post(f"/cn/purchases/{purchase.number}/pay/", {"provider": "wechat"})
     html = handover.content.decode()
     assert 'action="/payments/sandbox/wechat/pay/"' in html
-    assert 'name="signature"' in html and "document.getElementById(\"wallet-form\").submit()" in html
+    assert 'name="signature"' in html and 'document.getElementById("wallet-form").submit()' in html
 
 
 def test_paying_leads_to_the_tracking_page_with_the_order_cleared(
@@ -364,7 +381,9 @@ def two_sellers_orders(make_seller, make_product, make_buyer):
     buyer, identity = make_buyer()
     consignee = services.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101")
     purchase = services.purchase_place_export(
-        buyer=buyer, items={our_product.pk: 1, their_product.pk: 2}, identity=identity,
+        buyer=buyer,
+        items={our_product.pk: 1, their_product.pk: 2},
+        identity=identity,
         consignee=consignee,
     )
     ours_order = purchase.orders.get(business=ours)
@@ -381,28 +400,39 @@ def test_seller_queue_shows_only_own_business_orders_with_masked_buyer(two_selle
     assert "张*" in page and "1101**********002X" in page and VALID_ID not in html
     assert "¥268.60" in page and "$20.00" in page  # total in CNY, customs value in USD
     # Filter by status.
-    assert ours_order.number not in client_for(User.objects.get(username="staff")).get(
-        "/seller/orders/?status=cleared"
-    ).content.decode()
+    assert (
+        ours_order.number
+        not in client_for(User.objects.get(username="staff"))
+        .get("/seller/orders/?status=cleared")
+        .content.decode()
+    )
 
 
 def test_ship_is_refused_unless_cleared_and_only_for_own_orders(two_sellers_orders):
     ours, ours_order, theirs_order = two_sellers_orders
     client = client_for(seller_user(ours))
     events_before = OrderEvent.objects.count()
-    refused = client.post(f"/seller/orders/{ours_order.number}/ship/", {"tracking_number": "SF123456"})
+    refused = client.post(
+        f"/seller/orders/{ours_order.number}/ship/", {"tracking_number": "SF123456"}
+    )
     assert refused.status_code == 409
     ours_order.refresh_from_db()
     assert ours_order.status == OrderStatus.CREATED and ours_order.tracking_number == ""
     assert OrderEvent.objects.count() == events_before
-    assert client.post(f"/seller/orders/{theirs_order.number}/ship/",
-                       {"tracking_number": "SF123456"}).status_code == 404
+    assert (
+        client.post(
+            f"/seller/orders/{theirs_order.number}/ship/", {"tracking_number": "SF123456"}
+        ).status_code
+        == 404
+    )
 
     for to in (OrderStatus.PAID, OrderStatus.DECLARED, OrderStatus.CLEARED):
         services.order_transition(order=ours_order, to=to, actor_label="test")
     page = client.get("/seller/orders/").content.decode()
     assert f'action="/seller/orders/{ours_order.number}/ship/"' in page
-    shipped = client.post(f"/seller/orders/{ours_order.number}/ship/", {"tracking_number": "SF123456"})
+    shipped = client.post(
+        f"/seller/orders/{ours_order.number}/ship/", {"tracking_number": "SF123456"}
+    )
     assert shipped.status_code == 302
     ours_order.refresh_from_db()
     assert ours_order.status == OrderStatus.SHIPPED and ours_order.tracking_number == "SF123456"

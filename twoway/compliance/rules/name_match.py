@@ -69,10 +69,10 @@ __all__ = [
 
 #: Score (0-100) at or above which ``best_match`` results count as the same company.
 #: Chosen by measurement on the labelled pair set (see module docstring).
-DEFAULT_THRESHOLD: float = 85.0
+DEFAULT_THRESHOLD: float = 87.0
 
 DISTINCTIVE_WEIGHT = 1.0
-PLACE_WEIGHT = 0.75
+PLACE_WEIGHT = 0.6
 GENERIC_WEIGHT = 0.35
 #: Two tokens of 4+ characters are "the same" from this rapidfuzz ratio (0-100) up.
 TOKEN_SIMILARITY_FLOOR = 80.0

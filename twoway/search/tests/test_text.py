@@ -5,9 +5,7 @@ def test_english_tokens_are_lower_cased_stemmed_and_without_stopwords():
     assert tokens_en_text("Men's Cotton Shirts, Long-Sleeve (2 pack)") == (
         "men cotton shirt long sleeve 2 pack"
     )
-    assert tokens_en_text("Dried cherries & blueberries in a box") == (
-        "dried cherry blueberry box"
-    )
+    assert tokens_en_text("Dried cherries & blueberries in a box") == ("dried cherry blueberry box")
 
 
 def test_plural_stemming_keeps_words_that_only_look_plural():

@@ -23,13 +23,23 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Check the file only; change nothing."
         )
         parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when a CSL is already loaded."
+        )
+        parser.add_argument(
             "--completeness",
             choices=DatasetCompleteness.values,
             default=None,
             help="Default: partial when every row is a fictitious test entry, else complete.",
         )
 
-    def handle(self, *args, file: Path, dry_run: bool, completeness: str | None, **options) -> None:
+    def handle(
+        self, *args, file: Path, dry_run: bool, completeness: str | None, if_empty: bool, **options
+    ) -> None:
+        from twoway.reference.models import ReferenceDataset
+
+        if if_empty and ReferenceDataset.objects.filter(name="csl").exists():
+            self.stdout.write("A Consolidated Screening List is already loaded; nothing to do.")
+            return
         if not file.is_file():
             raise CommandError(f"{file}: no such file.")
         try:

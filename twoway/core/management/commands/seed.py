@@ -48,6 +48,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-reference", action="store_true", help="Do not (re)load reference data first."
         )
+        parser.add_argument(
+            "--trade-days",
+            type=_non_negative,
+            default=365,
+            help="Days of shipped trade to write through checkout and the ledger (0: none). "
+            "Skipped on the bulk (COPY) path.",
+        )
 
     def handle(self, *args, **options) -> None:
         if options["batch_size"] < 1:
@@ -82,3 +89,8 @@ class Command(BaseCommand):
         finally:
             bar.close()
         self.stdout.write(summary.line())
+        if not summary.skipped and summary.path != "copy" and options["trade_days"]:
+            from twoway.demo.trade_year import trade_year_run
+
+            trade = trade_year_run(seed=plan.seed, days=options["trade_days"])
+            self.stdout.write(trade.line())
