@@ -17,7 +17,7 @@ from twoway.businesses.models import Business, Country, Membership
 from twoway.catalog.models import Product, ProductStatus
 from twoway.catalog.selectors import MARKET_FILTERS, product_browse
 from twoway.identity.models import User
-from twoway.reference.models import CensusRegion, ReferenceDataset, UsChinaTradeYear, UsState
+from twoway.reference.models import CensusRegion, ReferenceDataset, UsState
 
 from . import labels
 
@@ -177,10 +177,6 @@ def user_works_for(*, user: User, business_id: int) -> bool:
     if not user.is_authenticated:
         return False
     return Membership.objects.filter(user=user, business_id=business_id).exists()
-
-
-def trade_years() -> list[UsChinaTradeYear]:
-    return list(UsChinaTradeYear.objects.order_by("year"))
 
 
 def reference_datasets() -> list[ReferenceDataset]:

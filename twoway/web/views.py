@@ -160,11 +160,6 @@ def seller_center(request: HttpRequest) -> HttpResponse:
     return render(request, "web/seller_center.html", {"center": center})
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
-    context = {"trade_years": selectors.trade_years(), "pledge": labels.pledge_facts()}
-    return render(request, "web/dashboard.html", context)
-
-
 def sources(request: HttpRequest) -> HttpResponse:
     return render(request, "web/sources.html", {"datasets": selectors.reference_datasets()})
 

@@ -56,6 +56,7 @@ from rapidfuzz.distance import OSA
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "REVIEW_THRESHOLD",
     "Match",
     "UflpaEntity",
     "best_match",
@@ -69,12 +70,15 @@ __all__ = [
 
 #: Score (0-100) at or above which ``best_match`` results count as the same company.
 #: Chosen by measurement on the labelled pair set (see module docstring).
-DEFAULT_THRESHOLD: float = 87.0
+DEFAULT_THRESHOLD: float = 86.0
+#: Below ``DEFAULT_THRESHOLD`` but at or above this: a possible match for a person to review.
+REVIEW_THRESHOLD: float = 70.0
 
 DISTINCTIVE_WEIGHT = 1.0
 PLACE_WEIGHT = 0.6
 GENERIC_WEIGHT = 0.35
-#: Two tokens of 4+ characters are "the same" from this rapidfuzz ratio (0-100) up.
+#: Two tokens of 4+ characters count as the same word (credited by their similarity) from this
+#: similarity (0-100: the higher of rapidfuzz's Indel ratio and OSA similarity) up.
 TOKEN_SIMILARITY_FLOOR = 80.0
 
 
@@ -158,25 +162,39 @@ def parse_aliases(name: str, aliases_or_notes: str) -> tuple[str, ...]:
     return tuple(unique)
 
 
+def _pick(row: Mapping[str, str], *columns: str) -> str:
+    for column in columns:
+        value = row.get(column)
+        if value is not None and value.strip():
+            return value.strip()
+    return ""
+
+
 def uflpa_entities_from_rows(rows: Iterable[Mapping[str, str]]) -> tuple[UflpaEntity, ...]:
     """Entities from rows shaped like ``us/labor/uflpa_entities.csv``.
 
-    Columns: entity, aliases_or_notes, effective_date, uflpa_list_section, basis, source_ids.
+    Accepts the research file's columns (entity, aliases_or_notes, effective_date,
+    uflpa_list_section, basis, source_ids) and the usual alternatives (name / Entity Name,
+    aliases, effective_from / Date Added, list_section, source). Rows without a name are skipped.
     """
     entities: list[UflpaEntity] = []
     for row in rows:
-        name = (row.get("entity") or row.get("name") or "").strip()
+        name = _pick(row, "entity", "name", "entity_name", "Entity Name", "Entity")
         if not name:
             continue
-        notes = (row.get("aliases_or_notes") or row.get("aliases") or "").strip()
+        notes = _pick(row, "aliases_or_notes", "aliases", "Aliases", "alias")
+        list_date = _pick(row, "effective_date", "effective_from", "date_added", "Date Added")
+        if not list_date:
+            read = re.search(r"effective date as read:\s*([^;]+)", row.get("notes") or "")
+            list_date = read.group(1).strip() if read else ""
         entities.append(
             UflpaEntity(
                 name=name,
                 aliases=parse_aliases(name, notes),
-                list_date=(row.get("effective_date") or row.get("effective_from") or "").strip(),
-                list_section=(row.get("uflpa_list_section") or row.get("list_section") or "").strip(),
-                basis=(row.get("basis") or "").strip(),
-                source=(row.get("source_ids") or row.get("source") or "").strip(),
+                list_date=list_date,
+                list_section=_pick(row, "uflpa_list_section", "list_section", "List", "list"),
+                basis=_pick(row, "basis", "Basis", "reason"),
+                source=_pick(row, "source_ids", "source"),
             )
         )
     return tuple(entities)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from twoway.catalog.models import ProductStatus
 from twoway.identity.models import Role, User
-from twoway.reference.models import ReferenceDataset, UsChinaTradeYear
+from twoway.reference.models import ReferenceDataset
 from twoway.web.selectors import PAGE_SIZE
 
 from . import factories as f
@@ -353,32 +352,6 @@ def test_home_figures_without_sellers(client):
     page = client.get("/?lang=en").content.decode()
     assert '<dd data-figure="us-sellers">0</dd>' in page
     assert '<dd data-figure="midwest-share">—</dd>' in page
-
-
-def test_dashboard_shows_trade_by_year_and_the_pledge_with_sources(client):
-    UsChinaTradeYear.objects.create(
-        year=2024,
-        exports_usd_m=Decimal("143545.7"),
-        imports_usd_m=Decimal("438947.4"),
-        balance_usd_m=Decimal("-295401.7"),
-        basis="Census basis",
-        source="US Census Bureau, c5700",
-        confidence="high",
-    )
-    page = client.get("/dashboard/?lang=en").content.decode()
-    assert "Live platform figures arrive with the trade ledger" in page
-    assert '<td class="num">143.5</td>' in page
-    assert '<td class="num">438.9</td>' in page
-    assert '<td class="num">-295.4</td>' in page
-    assert "US Census Bureau, c5700" in page
-    assert "1,000,000" in page
-    assert "fortune.com/2017/01/09/jack-ma-jobs-trump" in page
-    assert "2018-09-19" in page
-
-
-def test_dashboard_without_reference_data_says_so(client):
-    page = client.get("/dashboard/?lang=en").content.decode()
-    assert "have not been loaded on this server yet" in page
 
 
 def test_sources_page_flags_partial_lists(client):
