@@ -40,6 +40,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -311,13 +312,28 @@ SQL_STOCK = (
     " WHERE id = %s AND stock_on_hand >= %s AND status = 'active' RETURNING id"
 )
 SQL_QUOTA_ROW = (
-    "INSERT INTO checkout_quotausage (id_number_hash, year, used_cny, updated_at)"
+    "INSERT INTO checkout_quotausage (id_number_hash, year, {col}, updated_at)"
     " VALUES (%s, %s, 0, %s) ON CONFLICT (id_number_hash, year) DO NOTHING"
 )
 SQL_QUOTA_TAKE = (
-    "UPDATE checkout_quotausage SET used_cny = used_cny + %s, updated_at = %s"
-    " WHERE id_number_hash = %s AND year = %s AND used_cny <= %s"
+    "UPDATE checkout_quotausage SET {col} = {col} + %s, updated_at = %s"
+    " WHERE id_number_hash = %s AND year = %s AND {col} <= %s"
 )
+
+
+def _quota_sql() -> tuple[str, str, bool]:
+    """The quota statements for the current schema: ``used_fen`` (integer fen) or ``used_cny``."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_name = 'checkout_quotausage' AND column_name IN ('used_fen', 'used_cny')"
+        )
+        col = cursor.fetchone()[0]
+    return SQL_QUOTA_ROW.format(col=col), SQL_QUOTA_TAKE.format(col=col), col == "used_fen"
+
+
 SQL_PURCHASE = (
     "INSERT INTO checkout_purchase (created_at, updated_at, number, direction, currency,"
     " total_payable, idempotency_key, request_fingerprint, reserved_until, paid_at, buyer_id)"
@@ -404,6 +420,11 @@ def _raw_rows(job: Job, products: dict, rate: Decimal) -> None:
 def _raw_client_factory(url: str, rate: Decimal, rate_source: str, annual: Decimal):
     import psycopg
 
+    sql_quota_row, sql_quota_take, in_fen = _quota_sql()
+
+    def money(value: Decimal):
+        return int((value * 100).to_integral_value(ROUND_HALF_UP)) if in_fen else value
+
     def client(jobs: list[Job], stats: RunStats, barrier: threading.Barrier) -> None:
         conn = psycopg.connect(url)
         try:
@@ -427,16 +448,16 @@ def _raw_client_factory(url: str, rate: Decimal, rate_source: str, annual: Decim
                         if short:
                             raise _OutOfStock
                         cur.execute(
-                            SQL_QUOTA_ROW, (identity.id_number_hash, now.year, now), prepare=True
+                            sql_quota_row, (identity.id_number_hash, now.year, now), prepare=True
                         )
                         cur.execute(
-                            SQL_QUOTA_TAKE,
+                            sql_quota_take,
                             (
-                                quota_amount,
+                                money(quota_amount),
                                 now,
                                 identity.id_number_hash,
                                 now.year,
-                                annual - quota_amount,
+                                money(annual - quota_amount),
                             ),
                             prepare=True,
                         )
@@ -515,7 +536,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _gunicorn_start(url: str, port: int) -> subprocess.Popen:
+def _gunicorn_start(url: str, port: int, log: Path) -> subprocess.Popen:
     env = dict(
         os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE=SETTINGS, DJANGO_DEBUG="0",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost", LOG_LEVEL="WARNING",
@@ -524,13 +545,13 @@ def _gunicorn_start(url: str, port: int) -> subprocess.Popen:
     proc = subprocess.Popen(
         [str(gunicorn), "twoway.config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
          "--backlog", "256", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
         start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited: {proc.stderr.read().decode()[-2000:]}")
+            raise SystemExit(f"gunicorn exited: {log.read_text(errors='replace')[-2000:]}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/api/v1/openapi.json")
@@ -560,6 +581,8 @@ def _http_client_factory(port: int):
         try:
             barrier.wait()
             for job in jobs:
+                if stats.other_errors >= 20 and not stats.ok:
+                    break  # the server is broken: say so quickly
                 body = json.dumps({
                     "items": [{"product_id": pid, "quantity": q} for pid, q in job.items.items()],
                     "identity_id": job.buyer.identity.pk, "consignee": consignee,
@@ -739,7 +762,8 @@ def main(argv: list[str] | None = None) -> None:
         _reset_orders(stock)
         connection.close()
         port = _free_port()
-        proc = _gunicorn_start(url, port)
+        log = Path(tempfile.mkdtemp(prefix="bench-checkout-")) / "gunicorn.log"
+        proc = _gunicorn_start(url, port, log)
         try:
             warm = _jobs(
                 clients=2, total=20, buyers=buyers[-8:], products=pool, rng=rng, tag="hwarm"
@@ -751,6 +775,8 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             _gunicorn_stop(proc)
         _line("HTTP", http_stats)
+        if http_stats.other_errors:
+            say(f"  gunicorn log {log}: {log.read_text(errors='replace')[-1500:]}")
         _reset_orders(stock)
         raw_http = run_raw(per_client, raw_client)
         _line("raw SQL", raw_http)

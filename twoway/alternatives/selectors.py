@@ -86,19 +86,22 @@ def _window(column: str, value: str, price: Decimal | None, heading: str | None)
         return cursor.fetchall()
 
 
+_PRICE = _COLUMNS.index("price_usd")
+
+
 def _candidate(row: tuple) -> ranking.Candidate:
-    values = dict(zip(_COLUMNS, row, strict=True))
-    price = Decimal(str(values["price_usd"])).quantize(CENT)
-    values["price_usd"] = price
+    price = row[_PRICE]
+    if not isinstance(price, Decimal):  # SQLite returns numbers, PostgreSQL Decimals
+        price = Decimal(str(price)).quantize(CENT)
     return ranking.Candidate(
-        product_id=values["product_id"],
-        hs_code=values["hs_code"],
-        tokens_en=values["tokens_en"] or "",
-        tokens_zh=values["tokens_zh"] or "",
+        product_id=row[0],
+        hs_code=row[3],
+        tokens_en=row[6] or "",
+        tokens_zh=row[7] or "",
         price_usd=price,
-        lat=values["latitude"],
-        lon=values["longitude"],
-        payload=values,
+        lat=row[11],
+        lon=row[12],
+        payload=row,
     )
 
 
@@ -151,7 +154,8 @@ def alternatives_for(
     ranked = ranking.rank(query, candidates, k=k, translate=gettext)
     out = []
     for r in ranked:
-        v = r.candidate.payload
+        v = dict(zip(_COLUMNS, r.candidate.payload, strict=True))
+        v["price_usd"] = r.candidate.price_usd
         out.append(
             Alternative(
                 product_id=v["product_id"],

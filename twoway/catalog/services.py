@@ -6,7 +6,7 @@ reservation services next to it), with a conditional UPDATE and F() — never re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -50,6 +50,16 @@ EDITABLE_FIELDS = frozenset(
     }
 )
 CREATE_ONLY_FIELDS = frozenset({"stock_on_hand"})
+# Higher contexts (compliance: labor risk of import listings) register here from their
+# AppConfig.ready; each hook gets the product after the create/update has committed.
+PRODUCT_CHANGED_HOOKS: list[Callable[[Product], None]] = []
+
+
+def _product_changed(product: Product) -> None:
+    for hook in PRODUCT_CHANGED_HOOKS:
+        transaction.on_commit(lambda hook=hook: hook(product), robust=True)
+
+
 SELLER_STATUSES = frozenset({ProductStatus.DRAFT, ProductStatus.ACTIVE})
 _TEXT_FIELDS = frozenset(
     {
@@ -168,6 +178,7 @@ def product_create(*, business: Business, by: User, **fields: Any) -> Product:
                     stock_after=product.stock_on_hand,
                     by=by,
                 )
+            _product_changed(product)
     except IntegrityError:
         raise DomainError.one(
             "sku", "sku_taken", _("This business already has a product with this SKU.")
@@ -191,6 +202,7 @@ def product_update(*, product: Product, by: User, **fields: Any) -> Product:
     try:
         with transaction.atomic():
             fresh.save(update_fields=sorted(update_fields))
+            _product_changed(fresh)
     except IntegrityError:
         raise DomainError.one(
             "sku", "sku_taken", _("This business already has a product with this SKU.")

@@ -459,3 +459,132 @@ def order_refund(*, order: Order, by: User | None, reason: str) -> Order:
     ledger reversal when it had shipped."""
     return order_transition(order=order, to=OrderStatus.REFUNDED, actor=by,
                             actor_label="operator" if by else "system", reason=reason)
+
+
+# --- imports: US consumers buying from Chinese sellers (issue 5) -----------------------------
+
+
+def import_cart_line_set(*, buyer: User, product: Product, quantity: int) -> Cart:
+    """Set the quantity of an import product in a US consumer's cart (0 removes it)."""
+    from .import_pricing import import_problems
+
+    if quantity > 0:
+        problems = [
+            p for p in import_problems(product, quantity) if p.rule != CheckoutErrorCode.OUT_OF_STOCK
+        ]
+        if problems:
+            raise DomainError(problems[0].message, [FieldProblem("product", problems[0].rule,
+                                                                 problems[0].message)])
+    cart = cart_line_set(buyer=buyer, product=product, quantity=quantity)
+    if cart.direction != Direction.US_IMPORT:
+        Cart.objects.filter(pk=cart.pk).update(direction=Direction.US_IMPORT)
+    return cart
+
+
+def purchase_place_import(
+    *,
+    buyer: User,
+    items: dict[int, int],
+    consignee_state: str,
+    consignee: Consignee,
+    idempotency_key: str = "",
+    now: dt.datetime | None = None,
+) -> Purchase:
+    """Place a purchase from Chinese sellers by a consumer in the US.
+
+    Prices in USD on today's date (goods + CN-US freight per seller shipment + each duty and fee
+    in force), refuses lines not listed for import or blocked, reserves stock and writes one
+    order per seller (``TaxChannel.US_IMPORT``, duties in ``tax_total``), all in one transaction.
+    No quota. A retry with the same ``idempotency_key`` returns the same purchase.
+    """
+    from twoway.reference.models import UsState
+
+    from .import_pricing import ImportQuote, import_quote_for
+
+    now = now or timezone.now()
+    if not items or any(q < 1 for q in items.values()):
+        raise DomainError.one("items", CheckoutErrorCode.EMPTY_CART, "Add at least one item (quantity ≥ 1).")
+    for field_name, value in (("consignee.name", consignee.name), ("consignee.address", consignee.address)):
+        if not value.strip():
+            raise DomainError.one(field_name, "required", f"{field_name} is required for delivery.")
+    state = (consignee_state or "").strip().upper()
+    if not UsState.objects.filter(pk=state).exists():
+        raise DomainError.one("consignee_state", "state_unknown", "Choose the US state of delivery.")
+    fingerprint = _fingerprint(items, f"import|{state}|{consignee}")
+    existing = _existing_for_key(buyer, idempotency_key, fingerprint)
+    if existing:
+        return existing
+
+    quote: ImportQuote = import_quote_for(items=items, day=now.date())
+    if not quote.ok:
+        problems = list(quote.problems)
+        raise DomainError("; ".join(p.message for p in problems), problems, status=409)
+
+    try:
+        with transaction.atomic():
+            _stock_take(items)
+            purchase = _import_purchase_write(
+                buyer=buyer, quote=quote, consignee=consignee, consignee_state=state,
+                idempotency_key=idempotency_key, fingerprint=fingerprint, now=now,
+            )
+    except IntegrityError:
+        existing = _existing_for_key(buyer, idempotency_key, fingerprint)
+        if existing:
+            return existing
+        raise
+    logger.info("import purchase %s placed by user %s", purchase.number, buyer.pk)
+    return purchase
+
+
+def _import_purchase_write(
+    *, buyer: User, quote, consignee: Consignee, consignee_state: str, idempotency_key: str,
+    fingerprint: str, now: dt.datetime,
+) -> Purchase:
+    reserved_until = now + dt.timedelta(minutes=settings.TWOWAY_RESERVATION_MINUTES)
+    purchase = Purchase.objects.create(
+        number=_number("TP", now), buyer=buyer, direction=Direction.US_IMPORT, currency="USD",
+        total_payable=quote.total_payable, idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint, reserved_until=reserved_until,
+    )
+    orders = [
+        Order(
+            number=_number("TW", now), purchase=purchase, buyer=buyer, business_id=seller.business_id,
+            direction=Direction.US_IMPORT, status=OrderStatus.CREATED, buyer_name=consignee.name,
+            consignee_name=consignee.name, consignee_phone=consignee.phone,
+            consignee_address=consignee.address, consignee_state=consignee_state, currency="USD",
+            goods_value=seller.goods_value, freight=seller.freight, insurance=ZERO, discount=ZERO,
+            tax_total=seller.duty_total, total_payable=seller.total_payable,
+            customs_value_usd=seller.customs_value_usd, tax_channel=TaxChannel.US_IMPORT,
+            created_at=now,
+        )
+        for seller in quote.sellers
+    ]
+    Order.objects.bulk_create(orders)
+    lines = []
+    for order, seller in zip(orders, quote.sellers, strict=True):
+        for q in seller.lines:
+            product = q.product
+            lines.append(
+                OrderLine(
+                    order=order, product_id=product.pk, sku=product.sku, title=product.title_en,
+                    title_zh=product.title_zh, hs_code=product.hs_code,
+                    national_line=product.us_hts_line,
+                    origin_province=product.origin_cn_province_id or "", quantity=q.quantity,
+                    unit_price_usd=q.unit_price_usd, unit_price=q.unit_price_usd,
+                    goods_value=q.goods_value, freight_share=q.freight_share, tariff=q.duty,
+                    tax_total=q.duty + q.fees, tax_category=" ".join(q.cost.measure_ids)[:48],
+                    customs_value_usd=q.goods_value,
+                )
+            )
+    OrderLine.objects.bulk_create(lines)
+    OrderEvent.objects.bulk_create(
+        OrderEvent(
+            order=order, from_status="", to_status=OrderStatus.CREATED, actor=buyer,
+            actor_label="buyer",
+            reason=f"placed; stock reserved until {reserved_until:%Y-%m-%d %H:%M} UTC; "
+                   f"US duties ${order.tax_total} as of {now:%Y-%m-%d}",
+            created_at=now,
+        )
+        for order in orders
+    )
+    return purchase

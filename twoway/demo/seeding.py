@@ -133,6 +133,10 @@ def seed_run(
     staff = _staff_create(staff_rows, accounts, password_hash, now)
     cn = _consumers_cn_create(plan, password_hash)
     us_consumers = _consumers_us_create(plan, password_hash)
+    if not use_copy:  # labor risk of the import listings (holds the blocked ones for review)
+        from twoway.compliance.labor import labor_risk_reassess_all
+
+        labor_risk_reassess_all(dataset_name="demo_seed")
     return SeedSummary(
         skipped=False,
         path=writer.name,

@@ -12,11 +12,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from twoway.checkout import services as checkout
-from twoway.checkout.models import OrderStatus, Purchase
+from twoway.checkout.models import Direction, OrderStatus, Purchase
 from twoway.core.errors import DomainError, PermissionDenied
 
 from .models import NotificationOutcome, Payment, PaymentNotification, PaymentStatus
 from .providers import (
+    CardPaymentRequest,
     NotificationRejected,
     PaymentRedirect,
     PaymentRequest,
@@ -48,6 +49,14 @@ def payment_start(*, purchase: Purchase, buyer, provider_name: str) -> PaymentRe
         raise DomainError.one("purchase", "reservation_expired",
                               "The reservation expired; place the order again.", status=409)
     first = orders[0]
+    if provider_name == "card":  # US consumers (imports) pay in USD by card
+        card_request = CardPaymentRequest(
+            out_trade_no=purchase.number, amount=purchase.total_payable, currency=purchase.currency,
+            subject=f"Twoway {purchase.number}", buyer_name=first.consignee_name,
+            notify_url=_public_url("/payments/notify/card/"),
+            return_url=_public_url(f"/us/purchases/{purchase.number}/"),
+        )
+        return get_provider(provider_name).create_payment(card_request)
     request = PaymentRequest(
         out_trade_no=purchase.number,
         amount=purchase.total_payable,
@@ -140,7 +149,10 @@ def payment_record(*, purchase: Purchase, provider_name: str, notification) -> P
             purchase=purchase, now=now, actor_label=f"provider:{provider_name}",
             reason=f"{provider_name} transaction {notification.provider_txn_id}",
         )
-        order_ids = list(purchase.orders.values_list("pk", flat=True))
+        # China customs declarations are for exports only; imports go straight to the seller.
+        order_ids = list(
+            purchase.orders.filter(direction=Direction.US_EXPORT).values_list("pk", flat=True)
+        )
         transaction.on_commit(lambda: _after_paid(order_ids))
     else:
         logger.warning("purchase %s paid after its reservation ended: refund due", purchase.number)

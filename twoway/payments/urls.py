@@ -8,4 +8,5 @@ urlpatterns = [
     path("notify/<str:provider>/", views.notify, name="notify"),
     path("sandbox/alipay/gateway.do", views.sandbox_pay_page, {"provider": "alipay"}, name="sandbox-alipay"),
     path("sandbox/wechat/pay/", views.sandbox_pay_page, {"provider": "wechat"}, name="sandbox-wechat"),
+    path("sandbox/card/pay/", views.sandbox_card_pay_page, name="sandbox-card"),
 ]

@@ -50,3 +50,44 @@ def sandbox_pay_page(request, provider: str):
         return redirect(urlparse(pay_request.return_url).path)
     return render(request, "payments/sandbox_pay.html",
                   {"provider": provider, "pay_request": pay_request, "fields": fields})
+
+
+@login_required
+def sandbox_card_pay_page(request):
+    """The sandbox card processor's checkout page (USD). The merchant's signed form arrives as a
+    POST; the buyer enters a test card and confirms; the processor then sends its signed JSON
+    notification to our notify endpoint and returns the buyer to the merchant."""
+    from django.test import RequestFactory
+
+    from .providers.card import (
+        TEST_CARDS,
+        SandboxCardProcessor,
+        card_app_id,
+        card_secret,
+    )
+
+    if request.method != "POST":
+        return HttpResponseBadRequest("Open this page from the Twoway pay page.")
+    fields = {k: v for k, v in request.POST.items()
+              if k not in ("csrfmiddlewaretoken", "confirm", "card_number")}
+    processor = SandboxCardProcessor(app_id=card_app_id(), secret=card_secret())
+    try:
+        pay_request = processor.accept_payment(fields)
+    except (SignatureInvalid, KeyError, ValueError):
+        return HttpResponseBadRequest("The merchant's payment request does not verify.")
+    card_number = "".join(request.POST.get("card_number", "").split())
+    error = ""
+    if request.POST.get("confirm") == "pay":
+        if card_number not in TEST_CARDS:
+            error = "Use a sandbox test card: 4242 4242 4242 4242 (succeeds) or 4000 0000 0000 0002 (declined)."
+        else:
+            body, headers = processor.notification(pay_request, card_number=card_number)
+            notify_path = urlparse(pay_request.notify_url).path
+            extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()
+                     if k.lower() != "content-type"}
+            notify(RequestFactory().post(notify_path, data=body, content_type="application/json",
+                                         **extra), "card")
+            return redirect(urlparse(pay_request.return_url).path)
+    return render(request, "payments/sandbox_card_pay.html",
+                  {"pay_request": pay_request, "fields": fields, "error": error,
+                   "card_number": card_number or "4242 4242 4242 4242"})

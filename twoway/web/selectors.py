@@ -121,13 +121,17 @@ def state_counts(*, market: str, chapter: str | None = None) -> list[StateCount]
     return items
 
 
-def product_page(*, market: str, chapter: str | None, state: str | None, page: int) -> ProductPage:
-    """One page of active products, newest first; no COUNT(*): one extra row tells if more."""
+def product_page(
+    *, market: str, chapter: str | None, state: str | None, page: int, hide_high_risk: bool = False
+) -> ProductPage:
+    """One page of active products, newest first; no COUNT(*): one extra row tells if more.
+    ``hide_high_risk`` leaves out imports assessed at high (or blocked) labor risk."""
     number = max(1, min(page, MAX_PAGE))
     offset = (number - 1) * PAGE_SIZE
-    rows = list(
-        product_browse(chapter=chapter, state=state, market=market)[offset : offset + PAGE_SIZE + 1]
-    )
+    qs = product_browse(chapter=chapter, state=state, market=market)
+    if hide_high_risk:
+        qs = qs.exclude(labor_risk__level__in=("high", "blocked"))
+    rows = list(qs[offset : offset + PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     return ProductPage(
         products=rows[:PAGE_SIZE],

@@ -16,6 +16,7 @@ from django.views.i18n import set_language
 
 from twoway.catalog.models import ProductStatus
 from twoway.catalog.selectors import product_get
+from twoway.checkout import import_page_data
 from twoway.checkout.page_data import landed_price_for
 from twoway.identity.models import Role
 from twoway.identity.services import user_language_set
@@ -83,8 +84,14 @@ def _storefront(request: HttpRequest, *, market: str, chinese_first: bool) -> Ht
         request.LANGUAGE_CODE = "zh-hans"
     chapter = _clean_chapter(request.GET.get("chapter"))
     state = _clean_state(request.GET.get("state")) if market == "cn_export" else None
+    # Import storefront filters (issue 5): "prefer US-made" and "hide high labor risk".
+    flags = {
+        name: "1" for name in ("us_made", "low_risk")
+        if market == "us_import" and request.GET.get(name) == "1"
+    }
     page = selectors.product_page(
-        market=market, chapter=chapter, state=state, page=_clean_page(request.GET.get("page"))
+        market=market, chapter=chapter, state=state, page=_clean_page(request.GET.get("page")),
+        hide_high_risk="low_risk" in flags,
     )
     chapters = selectors.chapter_counts(market=market, state=state)
     states = selectors.state_counts(market=market, chapter=chapter) if market == "cn_export" else []
@@ -96,19 +103,23 @@ def _storefront(request: HttpRequest, *, market: str, chinese_first: bool) -> Ht
         "state": state,
         "state_label": next((s.name for s in states if s.code == state), state or ""),
         "page": page,
-        "chapters": [(c, _query(chapter=c.code, state=state)) for c in chapters],
+        "chapters": [(c, _query(chapter=c.code, state=state, **flags)) for c in chapters],
         "states_midwest": [
             (s, _query(chapter=chapter, state=s.code)) for s in states if s.is_midwest
         ],
         "states_other": [
             (s, _query(chapter=chapter, state=s.code)) for s in states if not s.is_midwest
         ],
-        "all_chapters_query": _query(state=state),
+        "all_chapters_query": _query(state=state, **flags),
         "all_states_query": _query(chapter=chapter),
         "previous_query": _query(
-            chapter=chapter, state=state, page=page.number - 1 if page.number > 2 else None
+            chapter=chapter, state=state, page=page.number - 1 if page.number > 2 else None, **flags
         ),
-        "next_query": _query(chapter=chapter, state=state, page=page.number + 1),
+        "next_query": _query(chapter=chapter, state=state, page=page.number + 1, **flags),
+        "flags": flags,
+        "us_made_picks": (
+            import_page_data.us_made_picks(chapter=chapter) if "us_made" in flags else []
+        ),
     }
     partial = request.headers.get("HX-Request") == "true" and not request.headers.get(
         "HX-History-Restore-Request"

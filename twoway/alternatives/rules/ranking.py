@@ -27,6 +27,7 @@ Order of candidates:
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -112,11 +113,19 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def price_points(import_price: Decimal | None, price: Decimal) -> float:
     if import_price is None or import_price <= 0:
         return 0.0
-    ratio = price / import_price
-    if ratio <= 1 + PRICE_TOLERANCE:
+    return _price_points_cents(int(import_price * 100), int(price * 100))
+
+
+_TOLERANCE_PERCENT = int(PRICE_TOLERANCE * 100)
+_PRICE_SPAN = float(PRICE_ZERO_AT_RATIO - 1 - PRICE_TOLERANCE)
+
+
+def _price_points_cents(import_cents: int, cents: int) -> float:
+    # Exact integer test of the tolerance, so "10 % dearer" is never lost to float rounding.
+    if cents * 100 <= import_cents * (100 + _TOLERANCE_PERCENT):
         return 1.0
-    span = PRICE_ZERO_AT_RATIO - 1 - PRICE_TOLERANCE
-    return max(0.0, float(1 - (ratio - 1 - PRICE_TOLERANCE) / span))
+    over = cents / import_cents - 1 - _TOLERANCE_PERCENT / 100
+    return max(0.0, 1.0 - over / _PRICE_SPAN)
 
 
 def distance_points(km: float | None) -> float:
@@ -134,23 +143,18 @@ def match_of(query_hs: str, hs_code: str) -> str:
 
 
 def _similarities(query: str, choices: Sequence[str]) -> list[int | None]:
-    """token_set_ratio of the query against each choice; None where either side is empty."""
+    """token_set_ratio of the query against each choice; None where either side is empty.
+
+    Each distinct choice is scored once (titles of one product line repeat)."""
     out: list[int | None] = [None] * len(choices)
     if not query:
         return out
-    indexed = [(i, c) for i, c in enumerate(choices) if c]
-    if not indexed:
+    distinct = [c for c in dict.fromkeys(choices) if c]
+    if not distinct:
         return out
-    hits = process.extract(
-        query,
-        [c for _i, c in indexed],
-        scorer=fuzz.token_set_ratio,
-        processor=None,
-        limit=None,
-    )
-    for _choice, score, pos in hits:
-        out[indexed[pos][0]] = round(score)
-    return out
+    hits = process.extract(query, distinct, scorer=fuzz.token_set_ratio, processor=None, limit=None)
+    score_of = {choice: round(score) for choice, score, _pos in hits}
+    return [score_of.get(c) if c else None for c in choices]
 
 
 def money_text(amount: Decimal) -> str:
@@ -204,24 +208,45 @@ def rank(
         return []
     sims_en = _similarities(query.tokens_en, [c.tokens_en for c in candidates])
     sims_zh = _similarities(query.tokens_zh, [c.tokens_zh for c in candidates])
-    distances: dict[tuple[float, float], float] = {}
-    scored: list[tuple[int, float, int, int, float | None, Breakdown]] = []
+    has_position = query.lat is not None and query.lon is not None
+    import_cents = (
+        int(query.price_usd * 100) if query.price_usd is not None and query.price_usd > 0 else 0
+    )
+    distances: dict[tuple[float | None, float | None], float | None] = {}
+    heading = query.hs_code[:4]
+    keys: list[tuple[int, float, int, int]] = []
     for i, cand in enumerate(candidates):
+        position = (cand.lat, cand.lon)
+        if position in distances:
+            km = distances[position]
+        else:
+            km = None
+            if has_position and cand.lat is not None and cand.lon is not None:
+                km = haversine_km(query.lat, query.lon, cand.lat, cand.lon)  # type: ignore[arg-type]
+            distances[position] = km
+        sim_en, sim_zh = sims_en[i] or 0, sims_zh[i] or 0
+        total = WEIGHT_TEXT / 100 * (sim_en if sim_en > sim_zh else sim_zh)
+        if import_cents:
+            total += WEIGHT_PRICE * _price_points_cents(import_cents, int(cand.price_usd * 100))
+        if km is not None:
+            total += WEIGHT_DISTANCE * max(0.0, 1.0 - km / DISTANCE_ZERO_AT_KM)
+        code = cand.hs_code
+        if code == query.hs_code:
+            total += WEIGHT_SUBHEADING
+        tier = 0 if code[:4] == heading else 1
+        keys.append((tier, -total, cand.product_id, i))
+    best = heapq.nsmallest(k, keys)
+    scored = []
+    for *_key, i in best:
+        cand = candidates[i]
         match = match_of(query.hs_code, cand.hs_code)
         sim_en, sim_zh = sims_en[i], sims_zh[i]
-        similarity = max(s for s in (sim_en, sim_zh, 0) if s is not None)
-        km: float | None = None
-        if None not in (query.lat, query.lon, cand.lat, cand.lon):
-            key = (cand.lat, cand.lon)
-            km = distances.get(key)  # type: ignore[arg-type]
-            if km is None:
-                km = haversine_km(query.lat, query.lon, cand.lat, cand.lon)  # type: ignore[arg-type]
-                distances[key] = km  # type: ignore[index]
+        similarity = max(sim_en or 0, sim_zh or 0)
+        km = distances[(cand.lat, cand.lon)]
         text = WEIGHT_TEXT * similarity / 100
         price = WEIGHT_PRICE * price_points(query.price_usd, cand.price_usd)
         dist = WEIGHT_DISTANCE * distance_points(km)
-        sub = WEIGHT_SUBHEADING * (1.0 if match == MATCH_SUBHEADING else 0.0)
-        total = text + price + dist + sub
+        sub = WEIGHT_SUBHEADING if match == MATCH_SUBHEADING else 0.0
         breakdown = Breakdown(
             similarity_en=sim_en,
             similarity_zh=sim_zh,
@@ -229,17 +254,14 @@ def rank(
             price=round(price, 4),
             distance=round(dist, 4),
             subheading=round(sub, 4),
-            total=round(total, 4),
+            total=round(text + price + dist + sub, 4),
         )
-        scored.append((_TIER[match], -round(total, 9), cand.product_id, i, km, breakdown))
-    scored.sort(key=lambda row: row[:3])
+        scored.append((i, km, breakdown))
     out: list[Ranked] = []
-    for _tier, _neg, _pid, i, km, breakdown in scored[:k]:
+    for i, km, breakdown in scored:
         cand = candidates[i]
         match = match_of(query.hs_code, cand.hs_code)
-        similarity = max(
-            s for s in (breakdown.similarity_en, breakdown.similarity_zh, 0) if s is not None
-        )
+        similarity = max(breakdown.similarity_en or 0, breakdown.similarity_zh or 0)
         distance_km = None if km is None else int(round(km))
         diff = None if query.price_usd is None else cand.price_usd - query.price_usd
         out.append(

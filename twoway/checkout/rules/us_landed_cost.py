@@ -121,9 +121,7 @@ class TariffMeasure:
         if kind not in KINDS:
             raise ValueError(f"{self.measure_id}: unknown kind {self.kind!r}")
         object.__setattr__(self, "kind", kind)
-        object.__setattr__(
-            self, "yields_to", tuple(KIND_ALIASES.get(k, k) for k in self.yields_to)
-        )
+        object.__setattr__(self, "yields_to", tuple(KIND_ALIASES.get(k, k) for k in self.yields_to))
         for name in ("rate_percent", "per_item_usd", "threshold_usd", "min_usd", "max_usd"):
             value = getattr(self, name)
             if value is not None and (not value.is_finite() or value < 0):
@@ -226,7 +224,10 @@ def us_landed_cost(
     if not _COUNTRY.fullmatch(origin):
         raise ValueError(f"origin_country must be an ISO 3166 alpha-2 code, got {origin_country!r}")
 
-    applicable = [m for m in measures if m.in_force(import_date) and m.covers(hts, origin)]
+    applicable = sorted(
+        (m for m in measures if m.in_force(import_date) and m.covers(hts, origin)),
+        key=lambda m: (m.effective_from, m.measure_id),
+    )
     notes: list[str] = []
 
     # ---- de minimis
@@ -241,7 +242,9 @@ def us_landed_cost(
         )
         if suspending:
             ids = ", ".join(m.measure_id for m in suspending)
-            notes.append(f"De minimis not available on {import_date.isoformat()}: suspended by {ids}.")
+            notes.append(
+                f"De minimis not available on {import_date.isoformat()}: suspended by {ids}."
+            )
         elif customs_value_usd <= lowest:
             rule = next(m for m in granting if m.threshold_usd == lowest)
             line = DutyLine(

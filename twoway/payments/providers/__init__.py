@@ -1,6 +1,7 @@
-"""Payment providers (Alipay, WeChat Pay) behind one interface; see ``base.PaymentProvider``.
+"""Payment providers (Alipay, WeChat Pay; a sandbox card processor for US consumers) behind one
+interface; see ``base.PaymentProvider``.
 
-``get_provider("alipay" | "wechat")`` builds a provider from the configured keys (production paths
+``get_provider("alipay" | "wechat" | "card")`` builds a provider from the configured keys (production paths
 when set, else the sandbox keys in the key dir; see ``twoway.payments.keys``).
 """
 
@@ -24,14 +25,17 @@ from .base import (
     notification_mismatches,
     utc_now,
 )
+from .card import CardPaymentRequest, CardProvider
 from .wechat import WechatPayProvider
 
-PROVIDER_NAMES = ("alipay", "wechat")
+PROVIDER_NAMES = ("alipay", "wechat", "card")
 
 __all__ = [
     "PROVIDER_NAMES",
     "STATUSES",
     "AlipayProvider",
+    "CardPaymentRequest",
+    "CardProvider",
     "CustomsDeclaration",
     "NotificationMalformed",
     "NotificationRejected",
@@ -75,6 +79,10 @@ def get_provider(
             gateway_url=w.gateway_url,
             clock=clock,
         )
+    if name == "card":
+        from .card import card_app_id, card_secret
+
+        return CardProvider(app_id=card_app_id(), secret=card_secret(key_dir), clock=clock)
     raise PaymentInputInvalid(
         "provider", "unknown_provider", f"Unknown payment provider {name!r}; use alipay or wechat."
     )

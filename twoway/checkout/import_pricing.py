@@ -1,0 +1,572 @@
+"""US landed cost of imports from Chinese sellers: chooses the tariff measures in force on the
+import date (``reference.TariffMeasure``), the MFN rate of the HTS line and the CN-US freight
+rate, then runs the pure rule ``rules.us_landed_cost``. Nothing here writes.
+
+``us_landed_cost_for`` prices one product line (the product page); ``import_quote`` prices a
+cart split per seller shipment (cart, checkout, ``services.purchase_place_import``).
+
+Mapping of reference rows to the rule's ``TariffMeasure``
+---------------------------------------------------------
+``reference.TariffMeasure`` stores kind, rates, threshold, HTS prefixes, origin and dates, but not
+how measures combine (``stacks``, ``yields_to``) nor fee bounds (``min_usd``/``max_usd``). Those
+come from the same normalised file the rows were loaded from
+(``reference/data/us/us_tariff_measures.csv``, matched by ``measure_id``); a measure that is not in
+that file (an operator's newer list) gets the default of its kind (``KIND_DEFAULTS``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from twoway.catalog.models import Currency, Product, ProductStatus
+from twoway.core.errors import FieldProblem
+from twoway.reference import selectors as reference
+from twoway.reference.models import TariffMeasure as TariffMeasureRow
+
+from .errors import CheckoutErrorCode
+from .pricing import CartItem, freight_rate_on
+from .rules import us_landed_cost as rule
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MEASURES_FILE = (
+    Path(__file__).resolve().parent.parent / "reference" / "data" / "us" / "us_tariff_measures.csv"
+)
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+LANE = "CN-US"
+
+#: What each kind of measure is, in words a consumer understands.
+KIND_TEXT = {
+    "mfn": _("Normal US duty on this kind of good, paid on imports from most countries."),
+    "section301": _("Extra duty on certain Chinese goods after the USTR Section 301 investigation."),
+    "ieepa": _("Emergency tariff ordered by the President under IEEPA."),
+    "section122": _("Temporary surcharge on imports to address the balance of payments."),
+    "section232": _("National-security tariff on certain goods (Section 232)."),
+    "de_minimis": _("Low-value shipments may enter free of duty; the threshold applies per day."),
+    "fee": _("Customs processing fee."),
+}
+#: (stacks, yields_to) for a measure whose combination columns are not in the measures file.
+KIND_DEFAULTS: dict[str, tuple[bool, tuple[str, ...]]] = {
+    "mfn": (True, ()),
+    "de_minimis": (False, ()),
+    "section301": (False, ()),
+    "ieepa": (True, ()),
+    "section122": (True, ("section232",)),
+    "section232": (True, ()),
+    "fee": (True, ()),
+}
+
+
+# --- data: MFN rates and the combination columns --------------------------------------------
+
+
+@dataclass(frozen=True)
+class MfnRate:
+    hts_prefix: str
+    rate_percent: Decimal
+    description: str
+    source: str
+    confidence: str
+
+
+@lru_cache(maxsize=1)
+def _mfn_rows() -> tuple[MfnRate, ...]:
+    with (DATA_DIR / "us_mfn_rates.csv").open(encoding="utf-8") as fh:
+        return tuple(
+            MfnRate(
+                hts_prefix=row["hts_prefix"].strip(),
+                rate_percent=Decimal(row["rate_percent"]),
+                description=row["description"],
+                source=row["source"],
+                confidence=row["confidence"],
+            )
+            for row in csv.DictReader(fh)
+        )
+
+
+def mfn_rate_for(hts_code: str) -> MfnRate | None:
+    """The MFN (column 1 general) rate of an HTS line: the longest matching prefix, or None."""
+    digits = "".join(c for c in hts_code if c.isdigit())
+    matches = [r for r in _mfn_rows() if digits.startswith(r.hts_prefix)]
+    return max(matches, key=lambda r: len(r.hts_prefix)) if matches else None
+
+
+@dataclass(frozen=True)
+class _Combination:
+    stacks: bool
+    yields_to: tuple[str, ...]
+    min_usd: Decimal | None
+    max_usd: Decimal | None
+
+
+@lru_cache(maxsize=1)
+def _combinations() -> dict[str, _Combination]:
+    if not MEASURES_FILE.exists():
+        return {}
+    out: dict[str, _Combination] = {}
+    with MEASURES_FILE.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            stacks = (row.get("stacks") or "").strip().lower()
+            if stacks not in ("yes", "no", "true", "false"):
+                continue
+
+            def money(name: str, row: dict = row) -> Decimal | None:
+                text = (row.get(name) or "").strip()
+                return Decimal(text) if text else None
+
+            out[row["measure_id"].strip()] = _Combination(
+                stacks=stacks in ("yes", "true"),
+                yields_to=tuple((row.get("yields_to") or "").split()),
+                min_usd=money("min_usd"),
+                max_usd=money("max_usd"),
+            )
+    return out
+
+
+def tariff_measure_of(row: TariffMeasureRow) -> rule.TariffMeasure:
+    """One reference row as the pure rule's ``TariffMeasure``."""
+    kind = rule.KIND_ALIASES.get(row.kind, row.kind)
+    combination = _combinations().get(row.measure_id)
+    if combination is None:
+        stacks, yields_to = KIND_DEFAULTS.get(kind, (True, ()))
+        combination = _Combination(stacks=stacks, yields_to=yields_to, min_usd=None, max_usd=None)
+    return rule.TariffMeasure(
+        measure_id=row.measure_id,
+        label=row.label,
+        kind=kind,
+        rate_percent=row.rate_percent,
+        per_item_usd=row.per_item_usd,
+        hts_prefixes=tuple(row.hts_prefixes.replace(".", "").split()),
+        excluded_hts_prefixes=tuple(row.excluded_hts_prefixes.replace(".", "").split()),
+        effective_from=row.effective_from or dt.date.min,
+        effective_to=row.effective_to,
+        stacks=combination.stacks,
+        source=row.source,
+        origins=(row.origin_country,) if row.origin_country else (),
+        threshold_usd=row.threshold_usd,
+        min_usd=combination.min_usd,
+        max_usd=combination.max_usd,
+        yields_to=combination.yields_to,
+        confidence=row.confidence,
+    )
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    """What the consumer is told about one measure besides its amount."""
+
+    legal_authority: str
+    confidence: str
+    notes: str
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+
+
+@dataclass(frozen=True)
+class MeasuresInForce:
+    day: dt.date
+    measures: tuple[rule.TariffMeasure, ...]
+    info: dict[str, MeasureInfo]
+
+
+def tariff_measures_in_force(day: dt.date) -> MeasuresInForce:
+    """The measures the engine can apply on ``day`` (``other`` reference-only rows left out)."""
+    rows = [
+        r
+        for r in reference.tariff_measures_on(day).order_by("effective_from", "measure_id")
+        if rule.KIND_ALIASES.get(r.kind, r.kind) != "other"
+    ]
+    return MeasuresInForce(
+        day=day,
+        measures=tuple(tariff_measure_of(r) for r in rows),
+        info={
+            r.measure_id: MeasureInfo(
+                legal_authority=r.legal_authority,
+                confidence=r.confidence,
+                notes=r.notes,
+                effective_from=r.effective_from,
+                effective_to=r.effective_to,
+            )
+            for r in rows
+        },
+    )
+
+
+# --- one line -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DutyView:
+    """One duty or fee line as the consumer sees it."""
+
+    measure_id: str
+    label: str
+    kind: str
+    what: str
+    rate_percent: Decimal | None
+    amount_usd: Decimal
+    legal_authority: str
+    source: str
+    confidence: str
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+
+
+@dataclass(frozen=True)
+class UsLandedCost:
+    """Price + each duty + fees of ``quantity`` units entered on ``day``."""
+
+    product_id: int
+    hts_code: str
+    day: dt.date
+    quantity: int
+    unit_price_usd: Decimal
+    customs_value_usd: Decimal
+    duties: tuple[DutyView, ...]
+    fees: tuple[DutyView, ...]
+    total_duty: Decimal
+    total_fees: Decimal
+    total_landed: Decimal  # customs value + duties + fees (freight is charged per shipment)
+    de_minimis_applied: bool
+    de_minimis_text: str
+    notes: tuple[str, ...]
+    mfn: MfnRate | None
+    measure_ids: tuple[str, ...]
+
+    @property
+    def duty_and_fees(self) -> Decimal:
+        return self.total_duty + self.total_fees
+
+
+def unit_price_usd(product: Product, day: dt.date) -> Decimal:
+    """The product's price in USD (a CNY price converts at the USD/CNY rate in force)."""
+    if product.currency == Currency.USD:
+        return product.unit_price
+    rate = reference.rate_on(day).rate
+    return (product.unit_price / rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _view(line: rule.DutyLine, info: dict[str, MeasureInfo], mfn: MfnRate | None) -> DutyView:
+    meta = info.get(line.measure_id)
+    source = line.source
+    if line.kind == "mfn" and mfn is not None:
+        source = f"{mfn.source}; {source}" if source else mfn.source
+    return DutyView(
+        measure_id=line.measure_id,
+        label=line.label,
+        kind=line.kind,
+        what=str(KIND_TEXT.get(line.kind, "")),
+        rate_percent=line.rate_percent,
+        amount_usd=line.amount_usd,
+        legal_authority=meta.legal_authority if meta else "",
+        source=source,
+        confidence=(mfn.confidence if line.kind == "mfn" and mfn else (meta.confidence if meta else "")),
+        effective_from=meta.effective_from if meta else None,
+        effective_to=meta.effective_to if meta else None,
+    )
+
+
+def _de_minimis_text(result: rule.LandedCost) -> str:
+    if result.de_minimis_applied:
+        return str(_("De minimis applies: this shipment enters free of duty and fees."))
+    for note in result.notes:
+        if note.startswith("De minimis not available"):
+            return str(_("No de minimis: duty-free entry of low-value shipments is suspended on this date."))
+        if "above the de minimis" in note:
+            return str(_("No de minimis: the value is above the duty-free threshold."))
+    return str(_("No de minimis measure applies to this line."))
+
+
+def landed_cost_of(
+    *,
+    product: Product,
+    quantity: int,
+    day: dt.date,
+    in_force: MeasuresInForce,
+    customs_value_usd: Decimal | None = None,
+    without_de_minimis: bool = False,
+) -> UsLandedCost:
+    """The pure rule on one line, with the measures already chosen for ``day``."""
+    price = unit_price_usd(product, day)
+    value = customs_value_usd if customs_value_usd is not None else (price * quantity).quantize(CENT)
+    mfn = mfn_rate_for(product.us_hts_line)
+    measures: Sequence[rule.TariffMeasure] = in_force.measures
+    if without_de_minimis:
+        measures = [m for m in measures if m.kind != "de_minimis"]
+    result = rule.us_landed_cost(
+        customs_value_usd=value,
+        hts_code=product.us_hts_line,
+        origin_country=product.origin_country,
+        import_date=day,
+        measures=measures,
+        mfn_rate_percent=mfn.rate_percent if mfn else Decimal(0),
+        quantity=quantity,
+    )
+    notes = list(result.notes)
+    if mfn is None:
+        notes.append(
+            str(_("The MFN rate of HTS %(line)s is not in Twoway's table: shown as 0%%, so the duty "
+                  "may be higher.")) % {"line": product.us_hts_line}
+        )
+    if without_de_minimis:
+        notes.append(str(_("The shipment's total value is above the de minimis threshold.")))
+    return UsLandedCost(
+        product_id=product.pk,
+        hts_code=product.us_hts_line,
+        day=day,
+        quantity=quantity,
+        unit_price_usd=price,
+        customs_value_usd=value,
+        duties=tuple(_view(d, in_force.info, mfn) for d in result.duties),
+        fees=tuple(_view(f, in_force.info, mfn) for f in result.fees),
+        total_duty=result.total_duty,
+        total_fees=result.total_fees,
+        total_landed=result.total_landed,
+        de_minimis_applied=result.de_minimis_applied,
+        de_minimis_text=(
+            str(_("No de minimis: the shipment's total value is above the duty-free threshold."))
+            if without_de_minimis
+            else _de_minimis_text(result)
+        ),
+        notes=tuple(notes),
+        mfn=mfn,
+        measure_ids=result.measure_ids,
+    )
+
+
+def us_landed_cost_for(*, product: Product, quantity: int = 1, day: dt.date) -> UsLandedCost:
+    """Price + each duty (with what it is) + fees of ``quantity`` units imported on ``day``."""
+    return landed_cost_of(
+        product=product, quantity=quantity, day=day, in_force=tariff_measures_in_force(day)
+    )
+
+
+# --- a cart ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportQuoteLine:
+    product: Product
+    quantity: int
+    unit_price_usd: Decimal
+    goods_value: Decimal
+    freight_share: Decimal
+    cost: UsLandedCost
+
+    @property
+    def duty(self) -> Decimal:
+        return self.cost.total_duty
+
+    @property
+    def fees(self) -> Decimal:
+        return self.cost.total_fees
+
+
+@dataclass(frozen=True)
+class ImportSellerQuote:
+    """One seller's shipment from China: one order, one entry at US customs."""
+
+    business_id: int
+    business_name: str
+    lines: tuple[ImportQuoteLine, ...]
+    goods_value: Decimal
+    freight: Decimal
+    duty_total: Decimal
+    fees_total: Decimal
+    total_payable: Decimal
+    customs_value_usd: Decimal
+    de_minimis_applied: bool
+
+
+@dataclass(frozen=True)
+class ImportQuote:
+    day: dt.date
+    currency: str
+    freight_source: str
+    sellers: tuple[ImportSellerQuote, ...]
+    problems: tuple[FieldProblem, ...] = field(default_factory=tuple)
+
+    @property
+    def goods_value(self) -> Decimal:
+        return sum((s.goods_value for s in self.sellers), ZERO)
+
+    @property
+    def freight(self) -> Decimal:
+        return sum((s.freight for s in self.sellers), ZERO)
+
+    @property
+    def duty_total(self) -> Decimal:
+        return sum((s.duty_total for s in self.sellers), ZERO)
+
+    @property
+    def fees_total(self) -> Decimal:
+        return sum((s.fees_total for s in self.sellers), ZERO)
+
+    @property
+    def total_payable(self) -> Decimal:
+        return sum((s.total_payable for s in self.sellers), ZERO)
+
+    @property
+    def customs_value_usd(self) -> Decimal:
+        return sum((s.customs_value_usd for s in self.sellers), ZERO)
+
+    @property
+    def lines(self) -> list[ImportQuoteLine]:
+        return [line for s in self.sellers for line in s.lines]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def import_problems(product: Product, quantity: int) -> list[FieldProblem]:
+    """Why this line cannot be bought by a US consumer (empty = it can)."""
+    key = f"items.{product.pk}"
+    if not product.market_us_import:
+        return [FieldProblem(key, CheckoutErrorCode.WRONG_MARKET,
+                             str(_("'%(title)s' is not listed for import to the US.") % {"title": product.title_en}))]
+    if product.status == ProductStatus.BLOCKED:
+        return [FieldProblem(key, CheckoutErrorCode.BLOCKED_LISTING,
+                             str(_("'%(title)s' is blocked pending a labor-risk review and cannot be bought.")
+                                 % {"title": product.title_en}))]
+    if product.status != ProductStatus.ACTIVE:
+        return [FieldProblem(key, CheckoutErrorCode.NOT_FOR_SALE,
+                             str(_("'%(title)s' is not on sale.") % {"title": product.title_en}))]
+    if quantity > product.stock_on_hand:
+        return [FieldProblem(key, CheckoutErrorCode.OUT_OF_STOCK,
+                             str(_("Only %(stock)s of '%(title)s' left; you asked for %(qty)s.")
+                                 % {"stock": product.stock_on_hand, "title": product.title_en, "qty": quantity}))]
+    return []
+
+
+def _shares(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split ``total`` over ``weights`` to the cent; the last share takes the remainder."""
+    whole = sum(weights, Decimal(0))
+    if not weights:
+        return []
+    if whole == 0:
+        shares = [ZERO] * len(weights)
+        shares[-1] = total
+        return shares
+    shares = [(total * w / whole).quantize(CENT, rounding=ROUND_HALF_UP) for w in weights[:-1]]
+    return [*shares, total - sum(shares, ZERO)]
+
+
+def _seller_quote(
+    items: list[CartItem], *, day: dt.date, in_force: MeasuresInForce, freight_price
+) -> ImportSellerQuote:
+    costs = [
+        landed_cost_of(product=i.product, quantity=i.quantity, day=day, in_force=in_force)
+        for i in items
+    ]
+    shipment_value = sum((c.customs_value_usd for c in costs), ZERO)
+    # De minimis is per entry (the seller's shipment), not per line: a line under the threshold
+    # in a shipment over it pays duty.
+    threshold = _de_minimis_threshold(in_force.measures, day)
+    if len(costs) > 1 and any(c.de_minimis_applied for c in costs) and (
+        threshold is not None and shipment_value > threshold
+    ):
+        costs = [
+            landed_cost_of(product=i.product, quantity=i.quantity, day=day, in_force=in_force,
+                           without_de_minimis=True)
+            for i in items
+        ]
+    weight = sum((i.product.weight_kg * i.quantity for i in items), Decimal(0))
+    freight = freight_price(weight)
+    shares = _shares(freight, [c.customs_value_usd for c in costs])
+    lines = tuple(
+        ImportQuoteLine(
+            product=i.product, quantity=i.quantity, unit_price_usd=c.unit_price_usd,
+            goods_value=c.customs_value_usd, freight_share=share, cost=c,
+        )
+        for i, c, share in zip(items, costs, shares, strict=True)
+    )
+    duty = sum((c.total_duty for c in costs), ZERO)
+    fees = sum((c.total_fees for c in costs), ZERO)
+    business = items[0].product.business
+    return ImportSellerQuote(
+        business_id=business.pk,
+        business_name=business.legal_name,
+        lines=lines,
+        goods_value=shipment_value,
+        freight=freight,
+        duty_total=duty,
+        fees_total=fees,
+        total_payable=shipment_value + freight + duty + fees,
+        customs_value_usd=shipment_value,
+        de_minimis_applied=all(c.de_minimis_applied for c in costs),
+    )
+
+
+def _de_minimis_threshold(measures: Iterable[rule.TariffMeasure], day: dt.date) -> Decimal | None:
+    thresholds = [
+        m.threshold_usd for m in measures
+        if m.kind == "de_minimis" and m.in_force(day) and m.threshold_usd is not None
+    ]
+    return min(thresholds) if thresholds else None
+
+
+def import_quote(*, items: list[CartItem], day: dt.date) -> ImportQuote:
+    """Price a cart for a US consumer: per seller shipment, goods + CN-US freight + duties and
+    fees of each line on ``day``. Lines that cannot be bought are reported in ``problems``."""
+    problems: list[FieldProblem] = []
+    by_seller: dict[int, list[CartItem]] = defaultdict(list)
+    for item in sorted(items, key=lambda i: i.product.pk):
+        line_problems = import_problems(item.product, item.quantity)
+        problems.extend(line_problems)
+        if not line_problems or line_problems[0].rule == CheckoutErrorCode.OUT_OF_STOCK:
+            by_seller[item.product.business_id].append(item)
+    if not items:
+        problems.append(FieldProblem("items", CheckoutErrorCode.EMPTY_CART, str(_("The cart is empty."))))
+    in_force = tariff_measures_in_force(day)
+    rate = freight_rate_on(LANE, day)
+    sellers = tuple(
+        _seller_quote(seller_items, day=day, in_force=in_force, freight_price=rate.price)
+        for _business_id, seller_items in sorted(by_seller.items())
+    )
+    return ImportQuote(
+        day=day, currency="USD", freight_source=rate.source, sellers=sellers, problems=tuple(problems)
+    )
+
+
+def import_quote_for(*, items: dict[int, int], day: dt.date) -> ImportQuote:
+    """``import_quote`` from product ids and quantities (read-only)."""
+    from twoway.core.errors import NotFound
+
+    products = {p.pk: p for p in Product.objects.select_related("business").filter(pk__in=list(items))}
+    missing = [pid for pid in items if pid not in products]
+    if missing:
+        raise NotFound(f"Product {missing[0]}")
+    return import_quote(items=[CartItem(products[pid], qty) for pid, qty in items.items()], day=day)
+
+
+def shipping_for_one(*, product: Product, day: dt.date) -> Decimal:
+    """Freight of a one-unit shipment of ``product`` (the product page's delivered price)."""
+    return freight_rate_on(LANE, day).price(product.weight_kg)
+
+
+__all__ = [
+    "DutyView",
+    "ImportQuote",
+    "ImportQuoteLine",
+    "ImportSellerQuote",
+    "MfnRate",
+    "UsLandedCost",
+    "import_problems",
+    "import_quote",
+    "import_quote_for",
+    "mfn_rate_for",
+    "shipping_for_one",
+    "tariff_measure_of",
+    "tariff_measures_in_force",
+    "us_landed_cost_for",
+]

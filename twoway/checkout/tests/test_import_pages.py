@@ -1,0 +1,151 @@
+"""The US consumer's pages: product page (duty stack, risk panel, alternatives, trade impact),
+cart, checkout, sandbox card payment, tracking; the Chinese seller's listing form."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from twoway.alternatives.services import candidates_refresh
+from twoway.catalog.models import Product
+from twoway.checkout.models import Purchase
+from twoway.payments.models import Payment
+
+from .import_factories import cn_seller, shirt, staff_of, us_consumer, us_maker_shirt
+
+pytestmark = pytest.mark.django_db
+
+
+def test_product_page_shows_the_duty_stack_risk_alternatives_and_trade_impact(reference_data, client):
+    product = shirt(cn_seller())
+    us_maker_shirt("WI", "45.00")
+    us_maker_shirt("OH", "38.00")
+    candidates_refresh()
+    response = client.get(f"/us/products/{product.pk}/?state=WI")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="duty-stack"' in html
+    assert 'data-measure="MFN"' in html
+    assert "Most-favored-nation" in html
+    assert 'data-testid="total-landed"' in html
+    assert 'data-testid="risk-panel"' in html or "risk" in html.lower()
+    assert html.count('class="alternative"') == 2
+    assert "Made in Wisconsin" in html
+    assert "to the US–China goods deficit" in html
+    assert "stays in" in html
+    assert "Estimate" in html
+
+
+def test_blocked_product_page_says_it_cannot_be_bought(reference_data, client):
+    product = shirt(cn_seller(), status="blocked")
+    html = client.get(f"/us/products/{product.pk}/").content.decode()
+    assert 'data-testid="blocked"' in html
+    assert "Add to cart" not in html
+
+
+def test_storefront_links_import_products_to_the_import_page(reference_data, client):
+    product = shirt(cn_seller())
+    html = client.get("/us/imports/").content.decode()
+    assert f"/us/products/{product.pk}/" in html
+
+
+def test_us_consumer_buys_pays_by_card_and_tracks_the_order(reference_data, client):
+    product = shirt(cn_seller(), stock=5)
+    buyer = us_consumer()
+    client.force_login(buyer)
+
+    assert client.post("/us/cart/add/", {"product_id": product.pk, "quantity": 2}).status_code == 302
+    cart = client.get("/us/cart/")
+    assert cart.status_code == 200
+    assert 'data-measure="MFN"' in cart.content.decode()
+
+    page = client.get("/us/checkout/")
+    assert page.status_code == 200
+    assert '<option value="WI">Wisconsin</option>' in page.content.decode()
+    bad = client.post("/us/checkout/", {"consignee_name": "Ada", "consignee_phone": "608-555-0100",
+                                        "consignee_address": "1 State St", "consignee_state": "",
+                                        "idempotency_key": "k-page"})
+    assert bad.status_code == 400
+    assert 'data-field="consignee_state"' in bad.content.decode()
+    assert Purchase.objects.count() == 0
+
+    placed = client.post("/us/checkout/", {"consignee_name": "Ada Lovelace",
+                                           "consignee_phone": "608-555-0100",
+                                           "consignee_address": "1 State St, Madison 53703",
+                                           "consignee_state": "WI", "idempotency_key": "k-page"})
+    assert placed.status_code == 302
+    purchase = Purchase.objects.get()
+    assert placed["Location"] == f"/us/purchases/{purchase.number}/pay/"
+    assert purchase.currency == "USD"
+
+    redirect = client.post(f"/us/purchases/{purchase.number}/pay/", {"provider": "card"})
+    assert redirect.status_code == 200
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', redirect.content.decode()))
+    fields.pop("csrfmiddlewaretoken", None)
+    assert fields["amount"] == f"{purchase.total_payable:.2f}"
+    card_page = client.post("/payments/sandbox/card/pay/", fields)
+    assert card_page.status_code == 200
+    assert f"${purchase.total_payable}" in card_page.content.decode()
+    paid = client.post("/payments/sandbox/card/pay/",
+                       {**fields, "card_number": "4242 4242 4242 4242", "confirm": "pay"})
+    assert paid.status_code == 302
+    assert paid["Location"] == f"/us/purchases/{purchase.number}/"
+    assert Payment.objects.get().amount == purchase.total_payable
+
+    tracking = client.get(f"/us/purchases/{purchase.number}/")
+    assert tracking.status_code == 200
+    html = tracking.content.decode()
+    assert "<strong>paid</strong>" in html
+    assert 'data-testid="timeline"' in html and "card transaction" in html
+    assert client.get("/us/cart/").content.decode().count("cart-line") == 0
+
+
+def test_tampered_amount_is_refused_by_the_card_page(reference_data, client):
+    product = shirt(cn_seller(), stock=5)
+    buyer = us_consumer()
+    client.force_login(buyer)
+    client.post("/us/cart/add/", {"product_id": product.pk, "quantity": 1})
+    client.post("/us/checkout/", {"consignee_name": "Ada Lovelace", "consignee_phone": "6085550100",
+                                  "consignee_address": "1 State St, Madison", "consignee_state": "WI",
+                                  "idempotency_key": "k2"})
+    purchase = Purchase.objects.get()
+    redirect = client.post(f"/us/purchases/{purchase.number}/pay/", {"provider": "card"})
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', redirect.content.decode()))
+    fields["amount"] = "0.01"
+    response = client.post("/payments/sandbox/card/pay/", {**fields, "confirm": "pay"})
+    assert response.status_code == 400
+    assert Payment.objects.count() == 0
+
+
+def test_chinese_seller_lists_an_import_product_with_suppliers(reference_data, client):
+    seller = cn_seller()
+    client.force_login(staff_of(seller))
+    form = client.get("/seller/products/new/")
+    assert form.status_code == 200
+    assert seller.registration_number in form.content.decode()
+    data = {
+        "sku": "OX-1", "title_en": "Oxford shirt", "title_zh": "牛津纺衬衫", "hs_code": "620520",
+        "us_hts_line": "6205.20.2066", "origin_cn_province": "44", "unit_price": "39.00",
+        "weight_kg": "0.300", "stock_on_hand": "12", "status": "active",
+        "manufacturer": "Guangzhou Pearl River Garments Co., Ltd.",
+        "raw_material_suppliers": "Jiangsu Lianfa Textile Co., Ltd.\nZhejiang Hengyi Cotton Yarn Co., Ltd.",
+    }
+    bad = client.post("/seller/products/new/", {**data, "us_hts_line": "6109100012"})
+    assert bad.status_code == 400
+    assert 'id="error-us_hts_line"' in bad.content.decode()
+    assert not Product.objects.filter(sku="OX-1").exists()
+
+    created = client.post("/seller/products/new/", data)
+    assert created.status_code == 201
+    product = Product.objects.get(sku="OX-1")
+    assert (product.origin_country, product.origin_cn_province_id, product.us_hts_line) == ("CN", "44", "6205202066")
+    assert product.market_us_import is True and product.currency == "USD"
+    assert product.unit_price == Decimal("39.00")
+    assert product.supplier_names == ["Jiangsu Lianfa Textile Co., Ltd.", "Zhejiang Hengyi Cotton Yarn Co., Ltd."]
+
+
+def test_us_seller_cannot_use_the_import_listing_form(reference_data, client, make_seller):
+    client.force_login(staff_of(make_seller()))
+    assert client.get("/seller/products/new/").status_code == 403
