@@ -18,6 +18,14 @@ from .import_factories import cn_seller, shirt, staff_of, us_consumer, us_maker_
 pytestmark = pytest.mark.django_db
 
 
+def _wallet_fields(html: str) -> dict[str, str]:
+    """The hidden fields of the auto-submitting form that takes the buyer to the card page."""
+    form = html.split('id="wallet-form"', 1)[1].split("</form>", 1)[0]
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+    fields.pop("csrfmiddlewaretoken", None)
+    return fields
+
+
 def test_product_page_shows_the_duty_stack_risk_alternatives_and_trade_impact(reference_data, client):
     product = shirt(cn_seller())
     us_maker_shirt("WI", "45.00")
@@ -82,8 +90,7 @@ def test_us_consumer_buys_pays_by_card_and_tracks_the_order(reference_data, clie
 
     redirect = client.post(f"/us/purchases/{purchase.number}/pay/", {"provider": "card"})
     assert redirect.status_code == 200
-    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', redirect.content.decode()))
-    fields.pop("csrfmiddlewaretoken", None)
+    fields = _wallet_fields(redirect.content.decode())
     assert fields["amount"] == f"{purchase.total_payable:.2f}"
     card_page = client.post("/payments/sandbox/card/pay/", fields)
     assert card_page.status_code == 200
@@ -112,7 +119,7 @@ def test_tampered_amount_is_refused_by_the_card_page(reference_data, client):
                                   "idempotency_key": "k2"})
     purchase = Purchase.objects.get()
     redirect = client.post(f"/us/purchases/{purchase.number}/pay/", {"provider": "card"})
-    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', redirect.content.decode()))
+    fields = _wallet_fields(redirect.content.decode())
     fields["amount"] = "0.01"
     response = client.post("/payments/sandbox/card/pay/", {**fields, "confirm": "pay"})
     assert response.status_code == 400
@@ -149,3 +156,22 @@ def test_chinese_seller_lists_an_import_product_with_suppliers(reference_data, c
 def test_us_seller_cannot_use_the_import_listing_form(reference_data, client, make_seller):
     client.force_login(staff_of(make_seller()))
     assert client.get("/seller/products/new/").status_code == 403
+
+
+def test_storefront_filters_hide_high_labor_risk_and_prefer_us_made(reference_data, client):
+    from django.utils import timezone
+
+    from twoway.compliance.models import LaborRiskAssessment
+
+    seller = cn_seller()
+    risky, clean = shirt(seller), shirt(seller)
+    LaborRiskAssessment.objects.create(product=risky, level="high", reasons=[], assessed_at=timezone.now())
+    maker = us_maker_shirt("WI")
+    candidates_refresh()
+    both = client.get("/us/imports/").content.decode()
+    assert f"/us/products/{risky.pk}/" in both and f"/us/products/{clean.pk}/" in both
+    filtered = client.get("/us/imports/?low_risk=1&us_made=1").content.decode()
+    assert f"/us/products/{risky.pk}/" not in filtered
+    assert f"/us/products/{clean.pk}/" in filtered
+    assert 'data-testid="us-made-picks"' in filtered
+    assert f"/products/{maker.pk}/" in filtered

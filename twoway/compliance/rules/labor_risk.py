@@ -274,10 +274,15 @@ def ilab_goods_from_rows(rows: Iterable[Mapping[str, str]]) -> tuple[IlabGood, .
 def _ilab_reasons(
     good_terms: Sequence[str], origin: str, ilab_goods: Sequence[IlabGood]
 ) -> list[RiskReason]:
-    keys: dict[str, str] = {}
+    # key -> the term cited for it: a term that *is* the key beats one that only contains it
+    ranked: dict[str, tuple[int, str]] = {}
     for term in good_terms:
+        exact = _good_key(term)
         for key in _term_keys(term):
-            keys.setdefault(key, term)
+            rank = (0 if key == exact else 1, term)
+            if key not in ranked or rank[0] < ranked[key][0]:
+                ranked[key] = rank
+    keys = {key: term for key, (_, term) in ranked.items()}
     by_good: dict[str, list[tuple[IlabGood, str]]] = {}
     for row in ilab_goods:
         if row.country_code != origin:

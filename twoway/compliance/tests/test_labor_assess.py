@@ -56,11 +56,13 @@ def test_cotton_shirt_from_guangdong_is_high_risk_with_cited_reasons(make_import
     assert ListingReview.objects.count() == 0
 
 
-def test_listed_manufacturer_variant_blocks_the_listing_and_opens_one_review(
-    make_import, client
-):
-    product = make_import(title_en="Polysilicon chunks", hs_code="280461",
-                          us_hts_line="2804610000", manufacturer=HOSHINE_VARIANT)
+def test_listed_manufacturer_variant_blocks_the_listing_and_opens_one_review(make_import, client):
+    product = make_import(
+        title_en="Polysilicon chunks",
+        hs_code="280461",
+        us_hts_line="2804610000",
+        manufacturer=HOSHINE_VARIANT,
+    )
 
     assessment = labor_risk_assess(product=product)
 
@@ -75,7 +77,11 @@ def test_listed_manufacturer_variant_blocks_the_listing_and_opens_one_review(
     product.refresh_from_db()
     assert product.status == "blocked"
     review = ListingReview.objects.get()
-    assert (review.product_id, review.status, review.status_before) == (product.pk, "open", "active")
+    assert (review.product_id, review.status, review.status_before) == (
+        product.pk,
+        "open",
+        "active",
+    )
     assert "UFLPA Entity List (DHS / FLETF), 2022-06-21" in review.reason_summary
     assert [(e.action, e.actor_id) for e in review.events.all()] == [("opened", None)]
 
@@ -119,24 +125,37 @@ def test_import_product_created_or_changed_through_the_catalogue_is_assessed(
     operator = User.objects.create(username="op1", role="operator")
     with django_capture_on_commit_callbacks(execute=True):
         product = catalog_services.product_create(
-            business=cn_seller, by=operator, sku="SHIRT-1", title_en="Cotton shirt",
-            hs_code="620520", us_hts_line="6205202016", origin_country="CN",
-            origin_cn_province="44", unit_price="25.00", currency="USD", weight_kg="0.300",
-            market_us_import=True, status="active", manufacturer="Pearl River Garment Co., Ltd.",
+            business=cn_seller,
+            by=operator,
+            sku="SHIRT-1",
+            title_en="Cotton shirt",
+            hs_code="620520",
+            us_hts_line="6205202016",
+            origin_country="CN",
+            origin_cn_province="44",
+            unit_price="25.00",
+            currency="USD",
+            weight_kg="0.300",
+            market_us_import=True,
+            status="active",
+            manufacturer="Pearl River Garment Co., Ltd.",
         )
     assert LaborRiskAssessment.objects.get(product=product).level == "high"
     assert product.status == "active"
 
     with django_capture_on_commit_callbacks(execute=True):
-        catalog_services.product_update(product=product, by=operator,
-                                        raw_material_suppliers="Xinjiang Daqo New Energy Co Ltd")
+        catalog_services.product_update(
+            product=product, by=operator, raw_material_suppliers="Xinjiang Daqo New Energy Co Ltd"
+        )
     product.refresh_from_db()
     assert LaborRiskAssessment.objects.get(product=product).level == "blocked"
     assert product.status == "blocked"
     assert ListingReview.objects.filter(product=product, status="open").count() == 1
 
 
-def test_export_products_are_not_assessed(make_seller, make_product, django_capture_on_commit_callbacks):
+def test_export_products_are_not_assessed(
+    make_seller, make_product, django_capture_on_commit_callbacks
+):
     from twoway.identity.models import User
 
     operator = User.objects.create(username="op2", role="operator")

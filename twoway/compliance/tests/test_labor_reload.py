@@ -14,7 +14,11 @@ pytestmark = pytest.mark.django_db
 
 RESEARCH = (
     Path(__file__).resolve().parents[2]
-    / "reference" / "data" / "us" / "labor" / "uflpa_entities_research.csv"
+    / "reference"
+    / "data"
+    / "us"
+    / "labor"
+    / "uflpa_entities_research.csv"
 )
 NEW_ENTITY = (
     '"Kashgar Fictitious Cotton Spinning Co., Ltd.",,2025-09-01,2(d)(2)(B)(i),'

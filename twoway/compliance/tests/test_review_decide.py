@@ -26,16 +26,25 @@ def held(make_import):
 def test_approve_with_reason_puts_the_listing_back_on_sale_with_a_trail_of_two(held, regulator):
     product, review = held
 
-    review_decide(review=review, decision="approve",
-                  reason="Importer proved a different company (Hoshine Guangdong).", by=regulator)
+    review_decide(
+        review=review,
+        decision="approve",
+        reason="Importer proved a different company (Hoshine Guangdong).",
+        by=regulator,
+    )
 
     product.refresh_from_db()
     review.refresh_from_db()
     assert product.status == "active"
     assert (review.status, review.decided_by, review.decision_reason) == (
-        "approved", regulator, "Importer proved a different company (Hoshine Guangdong).")
+        "approved",
+        regulator,
+        "Importer proved a different company (Hoshine Guangdong).",
+    )
     assert [(e.action, e.actor_id) for e in review.events.all()] == [
-        ("opened", None), ("approved", regulator.pk)]
+        ("opened", None),
+        ("approved", regulator.pk),
+    ]
 
     # re-assessing on the same evidence does not hold it again
     labor_risk_assess(product=product)
@@ -56,8 +65,9 @@ def test_approve_with_reason_puts_the_listing_back_on_sale_with_a_trail_of_two(h
 
 def test_block_keeps_the_listing_off_sale_and_a_second_decision_is_refused(held, regulator):
     product, review = held
-    review_decide(review=review, decision="block", reason="Listed entity, no rebuttal.",
-                  by=regulator)
+    review_decide(
+        review=review, decision="block", reason="Listed entity, no rebuttal.", by=regulator
+    )
     product.refresh_from_db()
     assert product.status == "blocked"
     assert [e.action for e in review.events.all()] == ["opened", "blocked"]
@@ -96,8 +106,9 @@ def test_only_regulators_and_operators_decide(held, consumer):
 
 def test_a_regulator_can_hold_any_listing_once(make_import, regulator):
     product = make_import(manufacturer="")
-    review = review_open(product=product, reason="Tip-off: relabelled Xinjiang cotton.",
-                         by=regulator)
+    review = review_open(
+        product=product, reason="Tip-off: relabelled Xinjiang cotton.", by=regulator
+    )
     product.refresh_from_db()
     assert product.status == "blocked"
     assert [(e.action, e.actor_id) for e in review.events.all()] == [("opened", regulator.pk)]

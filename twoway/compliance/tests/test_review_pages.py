@@ -17,8 +17,12 @@ from .conftest import HOSHINE_VARIANT
 
 pytestmark = pytest.mark.django_db
 
-CONSIGNEE = {"name": "张三", "phone": "13800138000", "address": "北京市东城区东长安街1号",
-             "district": "110101"}
+CONSIGNEE = {
+    "name": "张三",
+    "phone": "13800138000",
+    "address": "北京市东城区东长安街1号",
+    "district": "110101",
+}
 
 
 @pytest.fixture
@@ -39,8 +43,9 @@ def test_consumers_and_anonymous_visitors_cannot_open_the_queue(held, consumer):
     assert Client().get("/compliance/").status_code == 302
     assert _client(consumer).get("/compliance/").status_code == 403
     assert _client(consumer).get(f"/compliance/reviews/{review.pk}/").status_code == 403
-    response = _client(consumer).post(f"/compliance/reviews/{review.pk}/decide/",
-                                      {"decision": "approve", "reason": "x"})
+    response = _client(consumer).post(
+        f"/compliance/reviews/{review.pk}/decide/", {"decision": "approve", "reason": "x"}
+    )
     assert response.status_code == 403
     review.refresh_from_db()
     assert review.status == "open"
@@ -77,8 +82,9 @@ def test_detail_page_decision_form_approves_and_shows_the_trail(held, regulator)
     review.refresh_from_db()
     assert review.status == "open"
 
-    done = client.post(f"{url}decide/", {"decision": "approve", "reason": "Different company."},
-                       follow=True)
+    done = client.post(
+        f"{url}decide/", {"decision": "approve", "reason": "Different company."}, follow=True
+    )
     assert done.status_code == 200
     html = done.content.decode()
     assert "Decision recorded." in html
@@ -101,22 +107,30 @@ def test_api_lists_and_decides_for_regulators_only(held, regulator, consumer):
     match = next(r for r in body[0]["reasons"] if r["code"] == "uflpa_entity_match")
     assert match["score"] == 100.0
 
-    missing = client.post(f"/api/v1/compliance/reviews/{review.pk}/decision",
-                          {"decision": "approve", "reason": ""}, content_type="application/json")
+    missing = client.post(
+        f"/api/v1/compliance/reviews/{review.pk}/decision",
+        {"decision": "approve", "reason": ""},
+        content_type="application/json",
+    )
     assert missing.status_code == 422
     assert ReviewEvent.objects.count() == 1
 
-    decided = client.post(f"/api/v1/compliance/reviews/{review.pk}/decision",
-                          {"decision": "block", "reason": "No rebuttal filed."},
-                          content_type="application/json")
+    decided = client.post(
+        f"/api/v1/compliance/reviews/{review.pk}/decision",
+        {"decision": "block", "reason": "No rebuttal filed."},
+        content_type="application/json",
+    )
     assert decided.status_code == 200, decided.content
     out = decided.json()
     assert out["status"] == "blocked"
     assert [e["action"] for e in out["events"]] == ["opened", "blocked"]
     assert out["events"][1]["actor"] == "reg1"
 
-    again = client.post(f"/api/v1/compliance/reviews/{review.pk}/decision",
-                        {"decision": "approve", "reason": "x"}, content_type="application/json")
+    again = client.post(
+        f"/api/v1/compliance/reviews/{review.pk}/decision",
+        {"decision": "approve", "reason": "x"},
+        content_type="application/json",
+    )
     assert again.status_code == 409
     assert again.json()["errors"][0]["rule"] == "review_closed"
 
@@ -133,7 +147,10 @@ def test_risk_panel_cites_lists_and_says_the_uflpa_list_is_partial(held, make_im
         for n in panel.notices
     )
     assert [(x.name, x.partial) for x in panel.lists] == [
-        ("ilab_goods", True), ("uflpa_entities", True), ("uflpa_sectors", False)]
+        ("ilab_goods", True),
+        ("uflpa_entities", True),
+        ("uflpa_sectors", False),
+    ]
 
     unassessed = risk_panel_for(product=make_import())
     assert (unassessed.level, unassessed.reasons) == ("not_assessed", [])
@@ -143,7 +160,9 @@ def test_risk_panel_include_renders(held):
     from django.template.loader import render_to_string
 
     product, _ = held
-    html = render_to_string("compliance/_risk_panel.html", {"panel": risk_panel_for(product=product)})
+    html = render_to_string(
+        "compliance/_risk_panel.html", {"panel": risk_panel_for(product=product)}
+    )
     assert "Blocked: presumed made with forced labor (UFLPA)" in html
     assert "name match score 100.0 / 100" in html
     assert "Cited: UFLPA Entity List (DHS / FLETF), 2022-06-21." in html
@@ -159,9 +178,13 @@ def test_a_held_export_listing_cannot_be_bought_through_the_api(
 
     response = _client(buyer).post(
         "/api/v1/checkout/purchases",
-        {"items": [{"product_id": product.pk, "quantity": 1}], "identity_id": identity.pk,
-         "consignee": CONSIGNEE},
-        content_type="application/json", headers={"Idempotency-Key": "blocked-1"},
+        {
+            "items": [{"product_id": product.pk, "quantity": 1}],
+            "identity_id": identity.pk,
+            "consignee": CONSIGNEE,
+        },
+        content_type="application/json",
+        headers={"Idempotency-Key": "blocked-1"},
     )
     assert response.status_code == 409, response.content
     # the blocked listing is refused by name ("not for sale"; the message is in the buyer's
@@ -180,9 +203,12 @@ def test_a_held_import_listing_cannot_be_bought(held, consumer):
     product, _ = held
     with pytest.raises(DomainError) as exc:
         purchase_place_import(
-            buyer=consumer, items={product.pk: 1}, consignee_state="IA",
-            consignee=Consignee(name="Pat Doe", phone="5155550100",
-                                address="1 Main St, Des Moines"),
+            buyer=consumer,
+            items={product.pk: 1},
+            consignee_state="IA",
+            consignee=Consignee(
+                name="Pat Doe", phone="5155550100", address="1 Main St, Des Moines"
+            ),
         )
     assert exc.value.status == 409
     assert [p.rule for p in exc.value.problems] == ["blocked_listing"]
