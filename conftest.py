@@ -45,3 +45,13 @@ def _default_language():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _reference_cache_clear():
+    """Reference rows are cached per process by day; each test starts with an empty cache."""
+    from twoway.reference.selectors import cache_clear
+
+    cache_clear()
+    yield
+    cache_clear()

@@ -28,7 +28,9 @@ class ImportCheckoutForm(forms.Form):
         label=_("Phone"),
         min_length=7,
         max_length=30,
-        validators=[RegexValidator(r"^\+?[0-9 ()\-.]{7,30}$", _("Digits, e.g. 608-555-0100."), "phone")],
+        validators=[
+            RegexValidator(r"^\+?[0-9 ()\-.]{7,30}$", _("Digits, e.g. 608-555-0100."), "phone")
+        ],
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     consignee_address = forms.CharField(

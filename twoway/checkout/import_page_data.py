@@ -14,7 +14,13 @@ from django.template.loader import get_template
 
 from twoway.catalog.models import Product
 
-from .import_pricing import ImportQuote, UsLandedCost, import_quote, shipping_for_one, us_landed_cost_for
+from .import_pricing import (
+    ImportQuote,
+    UsLandedCost,
+    import_quote,
+    shipping_for_one,
+    us_landed_cost_for,
+)
 from .models import CartLine, Direction, Order
 from .pricing import CartItem
 
@@ -98,7 +104,9 @@ class ImportProductPage:
         return self.product.status == "active" and self.product.stock_on_hand > 0
 
 
-def product_page_for(*, product: Product, user, state: str | None, day: dt.date) -> ImportProductPage:
+def product_page_for(
+    *, product: Product, user, state: str | None, day: dt.date
+) -> ImportProductPage:
     cost = us_landed_cost_for(product=product, quantity=1, day=day)
     shipping = shipping_for_one(product=product, day=day)
     buyer_state = buyer_state_for(user, state)
@@ -112,7 +120,9 @@ def product_page_for(*, product: Product, user, state: str | None, day: dt.date)
         risk=panel,
         risk_template=panel_template,
         alternatives=alts,
-        impact=trade_impact(cost.customs_value_usd, alts[0] if alts else None, product.origin_country),
+        impact=trade_impact(
+            cost.customs_value_usd, alts[0] if alts else None, product.origin_country
+        ),
         buyer_state=buyer_state,
     )
 

@@ -47,7 +47,9 @@ LANE = "CN-US"
 #: What each kind of measure is, in words a consumer understands.
 KIND_TEXT = {
     "mfn": _("Normal US duty on this kind of good, paid on imports from most countries."),
-    "section301": _("Extra duty on certain Chinese goods after the USTR Section 301 investigation."),
+    "section301": _(
+        "Extra duty on certain Chinese goods after the USTR Section 301 investigation."
+    ),
     "ieepa": _("Emergency tariff ordered by the President under IEEPA."),
     "section122": _("Temporary surcharge on imports to address the balance of payments."),
     "section232": _("National-security tariff on certain goods (Section 232)."),
@@ -269,7 +271,9 @@ def _view(line: rule.DutyLine, info: dict[str, MeasureInfo], mfn: MfnRate | None
         amount_usd=line.amount_usd,
         legal_authority=meta.legal_authority if meta else "",
         source=source,
-        confidence=(mfn.confidence if line.kind == "mfn" and mfn else (meta.confidence if meta else "")),
+        confidence=(
+            mfn.confidence if line.kind == "mfn" and mfn else (meta.confidence if meta else "")
+        ),
         effective_from=meta.effective_from if meta else None,
         effective_to=meta.effective_to if meta else None,
     )
@@ -280,7 +284,11 @@ def _de_minimis_text(result: rule.LandedCost) -> str:
         return str(_("De minimis applies: this shipment enters free of duty and fees."))
     for note in result.notes:
         if note.startswith("De minimis not available"):
-            return str(_("No de minimis: duty-free entry of low-value shipments is suspended on this date."))
+            return str(
+                _(
+                    "No de minimis: duty-free entry of low-value shipments is suspended on this date."
+                )
+            )
         if "above the de minimis" in note:
             return str(_("No de minimis: the value is above the duty-free threshold."))
     return str(_("No de minimis measure applies to this line."))
@@ -297,7 +305,9 @@ def landed_cost_of(
 ) -> UsLandedCost:
     """The pure rule on one line, with the measures already chosen for ``day``."""
     price = unit_price_usd(product, day)
-    value = customs_value_usd if customs_value_usd is not None else (price * quantity).quantize(CENT)
+    value = (
+        customs_value_usd if customs_value_usd is not None else (price * quantity).quantize(CENT)
+    )
     mfn = mfn_rate_for(product.us_hts_line)
     measures: Sequence[rule.TariffMeasure] = in_force.measures
     if without_de_minimis:
@@ -314,8 +324,13 @@ def landed_cost_of(
     notes = list(result.notes)
     if mfn is None:
         notes.append(
-            str(_("The MFN rate of HTS %(line)s is not in Twoway's table: shown as 0%%, so the duty "
-                  "may be higher.")) % {"line": product.us_hts_line}
+            str(
+                _(
+                    "The MFN rate of HTS %(line)s is not in Twoway's table: shown as 0%%, so the duty "
+                    "may be higher."
+                )
+            )
+            % {"line": product.us_hts_line}
         )
     if without_de_minimis:
         notes.append(str(_("The shipment's total value is above the de minimis threshold.")))
@@ -432,19 +447,46 @@ def import_problems(product: Product, quantity: int) -> list[FieldProblem]:
     """Why this line cannot be bought by a US consumer (empty = it can)."""
     key = f"items.{product.pk}"
     if not product.market_us_import:
-        return [FieldProblem(key, CheckoutErrorCode.WRONG_MARKET,
-                             str(_("'%(title)s' is not listed for import to the US.") % {"title": product.title_en}))]
+        return [
+            FieldProblem(
+                key,
+                CheckoutErrorCode.WRONG_MARKET,
+                str(
+                    _("'%(title)s' is not listed for import to the US.")
+                    % {"title": product.title_en}
+                ),
+            )
+        ]
     if product.status == ProductStatus.BLOCKED:
-        return [FieldProblem(key, CheckoutErrorCode.BLOCKED_LISTING,
-                             str(_("'%(title)s' is blocked pending a labor-risk review and cannot be bought.")
-                                 % {"title": product.title_en}))]
+        return [
+            FieldProblem(
+                key,
+                CheckoutErrorCode.BLOCKED_LISTING,
+                str(
+                    _("'%(title)s' is blocked pending a labor-risk review and cannot be bought.")
+                    % {"title": product.title_en}
+                ),
+            )
+        ]
     if product.status != ProductStatus.ACTIVE:
-        return [FieldProblem(key, CheckoutErrorCode.NOT_FOR_SALE,
-                             str(_("'%(title)s' is not on sale.") % {"title": product.title_en}))]
+        return [
+            FieldProblem(
+                key,
+                CheckoutErrorCode.NOT_FOR_SALE,
+                str(_("'%(title)s' is not on sale.") % {"title": product.title_en}),
+            )
+        ]
     if quantity > product.stock_on_hand:
-        return [FieldProblem(key, CheckoutErrorCode.OUT_OF_STOCK,
-                             str(_("Only %(stock)s of '%(title)s' left; you asked for %(qty)s.")
-                                 % {"stock": product.stock_on_hand, "title": product.title_en, "qty": quantity}))]
+        return [
+            FieldProblem(
+                key,
+                CheckoutErrorCode.OUT_OF_STOCK,
+                str(
+                    _("Only %(stock)s of '%(title)s' left; you asked for %(qty)s.")
+                    % {"stock": product.stock_on_hand, "title": product.title_en, "qty": quantity}
+                ),
+            )
+        ]
     return []
 
 
@@ -472,12 +514,19 @@ def _seller_quote(
     # De minimis is per entry (the seller's shipment), not per line: a line under the threshold
     # in a shipment over it pays duty.
     threshold = _de_minimis_threshold(in_force.measures, day)
-    if len(costs) > 1 and any(c.de_minimis_applied for c in costs) and (
-        threshold is not None and shipment_value > threshold
+    if (
+        len(costs) > 1
+        and any(c.de_minimis_applied for c in costs)
+        and (threshold is not None and shipment_value > threshold)
     ):
         costs = [
-            landed_cost_of(product=i.product, quantity=i.quantity, day=day, in_force=in_force,
-                           without_de_minimis=True)
+            landed_cost_of(
+                product=i.product,
+                quantity=i.quantity,
+                day=day,
+                in_force=in_force,
+                without_de_minimis=True,
+            )
             for i in items
         ]
     weight = sum((i.product.weight_kg * i.quantity for i in items), Decimal(0))
@@ -485,8 +534,12 @@ def _seller_quote(
     shares = _shares(freight, [c.customs_value_usd for c in costs])
     lines = tuple(
         ImportQuoteLine(
-            product=i.product, quantity=i.quantity, unit_price_usd=c.unit_price_usd,
-            goods_value=c.customs_value_usd, freight_share=share, cost=c,
+            product=i.product,
+            quantity=i.quantity,
+            unit_price_usd=c.unit_price_usd,
+            goods_value=c.customs_value_usd,
+            freight_share=share,
+            cost=c,
         )
         for i, c, share in zip(items, costs, shares, strict=True)
     )
@@ -509,7 +562,8 @@ def _seller_quote(
 
 def _de_minimis_threshold(measures: Iterable[rule.TariffMeasure], day: dt.date) -> Decimal | None:
     thresholds = [
-        m.threshold_usd for m in measures
+        m.threshold_usd
+        for m in measures
         if m.kind == "de_minimis" and m.in_force(day) and m.threshold_usd is not None
     ]
     return min(thresholds) if thresholds else None
@@ -526,7 +580,9 @@ def import_quote(*, items: list[CartItem], day: dt.date) -> ImportQuote:
         if not line_problems or line_problems[0].rule == CheckoutErrorCode.OUT_OF_STOCK:
             by_seller[item.product.business_id].append(item)
     if not items:
-        problems.append(FieldProblem("items", CheckoutErrorCode.EMPTY_CART, str(_("The cart is empty."))))
+        problems.append(
+            FieldProblem("items", CheckoutErrorCode.EMPTY_CART, str(_("The cart is empty.")))
+        )
     in_force = tariff_measures_in_force(day)
     rate = freight_rate_on(LANE, day)
     sellers = tuple(
@@ -534,7 +590,11 @@ def import_quote(*, items: list[CartItem], day: dt.date) -> ImportQuote:
         for _business_id, seller_items in sorted(by_seller.items())
     )
     return ImportQuote(
-        day=day, currency="USD", freight_source=rate.source, sellers=sellers, problems=tuple(problems)
+        day=day,
+        currency="USD",
+        freight_source=rate.source,
+        sellers=sellers,
+        problems=tuple(problems),
     )
 
 
@@ -542,7 +602,9 @@ def import_quote_for(*, items: dict[int, int], day: dt.date) -> ImportQuote:
     """``import_quote`` from product ids and quantities (read-only)."""
     from twoway.core.errors import NotFound
 
-    products = {p.pk: p for p in Product.objects.select_related("business").filter(pk__in=list(items))}
+    products = {
+        p.pk: p for p in Product.objects.select_related("business").filter(pk__in=list(items))
+    }
     missing = [pid for pid in items if pid not in products]
     if missing:
         raise NotFound(f"Product {missing[0]}")

@@ -62,7 +62,9 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
 
 def _render_cart(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
     cart = import_page_data.cart_page_for(buyer=request.user, day=_today())
-    return render(request, "checkout/import/cart.html", {"cart": cart, "error": error}, status=status)
+    return render(
+        request, "checkout/import/cart.html", {"cart": cart, "error": error}, status=status
+    )
 
 
 @consumer_only
@@ -116,9 +118,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     items = import_page_data.import_cart_items(buyer=request.user)
     if not items:
         return redirect("us_import:cart")
-    form = ImportCheckoutForm(
-        request.POST or None, initial={"idempotency_key": uuid.uuid4().hex}
-    )
+    form = ImportCheckoutForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
     cart_page = import_page_data.cart_page_for(buyer=request.user, day=_today())
     context = {"form": form, "cart": cart_page}
     if request.method == "POST" and form.is_valid():
@@ -129,7 +129,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 items=items,
                 consignee_state=data["consignee_state"],
                 consignee=services.Consignee(
-                    name=data["consignee_name"], phone=data["consignee_phone"],
+                    name=data["consignee_name"],
+                    phone=data["consignee_phone"],
                     address=data["consignee_address"],
                 ),
                 idempotency_key=data["idempotency_key"],
@@ -190,9 +191,13 @@ def pay(request: HttpRequest, number: str) -> HttpResponse:
             context["error"] = exc.message
             return render(request, "checkout/import/pay.html", context, status=exc.status)
         return render(
-            request, "checkout/import/pay_redirect.html", {"purchase": purchase, "redirect": redirect_to}
+            request,
+            "checkout/import/pay_redirect.html",
+            {"purchase": purchase, "redirect": redirect_to},
         )
-    return render(request, "checkout/import/pay.html", context, status=400 if form.is_bound else 200)
+    return render(
+        request, "checkout/import/pay.html", context, status=400 if form.is_bound else 200
+    )
 
 
 @consumer_only
@@ -206,7 +211,8 @@ def purchase_detail(request: HttpRequest, number: str) -> HttpResponse:
 @consumer_only
 def purchase_list(request: HttpRequest) -> HttpResponse:
     purchases = [
-        p for p in selectors.purchase_list_for_buyer(buyer=request.user)
+        p
+        for p in selectors.purchase_list_for_buyer(buyer=request.user)
         if p.direction == Direction.US_IMPORT
     ]
     return render(request, "checkout/import/purchase_list.html", {"purchases": purchases})
@@ -224,7 +230,9 @@ def seller_product_new(request: HttpRequest) -> HttpResponse:
     )
     business = membership.business if membership else None
     if business is None or business.country != "CN":
-        return render(request, "checkout/import/seller_not_cn.html", {"business": business}, status=403)
+        return render(
+            request, "checkout/import/seller_not_cn.html", {"business": business}, status=403
+        )
     form = ImportListingForm(
         request.POST or None, initial={"origin_cn_province": business.cn_province_id}
     )
@@ -233,18 +241,26 @@ def seller_product_new(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             created = product_create(
-                business=business, by=request.user, origin_country="CN", currency="USD",
-                market_us_import=True, **data,
+                business=business,
+                by=request.user,
+                origin_country="CN",
+                currency="USD",
+                market_us_import=True,
+                **data,
             )
         except DomainError as exc:
             for problem in exc.problems:
                 if problem.field in form.fields:
                     form.add_error(problem.field, problem.message)
             context["error"] = exc.message
-            return render(request, "checkout/import/seller_product_new.html", context, status=exc.status)
+            return render(
+                request, "checkout/import/seller_product_new.html", context, status=exc.status
+            )
         return render(
-            request, "checkout/import/seller_product_created.html",
-            {"product": created, "business": business}, status=201,
+            request,
+            "checkout/import/seller_product_created.html",
+            {"product": created, "business": business},
+            status=201,
         )
     status = 400 if form.is_bound else 200
     return render(request, "checkout/import/seller_product_new.html", context, status=status)

@@ -212,7 +212,7 @@ def export_quote(*, items: list[CartItem], day: dt.date, quota_used: Decimal) ->
         by_seller[product.business_id].append(item)
 
     sellers: list[SellerQuote] = []
-    categories_in_force = list(reference.cbec_categories_on(day))
+    categories_in_force = reference.cbec_categories_in_force(day)
     used_running = quota_used
     for business_id, seller_items in sorted(by_seller.items()):
         categories = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -82,16 +82,25 @@ def quota_used(*, id_number_hash: str, year: int) -> Decimal:
 def _quota_consume(*, id_number_hash: str, year: int, amount: Decimal, annual: Decimal) -> None:
     """Add ``amount`` to the person's year only if the total stays within ``annual``.
 
-    A conditional UPDATE on the per-person-per-year row: two concurrent orders by one person
-    serialize on that row, and the second sees the first's amount.
+    One conditional upsert on the per-person-per-year row (INSERT … ON CONFLICT DO UPDATE …
+    WHERE): two concurrent orders by one person serialize on that row, and the second is judged
+    on the first's committed amount.
     """
-    QuotaUsage.objects.bulk_create(
-        [QuotaUsage(id_number_hash=id_number_hash, year=year, used_fen=0)], ignore_conflicts=True
-    )
-    updated = QuotaUsage.objects.filter(
-        id_number_hash=id_number_hash, year=year, used_fen__lte=to_fen(annual) - to_fen(amount)
-    ).update(used_fen=F("used_fen") + to_fen(amount))
-    if updated != 1:
+    amount_fen, annual_fen = to_fen(amount), to_fen(annual)
+    row = None
+    if amount_fen <= annual_fen:
+        table = QuotaUsage._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (id_number_hash, year, used_fen, updated_at) "
+                "VALUES (%s, %s, %s, %s) ON CONFLICT (id_number_hash, year) DO UPDATE SET "
+                f"used_fen = {table}.used_fen + excluded.used_fen, updated_at = excluded.updated_at "
+                f"WHERE {table}.used_fen + excluded.used_fen <= %s RETURNING used_fen",
+                [id_number_hash, year, amount_fen,
+                 connection.ops.adapt_datetimefield_value(timezone.now()), annual_fen],
+            )
+            row = cursor.fetchone()
+    if row is None:
         remaining = max(annual - quota_used(id_number_hash=id_number_hash, year=year), ZERO)
         raise DomainError.one(
             "quota",
@@ -229,7 +238,9 @@ def purchase_place_export(
     if existing:
         return existing
 
-    quote = export_quote_for(items=items, identity=identity, day=now.date())
+    # The quota is not read here: the conditional upsert inside the transaction decides, on the
+    # committed amount (a read now could be stale by the time the row is locked).
+    quote = export_quote_for(items=items, identity=None, day=now.date())
     if not quote.ok:
         problems = quote.all_problems
         raise DomainError("; ".join(p.message for p in problems), problems, status=409)

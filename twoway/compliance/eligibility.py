@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from twoway.catalog.models import Product, ProductStatus
-from twoway.reference.models import PositiveListEntry, PositiveListStatus, ReferenceDataset
+from twoway.reference.models import PositiveListEntry, PositiveListStatus
+from twoway.reference.selectors import dataset_status_cached
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Eligibility:
 
 
 def _list_note() -> tuple[bool, str]:
-    dataset = ReferenceDataset.objects.filter(name="cbec_positive_list").first()
+    dataset = dataset_status_cached("cbec_positive_list")
     if dataset is None:
         return True, _("No positive list is loaded.")
     if dataset.completeness == "partial":

@@ -657,7 +657,6 @@ DATASETS: tuple[Dataset, ...] = (
         parse=parse_tariff,
         required=("measure_id", "label", "kind", "effective_from", "effective_to", "confidence"),
         list_kind="tariffs",
-        fallback_paths=("us/us_tariff_measures_fallback.csv",),
     ),
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
@@ -24,6 +25,27 @@ from .models import (
 )
 
 
+# Rows in force change when an operator loads a file, not per request: the hot paths (checkout
+# pricing) read them through a small per-process cache keyed by day, cleared by every load
+# (``cache_clear``) and expiring after CACHE_SECONDS in any case (other processes' loads).
+CACHE_SECONDS = 60.0
+_cache: dict[tuple, tuple[float, object]] = {}
+
+
+def cache_clear() -> None:
+    _cache.clear()
+
+
+def _cached(key: tuple, load):
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = load()
+    _cache[key] = (now + CACHE_SECONDS, value)
+    return value
+
+
 def in_force_on(day: dt.date) -> Q:
     return (Q(effective_from__isnull=True) | Q(effective_from__lte=day)) & (
         Q(effective_to__isnull=True) | Q(effective_to__gte=day)
@@ -31,11 +53,12 @@ def in_force_on(day: dt.date) -> Q:
 
 
 def rate_on(day: dt.date, base: str = "USD", quote: str = "CNY") -> ExchangeRate:
-    row = (
-        ExchangeRate.objects.filter(base_currency=base, quote_currency=quote)
+    row = _cached(
+        ("rate", day, base, quote),
+        lambda: ExchangeRate.objects.filter(base_currency=base, quote_currency=quote)
         .filter(in_force_on(day))
         .order_by("-effective_from")
-        .first()
+        .first(),
     )
     if row is None:
         raise DomainError.one(
@@ -45,7 +68,10 @@ def rate_on(day: dt.date, base: str = "USD", quote: str = "CNY") -> ExchangeRate
 
 
 def limits_on(day: dt.date) -> CbecLimits:
-    row = CbecLimits.objects.filter(in_force_on(day)).order_by("-effective_from").first()
+    row = _cached(
+        ("limits", day),
+        lambda: CbecLimits.objects.filter(in_force_on(day)).order_by("-effective_from").first(),
+    )
     if row is None:
         raise DomainError.one(
             "cbec_limits", "limits_in_force", f"No CBEC limits in force on {day}."
@@ -55,6 +81,11 @@ def limits_on(day: dt.date) -> CbecLimits:
 
 def cbec_categories_on(day: dt.date) -> QuerySet[CbecTaxCategory]:
     return CbecTaxCategory.objects.filter(in_force_on(day))
+
+
+def cbec_categories_in_force(day: dt.date) -> list[CbecTaxCategory]:
+    """The categories in force on ``day`` (cached; for pricing many lines)."""
+    return _cached(("cbec_categories", day), lambda: list(cbec_categories_on(day)))
 
 
 def cbec_category_for(
@@ -111,6 +142,10 @@ def midwest_state_codes() -> list[str]:
 
 def tariff_measures_on(day: dt.date) -> QuerySet[TariffMeasure]:
     return TariffMeasure.objects.filter(in_force_on(day))
+
+
+def dataset_status_cached(name: str) -> ReferenceDataset | None:
+    return _cached(("dataset", name), lambda: dataset_status(name))
 
 
 def dataset_status(name: str) -> ReferenceDataset | None:

@@ -26,7 +26,9 @@ def _wallet_fields(html: str) -> dict[str, str]:
     return fields
 
 
-def test_product_page_shows_the_duty_stack_risk_alternatives_and_trade_impact(reference_data, client):
+def test_product_page_shows_the_duty_stack_risk_alternatives_and_trade_impact(
+    reference_data, client
+):
     product = shirt(cn_seller())
     us_maker_shirt("WI", "45.00")
     us_maker_shirt("OH", "38.00")
@@ -64,7 +66,9 @@ def test_us_consumer_buys_pays_by_card_and_tracks_the_order(reference_data, clie
     buyer = us_consumer()
     client.force_login(buyer)
 
-    assert client.post("/us/cart/add/", {"product_id": product.pk, "quantity": 2}).status_code == 302
+    assert (
+        client.post("/us/cart/add/", {"product_id": product.pk, "quantity": 2}).status_code == 302
+    )
     cart = client.get("/us/cart/")
     assert cart.status_code == 200
     assert 'data-measure="MFN"' in cart.content.decode()
@@ -72,17 +76,30 @@ def test_us_consumer_buys_pays_by_card_and_tracks_the_order(reference_data, clie
     page = client.get("/us/checkout/")
     assert page.status_code == 200
     assert '<option value="WI">Wisconsin</option>' in page.content.decode()
-    bad = client.post("/us/checkout/", {"consignee_name": "Ada", "consignee_phone": "608-555-0100",
-                                        "consignee_address": "1 State St", "consignee_state": "",
-                                        "idempotency_key": "k-page"})
+    bad = client.post(
+        "/us/checkout/",
+        {
+            "consignee_name": "Ada",
+            "consignee_phone": "608-555-0100",
+            "consignee_address": "1 State St",
+            "consignee_state": "",
+            "idempotency_key": "k-page",
+        },
+    )
     assert bad.status_code == 400
     assert 'data-field="consignee_state"' in bad.content.decode()
     assert Purchase.objects.count() == 0
 
-    placed = client.post("/us/checkout/", {"consignee_name": "Ada Lovelace",
-                                           "consignee_phone": "608-555-0100",
-                                           "consignee_address": "1 State St, Madison 53703",
-                                           "consignee_state": "WI", "idempotency_key": "k-page"})
+    placed = client.post(
+        "/us/checkout/",
+        {
+            "consignee_name": "Ada Lovelace",
+            "consignee_phone": "608-555-0100",
+            "consignee_address": "1 State St, Madison 53703",
+            "consignee_state": "WI",
+            "idempotency_key": "k-page",
+        },
+    )
     assert placed.status_code == 302
     purchase = Purchase.objects.get()
     assert placed["Location"] == f"/us/purchases/{purchase.number}/pay/"
@@ -95,8 +112,10 @@ def test_us_consumer_buys_pays_by_card_and_tracks_the_order(reference_data, clie
     card_page = client.post("/payments/sandbox/card/pay/", fields)
     assert card_page.status_code == 200
     assert f"${purchase.total_payable}" in card_page.content.decode()
-    paid = client.post("/payments/sandbox/card/pay/",
-                       {**fields, "card_number": "4242 4242 4242 4242", "confirm": "pay"})
+    paid = client.post(
+        "/payments/sandbox/card/pay/",
+        {**fields, "card_number": "4242 4242 4242 4242", "confirm": "pay"},
+    )
     assert paid.status_code == 302
     assert paid["Location"] == f"/us/purchases/{purchase.number}/"
     assert Payment.objects.get().amount == purchase.total_payable
@@ -114,9 +133,16 @@ def test_tampered_amount_is_refused_by_the_card_page(reference_data, client):
     buyer = us_consumer()
     client.force_login(buyer)
     client.post("/us/cart/add/", {"product_id": product.pk, "quantity": 1})
-    client.post("/us/checkout/", {"consignee_name": "Ada Lovelace", "consignee_phone": "6085550100",
-                                  "consignee_address": "1 State St, Madison", "consignee_state": "WI",
-                                  "idempotency_key": "k2"})
+    client.post(
+        "/us/checkout/",
+        {
+            "consignee_name": "Ada Lovelace",
+            "consignee_phone": "6085550100",
+            "consignee_address": "1 State St, Madison",
+            "consignee_state": "WI",
+            "idempotency_key": "k2",
+        },
+    )
     purchase = Purchase.objects.get()
     redirect = client.post(f"/us/purchases/{purchase.number}/pay/", {"provider": "card"})
     fields = _wallet_fields(redirect.content.decode())
@@ -133,9 +159,16 @@ def test_chinese_seller_lists_an_import_product_with_suppliers(reference_data, c
     assert form.status_code == 200
     assert seller.registration_number in form.content.decode()
     data = {
-        "sku": "OX-1", "title_en": "Oxford shirt", "title_zh": "牛津纺衬衫", "hs_code": "620520",
-        "us_hts_line": "6205.20.2066", "origin_cn_province": "44", "unit_price": "39.00",
-        "weight_kg": "0.300", "stock_on_hand": "12", "status": "active",
+        "sku": "OX-1",
+        "title_en": "Oxford shirt",
+        "title_zh": "牛津纺衬衫",
+        "hs_code": "620520",
+        "us_hts_line": "6205.20.2066",
+        "origin_cn_province": "44",
+        "unit_price": "39.00",
+        "weight_kg": "0.300",
+        "stock_on_hand": "12",
+        "status": "active",
         "manufacturer": "Guangzhou Pearl River Garments Co., Ltd.",
         "raw_material_suppliers": "Jiangsu Lianfa Textile Co., Ltd.\nZhejiang Hengyi Cotton Yarn Co., Ltd.",
     }
@@ -147,10 +180,17 @@ def test_chinese_seller_lists_an_import_product_with_suppliers(reference_data, c
     created = client.post("/seller/products/new/", data)
     assert created.status_code == 201
     product = Product.objects.get(sku="OX-1")
-    assert (product.origin_country, product.origin_cn_province_id, product.us_hts_line) == ("CN", "44", "6205202066")
+    assert (product.origin_country, product.origin_cn_province_id, product.us_hts_line) == (
+        "CN",
+        "44",
+        "6205202066",
+    )
     assert product.market_us_import is True and product.currency == "USD"
     assert product.unit_price == Decimal("39.00")
-    assert product.supplier_names == ["Jiangsu Lianfa Textile Co., Ltd.", "Zhejiang Hengyi Cotton Yarn Co., Ltd."]
+    assert product.supplier_names == [
+        "Jiangsu Lianfa Textile Co., Ltd.",
+        "Zhejiang Hengyi Cotton Yarn Co., Ltd.",
+    ]
 
 
 def test_us_seller_cannot_use_the_import_listing_form(reference_data, client, make_seller):
@@ -165,7 +205,9 @@ def test_storefront_filters_hide_high_labor_risk_and_prefer_us_made(reference_da
 
     seller = cn_seller()
     risky, clean = shirt(seller), shirt(seller)
-    LaborRiskAssessment.objects.create(product=risky, level="high", reasons=[], assessed_at=timezone.now())
+    LaborRiskAssessment.objects.create(
+        product=risky, level="high", reasons=[], assessed_at=timezone.now()
+    )
     maker = us_maker_shirt("WI")
     candidates_refresh()
     both = client.get("/us/imports/").content.decode()

@@ -23,8 +23,9 @@ from .import_factories import cn_seller, shirt, staff_of, us_consumer
 pytestmark = pytest.mark.django_db
 
 JUNE_2025 = dt.datetime(2025, 6, 1, 15, 0, tzinfo=dt.UTC)
-CONSIGNEE = services.Consignee(name="Ada Lovelace", phone="608-555-0100",
-                               address="1 State St, Madison 53703")
+CONSIGNEE = services.Consignee(
+    name="Ada Lovelace", phone="608-555-0100", address="1 State St, Madison 53703"
+)
 
 
 def _place(buyer, items, **kw):
@@ -52,7 +53,11 @@ def test_import_purchase_is_in_usd_with_each_duty_and_no_quota(reference_data):
     assert order.customs_value_usd == Decimal("80.00")
     assert order.quota_year is None and order.quota_amount == 0
     (line,) = order.lines.all()
-    assert (line.national_line, line.origin_province, line.tariff) == ("6205200020", "44", Decimal("39.76"))
+    assert (line.national_line, line.origin_province, line.tariff) == (
+        "6205200020",
+        "44",
+        Decimal("39.76"),
+    )
     assert line.tax_category == "MFN IEEPA-FENT-2 IEEPA-RECIP-CN-10"
     assert QuotaUsage.objects.count() == 0
     product.refresh_from_db()
@@ -87,8 +92,12 @@ def test_a_product_not_listed_for_import_is_refused(reference_data, make_seller,
 def _pay_notification(purchase, *, transaction_id="ch_test_1", event_id="evt_test_1"):
     processor = SandboxCardProcessor(app_id=get_provider("card").app_id, secret=card_secret())
     request = CardPaymentRequest(
-        out_trade_no=purchase.number, amount=purchase.total_payable, currency="USD",
-        subject="Twoway", notify_url="/payments/notify/card/", return_url="/",
+        out_trade_no=purchase.number,
+        amount=purchase.total_payable,
+        currency="USD",
+        subject="Twoway",
+        notify_url="/payments/notify/card/",
+        return_url="/",
     )
     return processor.notification(request, transaction_id=transaction_id, event_id=event_id)
 
@@ -110,7 +119,11 @@ def test_card_payment_marks_the_purchase_paid_exactly_once(reference_data):
     assert (first.status_code, again.status_code) == (200, 200)
     assert Payment.objects.count() == 1
     payment = Payment.objects.get()
-    assert (payment.amount, payment.currency, payment.provider) == (purchase.total_payable, "USD", "card")
+    assert (payment.amount, payment.currency, payment.provider) == (
+        purchase.total_payable,
+        "USD",
+        "card",
+    )
     outcomes = list(PaymentNotification.objects.order_by("pk").values_list("outcome", flat=True))
     assert outcomes == [NotificationOutcome.PROCESSED, NotificationOutcome.DUPLICATE]
     order = purchase.orders.get()
@@ -126,17 +139,31 @@ def test_card_notification_with_a_bad_signature_or_old_timestamp_is_refused(refe
     )
     body, headers = _pay_notification(purchase)
     tampered = body.replace(b'"amount":"', b'"amount":"1')
-    assert notification_receive(provider_name="card", raw_body=tampered, headers=headers).status_code == 400
+    assert (
+        notification_receive(provider_name="card", raw_body=tampered, headers=headers).status_code
+        == 400
+    )
     stale_processor = SandboxCardProcessor(
-        app_id=get_provider("card").app_id, secret=card_secret(),
+        app_id=get_provider("card").app_id,
+        secret=card_secret(),
         clock=lambda: timezone.now() - dt.timedelta(minutes=10),
     )
     stale_body, stale_headers = stale_processor.notification(
-        CardPaymentRequest(out_trade_no=purchase.number, amount=purchase.total_payable,
-                           currency="USD", subject="x", notify_url="/", return_url="/"),
+        CardPaymentRequest(
+            out_trade_no=purchase.number,
+            amount=purchase.total_payable,
+            currency="USD",
+            subject="x",
+            notify_url="/",
+            return_url="/",
+        ),
     )
-    assert notification_receive(provider_name="card", raw_body=stale_body,
-                                headers=stale_headers).status_code == 400
+    assert (
+        notification_receive(
+            provider_name="card", raw_body=stale_body, headers=stale_headers
+        ).status_code
+        == 400
+    )
     assert Payment.objects.count() == 0
     assert purchase.orders.get().status == "created"
 
@@ -153,8 +180,11 @@ def test_seller_ships_a_paid_import_order_and_the_ledger_posts_a_us_import(refer
     order = purchase.orders.get()
 
     client.force_login(staff_of(seller))
-    response = client.post(f"/api/v1/seller/orders/{order.number}/ship",
-                           {"tracking_number": "SF1234567890"}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/seller/orders/{order.number}/ship",
+        {"tracking_number": "SF1234567890"},
+        content_type="application/json",
+    )
     assert response.status_code == 200, response.content
     order.refresh_from_db()
     assert order.status == "shipped" and order.tracking_number == "SF1234567890"

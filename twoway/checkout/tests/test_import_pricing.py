@@ -25,13 +25,20 @@ MARCH_2026 = dt.date(2026, 3, 1)  # IEEPA struck down; Section 122 surcharge 10%
 def _expected(day: dt.date, value: Decimal, quantity: int = 1):
     """The pure rule over the rows loaded for ``day`` (mapped as the service maps them)."""
     rows = [
-        r for r in TariffMeasure.objects.order_by("effective_from", "measure_id")
-        if r.kind != "other" and r.effective_from <= day and (r.effective_to is None or day <= r.effective_to)
+        r
+        for r in TariffMeasure.objects.order_by("effective_from", "measure_id")
+        if r.kind != "other"
+        and r.effective_from <= day
+        and (r.effective_to is None or day <= r.effective_to)
     ]
     return us_landed_cost(
-        customs_value_usd=value, hts_code="6205200020", origin_country="CN", import_date=day,
+        customs_value_usd=value,
+        hts_code="6205200020",
+        origin_country="CN",
+        import_date=day,
         measures=[import_pricing.tariff_measure_of(r) for r in rows],
-        mfn_rate_percent=Decimal("19.7"), quantity=quantity,
+        mfn_rate_percent=Decimal("19.7"),
+        quantity=quantity,
     )
 
 
@@ -53,7 +60,9 @@ def test_duty_stack_of_a_40_dollar_shirt_differs_by_date_and_matches_the_measure
     }
     for day, cost in costs.items():
         expected = _expected(day, Decimal("40.00"))
-        assert [(d.measure_id, d.rate_percent, d.amount_usd) for d in expected.duties] == _lines(cost)
+        assert [(d.measure_id, d.rate_percent, d.amount_usd) for d in expected.duties] == _lines(
+            cost
+        )
         assert cost.total_duty == expected.total_duty
         assert cost.total_landed == expected.total_landed
     assert len({costs[d].total_duty for d in costs}) == 3  # three dates, three different duties

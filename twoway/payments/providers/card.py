@@ -75,9 +75,13 @@ class CardPaymentRequest:
     def __post_init__(self) -> None:
         require_fen(self.amount)
         if self.currency != CURRENCY:
-            raise PaymentInputInvalid("currency", "usd_only", "The card processor collects USD only.")
+            raise PaymentInputInvalid(
+                "currency", "usd_only", "The card processor collects USD only."
+            )
         if not self.out_trade_no or len(self.out_trade_no) > 32:
-            raise PaymentInputInvalid("out_trade_no", "length", "out_trade_no must be 1 to 32 characters.")
+            raise PaymentInputInvalid(
+                "out_trade_no", "length", "out_trade_no must be 1 to 32 characters."
+            )
         if not self.subject:
             raise PaymentInputInvalid("subject", "required", "subject is required.")
 
@@ -123,7 +127,9 @@ class CardProvider:
 
     def create_payment(self, request: CardPaymentRequest) -> PaymentRedirect:  # type: ignore[override]
         if not isinstance(request, CardPaymentRequest):
-            raise PaymentInputInvalid("currency", "usd_only", "The card processor collects USD only.")
+            raise PaymentInputInvalid(
+                "currency", "usd_only", "The card processor collects USD only."
+            )
         fields = {
             "app_id": self.app_id,
             "out_trade_no": request.out_trade_no,
@@ -148,14 +154,17 @@ class CardProvider:
         timestamp = header(headers, TIMESTAMP_HEADER)
         signature = header(headers, SIGNATURE_HEADER)
         if not timestamp or not signature:
-            raise SignatureInvalid("missing signature or timestamp header", rule="signature_missing")
+            raise SignatureInvalid(
+                "missing signature or timestamp header", rule="signature_missing"
+            )
         if not timestamp.isdigit():
             raise SignatureInvalid("timestamp is not Unix seconds", rule="timestamp_invalid")
         if not hmac.compare_digest(signature, sign_body(self._secret, timestamp, raw_body)):
             raise SignatureInvalid("signature does not match the body")
         if abs(self._clock().timestamp() - int(timestamp)) > self._tolerance:
-            raise SignatureInvalid("timestamp outside the tolerance (replayed or delayed)",
-                                   rule="timestamp_stale")
+            raise SignatureInvalid(
+                "timestamp outside the tolerance (replayed or delayed)", rule="timestamp_stale"
+            )
         try:
             body = json.loads(raw_body)
             data = body["data"]
@@ -171,7 +180,9 @@ class CardProvider:
             raise NotificationMalformed("amount or status missing", field_name="data") from exc
         if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
             raise NotificationMalformed("amount is not a cent amount", field_name="amount")
-        paid_at = parse_rfc3339(data["paid_at"], field_name="paid_at") if data.get("paid_at") else None
+        paid_at = (
+            parse_rfc3339(data["paid_at"], field_name="paid_at") if data.get("paid_at") else None
+        )
         last4 = str(data.get("card_last4") or "")
         return VerifiedNotification(
             provider=NAME,
@@ -199,7 +210,9 @@ class CardProvider:
 
     def customs_declaration(self, **_kwargs: Any):
         raise PaymentInputInvalid(
-            "provider", "not_supported", "Card payments are for US imports: no China customs declaration."
+            "provider",
+            "not_supported",
+            "Card payments are for US imports: no China customs declaration.",
         )
 
 
@@ -217,9 +230,12 @@ class SandboxCardProcessor:
         if not given or not hmac.compare_digest(given, sign_fields(self._secret, fields)):
             raise SignatureInvalid("the merchant's payment request does not verify")
         return CardPaymentRequest(
-            out_trade_no=fields["out_trade_no"], amount=Decimal(fields["amount"]),
-            currency=fields["currency"], subject=fields["subject"],
-            notify_url=fields["notify_url"], return_url=fields["return_url"],
+            out_trade_no=fields["out_trade_no"],
+            amount=Decimal(fields["amount"]),
+            currency=fields["currency"],
+            subject=fields["subject"],
+            notify_url=fields["notify_url"],
+            return_url=fields["return_url"],
         )
 
     def notification(

@@ -30,7 +30,7 @@ EXPECTED_ROWS = {
     "jobs_ratio": 9,
     "ilab_goods": 52,
     "uflpa_entities": 26,
-    "us_tariff_measures": 7,
+    "us_tariff_measures": 41,
 }
 PARTIAL = {"cbec_positive_list", "ilab_goods", "uflpa_entities"}
 
