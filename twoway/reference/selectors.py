@@ -24,7 +24,6 @@ from .models import (
     UsState,
 )
 
-
 # Rows in force change when an operator loads a file, not per request: the hot paths (checkout
 # pricing) read them through a small per-process cache keyed by day, cleared by every load
 # (``cache_clear``) and expiring after CACHE_SECONDS in any case (other processes' loads).
