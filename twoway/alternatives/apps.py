@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class AlternativesConfig(AppConfig):
     name = "twoway.alternatives"
     label = "alternatives"
+
+    def ready(self) -> None:
+        # Keep the US-made candidates read model current when a listing changes.
+        from twoway.catalog.services import PRODUCT_CHANGED_HOOKS
+
+        from .services import on_product_changed
+
+        if on_product_changed not in PRODUCT_CHANGED_HOOKS:
+            PRODUCT_CHANGED_HOOKS.append(on_product_changed)

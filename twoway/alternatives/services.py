@@ -158,3 +158,9 @@ def candidates_refresh(
     if product_ids is None and business_ids is None:
         return _full_rebuild(now)
     return _incremental(list(product_ids or ()), list(business_ids or ()), now)
+
+
+def on_product_changed(product) -> None:
+    """Catalog hook (after commit): refresh this product's row in the candidates read model."""
+    if product.origin_country == "US":
+        candidates_refresh(product_ids=[product.pk])

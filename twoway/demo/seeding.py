@@ -137,6 +137,10 @@ def seed_run(
         from twoway.compliance.labor import labor_risk_reassess_all
 
         labor_risk_reassess_all(dataset_name="demo_seed")
+    # The US-made alternatives read model (COPY on PostgreSQL, bulk insert elsewhere).
+    from twoway.alternatives.services import candidates_refresh
+
+    candidates_refresh()
     return SeedSummary(
         skipped=False,
         path=writer.name,
