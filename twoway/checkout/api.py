@@ -236,15 +236,14 @@ def purchase_place(request, payload: PurchaseIn, idempotency_key: str = Header("
     items: dict[int, int] = {}
     for item in payload.items:
         items[item.product_id] = items.get(item.product_id, 0) + item.quantity
-    existed = bool(idempotency_key) and services.Purchase.objects.filter(
-        buyer=request.auth, idempotency_key=idempotency_key
-    ).exists()
     purchase = services.purchase_place_export(
         buyer=request.auth, items=items, identity=identity,
         consignee=services.Consignee(**payload.consignee.dict()), idempotency_key=idempotency_key,
     )
-    purchase = selectors.purchase_get_for_buyer(number=purchase.number, buyer=request.auth)
-    return Status(200 if existed else 201, purchase)
+    if not purchase.created:  # an earlier request with this key placed it: show it as it is now
+        purchase = selectors.purchase_get_for_buyer(number=purchase.number, buyer=request.auth)
+        return Status(200, purchase)
+    return Status(201, purchase)
 
 
 @router.get("/purchases/{number}", response=PurchaseOut, summary="One of my purchases")

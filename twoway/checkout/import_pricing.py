@@ -7,11 +7,10 @@ cart split per seller shipment (cart, checkout, ``services.purchase_place_import
 
 Mapping of reference rows to the rule's ``TariffMeasure``
 ---------------------------------------------------------
-``reference.TariffMeasure`` stores kind, rates, threshold, HTS prefixes, origin and dates, but not
-how measures combine (``stacks``, ``yields_to``) nor fee bounds (``min_usd``/``max_usd``). Those
-come from the same normalised file the rows were loaded from
-(``reference/data/us/us_tariff_measures.csv``, matched by ``measure_id``); a measure that is not in
-that file (an operator's newer list) gets the default of its kind (``KIND_DEFAULTS``).
+``tariff_measure_of`` maps one ``reference.TariffMeasure`` row field by field, including how
+measures combine (``stacks``, ``yields_to``) and fee bounds (``min_usd``/``max_usd``): whatever
+list was loaded (the repo's file or an operator's ``twoway loadlist tariffs FILE``) is the truth;
+no file is read here. Kind spellings (``section_301``) are the rule's aliases.
 """
 
 from __future__ import annotations
@@ -37,9 +36,6 @@ from .pricing import CartItem, freight_rate_on
 from .rules import us_landed_cost as rule
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-MEASURES_FILE = (
-    Path(__file__).resolve().parent.parent / "reference" / "data" / "us" / "us_tariff_measures.csv"
-)
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 LANE = "CN-US"
@@ -56,19 +52,8 @@ KIND_TEXT = {
     "de_minimis": _("Low-value shipments may enter free of duty; the threshold applies per day."),
     "fee": _("Customs processing fee."),
 }
-#: (stacks, yields_to) for a measure whose combination columns are not in the measures file.
-KIND_DEFAULTS: dict[str, tuple[bool, tuple[str, ...]]] = {
-    "mfn": (True, ()),
-    "de_minimis": (False, ()),
-    "section301": (False, ()),
-    "ieepa": (True, ()),
-    "section122": (True, ("section232",)),
-    "section232": (True, ()),
-    "fee": (True, ()),
-}
 
-
-# --- data: MFN rates and the combination columns --------------------------------------------
+# --- data: MFN rates and the tariff measures ------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -102,62 +87,25 @@ def mfn_rate_for(hts_code: str) -> MfnRate | None:
     return max(matches, key=lambda r: len(r.hts_prefix)) if matches else None
 
 
-@dataclass(frozen=True)
-class _Combination:
-    stacks: bool
-    yields_to: tuple[str, ...]
-    min_usd: Decimal | None
-    max_usd: Decimal | None
-
-
-@lru_cache(maxsize=1)
-def _combinations() -> dict[str, _Combination]:
-    if not MEASURES_FILE.exists():
-        return {}
-    out: dict[str, _Combination] = {}
-    with MEASURES_FILE.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            stacks = (row.get("stacks") or "").strip().lower()
-            if stacks not in ("yes", "no", "true", "false"):
-                continue
-
-            def money(name: str, row: dict = row) -> Decimal | None:
-                text = (row.get(name) or "").strip()
-                return Decimal(text) if text else None
-
-            out[row["measure_id"].strip()] = _Combination(
-                stacks=stacks in ("yes", "true"),
-                yields_to=tuple((row.get("yields_to") or "").split()),
-                min_usd=money("min_usd"),
-                max_usd=money("max_usd"),
-            )
-    return out
-
-
 def tariff_measure_of(row: TariffMeasureRow) -> rule.TariffMeasure:
     """One reference row as the pure rule's ``TariffMeasure``."""
-    kind = rule.KIND_ALIASES.get(row.kind, row.kind)
-    combination = _combinations().get(row.measure_id)
-    if combination is None:
-        stacks, yields_to = KIND_DEFAULTS.get(kind, (True, ()))
-        combination = _Combination(stacks=stacks, yields_to=yields_to, min_usd=None, max_usd=None)
     return rule.TariffMeasure(
         measure_id=row.measure_id,
         label=row.label,
-        kind=kind,
+        kind=row.kind,
         rate_percent=row.rate_percent,
         per_item_usd=row.per_item_usd,
         hts_prefixes=tuple(row.hts_prefixes.replace(".", "").split()),
         excluded_hts_prefixes=tuple(row.excluded_hts_prefixes.replace(".", "").split()),
         effective_from=row.effective_from or dt.date.min,
         effective_to=row.effective_to,
-        stacks=combination.stacks,
+        stacks=row.stacks,
         source=row.source,
         origins=(row.origin_country,) if row.origin_country else (),
         threshold_usd=row.threshold_usd,
-        min_usd=combination.min_usd,
-        max_usd=combination.max_usd,
-        yields_to=combination.yields_to,
+        min_usd=row.min_usd,
+        max_usd=row.max_usd,
+        yields_to=tuple(row.yields_to.split()),
         confidence=row.confidence,
     )
 

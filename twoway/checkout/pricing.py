@@ -115,6 +115,7 @@ class SellerQuote:
     customs_value_usd: Decimal
     channel: str
     refusal: FieldProblem | None = None
+    business: object | None = field(default=None, compare=False, repr=False)  # the seller row
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,7 @@ def export_quote(*, items: list[CartItem], day: dt.date, quota_used: Decimal) ->
             SellerQuote(
                 business_id=business_id,
                 business_name=business.legal_name,
+                business=business,
                 lines=tuple(quote_lines),
                 goods_value=result.goods_total,
                 freight=result.freight,

@@ -236,6 +236,7 @@ def purchase_place_export(
     fingerprint = _fingerprint(items, f"{identity.pk}|{consignee}")
     existing = _existing_for_key(buyer, idempotency_key, fingerprint)
     if existing:
+        existing.created = False
         return existing
 
     # The quota is not read here: the conditional upsert inside the transaction decides, on the
@@ -262,9 +263,11 @@ def purchase_place_export(
         # A concurrent retry with the same key won the race: return what it wrote.
         existing = _existing_for_key(buyer, idempotency_key, fingerprint)
         if existing:
+            existing.created = False
             return existing
         raise
     logger.info("purchase %s placed by user %s", purchase.number, buyer.pk)
+    purchase.created = True
     return purchase
 
 
@@ -315,7 +318,7 @@ def _purchase_write(
             for q in seller.lines
         )
     OrderLine.objects.bulk_create(lines)
-    OrderEvent.objects.bulk_create(
+    events = OrderEvent.objects.bulk_create(
         OrderEvent(
             order=order, from_status="", to_status=OrderStatus.CREATED, actor=buyer,
             actor_label="buyer", reason=f"placed; stock and quota reserved until {reserved_until:%Y-%m-%d %H:%M} UTC",
@@ -323,7 +326,27 @@ def _purchase_write(
         )
         for order in orders
     )
+    # What was just written is what a caller shows: no re-read (the API answers from these).
+    for order, seller, event in zip(orders, quote.sellers, events, strict=True):
+        if seller.business is not None:
+            order.business = seller.business
+        order._prefetched_objects_cache = {
+            "lines": _as_prefetched(OrderLine.objects.filter(order=order),
+                                    [ln for ln in lines if ln.order is order]),
+            "events": _as_prefetched(OrderEvent.objects.filter(order=order), [event]),
+        }
+    purchase._prefetched_objects_cache = {
+        "orders": _as_prefetched(Order.objects.filter(purchase=purchase), orders)
+    }
     return purchase
+
+
+def _as_prefetched(queryset, rows: list):
+    """A queryset already holding ``rows``, as Django's prefetch cache keeps them (``.all()``
+    reads them; ``.get()``/``.filter()`` still query)."""
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    return queryset
 
 
 # --- the state machine ---------------------------------------------------------------------

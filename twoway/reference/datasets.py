@@ -369,7 +369,43 @@ def _optional(row: Row, columns: Sequence[str]) -> str:
 
 # ---------------------------------------------------------------- US tariff measures
 
-TARIFF_KINDS = ("mfn", "de_minimis", "section_301", "ieepa", "section_122", "section_232", "other")
+TARIFF_KINDS = (
+    "mfn",
+    "de_minimis",
+    "section_301",
+    "ieepa",
+    "section_122",
+    "section_232",
+    "fee",
+    "other",
+)
+#: Kinds the pricing engine charges: each row needs a rate or a per-item amount.
+TARIFF_CHARGED_KINDS = ("section_301", "ieepa", "section_122", "section_232", "fee")
+#: How a measure combines when its file has no ``stacks``/``yields_to`` column (or an empty
+#: ``stacks`` cell): additional duties of one kind add up, except Section 301 rates (a review
+#: rate replaces a list rate); Section 122 does not apply to goods under Section 232.
+TARIFF_KIND_DEFAULTS: dict[str, tuple[bool, str]] = {
+    "mfn": (True, ""),
+    "de_minimis": (False, ""),
+    "section_301": (False, ""),
+    "ieepa": (True, ""),
+    "section_122": (True, "section_232"),
+    "section_232": (True, ""),
+    "fee": (True, ""),
+    "other": (False, ""),
+}
+
+
+def _yields_to(row: Row, kind: str) -> str:
+    if not row.has("yields_to"):
+        return TARIFF_KIND_DEFAULTS[kind][1]
+    kinds = row.raw("yields_to").split()
+    for name in kinds:
+        if name not in TARIFF_KINDS:
+            raise row.error(
+                "yields_to", "choice", f"'{name}' is not one of {', '.join(TARIFF_KINDS)}"
+            )
+    return " ".join(kinds)
 
 
 def parse_tariff(row: Row, ctx: ParseContext) -> dict[str, Any]:
@@ -378,21 +414,44 @@ def parse_tariff(row: Row, ctx: ParseContext) -> dict[str, Any]:
     origin = row.raw("origin_country") or "CN"
     if not re.fullmatch(r"[A-Z]{2}", origin):
         raise row.error("origin_country", "country", f"'{origin}' is not an ISO 3166 code")
+    kind = row.choice("kind", TARIFF_KINDS)
+    rate_percent = row.decimal("rate_percent", required=False, min_value=Decimal(0))
+    per_item_usd = row.decimal("per_item_usd", **optional_money)
+    if kind in TARIFF_CHARGED_KINDS and rate_percent is None and per_item_usd is None:
+        raise row.error(
+            "rate_percent", "required", f"a {kind} measure needs rate_percent or per_item_usd"
+        )
+    threshold_usd = row.decimal("threshold_usd", **optional_money)
+    if kind == "de_minimis" and threshold_usd is None:
+        raise row.error("threshold_usd", "required", "a de_minimis measure needs threshold_usd")
+    min_usd = row.decimal("min_usd", **optional_money)
+    max_usd = row.decimal("max_usd", **optional_money)
+    if min_usd is not None and max_usd is not None and max_usd < min_usd:
+        raise row.error("max_usd", "min_max", f"'{max_usd}' is below min_usd {min_usd}")
+    if row.raw("stacks"):
+        stacks = bool(row.flag("stacks", {"yes": True, "no": False, "true": True, "false": False}))
+    else:
+        stacks = TARIFF_KIND_DEFAULTS[kind][0]
     return {
         "measure_id": row.text("measure_id", max_length=40),
+        "shared_measure_id": row.text("shared_measure_id", required=False, max_length=40),
         "label": row.text("label", max_length=300),
-        "kind": row.choice("kind", TARIFF_KINDS),
+        "kind": kind,
         "legal_authority": row.text("legal_authority", required=False, max_length=200),
         "origin_country": origin,
-        "rate_percent": row.decimal("rate_percent", required=False, min_value=Decimal(0)),
-        "per_item_usd": row.decimal("per_item_usd", **optional_money),
-        "threshold_usd": row.decimal("threshold_usd", **optional_money),
+        "rate_percent": rate_percent,
+        "per_item_usd": per_item_usd,
+        "threshold_usd": threshold_usd,
+        "min_usd": min_usd,
+        "max_usd": max_usd,
         "hts_prefixes": row.prefixes("hts_prefixes", min_len=2, max_len=10)
         if row.has("hts_prefixes")
         else "",
         "excluded_hts_prefixes": row.prefixes("excluded_hts_prefixes", min_len=2, max_len=10)
         if row.has("excluded_hts_prefixes")
         else "",
+        "stacks": stacks,
+        "yields_to": _yields_to(row, kind),
         "effective_from": date_from,
         "effective_to": date_to,
         **sourced(row, folder="us", ctx=ctx),

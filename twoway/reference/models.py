@@ -262,6 +262,20 @@ class TariffMeasure(SourcedRow):
     threshold_usd = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     hts_prefixes = models.TextField(blank=True, help_text=_("Space-separated; empty = all lines."))
     excluded_hts_prefixes = models.TextField(blank=True)
+    shared_measure_id = models.CharField(
+        max_length=40, blank=True, help_text=_("The measure this row is a part of, if any.")
+    )
+    stacks = models.BooleanField(
+        default=True,
+        help_text=_("Added to other measures of its kind; if not, the highest of them applies."),
+    )
+    yields_to = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("Space-separated kinds that, when they apply, replace this measure."),
+    )
+    min_usd = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    max_usd = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["effective_from", "measure_id"]

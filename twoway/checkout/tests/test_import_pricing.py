@@ -132,3 +132,35 @@ def test_blocked_and_export_products_are_refused_in_the_quote(reference_data):
     assert not quote.ok
     assert [p.rule for p in quote.problems] == ["blocked_listing"]
     assert quote.sellers == ()
+
+
+def test_a_loaded_list_is_priced_from_its_rows_alone(reference_data, tmp_path):
+    """An operator's list (``twoway loadlist tariffs``) with its own combination columns and a
+    fee row: no repo file decides how the measures combine. Figures are test values."""
+    from twoway.reference.services import list_load
+
+    file = tmp_path / "tariffs.csv"
+    file.write_text(
+        "measure_id,label,kind,origin_country,rate_percent,min_usd,max_usd,effective_from,"
+        "effective_to,stacks,yields_to,confidence\n"
+        "T-A,Test duty A,ieepa,CN,10,,,2025-01-01,,yes,,high\n"
+        "T-B,Test duty B,ieepa,CN,5,,,2025-01-01,,yes,,high\n"
+        "T-FEE,Test processing fee,fee,CN,1,2.50,3.00,2025-01-01,,,,medium\n",
+        encoding="utf-8",
+    )
+    list_load(kind="tariffs", path=file)
+
+    cost = import_pricing.us_landed_cost_for(product=shirt(cn_seller()), quantity=1, day=JUNE_2025)
+
+    assert _lines(cost) == [
+        ("MFN", Decimal("19.7"), Decimal("7.88")),
+        ("T-A", Decimal("10.000"), Decimal("4.00")),
+        ("T-B", Decimal("5.000"), Decimal("2.00")),
+    ]
+    # 1% of $40 is $0.40, raised to the $2.50 minimum.
+    assert [(f.measure_id, f.amount_usd) for f in cost.fees] == [("T-FEE", Decimal("2.50"))]
+    assert (cost.total_duty, cost.total_fees, cost.total_landed) == (
+        Decimal("13.88"),
+        Decimal("2.50"),
+        Decimal("56.38"),
+    )

@@ -299,3 +299,33 @@ def test_hooks_run_after_commit(django_capture_on_commit_callbacks, monkeypatch)
 def test_a_hook_for_an_unknown_dataset_is_refused():
     with pytest.raises(DomainError, match="Unknown reference dataset 'nope'"):
         after_load_register(name="nope", hook=print)
+
+
+@pytest.mark.django_db
+def test_tariff_measures_keep_how_they_combine():
+    reference_load_all()
+
+    def row(measure_id):
+        return models.TariffMeasure.objects.get(measure_id=measure_id)
+
+    recip = row("IEEPA-RECIP-CN-125")
+    assert (recip.kind, recip.stacks, recip.yields_to) == ("ieepa", False, "section_232")
+    assert recip.rate_percent == Decimal("125")
+    fentanyl = row("IEEPA-FENT-2")
+    assert (fentanyl.stacks, fentanyl.yields_to, fentanyl.shared_measure_id) == (
+        True,
+        "",
+        "IEEPA-FENT-2",
+    )
+    ev = row("301-4YR-2024-EV")
+    assert (ev.shared_measure_id, ev.stacks) == ("301-4YR-2024", False)
+    s122 = row("S122-2026")
+    assert (s122.stacks, s122.yields_to) == (True, "section_232")
+    dm = row("DM-800")
+    assert (dm.stacks, dm.threshold_usd, dm.min_usd, dm.max_usd) == (
+        False,
+        Decimal("800.00"),
+        None,
+        None,
+    )
+    assert models.TariffMeasure.objects.filter(stacks=True).count() == 5
