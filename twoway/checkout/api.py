@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Header, Router, Schema, Status
 
 from twoway.core.errors import DomainError, NotFound, PermissionDenied
@@ -15,6 +16,7 @@ from twoway.identity.permissions import is_staff_of, require_role
 from twoway.identity.services import real_name_identity_register
 
 from . import selectors, services
+from .import_pricing import import_quote_for
 from .models import Order
 
 router = Router(tags=["checkout"], auth=api_auth)
@@ -299,3 +301,235 @@ def seller_ship(request, number: str, payload: ShipIn):
         raise NotFound("Order")
     services.order_ship(order=order, by=request.auth, tracking_number=payload.tracking_number)
     return selectors.order_get(number=number)
+
+
+# --- import channel: a consumer in the US buys from Chinese sellers (USD, US duties) ---------
+
+
+class ImportQuoteIn(Schema):
+    items: list[ItemIn] = Field(..., min_length=1)
+
+
+class ProblemOut(Schema):
+    field: str
+    rule: str
+    message: str
+
+
+class DutyLineOut(Schema):
+    """One duty or fee: the measure it comes from, its rate and amount, and where it is stated."""
+
+    measure_id: str
+    label: str
+    kind: str
+    what: str
+    rate_percent: Decimal | None
+    amount_usd: Decimal
+    legal_authority: str
+    source: str
+    confidence: str
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+
+
+class ImportQuoteLineOut(Schema):
+    product_id: int
+    title: str
+    quantity: int
+    unit_price_usd: Decimal
+    goods_value: Decimal
+    freight_share: Decimal
+    duties: list[DutyLineOut]
+    fees: list[DutyLineOut]
+    duty_total: Decimal
+    fees_total: Decimal
+    de_minimis_applied: bool
+    de_minimis_text: str
+    notes: list[str]
+
+
+class ImportSellerQuoteOut(Schema):
+    business_id: int
+    business_name: str
+    goods_value: Decimal
+    freight: Decimal
+    duty_total: Decimal
+    fees_total: Decimal
+    total_payable: Decimal
+    customs_value_usd: Decimal
+    de_minimis_applied: bool
+    lines: list[ImportQuoteLineOut]
+
+
+class ImportQuoteOut(Schema):
+    currency: str
+    day: dt.date
+    freight_source: str
+    goods_value: Decimal
+    freight: Decimal
+    duty_total: Decimal
+    fees_total: Decimal
+    total_payable: Decimal
+    sellers: list[ImportSellerQuoteOut]
+    problems: list[ProblemOut]
+
+
+class ImportConsigneeIn(Schema):
+    name: str = Field(..., min_length=1, max_length=64)
+    phone: str = Field(..., min_length=5, max_length=30)
+    address: str = Field(..., min_length=4, max_length=200)
+
+
+class ImportPurchaseIn(Schema):
+    items: list[ItemIn] = Field(..., min_length=1)
+    consignee_state: str = Field(..., pattern=r"^[A-Za-z]{2}$")
+    consignee: ImportConsigneeIn
+
+
+class ImportOrderLineOut(Schema):
+    product_id: int
+    title: str
+    quantity: int
+    unit_price_usd: Decimal
+    goods_value: Decimal
+    freight_share: Decimal
+    duty: Decimal = Field(..., alias="tariff")
+    duty_and_fees: Decimal = Field(..., alias="tax_total")
+
+
+class ImportOrderOut(Schema):
+    number: str
+    status: str
+    business_id: int
+    seller: str = Field(..., alias="business.legal_name")
+    currency: str
+    goods_value: Decimal
+    freight: Decimal
+    duty_total: Decimal = Field(..., alias="tax_total")
+    total_payable: Decimal
+    customs_value_usd: Decimal | None
+    consignee_name: str
+    consignee_state: str
+    lines: list[ImportOrderLineOut]
+
+    @staticmethod
+    def resolve_lines(obj: Order):
+        return list(obj.lines.all())
+
+
+class ImportPurchaseOut(Schema):
+    number: str
+    currency: str
+    total_payable: Decimal
+    reserved_until: dt.datetime | None
+    paid_at: dt.datetime | None
+    orders: list[ImportOrderOut]
+
+    @staticmethod
+    def resolve_orders(obj):
+        return list(obj.orders.all())
+
+
+def _items(payload_items: list[ItemIn]) -> dict[int, int]:
+    items: dict[int, int] = {}
+    for item in payload_items:
+        items[item.product_id] = items.get(item.product_id, 0) + item.quantity
+    return items
+
+
+def _duty_out(line) -> dict:
+    return {
+        "measure_id": line.measure_id,
+        "label": line.label,
+        "kind": line.kind,
+        "what": line.what,
+        "rate_percent": line.rate_percent,
+        "amount_usd": line.amount_usd,
+        "legal_authority": line.legal_authority,
+        "source": line.source,
+        "confidence": line.confidence,
+        "effective_from": line.effective_from,
+        "effective_to": line.effective_to,
+    }
+
+
+def _import_quote_out(quote) -> dict:
+    return {
+        "currency": quote.currency,
+        "day": quote.day,
+        "freight_source": quote.freight_source,
+        "goods_value": quote.goods_value,
+        "freight": quote.freight,
+        "duty_total": quote.duty_total,
+        "fees_total": quote.fees_total,
+        "total_payable": quote.total_payable,
+        "sellers": [
+            {
+                "business_id": s.business_id,
+                "business_name": s.business_name,
+                "goods_value": s.goods_value,
+                "freight": s.freight,
+                "duty_total": s.duty_total,
+                "fees_total": s.fees_total,
+                "total_payable": s.total_payable,
+                "customs_value_usd": s.customs_value_usd,
+                "de_minimis_applied": s.de_minimis_applied,
+                "lines": [
+                    {
+                        "product_id": line.product.pk,
+                        "title": line.product.title_en,
+                        "quantity": line.quantity,
+                        "unit_price_usd": line.unit_price_usd,
+                        "goods_value": line.goods_value,
+                        "freight_share": line.freight_share,
+                        "duties": [_duty_out(d) for d in line.cost.duties],
+                        "fees": [_duty_out(f) for f in line.cost.fees],
+                        "duty_total": line.duty,
+                        "fees_total": line.fees,
+                        "de_minimis_applied": line.cost.de_minimis_applied,
+                        "de_minimis_text": line.cost.de_minimis_text,
+                        "notes": list(line.cost.notes),
+                    }
+                    for line in s.lines
+                ],
+            }
+            for s in quote.sellers
+        ],
+        "problems": [p.as_dict() for p in quote.problems],
+    }
+
+
+@router.post(
+    "/import-quote",
+    response=ImportQuoteOut,
+    summary="Price an import cart in USD: goods, CN-US freight, each US duty and fee in force today",
+)
+def import_quote(request, payload: ImportQuoteIn):
+    require_role(request.auth, Role.CONSUMER_US)
+    result = import_quote_for(items=_items(payload.items), day=timezone.now().date())
+    return _import_quote_out(result)
+
+
+@router.post(
+    "/import-purchases",
+    response={201: ImportPurchaseOut, 200: ImportPurchaseOut},
+    summary=(
+        "Place an import purchase from Chinese sellers (send an Idempotency-Key header; "
+        "a retry returns the same purchase)"
+    ),
+)
+def import_purchase_place(
+    request,
+    payload: ImportPurchaseIn,
+    idempotency_key: str = Header("", alias="Idempotency-Key"),
+):
+    require_role(request.auth, Role.CONSUMER_US)
+    placed = services.purchase_place_import(
+        buyer=request.auth,
+        items=_items(payload.items),
+        consignee_state=payload.consignee_state,
+        consignee=services.Consignee(**payload.consignee.dict()),
+        idempotency_key=idempotency_key,
+    )
+    purchase = selectors.purchase_get_for_buyer(number=placed.number, buyer=request.auth)
+    return Status(201 if placed.created else 200, purchase)

@@ -187,6 +187,25 @@ def _existing_for_key(buyer: User, key: str, fingerprint: str) -> Purchase | Non
     return existing
 
 
+def _place_once(*, buyer: User, idempotency_key: str, fingerprint: str, write) -> Purchase:
+    """Run ``write()`` (one transaction) unless this key already placed the purchase; a retry,
+    even a concurrent one, gets the first purchase back. ``purchase.created`` says which."""
+    existing = _existing_for_key(buyer, idempotency_key, fingerprint)
+    if existing is None:
+        try:
+            purchase = write()
+        except IntegrityError:
+            # A concurrent retry with the same key won the race: return what it wrote.
+            existing = _existing_for_key(buyer, idempotency_key, fingerprint)
+            if existing is None:
+                raise
+        else:
+            purchase.created = True
+            return purchase
+    existing.created = False
+    return existing
+
+
 def export_quote_for(
     *, items: dict[int, int], identity: RealNameIdentity | None, day: dt.date | None = None
 ) -> ExportQuote:
@@ -234,19 +253,14 @@ def purchase_place_export(
         if not value.strip():
             raise DomainError.one(field_name, "required", f"{field_name} is required for customs.")
     fingerprint = _fingerprint(items, f"{identity.pk}|{consignee}")
-    existing = _existing_for_key(buyer, idempotency_key, fingerprint)
-    if existing:
-        existing.created = False
-        return existing
 
-    # The quota is not read here: the conditional upsert inside the transaction decides, on the
-    # committed amount (a read now could be stale by the time the row is locked).
-    quote = export_quote_for(items=items, identity=None, day=now.date())
-    if not quote.ok:
-        problems = quote.all_problems
-        raise DomainError("; ".join(p.message for p in problems), problems, status=409)
-
-    try:
+    def write() -> Purchase:
+        # The quota is not read here: the conditional upsert inside the transaction decides, on
+        # the committed amount (a read now could be stale by the time the row is locked).
+        quote = export_quote_for(items=items, identity=None, day=now.date())
+        if not quote.ok:
+            problems = quote.all_problems
+            raise DomainError("; ".join(p.message for p in problems), problems, status=409)
         with transaction.atomic():
             _stock_take(items)
             _quota_consume(
@@ -259,16 +273,11 @@ def purchase_place_export(
                 buyer=buyer, quote=quote, identity=identity, consignee=consignee,
                 idempotency_key=idempotency_key, fingerprint=fingerprint, now=now,
             )
-    except IntegrityError:
-        # A concurrent retry with the same key won the race: return what it wrote.
-        existing = _existing_for_key(buyer, idempotency_key, fingerprint)
-        if existing:
-            existing.created = False
-            return existing
-        raise
-    logger.info("purchase %s placed by user %s", purchase.number, buyer.pk)
-    purchase.created = True
-    return purchase
+        logger.info("purchase %s placed by user %s", purchase.number, buyer.pk)
+        return purchase
+
+    return _place_once(buyer=buyer, idempotency_key=idempotency_key, fingerprint=fingerprint,
+                       write=write)
 
 
 def _purchase_write(
@@ -545,29 +554,23 @@ def purchase_place_import(
     if not UsState.objects.filter(pk=state).exists():
         raise DomainError.one("consignee_state", "state_unknown", "Choose the US state of delivery.")
     fingerprint = _fingerprint(items, f"import|{state}|{consignee}")
-    existing = _existing_for_key(buyer, idempotency_key, fingerprint)
-    if existing:
-        return existing
 
-    quote: ImportQuote = import_quote_for(items=items, day=now.date())
-    if not quote.ok:
-        problems = list(quote.problems)
-        raise DomainError("; ".join(p.message for p in problems), problems, status=409)
-
-    try:
+    def write() -> Purchase:
+        quote: ImportQuote = import_quote_for(items=items, day=now.date())
+        if not quote.ok:
+            problems = list(quote.problems)
+            raise DomainError("; ".join(p.message for p in problems), problems, status=409)
         with transaction.atomic():
             _stock_take(items)
             purchase = _import_purchase_write(
                 buyer=buyer, quote=quote, consignee=consignee, consignee_state=state,
                 idempotency_key=idempotency_key, fingerprint=fingerprint, now=now,
             )
-    except IntegrityError:
-        existing = _existing_for_key(buyer, idempotency_key, fingerprint)
-        if existing:
-            return existing
-        raise
-    logger.info("import purchase %s placed by user %s", purchase.number, buyer.pk)
-    return purchase
+        logger.info("import purchase %s placed by user %s", purchase.number, buyer.pk)
+        return purchase
+
+    return _place_once(buyer=buyer, idempotency_key=idempotency_key, fingerprint=fingerprint,
+                       write=write)
 
 
 def _import_purchase_write(

@@ -60,13 +60,12 @@ def after_load_register(*, name: str, hook: AfterLoadHook) -> None:
         AFTER_LOAD_HOOKS[name].append(hook)
 
 
-def _cache_clear_now_and_on_commit() -> None:
-    from django.db import transaction
-
+def _reference_cache_clear() -> None:
+    """Forget cached rows in force in this process (other processes expire theirs within
+    ``selectors.CACHE_SECONDS``)."""
     from .selectors import cache_clear
 
     cache_clear()
-    transaction.on_commit(cache_clear)
 
 
 def reference_load_all(*, if_changed: bool = False) -> list[LoadResult]:
@@ -76,7 +75,7 @@ def reference_load_all(*, if_changed: bool = False) -> list[LoadResult]:
     last loaded from an operator's official file (``twoway loadlist``) is kept, not downgraded to
     the repo's sample; ``dataset_load(name=...)`` reloads the repo file on purpose.
     """
-    _cache_clear_now_and_on_commit()
+    _reference_cache_clear()
     results: list[LoadResult] = []
     with transaction.atomic():
         for dataset in DATASETS:
@@ -97,7 +96,7 @@ def reference_load_all(*, if_changed: bool = False) -> list[LoadResult]:
 
 def dataset_load(*, name: str, path: Path | None = None, dry_run: bool = False) -> LoadResult:
     """Load one dataset from the repo's file, or from ``path`` (an official list)."""
-    _cache_clear_now_and_on_commit()
+    _reference_cache_clear()
     dataset = BY_NAME.get(name)
     if dataset is None:
         raise DomainError.one("name", "unknown_dataset", f"Unknown reference dataset '{name}'.")
@@ -108,7 +107,7 @@ def dataset_load(*, name: str, path: Path | None = None, dry_run: bool = False) 
 
 def list_load(*, kind: str, path: Path, dry_run: bool = False) -> LoadResult:
     """Load an official list (positive, ilab, uflpa, tariffs) from an operator's file."""
-    _cache_clear_now_and_on_commit()
+    _reference_cache_clear()
     dataset = BY_LIST_KIND.get(kind)
     if dataset is None:
         kinds = ", ".join(sorted(BY_LIST_KIND))
