@@ -90,8 +90,13 @@ def seed_run(
     bulk: bool | None = None,
     load_reference: bool = True,
     progress: Callable[[int], None] | None = None,
+    derive: bool = True,
 ) -> SeedSummary:
     """Write the demo marketplace for ``plan``; deterministic for ``plan.seed``.
+
+    ``derive`` also writes what other contexts derive from the catalogue: labor-risk
+    assessments (ORM path only; at COPY sizes run ``labor_risk_reassess_all`` separately) and the
+    alternatives read model.
 
     ``bulk`` None picks COPY on PostgreSQL above ``BULK_THRESHOLD_PRODUCTS``; True forces it
     (PostgreSQL only); False forces the ORM.
@@ -133,14 +138,14 @@ def seed_run(
     staff = _staff_create(staff_rows, accounts, password_hash, now)
     cn = _consumers_cn_create(plan, password_hash)
     us_consumers = _consumers_us_create(plan, password_hash)
-    if not use_copy:  # labor risk of the import listings (holds the blocked ones for review)
+    if derive and not use_copy:  # labor risk of import listings (holds blocked ones for review)
         from twoway.compliance.labor import labor_risk_reassess_all
 
         labor_risk_reassess_all(dataset_name="demo_seed")
-    # The US-made alternatives read model (COPY on PostgreSQL, bulk insert elsewhere).
-    from twoway.alternatives.services import candidates_refresh
+    if derive:  # the US-made alternatives read model (COPY on PostgreSQL, bulk insert elsewhere)
+        from twoway.alternatives.services import candidates_refresh
 
-    candidates_refresh()
+        candidates_refresh()
     return SeedSummary(
         skipped=False,
         path=writer.name,
