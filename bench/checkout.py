@@ -305,6 +305,49 @@ def run_service(per_client: list[list[Job]]) -> RunStats:
     return _threads(_service_client, per_client, stats)
 
 
+_FORKED_JOBS: list[list[Job]] = []
+
+
+def _service_process(index: int, barrier, results) -> None:
+    part = RunStats(clients=1, jobs=len(_FORKED_JOBS[index]))
+    _service_client(_FORKED_JOBS[index], part, barrier)
+    results.put((part.ok, part.out_of_stock, part.other_errors, part.latencies, part.first_error))
+
+
+def run_service_processes(per_client: list[list[Job]]) -> RunStats:
+    """The service with one *process* per client (as an app server's workers run it), so the
+    clients are not serialized on one interpreter lock. Forked after closing the parent's
+    connections; each child opens its own."""
+    import multiprocessing
+
+    from django.db import connections
+
+    global _FORKED_JOBS
+    _FORKED_JOBS = per_client
+    connections.close_all()
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(len(per_client) + 1)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_service_process, args=(i, barrier, results))
+             for i in range(len(per_client))]  # fmt: skip
+    for proc in procs:
+        proc.start()
+    barrier.wait()
+    start = time.perf_counter()
+    parts = [results.get() for _ in procs]
+    stats = RunStats(clients=len(per_client), jobs=sum(map(len, per_client)))
+    stats.seconds = time.perf_counter() - start
+    for proc in procs:
+        proc.join()
+    for ok, out, errors, latencies, first_error in parts:
+        stats.ok += ok
+        stats.out_of_stock += out
+        stats.other_errors += errors
+        stats.latencies.extend(latencies)
+        stats.first_error = stats.first_error or first_error
+    return stats
+
+
 # --- the raw-SQL baseline ------------------------------------------------------------------
 
 SQL_STOCK = (
@@ -748,6 +791,19 @@ def main(argv: list[str] | None = None) -> None:
     )
     say(f"ratio_service (8 clients) = {ratio_service:.3f}; geometric mean over 1/8/32 = {geo:.3f}")
 
+    # The service in one process per client (threads above share one interpreter lock) ------
+    process_rates: dict[str, float] = {}
+    for clients in (8, 32):
+        per_client = _jobs(clients=clients, total=orders, buyers=buyers, products=pool, rng=rng,
+                           tag=f"p{clients}")  # fmt: skip
+        _reset_orders(stock)
+        s = run_service_processes(per_client)
+        _line(f"service ({clients} processes)", s)
+        all_runs.append(s)
+        process_rates[str(clients)] = round(s.rate, 1)
+        say(f"           ratio service (processes)/raw at {clients} clients: "
+            f"{s.rate / raw_rates[str(clients)]:.3f}")  # fmt: skip
+
     # HTTP ---------------------------------------------------------------------------------
     http_stats = raw_http = None
     if not args.no_http:
@@ -827,6 +883,10 @@ def main(argv: list[str] | None = None) -> None:
             k: round(service_rates[k] / raw_rates[k], 3) for k in service_rates
         },
         "ratio_service_geomean": round(geo, 3),
+        "orders_per_s_service_processes": process_rates,
+        "ratio_service_processes": {
+            k: round(process_rates[k] / raw_rates[k], 3) for k in process_rates
+        },
         "queries_per_order_service": query_count,
         "p50_ms_service": round(service_8.pct(0.50), 1),
         "p99_ms_service": round(service_8.pct(0.99), 1),
