@@ -24,18 +24,10 @@ from twoway.payments.services import payment_start
 from . import import_page_data, selectors, services
 from .import_forms import DOMAIN_FIELDS, ImportCheckoutForm, ImportListingForm, ImportPayForm
 from .models import Direction, OrderStatus
+from .views import MAX_QUANTITY, _quantity
 
 consumer_only = role_required(Role.CONSUMER_US)
 seller_only = role_required(Role.SELLER_STAFF)
-MAX_QUANTITY = 999
-
-
-def _quantity(value: str | None, default: int) -> int | None:
-    try:
-        quantity = int(value) if value not in (None, "") else default
-    except ValueError:
-        return None
-    return quantity if 0 <= quantity <= MAX_QUANTITY else None
 
 
 def _today():
