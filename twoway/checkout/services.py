@@ -126,19 +126,23 @@ def _stock_take(quantities: dict[int, int]) -> None:
     """Decrement stock for every line, locking rows in product-id order (no deadlocks between
     multi-line orders); one error lists every short line."""
     short: list[FieldProblem] = []
-    for product_id in sorted(quantities):
-        qty = quantities[product_id]
-        updated = Product.objects.filter(
-            pk=product_id, stock_on_hand__gte=qty, status=ProductStatus.ACTIVE
-        ).update(stock_on_hand=F("stock_on_hand") - qty)
-        if updated != 1:
-            short.append(
-                FieldProblem(
-                    f"items.{product_id}",
-                    CheckoutErrorCode.OUT_OF_STOCK,
-                    f"Not enough stock for product {product_id} (asked for {qty}).",
+    table = Product._meta.db_table
+    sql = (
+        f"UPDATE {table} SET stock_on_hand = stock_on_hand - %s "
+        "WHERE id = %s AND stock_on_hand >= %s AND status = %s"
+    )
+    with connection.cursor() as cursor:  # the hot path: one plain statement per line
+        for product_id in sorted(quantities):
+            qty = quantities[product_id]
+            cursor.execute(sql, [qty, product_id, qty, ProductStatus.ACTIVE.value])
+            if cursor.rowcount != 1:
+                short.append(
+                    FieldProblem(
+                        f"items.{product_id}",
+                        CheckoutErrorCode.OUT_OF_STOCK,
+                        f"Not enough stock for product {product_id} (asked for {qty}).",
+                    )
                 )
-            )
     if short:
         raise DomainError("Some items are out of stock.", short, status=409)
 

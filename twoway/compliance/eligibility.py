@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from twoway.catalog.models import Product, ProductStatus
 from twoway.reference.models import PositiveListEntry, PositiveListStatus
-from twoway.reference.selectors import dataset_status_cached
+from twoway.reference.selectors import dataset_status_cached, positive_list_entries
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,8 @@ def _list_note() -> tuple[bool, str]:
 
 
 def cbec_eligibility_many(*, products: list[Product]) -> dict[int, Eligibility]:
-    """Eligibility of several products with two queries in all (checkout's hot path)."""
-    lines = {p.cn_tariff_line for p in products if p.cn_tariff_line}
-    entries = {e.hs_code_cn: e for e in PositiveListEntry.objects.filter(hs_code_cn__in=lines)}
+    """Eligibility of several products (reference rows cached: checkout's hot path)."""
+    entries = positive_list_entries(p.cn_tariff_line for p in products if p.cn_tariff_line)
     note = _list_note()
     return {p.pk: _eligibility(p, entries.get(p.cn_tariff_line), note) for p in products}
 

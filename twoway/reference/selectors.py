@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
@@ -43,6 +44,26 @@ def _cached(key: tuple, load):
     value = load()
     _cache[key] = (now + CACHE_SECONDS, value)
     return value
+
+
+def positive_list_entries(lines: Iterable[str]) -> dict[str, PositiveListEntry]:
+    """Positive-list rows for these China tariff lines (cached per line; one query for the
+    lines not cached yet)."""
+    now = time.monotonic()
+    found: dict[str, PositiveListEntry] = {}
+    missing: list[str] = []
+    for line in set(lines):
+        hit = _cache.get(("positive_line", line))
+        if hit is None or hit[0] <= now:
+            missing.append(line)
+        elif hit[1] is not None:
+            found[line] = hit[1]
+    if missing:
+        rows = {e.hs_code_cn: e for e in PositiveListEntry.objects.filter(hs_code_cn__in=missing)}
+        for line in missing:
+            _cache[("positive_line", line)] = (now + CACHE_SECONDS, rows.get(line))
+        found.update(rows)
+    return found
 
 
 def in_force_on(day: dt.date) -> Q:
