@@ -14,7 +14,6 @@ from django.core.cache import cache
 
 import twoway.compliance
 from twoway.businesses.models import Membership
-from twoway.checkout import services
 from twoway.checkout.models import Order, OrderStatus
 from twoway.identity.models import User
 
@@ -169,12 +168,11 @@ def test_chinese_consumer_buys_a_midwest_product_from_browse_to_delivered(
     _shot(seller_page, screenshots_dir, "09-seller-shipped")
     seller_context.close()
 
-    # The carrier delivers (operations record it through the service).
+    # The parcel arrives: the buyer confirms receipt (确认收货) on the tracking page.
     order.refresh_from_db()
     assert order.status == OrderStatus.SHIPPED
-    services.order_deliver(order=order)
-
     page.reload()
+    order_card.locator("[data-testid=confirm-receipt]").click()
     _wait_for_status(page, "delivered")
     expect(order_card.locator("[data-testid=order-status]")).to_have_text("已送达")
     expect(order_card.locator("[data-testid=tracking-number]")).to_have_text("SF1234567890")

@@ -496,6 +496,16 @@ def order_ship(*, order: Order, by: User, tracking_number: str) -> Order:
                                 reason=f"Handed to the carrier, tracking {tracking_number}.")
 
 
+def order_receipt_confirm(*, order: Order, by: User) -> Order:
+    """The buyer confirms receipt of a shipped parcel: the order is delivered."""
+    if order.buyer_id != by.pk:
+        from twoway.core.errors import PermissionDenied
+
+        raise PermissionDenied("Only the buyer can confirm receipt.")
+    return order_transition(order=order, to=OrderStatus.DELIVERED, actor=by, actor_label="buyer",
+                            reason="The buyer confirmed receipt.")
+
+
 def order_deliver(*, order: Order, actor_label: str = "carrier") -> Order:
     return order_transition(order=order, to=OrderStatus.DELIVERED, actor_label=actor_label,
                             reason="Delivered to the consignee.")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cn/purchases/", views.purchase_list, name="purchases"),
     path("cn/purchases/<str:number>/", views.purchase_detail, name="purchase"),
     path("cn/purchases/<str:number>/pay/", views.pay, name="pay"),
+    path("cn/orders/<str:number>/receipt/", views.order_receipt, name="order_receipt"),
     path("seller/orders/", views.seller_orders, name="seller_orders"),
     path("seller/orders/<str:number>/ship/", views.seller_order_ship, name="seller_order_ship"),
 ]

@@ -246,6 +246,23 @@ def purchase_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @consumer_only
+@require_POST
+def order_receipt(request: HttpRequest, number: str) -> HttpResponse:
+    """The buyer confirms the parcel arrived (确认收货): shipped → delivered."""
+    try:
+        order = selectors.order_get(number=number)
+    except NotFound:
+        raise Http404 from None
+    if order.buyer_id != request.user.pk:
+        raise Http404
+    try:
+        services.order_receipt_confirm(order=order, by=request.user)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.status)
+    return redirect("checkout:purchase", number=order.purchase.number)
+
+
+@consumer_only
 def purchase_list(request: HttpRequest) -> HttpResponse:
     purchases = selectors.purchase_list_for_buyer(buyer=request.user)
     return render(request, "checkout/purchase_list.html", {"purchases": purchases})

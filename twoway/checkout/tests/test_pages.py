@@ -442,3 +442,24 @@ def test_ship_is_refused_unless_cleared_and_only_for_own_orders(two_sellers_orde
 def test_order_queue_is_for_seller_staff_only(two_sellers_orders, consumer):
     assert client_for(consumer).get("/seller/orders/").status_code == 403
     assert Product.objects.count() == 2
+
+
+def test_buyer_confirms_receipt_of_a_shipped_order_and_it_is_delivered(two_sellers_orders):
+    _, ours_order, _ = two_sellers_orders
+    buyer = ours_order.buyer
+    client = client_for(buyer)
+    url = f"/cn/orders/{ours_order.number}/receipt/"
+    assert client.post(url).status_code == 409  # not shipped yet: nothing to confirm
+    for to in (OrderStatus.PAID, OrderStatus.DECLARED, OrderStatus.CLEARED, OrderStatus.SHIPPED):
+        services.order_transition(order=ours_order, to=to, actor_label="test")
+    page = client.get(f"/cn/purchases/{ours_order.purchase.number}/").content.decode()
+    assert f'action="{url}"' in page
+    # Somebody else cannot confirm it.
+    other, _ = User.objects.create(username="other-buyer", role="consumer_cn"), None
+    assert client_for(other).post(url).status_code == 404
+    response = client.post(url)
+    assert response.status_code == 302
+    ours_order.refresh_from_db()
+    assert ours_order.status == OrderStatus.DELIVERED and ours_order.delivered_at is not None
+    last = ours_order.events.last()
+    assert (last.to_status, last.actor_label, last.actor_id) == ("delivered", "buyer", buyer.pk)
