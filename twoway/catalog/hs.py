@@ -54,10 +54,6 @@ def chapter_of(code: str) -> str:
     return compact(code)[:2]
 
 
-def heading_of(code: str) -> str:
-    return compact(code)[:4]
-
-
 def national_line_extends(line: str, hs6: str, length: int) -> bool:
     line = compact(line)
     return len(line) == length and bool(_DIGITS.match(line)) and line.startswith(compact(hs6))

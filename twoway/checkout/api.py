@@ -174,6 +174,14 @@ class ShipIn(Schema):
     tracking_number: str = Field(..., min_length=4, max_length=40)
 
 
+def _items(payload_items: list[ItemIn]) -> dict[int, int]:
+    """Lines of a request as {product_id: quantity}; a product named twice is added up."""
+    items: dict[int, int] = {}
+    for item in payload_items:
+        items[item.product_id] = items.get(item.product_id, 0) + item.quantity
+    return items
+
+
 def _identity(request: HttpRequest, identity_id: int | None) -> RealNameIdentity | None:
     if identity_id is None:
         return None
@@ -222,7 +230,7 @@ def identity_list(request):
 def quote(request, payload: QuoteIn):
     identity = _identity(request, payload.identity_id)
     result = services.export_quote_for(
-        items={i.product_id: i.quantity for i in payload.items}, identity=identity
+        items=_items(payload.items), identity=identity
     )
     return _quote_out(result)
 
@@ -235,11 +243,8 @@ def quote(request, payload: QuoteIn):
 def purchase_place(request, payload: PurchaseIn, idempotency_key: str = Header("", alias="Idempotency-Key")):
     require_role(request.auth, Role.CONSUMER_CN)
     identity = _identity(request, payload.identity_id)
-    items: dict[int, int] = {}
-    for item in payload.items:
-        items[item.product_id] = items.get(item.product_id, 0) + item.quantity
     purchase = services.purchase_place_export(
-        buyer=request.auth, items=items, identity=identity,
+        buyer=request.auth, items=_items(payload.items), identity=identity,
         consignee=services.Consignee(**payload.consignee.dict()), idempotency_key=idempotency_key,
     )
     if not purchase.created:  # an earlier request with this key placed it: show it as it is now
@@ -428,13 +433,6 @@ class ImportPurchaseOut(Schema):
     @staticmethod
     def resolve_orders(obj):
         return list(obj.orders.all())
-
-
-def _items(payload_items: list[ItemIn]) -> dict[int, int]:
-    items: dict[int, int] = {}
-    for item in payload_items:
-        items[item.product_id] = items.get(item.product_id, 0) + item.quantity
-    return items
 
 
 def _duty_out(line) -> dict:

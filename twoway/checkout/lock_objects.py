@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from twoway.catalog.models import Product
-
 from .models import Order, Purchase
-
-
-def products_for_update(product_ids: list[int]) -> QuerySet[Product]:
-    return Product.objects.select_for_update().filter(pk__in=product_ids).order_by("pk")
 
 
 def purchase_for_update(purchase_id: int) -> QuerySet[Purchase]:

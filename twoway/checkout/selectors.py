@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from twoway.core.errors import NotFound
 from twoway.identity.models import RealNameIdentity
 
-from .models import Order, OrderEvent, OrderLine, Purchase, QuotaUsage
+from .models import Order, OrderEvent, OrderLine, Purchase
 
 
 def _order_qs() -> QuerySet[Order]:
@@ -54,13 +50,6 @@ def order_queue_for_seller(
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at")[:limit]
-
-
-def quota_left(*, identity: RealNameIdentity, annual: Decimal, day: dt.date | None = None) -> Decimal:
-    year = (day or timezone.now().date()).year
-    row = QuotaUsage.objects.filter(id_number_hash=identity.id_number_hash, year=year).first()
-    used = row.used_cny if row else Decimal("0.00")
-    return max(annual - used, Decimal("0.00"))
 
 
 def identities_for(*, user) -> list[RealNameIdentity]:

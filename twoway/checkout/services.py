@@ -506,11 +506,6 @@ def order_receipt_confirm(*, order: Order, by: User) -> Order:
                             reason="The buyer confirmed receipt.")
 
 
-def order_deliver(*, order: Order, actor_label: str = "carrier") -> Order:
-    return order_transition(order=order, to=OrderStatus.DELIVERED, actor_label=actor_label,
-                            reason="Delivered to the consignee.")
-
-
 def order_refund(*, order: Order, by: User | None, reason: str) -> Order:
     """Refund an order: stock back (unless it shipped and did not come back), quota back,
     ledger reversal when it had shipped."""

@@ -16,7 +16,6 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -226,13 +225,3 @@ def parse_csl(text: str) -> list[CslRecord]:
     if problems:
         raise CslFileInvalid(problems)
     return records
-
-
-def best_name_match(query: str, candidates: Iterable[str]) -> tuple[str, float]:
-    """The candidate (normalized) closest to ``query`` (normalized) and its score."""
-    best, best_score = "", 0.0
-    for candidate in candidates:
-        score = name_score(query, candidate)
-        if score > best_score:
-            best, best_score = candidate, score
-    return best, best_score

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from twoway.catalog.models import Product
@@ -193,14 +192,3 @@ def review_get(*, review_id: int) -> ListingReview | None:
         .filter(pk=review_id)
         .first()
     )
-
-
-def lists_loaded_at(assessment: LaborRiskAssessment | None) -> dict[str, dt.datetime | None]:
-    """When each list the assessment used was loaded (from its stored ``lists_version``)."""
-    if assessment is None:
-        return {}
-    out: dict[str, dt.datetime | None] = {}
-    for name in LIST_DATASETS:
-        info = assessment.lists_version.get(name) or {}
-        out[name] = parse_datetime(info["loaded_at"]) if info.get("loaded_at") else None
-    return out

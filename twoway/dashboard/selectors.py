@@ -19,8 +19,8 @@ from twoway.businesses.models import Business
 from twoway.ledger import selectors as ledger
 from twoway.ledger.models import FlowDirection
 from twoway.ledger.rules.jobs import JobsEstimate, jobs_supported
+from twoway.reference import labels
 from twoway.reference.models import ChinaProvince, UsChinaTradeYear, UsState
-from twoway.web import labels
 
 ZERO = Decimal("0.00")
 EXPORT, IMPORT = FlowDirection.US_EXPORT.value, FlowDirection.US_IMPORT.value

@@ -73,7 +73,7 @@ def public(request: HttpRequest) -> HttpResponse:
         ),
         "grain_label": _("day") if p.grain == "d" else _("month"),
     }
-    from twoway.web.labels import pledge_facts
+    from twoway.reference.labels import pledge_facts
 
     context["pledge"] = pledge_facts()
     return render(request, "dashboard/public.html", context)

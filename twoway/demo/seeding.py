@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from twoway.businesses.models import Business, Membership
 from twoway.catalog.models import Product
-from twoway.identity.models import RealNameIdentity, User
+from twoway.identity.models import User
 from twoway.identity.services import real_name_identity_register
 
 from .accounts import DEMO_ACCOUNTS, DEMO_CN_CONSUMER_ID, DEMO_CN_CONSUMER_NAME, DEMO_PASSWORD
@@ -318,12 +318,3 @@ def _consumers_us_create(plan: SeedPlan, password_hash: str) -> int:
     ]
     User.objects.bulk_create(users, batch_size=500)
     return len(users)
-
-
-def seeded_counts() -> dict[str, int]:
-    return {
-        "businesses": Business.objects.count(),
-        "products": Product.objects.count(),
-        "identities": RealNameIdentity.objects.count(),
-        "users": User.objects.count(),
-    }

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from twoway.reference.models import JobsRatio
@@ -193,13 +193,6 @@ def exporting_business_ids() -> QuerySet:
     )
 
 
-def export_total_all_time() -> Decimal:
-    row = TradeFlowCube.objects.filter(
-        grain="m", fdim="", gdim="", direction=FlowDirection.US_EXPORT
-    ).aggregate(v=Sum("value_usd"))
-    return _q(row["v"])
-
-
 def data_months() -> tuple[dt.date, dt.date] | None:
     """First and last month with any rollup."""
     qs = TradeFlowCube.objects.filter(grain="m", fdim="", gdim="")
@@ -300,7 +293,3 @@ def entries_export_rows(flt: EntryFilter, chunk: int = 5000) -> Iterator[tuple]:
     yield from (
         entries_filtered(flt).order_by("id").values_list(*EXPORT_FIELDS).iterator(chunk_size=chunk)
     )
-
-
-def entries_count_by_kind() -> dict[str, int]:
-    return dict(TradeFlowEntry.objects.values_list("kind").annotate(n=Count("id")).order_by())

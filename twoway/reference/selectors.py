@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable
-from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -170,7 +169,3 @@ def dataset_status_cached(name: str) -> ReferenceDataset | None:
 
 def dataset_status(name: str) -> ReferenceDataset | None:
     return ReferenceDataset.objects.filter(name=name).first()
-
-
-def convert(amount: Decimal, rate: ExchangeRate) -> Decimal:
-    return amount * rate.rate

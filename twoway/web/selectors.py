@@ -17,9 +17,8 @@ from twoway.businesses.models import Business, Country, Membership
 from twoway.catalog.models import Product, ProductStatus
 from twoway.catalog.selectors import MARKET_FILTERS, product_browse
 from twoway.identity.models import User
+from twoway.reference import labels
 from twoway.reference.models import CensusRegion, ReferenceDataset, UsState
-
-from . import labels
 
 COUNT_CACHE_SECONDS = 300
 PAGE_SIZE = 24

@@ -20,8 +20,9 @@ from twoway.checkout import import_page_data
 from twoway.checkout.page_data import landed_price_for
 from twoway.identity.models import Role
 from twoway.identity.services import user_language_set
+from twoway.reference import labels
 
-from . import labels, selectors
+from . import selectors
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 

@@ -65,7 +65,3 @@ class IllegalTransition(ValueError):
 def check_transition(direction: str, current: str, target: str) -> None:
     if target not in PIPELINES[direction].get(current, frozenset()):
         raise IllegalTransition(direction, current, target)
-
-
-def allowed_next(direction: str, current: str) -> frozenset[str]:
-    return PIPELINES[direction].get(current, frozenset())

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 from django import template
 
-from twoway.web import labels
+from twoway.reference import labels
 
 register = template.Library()
 
@@ -55,20 +54,6 @@ def origin_name(product) -> str:
 def state_label(state) -> str:
     """A UsState row's name in the active language."""
     return labels.state_name(state.code, state.name) if state else ""
-
-
-@register.filter
-def chapter_name(code: str) -> str:
-    return labels.chapter_title(code)
-
-
-@register.filter
-def usd_bn(millions) -> str:
-    """USD millions → billions with one decimal (ROUND_HALF_UP), e.g. 147807.5 → '147.8'."""
-    if millions is None:
-        return ""
-    value = (Decimal(millions) / 1000).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{value:,}"
 
 
 @register.simple_tag

@@ -1,5 +1,5 @@
 """Display labels the pages need in both languages, read once from the small sourced CSV files
-in ``twoway/web/data`` (see its SOURCES.md). Display only: no business rule reads them."""
+in ``twoway/reference/data/display`` (see its SOURCES.md). Display only: no business rule reads them."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils import translation
 
 from twoway.catalog import hs
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data" / "display"
 
 
 def _rows(file_name: str) -> list[dict[str, str]]:
