@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,11 +54,41 @@ CREATE_ONLY_FIELDS = frozenset({"stock_on_hand"})
 # Higher contexts (compliance: labor risk of import listings) register here from their
 # AppConfig.ready; each hook gets the product after the create/update has committed.
 PRODUCT_CHANGED_HOOKS: list[Callable[[Product], None]] = []
+# Hooks that must run INSIDE the create/update transaction (compliance assesses an import
+# listing's labor risk there, so a listing that will be blocked is never buyable, not even for
+# the moment between commit and assessment).
+PRODUCT_SAVED_HOOKS: list[Callable[[Product], None]] = []
+
+#: Sent inside the transaction that changes listings' status (block, suspension, release):
+#: ``product_ids``, ``status``, ``reason``, ``final`` (a regulator's last word), ``now``.
+#: Checkout holds (or releases) the open orders on them in that same transaction.
+listing_status_changed = Signal()
 
 
 def _product_changed(product: Product) -> None:
+    for hook in PRODUCT_SAVED_HOOKS:
+        hook(product)
     for hook in PRODUCT_CHANGED_HOOKS:
         transaction.on_commit(lambda hook=hook: hook(product), robust=True)
+
+
+def listings_status_set(
+    *, product_ids: Iterable[int], status: str, reason: str, final: bool = False,
+    now=None,
+) -> int:
+    """Set listings' status (regulators and operators; sellers use product_update) and tell the
+    contexts above, in this transaction. Returns how many rows changed."""
+    ids = sorted(set(product_ids))
+    now = now or timezone.now()
+    with transaction.atomic():
+        changed = (
+            Product.objects.filter(pk__in=ids).exclude(status=status)
+            .update(status=status, updated_at=now)
+        )
+        listing_status_changed.send(
+            sender=Product, product_ids=ids, status=status, reason=reason, final=final, now=now
+        )
+    return changed
 
 
 SELLER_STATUSES = frozenset({ProductStatus.DRAFT, ProductStatus.ACTIVE})
@@ -252,8 +283,7 @@ def products_suspend(*, product_ids: Iterable[int], by: User) -> int:
     """Operators take products off sale (admin action). Returns how many changed."""
     if not has_role(by, "operator"):
         raise PermissionDenied(_("Only operators suspend products."))
-    return (
-        Product.objects.filter(pk__in=list(product_ids))
-        .exclude(status=ProductStatus.SUSPENDED)
-        .update(status=ProductStatus.SUSPENDED, updated_at=timezone.now())
+    return listings_status_set(
+        product_ids=product_ids, status=ProductStatus.SUSPENDED,
+        reason="The listing was suspended by an operator.",
     )

@@ -138,10 +138,20 @@ class Order(TimeStamped):
     eei_required = models.BooleanField(_("EEI filing required"), default=False)
     eei_reason = models.CharField(max_length=300, blank=True)
     hold_reason = models.TextField(blank=True)
+    hold_code = models.CharField(
+        _("hold kind"), max_length=24, blank=True,
+        help_text=_("listing_blocked, csl, customs or operator: who may release it."),
+    )
+    held_from = models.CharField(
+        _("status before the hold"), max_length=12, blank=True,
+        help_text=_("Where a release returns the order."),
+    )
+    quota_returned = money_field(_("quota given back by returns"), default=0)
     customs_status = models.CharField(max_length=32, blank=True)
     customs_info = models.TextField(blank=True)
     tracking_number = models.CharField(max_length=40, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
@@ -205,6 +215,66 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status or '—'} → {self.to_status}"
+
+
+class ReturnStatus(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    APPROVED = "approved", _("approved: send the goods back")
+    REJECTED = "rejected", _("rejected")
+    RECEIVED = "received", _("goods received back")
+
+
+class ReturnRequest(models.Model):
+    """A buyer asks to send some or all of a delivered order back; the seller or an operator
+    approves; the goods are received back (stock restored, ledger reversed, quota given back) and
+    the refund follows through the payment provider."""
+
+    number = models.CharField(_("return number"), max_length=32, unique=True)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
+    status = models.CharField(
+        max_length=12, choices=ReturnStatus.choices, default=ReturnStatus.REQUESTED
+    )
+    reason = models.TextField(_("reason"))
+    window_ends_at = models.DateTimeField(_("return window ends"))
+    policy_source = models.TextField(_("return policy source"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["status", "requested_at"], name="return_status_requested")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ReturnLine(models.Model):
+    """How much of one order line goes back, and what that is worth (fixed when requested)."""
+
+    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="return_lines")
+    quantity = models.PositiveIntegerField()
+    goods_amount = money_field(_("goods refunded"))
+    tax_amount = money_field(_("tax and duty refunded"))
+    refund_amount = money_field(_("refund"))
+    quota_amount = money_field(_("quota given back"), default=0)
+    customs_value_usd = money_field(_("customs value returned (USD)"))
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="return_line_qty_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × line {self.order_line_id}"
 
 
 class QuotaUsage(models.Model):

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from twoway.catalog.models import Product, ProductStatus
@@ -111,11 +111,19 @@ def _quota_consume(*, id_number_hash: str, year: int, amount: Decimal, annual: D
         )
 
 
-def _quota_release(order: Order) -> None:
-    if order.quota_year and order.quota_amount and not order.quota_released:
-        QuotaUsage.objects.filter(id_number_hash=order.buyer_id_hash, year=order.quota_year).update(
-            used_fen=F("used_fen") - to_fen(order.quota_amount)
+def _quota_give_back(*, id_number_hash: str, year: int, amount: Decimal) -> None:
+    if amount:
+        QuotaUsage.objects.filter(id_number_hash=id_number_hash, year=year).update(
+            used_fen=F("used_fen") - to_fen(amount)
         )
+
+
+def _quota_release(order: Order) -> None:
+    """Give back what the order still holds of the buyer's annual quota (returns may have given
+    part of it back already)."""
+    if order.quota_year and order.quota_amount and not order.quota_released:
+        _quota_give_back(id_number_hash=order.buyer_id_hash, year=order.quota_year,
+                         amount=order.quota_amount - order.quota_returned)
         order.quota_released = True
 
 
@@ -266,6 +274,14 @@ def purchase_place_export(
             problems = quote.all_problems
             raise DomainError("; ".join(p.message for p in problems), problems, status=409)
         with transaction.atomic():
+            # The purchase row is written first: its unique (buyer, Idempotency-Key) claims the
+            # key, so a concurrent retry waits on it and then returns this purchase instead of
+            # racing for the stock (and answering out_of_stock).
+            purchase = _purchase_claim(
+                buyer=buyer, direction=Direction.US_EXPORT, currency="CNY",
+                total_payable=quote.total_payable, idempotency_key=idempotency_key,
+                fingerprint=fingerprint, now=now,
+            )
             _stock_take(items)
             _quota_consume(
                 id_number_hash=identity.id_number_hash,
@@ -273,10 +289,8 @@ def purchase_place_export(
                 amount=quote.quota_amount,
                 annual=quote.limits.annual,
             )
-            purchase = _purchase_write(
-                buyer=buyer, quote=quote, identity=identity, consignee=consignee,
-                idempotency_key=idempotency_key, fingerprint=fingerprint, now=now,
-            )
+            _purchase_write(purchase=purchase, buyer=buyer, quote=quote, identity=identity,
+                            consignee=consignee, now=now)
         logger.info("purchase %s placed by user %s", purchase.number, buyer.pk)
         return purchase
 
@@ -284,16 +298,24 @@ def purchase_place_export(
                        write=write)
 
 
-def _purchase_write(
-    *, buyer: User, quote: ExportQuote, identity: RealNameIdentity, consignee: Consignee,
-    idempotency_key: str, fingerprint: str, now: dt.datetime,
+def _purchase_claim(
+    *, buyer: User, direction: str, currency: str, total_payable: Decimal, idempotency_key: str,
+    fingerprint: str, now: dt.datetime,
 ) -> Purchase:
-    reserved_until = now + dt.timedelta(minutes=settings.TWOWAY_RESERVATION_MINUTES)
-    purchase = Purchase.objects.create(
-        number=_number("TP", now), buyer=buyer, direction=Direction.US_EXPORT, currency="CNY",
-        total_payable=quote.total_payable, idempotency_key=idempotency_key,
-        request_fingerprint=fingerprint, reserved_until=reserved_until,
+    """Insert the purchase row (the first write of a placement; claims the Idempotency-Key)."""
+    return Purchase.objects.create(
+        number=_number("TP", now), buyer=buyer, direction=direction, currency=currency,
+        total_payable=total_payable, idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint,
+        reserved_until=now + dt.timedelta(minutes=settings.TWOWAY_RESERVATION_MINUTES),
     )
+
+
+def _purchase_write(
+    *, purchase: Purchase, buyer: User, quote: ExportQuote, identity: RealNameIdentity,
+    consignee: Consignee, now: dt.datetime,
+) -> Purchase:
+    reserved_until = purchase.reserved_until
     orders = [
         Order(
             number=_number("TW", now), purchase=purchase, buyer=buyer, business_id=seller.business_id,
@@ -373,11 +395,13 @@ def order_transition(
     actor_label: str = "system",
     reason: str = "",
     now: dt.datetime | None = None,
+    hold_code: str = "",
 ) -> Order:
     """Move one order to ``to`` (checked against the pipeline) and append its event.
 
     Side effects that belong to the transition happen in the same transaction: stock and quota
-    go back on cancel/refund; the trade ledger posts on shipment and reverses on refund/return.
+    go back on cancel/refund; the trade ledger posts on shipment and reverses on refund/return;
+    a hold remembers where the order was, and a release returns it there.
     Call inside ``transaction.atomic()`` with the order locked, or let this function lock it.
     """
     now = now or timezone.now()
@@ -394,7 +418,11 @@ def order_transition(
         if to == OrderStatus.PAID and locked.paid_at is None:
             locked.paid_at = now
             update_fields.append("paid_at")
+        if to == OrderStatus.CLEARED:
+            locked.cleared_at = now
+            update_fields.append("cleared_at")
         if to == OrderStatus.SHIPPED:
+            _check_still_sellable(locked)
             locked.shipped_at = now
             update_fields.append("shipped_at")
         if to == OrderStatus.DELIVERED:
@@ -406,8 +434,16 @@ def order_transition(
             _quota_release(locked)
             update_fields += ["stock_released", "quota_released"]
         if to == OrderStatus.HELD:
+            if not reason.strip():
+                raise DomainError.one("reason", "required", "A hold needs a reason.")
             locked.hold_reason = reason
-            update_fields.append("hold_reason")
+            locked.hold_code = hold_code or "operator"
+            locked.held_from = previous
+            update_fields += ["hold_reason", "hold_code", "held_from"]
+        elif previous == OrderStatus.HELD:
+            locked.held_from = ""
+            locked.hold_code = ""
+            update_fields += ["held_from", "hold_code"]
         locked.status = to
         locked.save(update_fields=update_fields)
         OrderEvent.objects.create(
@@ -422,6 +458,22 @@ def order_transition(
             trade_flows_reverse(order_id=locked.pk, posted_at=now)  # idempotent
     order.refresh_from_db()
     return order
+
+
+def _check_still_sellable(order: Order) -> None:
+    """Shipping re-checks: goods whose listing was blocked or suspended since the sale stay."""
+    stopped = list(
+        Product.objects.filter(pk__in=order.lines.values("product_id"))
+        .exclude(status=ProductStatus.ACTIVE)
+        .values_list("sku", "status")
+    )
+    if stopped:
+        raise DomainError.one(
+            "status", CheckoutErrorCode.NOT_FOR_SALE,
+            "Not shipped: " + ", ".join(f"{sku} is {status}" for sku, status in stopped)
+            + " (a regulator or an operator stopped the listing after the sale).",
+            status=409,
+        )
 
 
 def _trade_flow_lines(order: Order) -> list[TradeFlowInput]:
@@ -456,30 +508,64 @@ def purchase_mark_paid(*, purchase: Purchase, now: dt.datetime, actor_label: str
                                  reason=reason, now=now)
 
 
-def reservations_expire(*, now: dt.datetime | None = None, limit: int = 500) -> int:
-    """Cancel unpaid purchases whose reservation ran out; stock and quota go back. Returns count."""
+def purchase_payable(
+    purchase: Purchase, *, now: dt.datetime | None = None, deadline: bool = True
+) -> tuple[bool, str]:
+    """Whether money for ``purchase`` may be taken now, and if not, the buyer-facing reason.
+
+    Read inside the transaction that records a payment (orders locked), and before the buyer is
+    sent to a provider: a held, cancelled or expired purchase is never paid."""
     now = now or timezone.now()
+    statuses = [o.status for o in purchase.orders.all()]
+    if not statuses:
+        return False, "This purchase has no orders."
+    if any(s == OrderStatus.HELD for s in statuses):
+        return False, "This purchase is on hold for a compliance review and cannot be paid now."
+    if any(s != OrderStatus.CREATED for s in statuses):
+        return False, "This purchase can no longer be paid (it was cancelled or its reservation expired)."
+    # A payment that arrives after the deadline but before the expiry job ran still finds the
+    # stock and quota reserved: it is taken (``deadline=False``); a new attempt to pay is not.
+    if deadline and purchase.reserved_until and purchase.reserved_until < now:
+        return False, "The reservation expired; place the order again."
+    return True, ""
+
+
+def reservations_expire(*, now: dt.datetime | None = None, limit: int = 500) -> int:
+    """Cancel unpaid purchases whose reservation ran out (also those held while unpaid); stock
+    and quota go back. Returns the number of orders cancelled."""
+    now = now or timezone.now()
+    unpaid = Q(orders__status=OrderStatus.CREATED) | Q(
+        orders__status=OrderStatus.HELD, orders__held_from=OrderStatus.CREATED
+    )
     due = list(
-        Purchase.objects.filter(
-            reserved_until__lt=now, paid_at__isnull=True, orders__status=OrderStatus.CREATED
-        )
+        Purchase.objects.filter(unpaid, reserved_until__lt=now, paid_at__isnull=True)
         .distinct()
         .values_list("pk", flat=True)[:limit]
     )
     expired = 0
     for purchase_id in due:
         with transaction.atomic():
+            purchase = lock_objects.purchase_for_update(purchase_id).get()
+            if purchase.paid_at is not None:  # the payment won the race: nothing to expire
+                continue
             for order in lock_objects.orders_for_update(purchase_id):
-                if order.status == OrderStatus.CREATED:
+                if order.status == OrderStatus.CREATED or (
+                    order.status == OrderStatus.HELD and order.held_from == OrderStatus.CREATED
+                ):
                     order_transition(
                         order=order, to=OrderStatus.CANCELLED, actor_label="system",
-                        reason="Payment not received before the reservation expired.", now=now,
+                        reason="Payment not received before the reservation expired; "
+                               "stock and quota were given back.", now=now,
                     )
                     expired += 1
+    if expired:
+        logger.info("reservations expired: %s orders cancelled", expired)
     return expired
 
 
 def order_cancel(*, order: Order, by: User, reason: str = "") -> Order:
+    """The buyer (or an operator) cancels an order that is not paid. Paid orders are cancelled
+    with a refund through ``payments.services.order_cancel_with_refund``."""
     if order.buyer_id != by.pk and not by.is_operator:
         from twoway.core.errors import PermissionDenied
 
@@ -508,9 +594,295 @@ def order_receipt_confirm(*, order: Order, by: User) -> Order:
 
 def order_refund(*, order: Order, by: User | None, reason: str) -> Order:
     """Refund an order: stock back (unless it shipped and did not come back), quota back,
-    ledger reversal when it had shipped."""
+    ledger reversal when it had shipped. The money goes back through
+    ``payments.services`` (which calls this inside its own transaction)."""
     return order_transition(order=order, to=OrderStatus.REFUNDED, actor=by,
                             actor_label="operator" if by else "system", reason=reason)
+
+
+# --- holds: a blocked listing holds every open order on it ----------------------------------
+
+
+HOLD_LISTING_BLOCKED = "listing_blocked"
+HOLD_CSL = "csl"
+HOLD_CUSTOMS = "customs"
+
+
+def orders_hold_for_products(
+    *, product_ids: list[int], reason: str, now: dt.datetime | None = None
+) -> list[Order]:
+    """Hold every open order (created, paid, declared, cleared) with a line of these products.
+
+    Runs in the caller's transaction (the one that blocks the listing), so no order on a
+    blocked listing can be paid or shipped in between. Returns the orders held."""
+    now = now or timezone.now()
+    held = []
+    with transaction.atomic():
+        order_ids = sorted(set(
+            OrderLine.objects.filter(
+                product_id__in=product_ids, order__status__in=pipeline.HOLDABLE_STATES
+            ).values_list("order_id", flat=True)
+        ))
+        for order_id in order_ids:
+            order = lock_objects.order_for_update(order_id).get()
+            if order.status in pipeline.HOLDABLE_STATES:
+                held.append(order_transition(
+                    order=order, to=OrderStatus.HELD, actor_label="compliance", reason=reason,
+                    now=now, hold_code=HOLD_LISTING_BLOCKED,
+                ))
+    if held:
+        logger.warning("%s open orders held: %s", len(held), reason)
+    return held
+
+
+def orders_release_for_products(
+    *, product_ids: list[int], reason: str, actor: User | None = None,
+    now: dt.datetime | None = None,
+) -> list[Order]:
+    """Return orders held because of these listings to where they were, once none of their
+    products is still blocked. Orders held for another reason (CSL, customs) stay held."""
+    now = now or timezone.now()
+    released = []
+    with transaction.atomic():
+        order_ids = sorted(set(
+            OrderLine.objects.filter(
+                product_id__in=product_ids, order__status=OrderStatus.HELD,
+                order__hold_code=HOLD_LISTING_BLOCKED,
+            ).values_list("order_id", flat=True)
+        ))
+        for order_id in order_ids:
+            order = lock_objects.order_for_update(order_id).get()
+            if order.status != OrderStatus.HELD or order.hold_code != HOLD_LISTING_BLOCKED:
+                continue
+            still_blocked = Product.objects.filter(
+                pk__in=order.lines.values("product_id")
+            ).exclude(status=ProductStatus.ACTIVE).exists()
+            if still_blocked or order.held_from not in pipeline.RELEASABLE_TO:
+                continue
+            released.append(order_hold_release(order=order, actor=actor, reason=reason, now=now))
+    return released
+
+
+def order_hold_release(
+    *, order: Order, actor: User | None, reason: str, now: dt.datetime | None = None
+) -> Order:
+    """A person releases a hold: the order goes back to the status it was held from."""
+    fresh = Order.objects.get(pk=order.pk)
+    if fresh.status != OrderStatus.HELD:
+        raise DomainError.one("status", CheckoutErrorCode.ILLEGAL_TRANSITION,
+                              "This order is not on hold.", status=409)
+    back = fresh.held_from if fresh.held_from in pipeline.RELEASABLE_TO else OrderStatus.PAID
+    if fresh.hold_code == HOLD_CUSTOMS and back != OrderStatus.CREATED:
+        back = OrderStatus.PAID  # fixed by a person: declared again by the customs sweep
+    return order_transition(order=fresh, to=back, actor=actor,
+                            actor_label="regulator" if actor else "compliance",
+                            reason=reason or "Hold released.", now=now)
+
+
+# --- returns: a delivered order comes back, in whole or in part -----------------------------
+
+
+def _return_terms(order: Order, day: dt.date):
+    from twoway.reference.selectors import return_policy_on
+
+    return return_policy_on(order.direction, day)
+
+
+def return_window_end(order: Order) -> dt.datetime | None:
+    """When the buyer's right to ask for a return ends (None: not started yet)."""
+    policy = _return_terms(order, (order.delivered_at or timezone.now()).date())
+    start = order.cleared_at if policy.window_starts == "customs_release" else order.delivered_at
+    if start is None and policy.window_starts == "customs_release":
+        start = order.shipped_at  # orders cleared before cleared_at was recorded
+    return start + dt.timedelta(days=policy.window_days) if start else None
+
+
+def _returned_units(order_line_ids) -> dict[int, int]:
+    from django.db.models import Sum
+
+    from .models import ReturnLine, ReturnStatus
+
+    rows = (
+        ReturnLine.objects.filter(order_line_id__in=list(order_line_ids))
+        .exclude(return_request__status=ReturnStatus.REJECTED)
+        .values("order_line_id")
+        .annotate(n=Sum("quantity"))
+    )
+    return {r["order_line_id"]: r["n"] for r in rows}
+
+
+def return_request_create(
+    *, order: Order, by: User, reason: str, lines: dict[int, int] | None = None,
+    now: dt.datetime | None = None,
+):
+    """The buyer asks to return ``lines`` ({order line id: units}; None = everything left) of a
+    delivered order, within the return window in force. Amounts are fixed now by the pure rule."""
+    from .models import ReturnLine, ReturnRequest
+    from .rules.refunds import LineValues, ReturnPolicyTerms, return_amounts
+
+    now = now or timezone.now()
+    if order.buyer_id != by.pk:
+        from twoway.core.errors import PermissionDenied
+
+        raise PermissionDenied("Only the buyer can ask to return this order.")
+    if not reason.strip():
+        raise DomainError.one("reason", "required", "Say why you are returning the goods.")
+    with transaction.atomic():
+        locked = lock_objects.order_for_update(order.pk).get()
+        if locked.status not in pipeline.RETURNABLE_STATES:
+            raise DomainError.one(
+                "status", "not_returnable",
+                "Only delivered orders can be returned (confirm receipt first).", status=409,
+            )
+        if ReturnRequest.objects.filter(order=locked, status__in=("requested", "approved")).exists():
+            raise DomainError.one("order", "return_open",
+                                  "A return for this order is already open.", status=409)
+        policy = _return_terms(locked, now.date())
+        window_end = return_window_end(locked)
+        if window_end is None or now > window_end:
+            raise DomainError.one(
+                "order", "return_window_closed",
+                f"The return window of {policy.window_days} days has closed"
+                + (f" ({window_end:%Y-%m-%d})." if window_end else "."),
+                status=409,
+            )
+        order_lines = {ln.pk: ln for ln in locked.lines.order_by("pk")}
+        before = _returned_units(order_lines)
+        wanted = (
+            {pk: ln.quantity - before.get(pk, 0) for pk, ln in order_lines.items()}
+            if lines is None else dict(lines)
+        )
+        wanted = {pk: q for pk, q in wanted.items() if q}
+        if not wanted:
+            raise DomainError.one("lines", "required", "Choose at least one item to return.")
+        terms = ReturnPolicyTerms(refunds_tax=policy.refunds_tax,
+                                  refunds_freight=policy.refunds_freight,
+                                  restores_quota=policy.restores_quota)
+        request = ReturnRequest.objects.create(
+            number=_number("RT", now), order=locked, reason=reason.strip()[:2000],
+            window_ends_at=window_end, policy_source=f"{policy.source} ({policy.effective_from})",
+            requested_by=by, requested_at=now,
+        )
+        rows = []
+        for pk, units in sorted(wanted.items()):
+            line = order_lines.get(pk)
+            if line is None:
+                raise DomainError.one(f"lines.{pk}", "unknown_line", "Not a line of this order.")
+            left = line.quantity - before.get(pk, 0)
+            if units < 1 or units > left:
+                raise DomainError.one(f"lines.{pk}", "quantity",
+                                      f"You can return 1 to {left} of {line.sku}.")
+            amounts = return_amounts(
+                LineValues(quantity=line.quantity, goods_value=line.goods_value,
+                           tax_total=line.tax_total, freight_share=line.freight_share,
+                           customs_value_usd=line.customs_value_usd),
+                units=units, returned_before=before.get(pk, 0), terms=terms,
+            )
+            rows.append(ReturnLine(
+                return_request=request, order_line=line, quantity=units,
+                goods_amount=amounts.goods, tax_amount=amounts.tax + amounts.freight,
+                refund_amount=amounts.refund, quota_amount=amounts.quota,
+                customs_value_usd=amounts.customs_value_usd,
+            ))
+        ReturnLine.objects.bulk_create(rows)
+        OrderEvent.objects.create(
+            order=locked, from_status=locked.status, to_status=locked.status, actor=by,
+            actor_label="buyer", reason=f"Return {request.number} requested: {reason.strip()[:300]}",
+            created_at=now,
+        )
+    return request
+
+
+def _can_decide_return(user: User, order: Order) -> bool:
+    from twoway.identity.permissions import is_staff_of
+
+    return bool(user.is_operator or user.is_superuser or is_staff_of(user, order.business))
+
+
+def return_decide(*, return_request, by: User, approve: bool, note: str = "",
+                  now: dt.datetime | None = None):
+    """The seller (or an operator) approves or rejects a requested return."""
+    from .models import ReturnRequest, ReturnStatus
+
+    now = now or timezone.now()
+    if not _can_decide_return(by, return_request.order):
+        from twoway.core.errors import PermissionDenied
+
+        raise PermissionDenied("Only the seller's staff or an operator can decide a return.")
+    if not approve and not note.strip():
+        raise DomainError.one("note", "required", "Say why the return is rejected.")
+    with transaction.atomic():
+        locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
+        if locked.status != ReturnStatus.REQUESTED:
+            raise DomainError.one("status", "already_decided",
+                                  f"This return is already {locked.status}.", status=409)
+        locked.status = ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED
+        locked.decided_by, locked.decided_at, locked.decision_note = by, now, note.strip()
+        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        OrderEvent.objects.create(
+            order_id=locked.order_id, from_status=locked.order.status,
+            to_status=locked.order.status, actor=by, actor_label="seller",
+            reason=f"Return {locked.number} {'approved' if approve else 'rejected'}"
+                   + (f": {note.strip()[:300]}" if note.strip() else "."),
+            created_at=now,
+        )
+    return locked
+
+
+def return_receive(*, return_request, by: User, now: dt.datetime | None = None):
+    """The returned goods arrived back: stock restored, the ledger reversed for what came back,
+    the buyer's CBEC quota given back; the order becomes ``returned`` once everything is back.
+    The refund is issued by ``payments.services.return_receive_and_refund`` in the same
+    transaction."""
+    from .models import ReturnRequest, ReturnStatus
+
+    now = now or timezone.now()
+    if not _can_decide_return(by, return_request.order):
+        from twoway.core.errors import PermissionDenied
+
+        raise PermissionDenied("Only the seller's staff or an operator can receive a return.")
+    with transaction.atomic():
+        locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
+        if locked.status != ReturnStatus.APPROVED:
+            raise DomainError.one("status", "not_approved",
+                                  f"Only an approved return can be received (this one is {locked.status}).",
+                                  status=409)
+        order = lock_objects.order_for_update(locked.order_id).get()
+        lines = list(locked.lines.select_related("order_line").order_by("order_line__product_id"))
+        for rl in lines:
+            Product.objects.filter(pk=rl.order_line.product_id).update(
+                stock_on_hand=F("stock_on_hand") + rl.quantity
+            )
+        quota_back = sum((rl.quota_amount for rl in lines), ZERO)
+        locked.status, locked.received_at = ReturnStatus.RECEIVED, now
+        locked.save(update_fields=["status", "received_at"])
+        trade_flows_reverse(
+            order_id=order.pk, posted_at=now,
+            lines={rl.order_line_id: (rl.quantity, rl.customs_value_usd) for rl in lines},
+        )
+        back = _returned_units(ln.pk for ln in order.lines.all())
+        everything_back = all(back.get(ln.pk, 0) >= ln.quantity for ln in order.lines.all())
+        update = {}
+        if order.quota_year and not order.quota_released:
+            if everything_back:  # the last return gives back whatever is left (no rounding leak)
+                quota_back = order.quota_amount - order.quota_returned
+                update["quota_released"] = True
+            quota_back = min(quota_back, order.quota_amount - order.quota_returned)
+            _quota_give_back(id_number_hash=order.buyer_id_hash, year=order.quota_year,
+                             amount=quota_back)
+            update["quota_returned"] = order.quota_returned + quota_back
+        if everything_back:
+            update["stock_released"] = True
+        if update:
+            Order.objects.filter(pk=order.pk).update(**update)
+        reason = f"Return {locked.number}: goods received back, stock restored."
+        if everything_back:
+            order_transition(order=order, to=OrderStatus.RETURNED, actor=by, actor_label="seller",
+                             reason=reason, now=now)
+        else:
+            OrderEvent.objects.create(order=order, from_status=order.status, to_status=order.status,
+                                      actor=by, actor_label="seller", reason=reason, created_at=now)
+    return locked
 
 
 # --- imports: US consumers buying from Chinese sellers (issue 5) -----------------------------
@@ -570,11 +942,14 @@ def purchase_place_import(
             problems = list(quote.problems)
             raise DomainError("; ".join(p.message for p in problems), problems, status=409)
         with transaction.atomic():
-            _stock_take(items)
-            purchase = _import_purchase_write(
-                buyer=buyer, quote=quote, consignee=consignee, consignee_state=state,
-                idempotency_key=idempotency_key, fingerprint=fingerprint, now=now,
+            purchase = _purchase_claim(
+                buyer=buyer, direction=Direction.US_IMPORT, currency="USD",
+                total_payable=quote.total_payable, idempotency_key=idempotency_key,
+                fingerprint=fingerprint, now=now,
             )
+            _stock_take(items)
+            _import_purchase_write(purchase=purchase, buyer=buyer, quote=quote,
+                                   consignee=consignee, consignee_state=state, now=now)
         logger.info("import purchase %s placed by user %s", purchase.number, buyer.pk)
         return purchase
 
@@ -583,15 +958,10 @@ def purchase_place_import(
 
 
 def _import_purchase_write(
-    *, buyer: User, quote, consignee: Consignee, consignee_state: str, idempotency_key: str,
-    fingerprint: str, now: dt.datetime,
+    *, purchase: Purchase, buyer: User, quote, consignee: Consignee, consignee_state: str,
+    now: dt.datetime,
 ) -> Purchase:
-    reserved_until = now + dt.timedelta(minutes=settings.TWOWAY_RESERVATION_MINUTES)
-    purchase = Purchase.objects.create(
-        number=_number("TP", now), buyer=buyer, direction=Direction.US_IMPORT, currency="USD",
-        total_payable=quote.total_payable, idempotency_key=idempotency_key,
-        request_fingerprint=fingerprint, reserved_until=reserved_until,
-    )
+    reserved_until = purchase.reserved_until
     orders = [
         Order(
             number=_number("TW", now), purchase=purchase, buyer=buyer, business_id=seller.business_id,
@@ -634,3 +1004,11 @@ def _import_purchase_write(
         for order in orders
     )
     return purchase
+
+
+def on_listing_status_changed(*, product_ids, status, reason, now=None, **_kwargs) -> None:
+    """Catalog's listing_status_changed signal (inside the transaction that changed them)."""
+    if status in (ProductStatus.BLOCKED, ProductStatus.SUSPENDED):
+        orders_hold_for_products(product_ids=list(product_ids), reason=reason, now=now)
+    elif status == ProductStatus.ACTIVE:
+        orders_release_for_products(product_ids=list(product_ids), reason=reason, now=now)

@@ -7,12 +7,12 @@ class ComplianceConfig(AppConfig):
 
     def ready(self) -> None:
         # Re-assess import listings when a labor list is reloaded or a listing changes.
-        from twoway.catalog.services import PRODUCT_CHANGED_HOOKS
+        from twoway.catalog.services import PRODUCT_SAVED_HOOKS
         from twoway.reference.services import after_load_register
 
         from .labor import ILAB_DATASET, UFLPA_DATASET, on_list_loaded, on_product_changed
 
         for name in (ILAB_DATASET, UFLPA_DATASET):
             after_load_register(name=name, hook=on_list_loaded)
-        if on_product_changed not in PRODUCT_CHANGED_HOOKS:
-            PRODUCT_CHANGED_HOOKS.append(on_product_changed)
+        if on_product_changed not in PRODUCT_SAVED_HOOKS:
+            PRODUCT_SAVED_HOOKS.append(on_product_changed)

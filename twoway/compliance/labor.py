@@ -364,7 +364,9 @@ def on_list_loaded(result) -> None:
 
 
 def on_product_changed(product: Product) -> None:
-    """Catalog's product-changed hook (after commit): assess import listings only."""
+    """Catalog's product-saved hook, inside the create/update transaction: assess import
+    listings only, so a listing the assessment blocks is never on sale in between."""
     fresh = Product.objects.filter(pk=product.pk).first()
     if fresh is not None and fresh.market_us_import:
         labor_risk_assess(product=fresh)
+        product.status = fresh.status

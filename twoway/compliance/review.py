@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twoway.catalog.models import Product, ProductStatus
+from twoway.catalog.services import listings_status_set
 from twoway.core.errors import DomainError
 from twoway.identity.models import Role, User
 from twoway.identity.permissions import require_role
@@ -43,9 +44,14 @@ def _summary(assessment: LaborRiskAssessment) -> str:
     )
 
 
-def _set_product_status(product_id: int, status: str, now: dt.datetime) -> None:
-    Product.objects.filter(pk=product_id).exclude(status=status).update(
-        status=status, updated_at=now
+def _set_product_status(
+    product_id: int, status: str, now: dt.datetime, *, reason: str = "", final: bool = False
+) -> None:
+    """Through catalog, which tells checkout in this transaction: a block holds every open order
+    on the listing, an approval releases them, a final block ends them (refunded)."""
+    listings_status_set(
+        product_ids=[product_id], status=status, now=now, final=final,
+        reason=reason or "The listing is held for a labor-risk review by a regulator.",
     )
 
 
@@ -180,10 +186,12 @@ def review_decide(
                 if locked.status_before in _RESTORABLE
                 else ProductStatus.ACTIVE
             )
-            _set_product_status(locked.product_id, back, now)
+            _set_product_status(locked.product_id, back, now,
+                                reason=f"A regulator approved the listing: {reason}")
             _event(locked, ReviewAction.APPROVED, reason, by, now)
         else:
-            _set_product_status(locked.product_id, ProductStatus.BLOCKED, now)
+            _set_product_status(locked.product_id, ProductStatus.BLOCKED, now, final=True,
+                                reason=f"A regulator blocked the listing: {reason}")
             _event(locked, ReviewAction.BLOCKED, reason, by, now)
     review.refresh_from_db()
     return review

@@ -7,6 +7,7 @@ only to put it into the messages; what is stored keeps it masked.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from decimal import Decimal
 
@@ -18,7 +19,17 @@ from twoway.checkout import services as checkout
 from twoway.checkout.models import Order, OrderStatus
 from twoway.identity.crypto import decrypt_id_number, mask_id_number
 
-from .ceb import BaseTransfer, CebLogistics, CebOrder, CebOrderItem, CebPayment
+from .ceb import (
+    BaseTransfer,
+    CebLogistics,
+    CebOrder,
+    CebOrderItem,
+    CebPayment,
+    build_ceb311,
+    build_ceb411,
+    build_ceb511,
+)
+from .errors import CustomsMessageInvalid
 from .models import CustomsMessage
 from .rules.eei import ExportLine
 from .rules.three_document_match import three_document_match
@@ -116,16 +127,25 @@ def _screen(order: Order) -> str | None:
     return None
 
 
+def _hold(order: Order, reason: str, code: str) -> Order:
+    logger.warning("order %s held: %s", order.number, reason)
+    Order.objects.filter(pk=order.pk).update(customs_info=reason[:2000])
+    return checkout.order_transition(order=order, to=OrderStatus.HELD, actor_label="customs",
+                                     reason=reason, hold_code=code)
+
+
 def order_declare(*, order_id: int) -> Order:
-    """Screen, flag EEI, build and submit the three documents of a paid export order."""
+    """Screen, flag EEI, build and validate the three documents of a paid export order, mark it
+    declared with the messages stored (a short transaction), then submit them to customs after
+    that commit — never inside the transaction holding the order lock. A message that cannot be
+    built, a failed match or a rejection holds the order with the reason; a transport failure
+    leaves it for the scheduled sweep to retry."""
     order = Order.objects.select_related("business", "identity", "purchase").get(pk=order_id)
     if order.status != OrderStatus.PAID:
         return order
     hold = _screen(order)
     if hold:
-        logger.warning("order %s held for compliance review", order.number)
-        return checkout.order_transition(order=order, to=OrderStatus.HELD, actor_label="compliance",
-                                         reason=f"Consolidated Screening List: {hold}")
+        return _hold(order, f"Consolidated Screening List: {hold}", checkout.HOLD_CSL)
     decision = eei_check(
         lines=[ExportLine(schedule_b=line.hs_code, value_usd=line.customs_value_usd,
                           description=line.title) for line in order.lines.all()],
@@ -134,43 +154,101 @@ def order_declare(*, order_id: int) -> Order:
     Order.objects.filter(pk=order.pk).update(
         eei_required=decision.required, eei_reason=f"{decision.rule}: {decision.citation}"[:300]
     )
-    ceb_order, ceb_payment, ceb_logistics, id_number = documents_for(order)
+    id_number = ""
+    try:
+        ceb_order, ceb_payment, ceb_logistics, id_number = documents_for(order)
+        messages = {
+            "CEB311": build_ceb311(ceb_order),
+            "CEB411": build_ceb411(ceb_payment),
+            "CEB511": build_ceb511(ceb_logistics),
+        }
+    except (CustomsMessageInvalid, ValueError) as exc:
+        text = str(exc)
+        if id_number:
+            text = text.replace(id_number, mask_id_number(id_number))
+        return _hold(order, f"The customs declaration could not be built: {text}",
+                     checkout.HOLD_CUSTOMS)
     match = three_document_match(ceb_order, ceb_payment, ceb_logistics)
-    now = timezone.now()
     if not match.ok:
-        Order.objects.filter(pk=order.pk).update(customs_status="match_failed",
-                                                 customs_info=match.summary()[:2000])
-        logger.warning("order %s: three-document match failed: %s", order.number, match.summary())
-        return Order.objects.get(pk=order.pk)
+        Order.objects.filter(pk=order.pk).update(customs_status="match_failed")
+        return _hold(order, f"Three-document match failed: {match.summary()}",
+                     checkout.HOLD_CUSTOMS)
+    now = timezone.now()
+    masked = mask_id_number(id_number)
+    documents = {"CEB311": ceb_order, "CEB411": ceb_payment, "CEB511": ceb_logistics}
     with transaction.atomic():
         checkout.order_transition(
             order=order, to=OrderStatus.DECLARED, actor_label="customs",
             reason="CEB311 order, CEB411 payment and CEB511 waybill agree (three-document match).",
             now=now,
         )
-        result = sandbox_declare(order=ceb_order, payment=ceb_payment, logistics=ceb_logistics, now=now)
-        masked = mask_id_number(id_number)
-        documents = {"CEB311": ceb_order, "CEB411": ceb_payment, "CEB511": ceb_logistics}
-        for kind, xml in result.messages.items():
-            reply = result.replies.get(kind)
+        for kind, xml in messages.items():
             CustomsMessage.objects.create(
-                order=order, message_type=str(kind), guid=documents[str(kind)].guid,
+                order=order, message_type=kind, guid=documents[kind].guid,
                 xml_masked=xml.decode("utf-8").replace(id_number, masked), sent_at=now,
-                reply_code=reply.code if reply else "",
-                reply_status=str(reply.status) if reply else "",
-                reply_info=reply.info if reply else "", replied_at=now if reply else None,
+            )
+        Order.objects.filter(pk=order.pk).update(customs_status="submitted", customs_info="")
+    return _submit(order, ceb_order, ceb_payment, ceb_logistics)
+
+
+def _submit(order: Order, ceb_order, ceb_payment, ceb_logistics) -> Order:
+    """Send the stored declaration to customs (outside any order lock) and apply the receipts."""
+    now = timezone.now()
+    try:
+        result = customs_transport_submit(ceb_order, ceb_payment, ceb_logistics, now=now)
+    except ConnectionError as exc:
+        Order.objects.filter(pk=order.pk).update(customs_status="submit_failed",
+                                                 customs_info=str(exc)[:2000])
+        logger.warning("order %s: customs submission failed, will retry: %s", order.number, exc)
+        return Order.objects.get(pk=order.pk)
+    with transaction.atomic():
+        for kind, reply in result.replies.items():
+            CustomsMessage.objects.filter(order=order, message_type=str(kind)).update(
+                reply_code=reply.code, reply_status=str(reply.status), reply_info=reply.info,
+                replied_at=now,
             )
         return customs_reply_apply(order=order, accepted=result.accepted,
                                    info="; ".join(result.reasons) or "Released (code 120).")
 
 
+def customs_transport_submit(ceb_order, ceb_payment, ceb_logistics, *, now):
+    """The transport to China E-Port: the sandbox customs in the demo and tests; without it and
+    without a configured live transport, a ConnectionError (the sweep retries, the order shows
+    that it waits for customs)."""
+    from twoway.payments.keys import sandbox_allowed
+
+    if getattr(settings, "TWOWAY_CUSTOMS_SANDBOX", None) is False or not sandbox_allowed():
+        raise ConnectionError("The China E-Port transport is not configured on this server.")
+    return sandbox_declare(order=ceb_order, payment=ceb_payment, logistics=ceb_logistics, now=now)
+
+
+def declarations_sweep(*, now=None, grace_minutes: int = 1, limit: int = 200) -> int:
+    """Declare paid export orders that have waited past the grace period (a lost task, a broker
+    outage, a transport failure). Returns how many were attempted."""
+    now = now or timezone.now()
+    due = list(
+        Order.objects.filter(
+            direction="us_export", status=OrderStatus.PAID,
+            paid_at__lt=now - dt.timedelta(minutes=grace_minutes),
+        ).exclude(customs_status__in=("submitted", "accepted"))
+        .order_by("paid_at").values_list("pk", flat=True)[:limit]
+    )
+    for order_id in due:
+        try:
+            order_declare(order_id=order_id)
+        except Exception:  # noqa: BLE001 - one bad order must not stop the others
+            logger.exception("declaring order %s failed", order_id)
+    return len(due)
+
+
 def customs_reply_apply(*, order: Order, accepted: bool, info: str) -> Order:
-    """Customs answered: cleared, or back to paid with the reason so it can be fixed and resent."""
+    """Customs answered: cleared, or held with the reason so a person can fix and release it."""
     Order.objects.filter(pk=order.pk).update(
         customs_status="accepted" if accepted else "rejected", customs_info=info[:2000]
     )
     if accepted:
         return checkout.order_transition(order=order, to=OrderStatus.CLEARED, actor_label="customs",
                                          reason=f"Customs accepted: {info}")
-    return checkout.order_transition(order=order, to=OrderStatus.PAID, actor_label="customs",
-                                     reason=f"Customs rejected: {info}")
+    return checkout.order_transition(order=order, to=OrderStatus.HELD, actor_label="customs",
+                                     reason=f"Customs rejected the declaration: {info}",
+                                     hold_code=checkout.HOLD_CUSTOMS)

@@ -10,3 +10,10 @@ def order_declare(order_id: int) -> str:
     from .declaration import order_declare as declare
 
     return declare(order_id=order_id).status
+
+
+@shared_task(name="customs.declarations_sweep")
+def declarations_sweep() -> int:
+    from .declaration import declarations_sweep as sweep
+
+    return sweep()

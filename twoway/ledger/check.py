@@ -66,10 +66,25 @@ def expected_from_orders() -> dict[tuple, tuple[Decimal, int]]:
         .values_list("order_id", "created_at")
     ):
         reversed_on.setdefault(order_id, created_at)
+    # Partial returns: units and customs value that came back per order line, on the day they
+    # were received (checkout's ReturnLine rows, read as a read model like the orders).
+    returned_parts: dict[int, list[tuple[object, int, Decimal]]] = defaultdict(list)
+    try:
+        return_line = apps.get_model("checkout", "ReturnLine")
+    except LookupError:  # pragma: no cover - checkout always has it
+        return_line = None
+    if return_line is not None:
+        for line_id, received_at, qty, value in return_line.objects.filter(
+            return_request__status="received"
+        ).values_list(
+            "order_line_id", "return_request__received_at", "quantity", "customs_value_usd"
+        ):
+            returned_parts[line_id].append((received_at, qty, _q(value)))
     totals: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0])
     rows = (
         order_line.objects.filter(order__shipped_at__isnull=False)
         .values_list(
+            "id",
             "order_id",
             "order__direction",
             "order__shipped_at",
@@ -86,6 +101,7 @@ def expected_from_orders() -> dict[tuple, tuple[Decimal, int]]:
         .iterator(chunk_size=5000)
     )
     for (
+        line_id,
         order_id,
         direction,
         shipped_at,
@@ -113,10 +129,16 @@ def expected_from_orders() -> dict[tuple, tuple[Decimal, int]]:
         key = (shipped_at.date(), direction, state, province, chapter)
         totals[key][0] += value
         totals[key][1] += quantity
-        if order_id in reversed_on:
+        left_value, left_qty = value, quantity
+        for received_at, qty, part in returned_parts.get(line_id, ()):
+            key = (received_at.date(), direction, state, province, chapter)
+            totals[key][0] -= part
+            totals[key][1] -= qty
+            left_value, left_qty = left_value - part, left_qty - qty
+        if order_id in reversed_on and left_qty > 0:
             key = (reversed_on[order_id].date(), direction, state, province, chapter)
-            totals[key][0] -= value
-            totals[key][1] -= quantity
+            totals[key][0] -= left_value
+            totals[key][1] -= left_qty
     return {k: (v[0], v[1]) for k, v in totals.items()}
 
 

@@ -67,12 +67,13 @@ class TradeFlowEntry(models.Model):
     order_line_id = models.BigIntegerField(_("order line id"))
     business_id = models.BigIntegerField(_("business id"))
     business_country = models.CharField(_("business country"), max_length=2)
-    reverses = models.OneToOneField(
+    # A shipment may be reversed in parts (a partial return); the parts never exceed it.
+    reverses = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="reversed_by",
+        related_name="reversals",
         verbose_name=_("reverses"),
     )
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Sum
 
 from twoway.core.errors import DomainError
 
@@ -101,38 +102,70 @@ def trade_flows_post(
     return entries
 
 
-def trade_flows_reverse(*, order_id: int, posted_at: dt.datetime) -> list[TradeFlowEntry]:
-    """Reverse every not-yet-reversed shipment entry of an order (a refund or return of shipped
-    goods). Idempotent: a second call finds nothing left to reverse."""
+def trade_flows_reverse(
+    *,
+    order_id: int,
+    posted_at: dt.datetime,
+    lines: Mapping[int, tuple[int, Decimal]] | None = None,
+) -> list[TradeFlowEntry]:
+    """Reverse shipment entries of an order (goods that came back, or a refund of shipped goods).
+
+    ``lines`` maps an order line id to (units, customs value in USD) coming back; ``None``
+    reverses whatever of every line is not reversed yet. Idempotent for ``None``: a second call
+    finds nothing left. A part never exceeds what is left of its shipment entry."""
     day = _utc_date(posted_at)
     with transaction.atomic():
         originals = list(
             TradeFlowEntry.objects.select_for_update(of=("self",))
-            .filter(order_id=order_id, kind=EntryKind.SHIPMENT, reversed_by__isnull=True)
+            .filter(order_id=order_id, kind=EntryKind.SHIPMENT)
             .order_by("id")
         )
-        reversals = [
-            TradeFlowEntry(
-                direction=o.direction,
-                entry_date=day,
-                posted_at=posted_at,
-                kind=EntryKind.REVERSAL,
-                us_state=o.us_state,
-                cn_province=o.cn_province,
-                hs_chapter=o.hs_chapter,
-                hs_heading=o.hs_heading,
-                hs_code=o.hs_code,
-                customs_value_usd=-o.customs_value_usd,
-                quantity=-o.quantity,
-                order_id=o.order_id,
-                order_number=o.order_number,
-                order_line_id=o.order_line_id,
-                business_id=o.business_id,
-                business_country=o.business_country,
-                reverses=o,
+        done = {
+            r["reverses_id"]: (int(r["q"]), Decimal(r["v"]))
+            for r in TradeFlowEntry.objects.filter(reverses__in=originals)
+            .values("reverses_id")
+            .annotate(q=Sum("quantity"), v=Sum("customs_value_usd"))
+            .order_by()
+        }
+        reversals = []
+        for o in originals:
+            back_q, back_v = done.get(o.pk, (0, Decimal("0")))
+            left_q, left_v = o.quantity + back_q, o.customs_value_usd + back_v
+            if lines is None:
+                units, value = left_q, left_v
+            elif o.order_line_id in lines:
+                units, value = lines[o.order_line_id]
+                if units > left_q:
+                    raise DomainError.one(
+                        "quantity", "over_shipped",
+                        f"Cannot reverse {units} units of order line {o.order_line_id}: "
+                        f"{left_q} left.",
+                    )
+            else:
+                continue
+            if units <= 0:
+                continue
+            reversals.append(
+                TradeFlowEntry(
+                    direction=o.direction,
+                    entry_date=day,
+                    posted_at=posted_at,
+                    kind=EntryKind.REVERSAL,
+                    us_state=o.us_state,
+                    cn_province=o.cn_province,
+                    hs_chapter=o.hs_chapter,
+                    hs_heading=o.hs_heading,
+                    hs_code=o.hs_code,
+                    customs_value_usd=-Decimal(value).quantize(CENT),
+                    quantity=-units,
+                    order_id=o.order_id,
+                    order_number=o.order_number,
+                    order_line_id=o.order_line_id,
+                    business_id=o.business_id,
+                    business_country=o.business_country,
+                    reverses=o,
+                )
             )
-            for o in originals
-        ]
         if reversals:
             TradeFlowEntry.objects.bulk_create(reversals)
             _rollups_add(reversals)

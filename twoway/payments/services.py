@@ -3,19 +3,33 @@ notification (verify → check → record once → orders paid → customs on co
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from twoway.checkout import lock_objects
 from twoway.checkout import services as checkout
-from twoway.checkout.models import Direction, OrderStatus, Purchase
+from twoway.checkout.models import Direction, Order, OrderEvent, OrderStatus, Purchase
+from twoway.checkout.rules import order_status as pipeline
 from twoway.core.errors import DomainError, PermissionDenied
 
-from .models import NotificationOutcome, Payment, PaymentNotification, PaymentStatus
+from .models import (
+    NotificationOutcome,
+    Payment,
+    PaymentNotification,
+    PaymentStatus,
+    Refund,
+    RefundKind,
+    RefundStatus,
+)
 from .providers import (
     CardPaymentRequest,
     NotificationRejected,
@@ -24,6 +38,13 @@ from .providers import (
     get_provider,
     notification_mismatches,
 )
+from .providers.base import (
+    STATUS_PARTIALLY_REFUNDED,
+    STATUS_REFUND_FAILED,
+    STATUS_REFUND_PENDING,
+    STATUS_REFUNDED,
+)
+from .refunds import ANSWER_SUCCEEDED, RefundCall, RefundUnavailable, refund_send
 
 logger = logging.getLogger(__name__)
 
@@ -39,15 +60,11 @@ def payment_start(*, purchase: Purchase, buyer, provider_name: str) -> PaymentRe
     if purchase.paid_at is not None:
         raise DomainError.one("purchase", "already_paid", "This purchase is already paid.", status=409)
     orders = list(purchase.orders.all())
-    if not orders or any(o.status != OrderStatus.CREATED for o in orders):
-        raise DomainError.one(
-            "purchase", "not_payable",
-            "This purchase can no longer be paid (its reservation expired or it was cancelled).",
-            status=409,
-        )
-    if purchase.reserved_until and purchase.reserved_until < timezone.now():
-        raise DomainError.one("purchase", "reservation_expired",
-                              "The reservation expired; place the order again.", status=409)
+    payable, why = checkout.purchase_payable(purchase)
+    if not payable:
+        rule = "held" if "hold" in why else (
+            "reservation_expired" if "expired; place" in why else "not_payable")
+        raise DomainError.one("purchase", rule, why, status=409)
     first = orders[0]
     if provider_name == "card":  # US consumers (imports) pay in USD by card
         card_request = CardPaymentRequest(
@@ -97,6 +114,9 @@ def notification_receive(*, provider_name: str, raw_body: bytes, headers) -> Ack
         _log(provider_name, NotificationOutcome.REJECTED, rule=exc.rule, message=exc.reason, raw=raw_body)
         return Ack(*provider.ack(False, message=exc.reason, status_code=400))
 
+    if note.out_refund_no or note.status in REFUND_STATUSES:
+        return _refund_notification(provider, provider_name, note, raw_body)
+
     if not note.is_paid:
         _log(provider_name, NotificationOutcome.IGNORED, event_id=note.event_id,
              out_trade_no=note.out_trade_no, message=note.status, raw=raw_body)
@@ -133,10 +153,14 @@ def notification_receive(*, provider_name: str, raw_body: bytes, headers) -> Ack
 def payment_record(*, purchase: Purchase, provider_name: str, notification) -> Payment:
     """Record the payment once (unique provider transaction id) and mark the orders paid.
 
-    Must run inside the caller's transaction. If the reservation had already expired, the money is
-    recorded as due for refund instead of reviving cancelled orders."""
+    Must run inside the caller's transaction. The purchase row is locked first (as expiry and
+    holds lock it), so a payment and an expiry or a block never both win: if the orders can no
+    longer be paid (expired, cancelled, held), the money is recorded as due for refund and the
+    refund is issued at once through the same provider."""
     now = timezone.now()
-    payable = all(o.status == OrderStatus.CREATED for o in purchase.orders.all())
+    locked = lock_objects.purchase_for_update(purchase.pk).get()
+    list(lock_objects.orders_for_update(purchase.pk))
+    payable, why = checkout.purchase_payable(locked, now=now, deadline=False)
     payment = Payment.objects.create(
         purchase=purchase, provider=provider_name, provider_txn_id=notification.provider_txn_id,
         app_id=notification.app_id, amount=notification.amount, currency=notification.currency,
@@ -155,7 +179,13 @@ def payment_record(*, purchase: Purchase, provider_name: str, notification) -> P
         )
         transaction.on_commit(lambda: _after_paid(order_ids))
     else:
-        logger.warning("purchase %s paid after its reservation ended: refund due", purchase.number)
+        logger.warning("purchase %s paid but not payable (%s): refund due", purchase.number, why)
+        held = any(o.status == OrderStatus.HELD for o in purchase.orders.all())
+        refund_issue(
+            payment=payment, order=None, amount=payment.amount,
+            kind=RefundKind.HOLD if held else RefundKind.LATE_PAYMENT,
+            reason=f"Paid after the purchase could no longer be paid: {why}", by=None, now=now,
+        )
     return payment
 
 
@@ -164,3 +194,299 @@ def _after_paid(order_ids: list[int]) -> None:
 
     for order_id in order_ids:
         order_declare.delay(order_id)
+
+
+# --- refunds -------------------------------------------------------------------------------
+
+REFUND_STATUSES = frozenset({
+    STATUS_REFUNDED, STATUS_PARTIALLY_REFUNDED, STATUS_REFUND_FAILED, STATUS_REFUND_PENDING,
+})
+#: Retry schedule of a refund the wallet could not take: minutes after each failed attempt.
+REFUND_BACKOFF_MINUTES = (1, 2, 5, 10, 30, 60, 120, 240)
+
+
+def _refund_number(now) -> str:
+    return f"RF{now:%y%m%d}{secrets.token_hex(5).upper()}"
+
+
+def refunded_total(payment: Payment) -> Decimal:
+    """What of ``payment`` is refunded or on its way back (failed refunds count for nothing)."""
+    return payment.refunds.exclude(status=RefundStatus.FAILED).aggregate(
+        n=Coalesce(Sum("amount"), Decimal("0.00"))
+    )["n"]
+
+
+def refund_issue(
+    *, payment: Payment, order: Order | None, amount: Decimal, kind: str, reason: str,
+    by=None, return_request=None, now=None,
+) -> Refund:
+    """Record a refund of ``amount`` against ``payment`` (inside the caller's transaction) and
+    send it to the provider once that transaction commits. Never more than was paid: the
+    payment row is locked, so two refunds of one order cannot both pass the check."""
+    now = now or timezone.now()
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    if amount <= 0:
+        raise DomainError.one("amount", "positive", "A refund must be more than zero.")
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        already = refunded_total(locked)
+        if already + amount > locked.amount:
+            raise DomainError.one(
+                "amount", "over_refund",
+                f"Refund {amount} would exceed what was paid: {locked.amount} paid, "
+                f"{already} already refunded or on its way.", status=409,
+            )
+        refund = Refund.objects.create(
+            number=_refund_number(now), payment=locked, purchase_id=locked.purchase_id,
+            order=order, return_request=return_request, kind=kind, reason=reason[:2000],
+            provider=locked.provider, amount=amount, currency=locked.currency,
+            status=RefundStatus.PENDING, next_attempt_at=now, requested_by=by, requested_at=now,
+        )
+        if order is not None:
+            OrderEvent.objects.create(
+                order=order, from_status=order.status, to_status=order.status, actor=by,
+                actor_label="payments", created_at=now,
+                reason=f"Refund {refund.number} of {refund.currency} {amount} requested "
+                       f"through {refund.provider}.",
+            )
+        refund_id = refund.pk
+        transaction.on_commit(lambda: _refund_submit_later(refund_id))
+    return refund
+
+
+def _refund_submit_later(refund_id: int) -> None:
+    from .tasks import refund_submit as task
+
+    try:
+        task.delay(refund_id)
+    except Exception:  # noqa: BLE001 - a broker outage must not lose the refund: the retry job sends it
+        logger.exception("refund %s could not be queued; the scheduled retry will send it", refund_id)
+
+
+def refund_submit(*, refund_id: int, now=None) -> str:
+    """Ask the provider to refund (no lock held while it is asked), then record its answer."""
+    now = now or timezone.now()
+    refund = Refund.objects.select_related("payment", "purchase").get(pk=refund_id)
+    if refund.status != RefundStatus.PENDING:
+        return refund.status
+    call = RefundCall(
+        provider=refund.provider, out_trade_no=refund.purchase.number,
+        provider_txn_id=refund.payment.provider_txn_id, out_refund_no=refund.number,
+        amount=refund.amount,
+        refunded_before=refund.payment.refunds.filter(status=RefundStatus.SUCCEEDED)
+        .exclude(pk=refund.pk).aggregate(n=Coalesce(Sum("amount"), Decimal("0.00")))["n"],
+        total=refund.payment.amount, currency=refund.currency, reason=refund.reason[:80],
+    )
+    with transaction.atomic():
+        try:
+            answer = refund_send(call)
+        except RefundUnavailable as exc:
+            return _refund_attempt_failed(refund_id, str(exc), now)
+        locked = Refund.objects.select_for_update().get(pk=refund_id)
+        if locked.status != RefundStatus.PENDING:
+            return locked.status
+        locked.provider_refund_id = answer.provider_refund_id
+        locked.attempts += 1
+        locked.submitted_at = now
+        locked.status = RefundStatus.SUBMITTED
+        locked.save(update_fields=["provider_refund_id", "attempts", "submitted_at", "status"])
+        if answer.status == ANSWER_SUCCEEDED:
+            _refund_succeeded(locked, at=now)
+        return locked.status
+
+
+def _refund_attempt_failed(refund_id: int, error: str, now) -> str:
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().get(pk=refund_id)
+        locked.attempts += 1
+        locked.last_error = error[:2000]
+        if locked.attempts >= len(REFUND_BACKOFF_MINUTES):
+            locked.status = RefundStatus.FAILED
+            locked.next_attempt_at = None
+        else:
+            locked.next_attempt_at = now + dt.timedelta(
+                minutes=REFUND_BACKOFF_MINUTES[locked.attempts - 1])
+        locked.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    logger.warning("refund %s not sent (attempt %s): %s", locked.number, locked.attempts, error)
+    return locked.status
+
+
+def refunds_retry(*, now=None, limit: int = 200) -> int:
+    """Send every pending refund whose next attempt is due (the scheduled job)."""
+    now = now or timezone.now()
+    due = list(
+        Refund.objects.filter(status=RefundStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+    )
+    for refund_id in due:
+        refund_submit(refund_id=refund_id, now=now)
+    return len(due)
+
+
+def _refund_succeeded(refund: Refund, *, at) -> None:
+    """The provider confirmed: mark the refund, the payment and the order (in the caller's
+    transaction, refund row locked)."""
+    refund.status = RefundStatus.SUCCEEDED
+    refund.succeeded_at = at
+    refund.save(update_fields=["status", "succeeded_at"])
+    payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
+    done = payment.refunds.filter(status=RefundStatus.SUCCEEDED).aggregate(
+        n=Coalesce(Sum("amount"), Decimal("0.00")))["n"]
+    if done >= payment.amount and payment.status != PaymentStatus.REFUNDED:
+        payment.status = PaymentStatus.REFUNDED
+        payment.save(update_fields=["status"])
+    if refund.order_id:
+        order = Order.objects.get(pk=refund.order_id)
+        OrderEvent.objects.create(
+            order=order, from_status=order.status, to_status=order.status, actor=None,
+            actor_label=f"provider:{refund.provider}", created_at=at,
+            reason=f"Refund {refund.number} of {refund.currency} {refund.amount} completed.",
+        )
+        if order.status == OrderStatus.RETURNED:
+            checkout.order_transition(order=order, to=OrderStatus.REFUNDED,
+                                      actor_label=f"provider:{refund.provider}",
+                                      reason=f"Refund {refund.number} completed.", now=at)
+
+
+def _refund_notification(provider, provider_name: str, note, raw_body: bytes) -> Ack:
+    """A wallet's refund notification: match our refund, check the amount, record it once."""
+    refund = Refund.objects.filter(provider=provider_name, number=note.out_refund_no or "").first()
+    problems = []
+    if refund is None:
+        problems.append(("out_refund_no", "unknown_refund", "No refund with this number."))
+    else:
+        if note.out_trade_no != refund.purchase.number:
+            problems.append(("out_trade_no", "unknown_order", "Refund is for another purchase."))
+        if note.provider_txn_id and note.provider_txn_id != refund.payment.provider_txn_id:
+            problems.append(("transaction_id", "txn_mismatch", "Refund is for another payment."))
+        if note.status in (STATUS_REFUNDED, STATUS_PARTIALLY_REFUNDED):
+            expected = refund.amount
+            if provider_name == "alipay":  # refund_fee: the total refunded so far
+                expected += refund.payment.refunds.filter(
+                    status=RefundStatus.SUCCEEDED).exclude(pk=refund.pk).aggregate(
+                    n=Coalesce(Sum("amount"), Decimal("0.00")))["n"]
+            if note.refund_amount != expected:
+                problems.append(("refund_amount", "amount_mismatch",
+                                 f"Notified refund {note.refund_amount} differs from {expected}."))
+    if problems:
+        message = "; ".join(p[2] for p in problems)
+        logger.warning("refund notification %s refused: %s", note.event_id, message)
+        _log(provider_name, NotificationOutcome.REJECTED, event_id=note.event_id,
+             out_trade_no=note.out_trade_no, rule=problems[0][1], message=message, raw=raw_body)
+        return Ack(*provider.ack(False, message=message, status_code=400))
+    try:
+        with transaction.atomic():
+            _log(provider_name, NotificationOutcome.PROCESSED, event_id=note.event_id,
+                 out_trade_no=note.out_trade_no, raw=raw_body)
+            locked = Refund.objects.select_for_update().get(pk=refund.pk)
+            if note.status in (STATUS_REFUNDED, STATUS_PARTIALLY_REFUNDED):
+                if locked.status == RefundStatus.SUCCEEDED:
+                    raise IntegrityError("refund already recorded")
+                if note.refund_id and not locked.provider_refund_id:
+                    locked.provider_refund_id = note.refund_id
+                    locked.save(update_fields=["provider_refund_id"])
+                _refund_succeeded(locked, at=timezone.now())
+            elif note.status == STATUS_REFUND_FAILED and locked.status != RefundStatus.SUCCEEDED:
+                # The wallet closed the refund: send it again on the retry schedule.
+                locked.status = RefundStatus.PENDING
+                locked.provider_refund_id = ""
+                locked.last_error = f"{provider_name} closed the refund ({note.provider_status})."
+                locked.next_attempt_at = timezone.now() + dt.timedelta(
+                    minutes=REFUND_BACKOFF_MINUTES[0])
+                locked.save(update_fields=["status", "provider_refund_id", "last_error",
+                                           "next_attempt_at"])
+    except IntegrityError:
+        _log(provider_name, NotificationOutcome.DUPLICATE, event_id=note.event_id,
+             out_trade_no=note.out_trade_no, raw=raw_body)
+    return Ack(*provider.ack(True))
+
+
+# --- what buyers, sellers, operators and regulators do (orchestration) ----------------------
+
+
+def _captured_payment(purchase_id: int) -> Payment | None:
+    return (Payment.objects.filter(purchase_id=purchase_id, status__in=(
+        PaymentStatus.PAID, PaymentStatus.REFUNDED)).order_by("pk").first())
+
+
+def order_cancel(*, order: Order, by, reason: str = "") -> Order:
+    """The buyer (or an operator) cancels an order. Unpaid: cancelled, stock and quota back.
+    Paid and not yet declared to customs (exports) or shipped (imports): refunded in full —
+    stock and quota back, the tax with it, the money through the provider that took it."""
+    order = Order.objects.get(pk=order.pk)
+    if order.buyer_id != by.pk and not by.is_operator:
+        raise PermissionDenied("Only the buyer or an operator can cancel this order.")
+    unpaid = order.status == OrderStatus.CREATED or (
+        order.status == OrderStatus.HELD and order.held_from == OrderStatus.CREATED)
+    if unpaid:
+        return checkout.order_cancel(order=order, by=by, reason=reason)
+    allowed = pipeline.BUYER_CANCELLABLE[order.direction]
+    if order.status not in allowed and not (by.is_operator and order.status in pipeline.OPEN_STATES):
+        raise DomainError.one(
+            "status", "not_cancellable",
+            "This order can no longer be cancelled: it has been declared to customs or shipped. "
+            "Once it is delivered you can ask for a return.", status=409,
+        )
+    return _refund_whole_order(order=order, by=by, kind=RefundKind.CANCELLATION,
+                               reason=reason or "Cancelled by the buyer after payment.")
+
+
+def _refund_whole_order(*, order: Order, by, kind: str, reason: str) -> Order:
+    now = timezone.now()
+    with transaction.atomic():
+        payment = _captured_payment(order.purchase_id)
+        if payment is None:
+            raise DomainError.one("order", "not_paid", "This order has no payment to refund.",
+                                  status=409)
+        checkout.order_refund(order=order, by=by, reason=reason)
+        refund_issue(payment=payment, order=order, amount=order.total_payable, kind=kind,
+                     reason=reason, by=by, now=now)
+    return Order.objects.get(pk=order.pk)
+
+
+def return_receive_and_refund(*, return_request, by):
+    """The goods came back: restock, ledger reversal, quota back (checkout) and the refund of
+    what came back (here), in one transaction."""
+    now = timezone.now()
+    with transaction.atomic():
+        received = checkout.return_receive(return_request=return_request, by=by, now=now)
+        order = Order.objects.get(pk=received.order_id)
+        payment = _captured_payment(order.purchase_id)
+        amount = sum((rl.refund_amount for rl in received.lines.all()), Decimal("0.00"))
+        if payment is not None and amount > 0:
+            refund_issue(payment=payment, order=order, amount=amount, kind=RefundKind.RETURN,
+                         reason=f"Return {received.number}: {received.reason[:200]}", by=by,
+                         return_request=received, now=now)
+    return received
+
+
+def orders_refund_for_block(*, product_ids: list[int], reason: str, by=None) -> int:
+    """A regulator's final block: every order held because of these listings ends — unpaid ones
+    are cancelled, paid ones refunded in full. Returns how many orders ended."""
+    ended = 0
+    with transaction.atomic():
+        order_ids = sorted(set(
+            Order.objects.filter(
+                status=OrderStatus.HELD, hold_code=checkout.HOLD_LISTING_BLOCKED,
+                lines__product_id__in=product_ids,
+            ).values_list("pk", flat=True)
+        ))
+        for order_id in order_ids:
+            order = Order.objects.select_for_update().get(pk=order_id)
+            if order.status != OrderStatus.HELD:
+                continue
+            if order.held_from == OrderStatus.CREATED:
+                checkout.order_transition(order=order, to=OrderStatus.CANCELLED, actor=by,
+                                          actor_label="regulator", reason=reason)
+            else:
+                _refund_whole_order(order=order, by=by, kind=RefundKind.HOLD, reason=reason)
+            ended += 1
+    return ended
+
+
+def on_listing_status_changed(*, product_ids, status, reason, final=False, **_kwargs) -> None:
+    """Catalog's listing_status_changed signal: a final block ends the orders it held."""
+    from twoway.catalog.models import ProductStatus
+
+    if final and status == ProductStatus.BLOCKED:
+        orders_refund_for_block(product_ids=list(product_ids), reason=reason)

@@ -57,8 +57,6 @@ def sandbox_card_pay_page(request):
     """The sandbox card processor's checkout page (USD). The merchant's signed form arrives as a
     POST; the buyer enters a test card and confirms; the processor then sends its signed JSON
     notification to our notify endpoint and returns the buyer to the merchant."""
-    from django.test import RequestFactory
-
     from .providers.card import (
         TEST_CARDS,
         SandboxCardProcessor,
@@ -81,12 +79,10 @@ def sandbox_card_pay_page(request):
         if card_number not in TEST_CARDS:
             error = "Use a sandbox test card: 4242 4242 4242 4242 (succeeds) or 4000 0000 0000 0002 (declined)."
         else:
+            from .tasks import _deliver
+
             body, headers = processor.notification(pay_request, card_number=card_number)
-            notify_path = urlparse(pay_request.notify_url).path
-            extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()
-                     if k.lower() != "content-type"}
-            notify(RequestFactory().post(notify_path, data=body, content_type="application/json",
-                                         **extra), "card")
+            _deliver("card", body, headers)
             return redirect(urlparse(pay_request.return_url).path)
     return render(request, "payments/sandbox_card_pay.html",
                   {"pay_request": pay_request, "fields": fields, "error": error,

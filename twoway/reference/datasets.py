@@ -31,6 +31,7 @@ from .models import (
     JobsRatio,
     PositiveListEntry,
     PositiveListStatus,
+    ReturnPolicy,
     StateExportToChina,
     TariffMeasure,
     UflpaEntity,
@@ -198,6 +199,24 @@ def parse_limits(row: Row, ctx: ParseContext) -> dict[str, Any]:
         "effective_from": date_from,
         "effective_to": date_to,
         **sourced(row, folder="china", ctx=ctx),
+    }
+
+
+def parse_return_policy(row: Row, ctx: ParseContext) -> dict[str, Any]:
+    date_from, date_to = row.period()
+    if date_from is None:
+        raise row.error("effective_from", "required", "a date (YYYY-MM-DD) is required")
+    yes_no = {"yes": True, "no": False}
+    return {
+        "direction": row.choice("direction", ("us_export", "us_import")),
+        "window_days": row.integer("window_days", min_value=0),
+        "window_starts": row.choice("window_starts", ("customs_release", "delivery")),
+        "refunds_tax": row.flag("refunds_tax", yes_no),
+        "refunds_freight": row.flag("refunds_freight", yes_no),
+        "restores_quota": row.flag("restores_quota", yes_no),
+        "effective_from": date_from,
+        "effective_to": date_to,
+        **sourced(row, folder="platform", ctx=ctx),
     }
 
 
@@ -580,6 +599,27 @@ DATASETS: tuple[Dataset, ...] = (
             "confidence",
         ),
         check=no_overlap(()),
+    ),
+    Dataset(
+        name="return_policies",
+        title="Return windows and what a return refunds",
+        path="platform/return_policies.csv",
+        model=ReturnPolicy,
+        key=("direction", "effective_from"),
+        parse=parse_return_policy,
+        required=(
+            "direction",
+            "window_days",
+            "window_starts",
+            "refunds_tax",
+            "refunds_freight",
+            "restores_quota",
+            "effective_from",
+            "effective_to",
+            "source",
+            "confidence",
+        ),
+        check=no_overlap(("direction",)),
     ),
     Dataset(
         name="cbec_tax_categories",

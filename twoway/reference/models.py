@@ -149,6 +149,31 @@ class CbecLimits(SourcedRow):
         return f"¥{self.per_transaction_cny} / ¥{self.annual_cny} from {self.effective_from}"
 
 
+class ReturnPolicy(SourcedRow):
+    """How long a buyer may ask to return goods, from which moment, and what a return refunds.
+
+    One row per trade direction and period (``us_export``: CBEC retail import into China, where
+    customs sets the window; ``us_import``: the platform's own policy for US consumers)."""
+
+    direction = models.CharField(_("direction"), max_length=12)
+    window_days = models.PositiveSmallIntegerField(_("return window (days)"))
+    window_starts = models.CharField(
+        _("window starts at"), max_length=20,
+        help_text=_("customs_release (the order cleared customs) or delivery."),
+    )
+    refunds_tax = models.BooleanField(_("refunds tax and duty on returned goods"))
+    refunds_freight = models.BooleanField(_("refunds outbound freight on returns"))
+    restores_quota = models.BooleanField(_("restores the buyer's annual CBEC quota"))
+
+    class Meta:
+        ordering = ["direction", "-effective_from"]
+        verbose_name = _("return policy")
+        verbose_name_plural = _("return policies")
+
+    def __str__(self) -> str:
+        return f"{self.direction}: {self.window_days} days from {self.window_starts}"
+
+
 class PositiveListStatus(models.TextChoices):
     LISTED = "listed", _("on the list")
     DELETED = "deleted", _("deleted from the list")

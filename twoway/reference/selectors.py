@@ -20,6 +20,7 @@ from .models import (
     PositiveListEntry,
     PositiveListStatus,
     ReferenceDataset,
+    ReturnPolicy,
     TariffMeasure,
     UsState,
 )
@@ -82,6 +83,21 @@ def rate_on(day: dt.date, base: str = "USD", quote: str = "CNY") -> ExchangeRate
     if row is None:
         raise DomainError.one(
             "exchange_rate", "rate_in_force", f"No {base}/{quote} rate is in force on {day}."
+        )
+    return row
+
+
+def return_policy_on(direction: str, day: dt.date) -> ReturnPolicy:
+    """The return window and refund rules in force on ``day`` for one trade direction."""
+    row = _cached(
+        ("return_policy", direction, day),
+        lambda: ReturnPolicy.objects.filter(in_force_on(day), direction=direction)
+        .order_by("-effective_from")
+        .first(),
+    )
+    if row is None:
+        raise DomainError.one(
+            "return_policy", "policy_in_force", f"No return policy for {direction} on {day}."
         )
     return row
 

@@ -20,12 +20,14 @@ REFUNDED: Final = "refunded"
 RETURNED: Final = "returned"
 
 EXPORT_PIPELINE: Final[dict[str, frozenset[str]]] = {
-    CREATED: frozenset({PAID, CANCELLED}),
+    CREATED: frozenset({PAID, CANCELLED, HELD}),
+    # A paid order the buyer cancels (or a regulator's block ends) is refunded in full.
     PAID: frozenset({DECLARED, HELD, REFUNDED}),
-    HELD: frozenset({PAID, REFUNDED}),
-    # A customs rejection sends a declared order back to paid (with the reason) to fix and resend.
-    DECLARED: frozenset({CLEARED, PAID, REFUNDED}),
-    CLEARED: frozenset({SHIPPED, REFUNDED}),
+    # A hold is released to the status it came from (``held_from``), or ends the order.
+    HELD: frozenset({CREATED, PAID, DECLARED, CLEARED, CANCELLED, REFUNDED}),
+    # A customs rejection holds the order with the reason (a person fixes and releases it).
+    DECLARED: frozenset({CLEARED, PAID, HELD, REFUNDED}),
+    CLEARED: frozenset({SHIPPED, HELD, REFUNDED}),
     SHIPPED: frozenset({DELIVERED, RETURNED}),
     DELIVERED: frozenset({RETURNED}),
     CANCELLED: frozenset(),
@@ -34,9 +36,9 @@ EXPORT_PIPELINE: Final[dict[str, frozenset[str]]] = {
 }
 
 IMPORT_PIPELINE: Final[dict[str, frozenset[str]]] = {
-    CREATED: frozenset({PAID, CANCELLED}),
+    CREATED: frozenset({PAID, CANCELLED, HELD}),
     PAID: frozenset({SHIPPED, HELD, REFUNDED}),
-    HELD: frozenset({PAID, REFUNDED}),
+    HELD: frozenset({CREATED, PAID, CANCELLED, REFUNDED}),
     SHIPPED: frozenset({DELIVERED, RETURNED}),
     DELIVERED: frozenset({RETURNED}),
     CANCELLED: frozenset(),
@@ -50,6 +52,17 @@ PIPELINES: Final = {"us_export": EXPORT_PIPELINE, "us_import": IMPORT_PIPELINE}
 SHIPPED_STATES: Final = frozenset({SHIPPED, DELIVERED, RETURNED})
 #: Statuses that still hold stock and quota.
 OPEN_STATES: Final = frozenset({CREATED, PAID, HELD, DECLARED, CLEARED})
+#: Statuses a block moves to ``held`` (the goods have not left the seller).
+HOLDABLE_STATES: Final = frozenset({CREATED, PAID, DECLARED, CLEARED})
+#: Statuses a hold may be released back to.
+RELEASABLE_TO: Final = frozenset({CREATED, PAID, DECLARED, CLEARED})
+#: Where a buyer may still cancel, per direction (exports: not once declared to customs).
+BUYER_CANCELLABLE: Final = {
+    "us_export": frozenset({CREATED, PAID, HELD}),
+    "us_import": frozenset({CREATED, PAID, HELD}),
+}
+#: Statuses from which a return may be asked for.
+RETURNABLE_STATES: Final = frozenset({DELIVERED})
 
 
 class IllegalTransition(ValueError):

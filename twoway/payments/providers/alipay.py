@@ -225,6 +225,7 @@ class AlipayProvider:
             payer_total=payer_total,
             refund_id=params.get("out_biz_no") or None,
             refund_amount=refund_amount,
+            out_refund_no=params.get("out_biz_no") or None,
             raw=dict(params),
         )
 

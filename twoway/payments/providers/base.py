@@ -262,6 +262,7 @@ class VerifiedNotification:
     payer_total: Decimal | None = None  # what the payer paid after discounts
     refund_id: str | None = None  # Alipay out_biz_no / WeChat refund_id
     refund_amount: Decimal | None = None  # Alipay refund_fee (cumulative) / WeChat amount.refund
+    out_refund_no: str | None = None  # our refund number (Alipay out_biz_no / WeChat out_refund_no)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property

@@ -35,6 +35,9 @@ from typing import Any
 from .base import (
     STATUS_FAILED,
     STATUS_PAID,
+    STATUS_PARTIALLY_REFUNDED,
+    STATUS_REFUND_FAILED,
+    STATUS_REFUNDED,
     Clock,
     NotificationMalformed,
     PaymentInputInvalid,
@@ -57,7 +60,13 @@ TOLERANCE_SECONDS = 300
 SECRET_FILE = "payments-card-secret"
 #: Sandbox test cards: number → outcome.
 TEST_CARDS = {"4242424242424242": "succeeded", "4000000000000002": "failed"}
-_EVENT_STATUS = {"succeeded": STATUS_PAID, "failed": STATUS_FAILED}
+_EVENT_STATUS = {
+    "succeeded": STATUS_PAID,
+    "failed": STATUS_FAILED,
+    "refunded": STATUS_REFUNDED,
+    "partially_refunded": STATUS_PARTIALLY_REFUNDED,
+    "refund_failed": STATUS_REFUND_FAILED,
+}
 
 
 @dataclass(frozen=True)
@@ -198,6 +207,11 @@ class CardProvider:
             provider_status=status_word,
             paid_at=paid_at,
             payer_account_masked=f"•••• {last4}" if last4 else None,
+            refund_id=str(data.get("refund_id") or "") or None,
+            refund_amount=(
+                Decimal(str(data["refund_amount"])) if data.get("refund_amount") else None
+            ),
+            out_refund_no=str(data.get("out_refund_no") or "") or None,
             raw=body,
         )
 
@@ -272,6 +286,46 @@ class SandboxCardProcessor:
             TIMESTAMP_HEADER: timestamp,
             SIGNATURE_HEADER: sign_body(self._secret, timestamp, raw),
         }
+
+
+def sandbox_refund_notification(
+    processor: SandboxCardProcessor,
+    *,
+    out_trade_no: str,
+    transaction_id: str,
+    amount: Decimal,
+    refund_amount: Decimal,
+    out_refund_no: str,
+    refund_id: str | None = None,
+    app_id: str,
+    at: datetime | None = None,
+) -> tuple[bytes, dict[str, str]]:
+    """A signed ``refund.succeeded`` event for a refund of ``transaction_id`` (body, headers)."""
+    moment = at or processor._clock()
+    outcome = "refunded" if refund_amount >= amount else "partially_refunded"
+    body = {
+        "id": f"evt_{secrets.token_hex(12)}",
+        "type": "refund.succeeded",
+        "created": int(moment.timestamp()),
+        "data": {
+            "transaction_id": transaction_id,
+            "out_trade_no": out_trade_no,
+            "amount": f"{amount:.2f}",
+            "currency": CURRENCY,
+            "app_id": app_id,
+            "status": outcome,
+            "refund_id": refund_id or f"re_{secrets.token_hex(12)}",
+            "out_refund_no": out_refund_no,
+            "refund_amount": f"{refund_amount:.2f}",
+        },
+    }
+    raw = json.dumps(body, separators=(",", ":"), sort_keys=True).encode()
+    timestamp = str(int(moment.timestamp()))
+    return raw, {
+        "Content-Type": "application/json",
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: sign_body(processor._secret, timestamp, raw),
+    }
 
 
 def card_secret(directory: Path | None = None) -> bytes:

@@ -248,6 +248,7 @@ class SandboxWallet:
         merchant_id: str | None = None,
         paid_at: datetime | None = None,
         extra: dict[str, str] | None = None,
+        out_refund_no: str | None = None,
     ) -> SignedNotification:
         """A correctly signed notification for ``request`` with ``outcome``.
 
@@ -264,13 +265,16 @@ class SandboxWallet:
         now = self.clock()
         paid_at = (paid_at or now).replace(microsecond=0)
         if self.provider == alipay.NAME:
+            extra = dict(extra or {})
+            if out_refund_no:
+                extra["out_biz_no"] = out_refund_no
             return self._alipay(
                 request, outcome, now, paid_at, amount, refund_amount,
-                provider_txn_id, event_id, app_id, merchant_id, extra or {},
+                provider_txn_id, event_id, app_id, merchant_id, extra,
             )  # fmt: skip
         return self._wechat(
             request, outcome, now, paid_at, amount, refund_amount,
-            provider_txn_id, event_id, app_id, merchant_id,
+            provider_txn_id, event_id, app_id, merchant_id, out_refund_no=out_refund_no,
         )  # fmt: skip
 
     def _alipay(
@@ -343,7 +347,7 @@ class SandboxWallet:
 
     def _wechat(
         self, request, outcome, now, paid_at, amount, refund_amount, txn_id, event_id, app_id,
-        merchant_id,
+        merchant_id, *, out_refund_no=None,
     ) -> SignedNotification:  # fmt: skip
         txn_id = txn_id or "4200" + _digits(24)
         moment = paid_at.astimezone(BEIJING).isoformat(timespec="seconds")
@@ -377,7 +381,7 @@ class SandboxWallet:
                 "mchid": mch_id,
                 "out_trade_no": request.out_trade_no,
                 "transaction_id": txn_id,
-                "out_refund_no": "RF" + _digits(14),
+                "out_refund_no": out_refund_no or "RF" + _digits(14),
                 "refund_id": "5030" + _digits(24),
                 "refund_status": "SUCCESS",
                 "success_time": moment,

@@ -345,6 +345,7 @@ class WechatPayProvider:
             payer_total=from_fen(_fen(amount, "payer_total")) if "payer_total" in amount else None,
             refund_id=data["refund_id"],
             refund_amount=from_fen(refund),
+            out_refund_no=data.get("out_refund_no") or None,
             raw=raw,
         )
 
