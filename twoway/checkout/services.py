@@ -516,7 +516,7 @@ def purchase_payable(
     Read inside the transaction that records a payment (orders locked), and before the buyer is
     sent to a provider: a held, cancelled or expired purchase is never paid."""
     now = now or timezone.now()
-    statuses = [o.status for o in purchase.orders.all()]
+    statuses = list(Order.objects.filter(purchase_id=purchase.pk).values_list("status", flat=True))
     if not statuses:
         return False, "This purchase has no orders."
     if any(s == OrderStatus.HELD for s in statuses):
