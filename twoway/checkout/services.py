@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from twoway.catalog.models import Product, ProductStatus
 from twoway.core.errors import DomainError, FieldProblem, NotFound
@@ -57,7 +58,7 @@ def cart_line_set(*, buyer: User, product: Product, quantity: int) -> Cart:
     if quantity > 0 and product.status != ProductStatus.ACTIVE:
         raise DomainError.one("product", CheckoutErrorCode.NOT_FOR_SALE, "This product is not on sale.")
     with transaction.atomic():
-        cart, _ = Cart.objects.get_or_create(buyer=buyer)
+        cart, _created = Cart.objects.get_or_create(buyer=buyer)
         if quantity == 0:
             CartLine.objects.filter(cart=cart, product=product).delete()
         else:
@@ -518,15 +519,17 @@ def purchase_payable(
     now = now or timezone.now()
     statuses = list(Order.objects.filter(purchase_id=purchase.pk).values_list("status", flat=True))
     if not statuses:
-        return False, "This purchase has no orders."
+        return False, _("This purchase has no orders.")
     if any(s == OrderStatus.HELD for s in statuses):
-        return False, "This purchase is on hold for a compliance review and cannot be paid now."
+        return False, _("This purchase is on hold for a compliance review and cannot be paid now.")
     if any(s != OrderStatus.CREATED for s in statuses):
-        return False, "This purchase can no longer be paid (it was cancelled or its reservation expired)."
+        return False, _(
+            "This purchase can no longer be paid (it was cancelled or its reservation expired)."
+        )
     # A payment that arrives after the deadline but before the expiry job ran still finds the
     # stock and quota reserved: it is taken (``deadline=False``); a new attempt to pay is not.
     if deadline and purchase.reserved_until and purchase.reserved_until < now:
-        return False, "The reservation expired; place the order again."
+        return False, _("The reservation expired; place the order again.")
     return True, ""
 
 
@@ -726,24 +729,25 @@ def return_request_create(
 
         raise PermissionDenied("Only the buyer can ask to return this order.")
     if not reason.strip():
-        raise DomainError.one("reason", "required", "Say why you are returning the goods.")
+        raise DomainError.one("reason", "required", _("Say why you are returning the goods."))
     with transaction.atomic():
         locked = lock_objects.order_for_update(order.pk).get()
         if locked.status not in pipeline.RETURNABLE_STATES:
             raise DomainError.one(
                 "status", "not_returnable",
-                "Only delivered orders can be returned (confirm receipt first).", status=409,
+                _("Only delivered orders can be returned (confirm receipt first)."), status=409,
             )
         if ReturnRequest.objects.filter(order=locked, status__in=("requested", "approved")).exists():
             raise DomainError.one("order", "return_open",
-                                  "A return for this order is already open.", status=409)
+                                  _("A return for this order is already open."), status=409)
         policy = _return_terms(locked, now.date())
         window_end = return_window_end(locked)
         if window_end is None or now > window_end:
             raise DomainError.one(
                 "order", "return_window_closed",
-                f"The return window of {policy.window_days} days has closed"
-                + (f" ({window_end:%Y-%m-%d})." if window_end else "."),
+                _("The return window of %(days)s days closed on %(date)s.")
+                % {"days": policy.window_days,
+                   "date": f"{window_end:%Y-%m-%d}" if window_end else "—"},
                 status=409,
             )
         order_lines = {ln.pk: ln for ln in locked.lines.order_by("pk")}
@@ -754,7 +758,7 @@ def return_request_create(
         )
         wanted = {pk: q for pk, q in wanted.items() if q}
         if not wanted:
-            raise DomainError.one("lines", "required", "Choose at least one item to return.")
+            raise DomainError.one("lines", "required", _("Choose at least one item to return."))
         terms = ReturnPolicyTerms(refunds_tax=policy.refunds_tax,
                                   refunds_freight=policy.refunds_freight,
                                   restores_quota=policy.restores_quota)
@@ -771,7 +775,8 @@ def return_request_create(
             left = line.quantity - before.get(pk, 0)
             if units < 1 or units > left:
                 raise DomainError.one(f"lines.{pk}", "quantity",
-                                      f"You can return 1 to {left} of {line.sku}.")
+                                      _("You can return 1 to %(left)s of %(sku)s.")
+                                      % {"left": left, "sku": line.sku})
             amounts = return_amounts(
                 LineValues(quantity=line.quantity, goods_value=line.goods_value,
                            tax_total=line.tax_total, freight_share=line.freight_share,
@@ -810,7 +815,7 @@ def return_decide(*, return_request, by: User, approve: bool, note: str = "",
 
         raise PermissionDenied("Only the seller's staff or an operator can decide a return.")
     if not approve and not note.strip():
-        raise DomainError.one("note", "required", "Say why the return is rejected.")
+        raise DomainError.one("note", "required", _("Say why the return is rejected."))
     with transaction.atomic():
         locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
         if locked.status != ReturnStatus.REQUESTED:

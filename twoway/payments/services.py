@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from twoway.checkout import lock_objects
 from twoway.checkout import services as checkout
@@ -424,8 +425,8 @@ def order_cancel(*, order: Order, by, reason: str = "") -> Order:
     if order.status not in allowed and not (by.is_operator and order.status in pipeline.OPEN_STATES):
         raise DomainError.one(
             "status", "not_cancellable",
-            "This order can no longer be cancelled: it has been declared to customs or shipped. "
-            "Once it is delivered you can ask for a return.", status=409,
+            _("This order can no longer be cancelled: it has been declared to customs or shipped. "
+              "Once it is delivered you can ask for a return."), status=409,
         )
     return _refund_whole_order(order=order, by=by, kind=RefundKind.CANCELLATION,
                                reason=reason or "Cancelled by the buyer after payment.")

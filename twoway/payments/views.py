@@ -87,3 +87,113 @@ def sandbox_card_pay_page(request):
     return render(request, "payments/sandbox_card_pay.html",
                   {"pay_request": pay_request, "fields": fields, "error": error,
                    "card_number": card_number or "4242 4242 4242 4242"})
+
+
+# --- after-sales: the buyer cancels or returns, the seller decides and receives --------------
+
+
+def _order_page(order) -> str:
+    from django.urls import reverse
+
+    name = "checkout:purchase" if order.direction == "us_export" else "us_import:purchase"
+    return reverse(name, args=[order.purchase.number])
+
+
+def _after_sales_error(request, order, exc):
+    from django.contrib import messages
+
+    messages.error(request, exc.message)
+    return redirect(_order_page(order))
+
+
+@login_required
+@require_POST
+def order_cancel(request, number: str):
+    """The buyer cancels an order: unpaid → cancelled; paid and not yet declared/shipped →
+    refunded in full through the provider that took the money."""
+    from django.contrib import messages
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    from twoway.checkout.models import Order
+    from twoway.core.errors import DomainError
+
+    from . import services
+
+    order = Order.objects.filter(number=number, buyer=request.user).select_related("purchase").first()
+    if order is None:
+        raise Http404
+    try:
+        services.order_cancel(order=order, by=request.user,
+                              reason=request.POST.get("reason", "").strip()[:500])
+    except DomainError as exc:
+        return _after_sales_error(request, order, exc)
+    messages.success(request, _("Order %(number)s cancelled.") % {"number": number})
+    return redirect(_order_page(order))
+
+
+@login_required
+@require_POST
+def order_return(request, number: str):
+    """The buyer asks to return some or all of a delivered order."""
+    from django.contrib import messages
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    from twoway.checkout import services as checkout
+    from twoway.checkout.models import Order
+    from twoway.core.errors import DomainError
+
+    order = Order.objects.filter(number=number, buyer=request.user).select_related("purchase").first()
+    if order is None:
+        raise Http404
+    lines = {}
+    for line in order.lines.all():
+        raw = request.POST.get(f"qty_{line.pk}", "0").strip() or "0"
+        if not raw.isdigit() or len(raw) > 6:
+            return _after_sales_error(request, order, DomainError.one(
+                f"qty_{line.pk}", "quantity", _("Enter a whole number of items to return.")))
+        if int(raw):
+            lines[line.pk] = int(raw)
+    try:
+        request_ = checkout.return_request_create(order=order, by=request.user, lines=lines or {},
+                                                  reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        return _after_sales_error(request, order, exc)
+    messages.success(request, _("Return %(number)s requested; the seller will answer.")
+                     % {"number": request_.number})
+    return redirect(_order_page(order))
+
+
+@login_required
+@require_POST
+def seller_return(request, number: str, action: str):
+    """The seller approves, rejects or receives a return (staff of the order's business)."""
+    from django.contrib import messages
+    from django.http import Http404
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from twoway.checkout import services as checkout
+    from twoway.checkout.models import ReturnRequest
+    from twoway.core.errors import DomainError, PermissionDenied
+    from twoway.identity.permissions import is_staff_of
+
+    from . import services
+
+    ret = ReturnRequest.objects.filter(number=number).select_related("order__business").first()
+    if ret is None or action not in ("approve", "reject", "receive") or not (
+        is_staff_of(request.user, ret.order.business) or request.user.is_operator
+    ):
+        raise Http404
+    try:
+        if action == "receive":
+            services.return_receive_and_refund(return_request=ret, by=request.user)
+        else:
+            checkout.return_decide(return_request=ret, by=request.user, approve=action == "approve",
+                                   note=request.POST.get("note", ""))
+    except (DomainError, PermissionDenied) as exc:
+        messages.error(request, getattr(exc, "message", str(exc)))
+    else:
+        messages.success(request, _("Return %(number)s updated.") % {"number": number})
+    return redirect(reverse("checkout:seller_orders") + f"?status={ret.order.status}")
