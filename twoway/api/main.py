@@ -74,6 +74,9 @@ def _mount_routers() -> None:
     from twoway.compliance.api import router as compliance_router  # regulators' queue
 
     api.add_router("/compliance", compliance_router)
+    from twoway.payments.api import router as after_sales_router  # cancel, returns, refunds
+
+    api.add_router("/after-sales", after_sales_router)
 
 
 _mount_routers()

@@ -273,10 +273,13 @@ def order_detail(request, number: str):
     return _order_for(request, number)
 
 
-@router.post("/orders/{number}/cancel", response=OrderOut, summary="Cancel an unpaid order")
+@router.post("/orders/{number}/cancel", response=OrderOut,
+             summary="Cancel an order (refunded in full through the provider when already paid)")
 def order_cancel(request, number: str, payload: CancelIn):
+    from twoway.payments import services as payments
+
     order = _order_for(request, number)
-    services.order_cancel(order=order, by=request.auth, reason=payload.reason)
+    payments.order_cancel(order=order, by=request.auth, reason=payload.reason)
     return selectors.order_get(number=number)
 
 
