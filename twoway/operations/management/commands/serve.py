@@ -36,8 +36,6 @@ class Command(BaseCommand):
         thread = None
         if not no_schedule:
             scheduler = Scheduler()
-            for entry in scheduler.unregistered:
-                self.stderr.write(f"skipped {entry.name}: task {entry.task} is not registered")
 
             def loop() -> None:
                 try:

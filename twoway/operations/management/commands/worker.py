@@ -36,8 +36,6 @@ class Command(BaseCommand):
             self._list()
             return
         scheduler = Scheduler()
-        for entry in scheduler.unregistered:
-            self.stderr.write(f"skipped {entry.name}: task {entry.task} is not registered")
         if once:
             runs = scheduler.tick()
             for run in runs:
