@@ -250,3 +250,16 @@ def test_celery_beat_runs_the_same_schedule():
     missing = {e.task for e in SCHEDULE} - set(app.tasks)
     assert missing <= still_to_land
     assert "checkout.reservations_expire" in app.tasks
+
+
+def test_celery_beat_leaves_out_entries_whose_task_is_not_installed():
+    from types import SimpleNamespace
+
+    from twoway.config.celery import _skip_unregistered_entries
+
+    schedule = {
+        "reservations-expire": SimpleNamespace(task="checkout.reservations_expire"),
+        "later": SimpleNamespace(task="search.not_written_yet"),
+    }
+    _skip_unregistered_entries(sender=SimpleNamespace(scheduler=SimpleNamespace(schedule=schedule)))
+    assert list(schedule) == ["reservations-expire"]
