@@ -263,3 +263,17 @@ def test_celery_beat_leaves_out_entries_whose_task_is_not_installed():
     }
     _skip_unregistered_entries(sender=SimpleNamespace(scheduler=SimpleNamespace(schedule=schedule)))
     assert list(schedule) == ["reservations-expire"]
+
+
+def test_operators_see_each_jobs_last_and_next_run_in_the_admin(client):
+    from twoway.identity.models import User
+
+    Scheduler((ScheduleEntry("count", "test.count", 60),), tasks={"test.count": lambda: 7}).tick()
+    operator = User.objects.create(username="op", role="operator", is_staff=True)
+    client.force_login(operator)
+    page = client.get("/admin/operations/scheduledjobstate/")
+    assert page.status_code == 200
+    assert "count" in page.content.decode() and "test.count" in page.content.decode()
+    consumer = User.objects.create(username="c", role="consumer_cn", is_staff=True)
+    client.force_login(consumer)
+    assert client.get("/admin/operations/scheduledjobstate/").status_code in (302, 403)
