@@ -14,7 +14,7 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from twoway.catalog.models import Product
@@ -22,6 +22,7 @@ from twoway.catalog.services import stock_adjust
 from twoway.checkout import services as checkout
 from twoway.checkout.models import Order, OrderStatus, Purchase, QuotaUsage
 from twoway.checkout.tests.fixtures import ID_NUMBERS
+from twoway.checkout.tests.import_factories import cn_seller, shirt, us_consumer
 from twoway.core.errors import DomainError
 from twoway.identity.models import User
 from twoway.ledger.models import TradeFlowEntry
@@ -32,6 +33,7 @@ from twoway.payments.services import payment_record
 
 pytestmark = pytest.mark.django_db
 CONSIGNEE = checkout.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101")
+US_CONSIGNEE = checkout.Consignee("Ada Lovelace", "608-555-0100", "1 State St, Madison 53703")
 
 
 @pytest.fixture(autouse=True)
@@ -70,18 +72,27 @@ class Trade:
         except DomainError:
             return None
 
+    def place_import(self, buyer, items) -> Purchase | None:
+        try:
+            return checkout.purchase_place_import(
+                buyer=buyer, items=items, consignee_state="WI", consignee=US_CONSIGNEE
+            )
+        except DomainError:
+            return None
+
     def pay(self, purchase: Purchase) -> None:
         """The provider's notification, recorded as the notify endpoint does; customs runs on
         commit (sandbox customs clears it)."""
         self.txn += 1
         note = SimpleNamespace(
-            provider_txn_id=f"2026TXN{self.txn:06d}", app_id="sandbox",
+            provider_txn_id=f"2026TXN{self.txn:06d}", app_id="sandbox",  # alipay or card alike
             amount=purchase.total_payable, currency=purchase.currency, paid_at=timezone.now(),
             payer_account_masked="",
         )  # fmt: skip
         with self.on_commit(execute=True), transaction.atomic():
-            payment_record(purchase=Purchase.objects.get(pk=purchase.pk), provider_name="alipay",
-                           notification=note)
+            purchase = Purchase.objects.get(pk=purchase.pk)
+            provider = "card" if purchase.direction == "us_import" else "alipay"
+            payment_record(purchase=purchase, provider_name=provider, notification=note)
 
     def ship(self, order: Order) -> None:
         checkout.order_ship(order=order, by=self.operator, tracking_number=f"SF{order.pk:08d}")
@@ -89,6 +100,15 @@ class Trade:
 
 def _orders(status: str) -> list[Order]:
     return list(Order.objects.filter(status=status).order_by("pk"))
+
+
+def _shippable() -> list[Order]:
+    """Exports cleared by customs, imports paid."""
+    return list(
+        Order.objects.filter(
+            Q(status=OrderStatus.CLEARED) | Q(status=OrderStatus.PAID, direction="us_import")
+        ).order_by("pk")
+    )
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -101,24 +121,30 @@ def test_reconcile_passes_after_random_trade_run_by_the_schedule(
         products = [make_product(rng.choice(sellers), stock=rng.randint(0, 12),
                                  price=f"{rng.randint(5, 400)}.00") for _ in range(6)]
         buyers = [make_buyer(ID_NUMBERS[i % 4]) for i in range(5)]
+        importer = cn_seller()
+        shirts = [shirt(importer, stock=rng.randint(1, 8), price=f"{rng.randint(10, 90)}.00")
+                  for _ in range(2)]
+        us_buyer = us_consumer()
         trade = Trade(django_capture_on_commit_callbacks)
         scheduler = Scheduler()
-        done = {"paid": 0, "shipped": 0, "returned": 0, "expired": 0, "refunded": 0}
+        done = {"paid": 0, "shipped": 0, "returned": 0, "expired": 0, "refunded": 0, "imports": 0}
         for _step in range(45):
             clock.shift(dt.timedelta(minutes=rng.choice([1, 4, 9, 20])))
             action = rng.random()
-            if action < 0.4:
+            if action < 0.3:
                 buyer, identity = rng.choice(buyers)
                 items = {p.pk: rng.randint(1, 3) for p in rng.sample(products, rng.randint(1, 2))}
                 trade.place(buyer, identity, items)
+            elif action < 0.4:
+                done["imports"] += bool(trade.place_import(us_buyer, {rng.choice(shirts).pk: 1}))
             elif action < 0.6 and _orders(OrderStatus.CREATED):
                 trade.pay(rng.choice(_orders(OrderStatus.CREATED)).purchase)
                 done["paid"] += 1
             elif action < 0.67 and _orders(OrderStatus.CREATED):
                 order = rng.choice(_orders(OrderStatus.CREATED))
                 checkout.order_cancel(order=order, by=order.buyer)
-            elif action < 0.8 and _orders(OrderStatus.CLEARED):
-                trade.ship(rng.choice(_orders(OrderStatus.CLEARED)))
+            elif action < 0.8 and _shippable():
+                trade.ship(rng.choice(_shippable()))
                 done["shipped"] += 1
             elif action < 0.86 and _orders(OrderStatus.SHIPPED):
                 order = rng.choice(_orders(OrderStatus.SHIPPED))
@@ -145,7 +171,7 @@ def test_reconcile_passes_after_random_trade_run_by_the_schedule(
         clock.shift(dt.timedelta(minutes=61))
         scheduler.tick()
         code, output = run_reconcile()
-    assert done["paid"] and done["shipped"] and done["expired"], done
+    assert done["paid"] and done["shipped"] and done["expired"] and done["imports"], done
     assert code == 0, output
     assert output.startswith("Reconcile: all agree (stock, quota, payments, ledger, deadlines).")
     assert reconcile.reconcile() == []
