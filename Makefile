@@ -18,13 +18,14 @@ $(BIN)/twoway: pyproject.toml
 venv: $(BIN)/twoway
 
 ## make demo: venv, migrate SQLite, load reference + demo data (first run only), serve on :8000
+## with the scheduled work (reservation expiry, retries) running in the same process: no Redis
 demo: venv
 	$(BIN)/twoway migrate --noinput -v0
 	$(BIN)/twoway loadreference --if-changed
 	$(BIN)/twoway loadcsl --if-empty twoway/compliance/data/csl_sample.csv
 	$(BIN)/twoway seed --if-empty
 	@echo "Twoway demo: http://127.0.0.1:8000  (accounts in README.md)"
-	$(BIN)/twoway runserver 127.0.0.1:8000
+	$(BIN)/twoway serve 127.0.0.1:8000
 
 ## make test: lint, the whole suite on SQLite, then on PostgreSQL (required when CI=true)
 test: venv chromium lint test-sqlite test-postgres

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from twoway.businesses.models import Business
-from twoway.catalog.models import Product
+from twoway.catalog.models import Product, StockAdjustment
 from twoway.identity.models import User
 from twoway.identity.services import real_name_identity_register
 from twoway.reference.models import PositiveListEntry
@@ -52,7 +52,11 @@ def make_product(listed_line):
             "stock_on_hand": stock, "market_cn_export": True, "status": "active",
         }
         fields.update(extra)
-        return Product.objects.create(**fields)
+        product = Product.objects.create(**fields)
+        if product.stock_on_hand:  # recorded as product_create does (twoway reconcile reads it)
+            StockAdjustment.objects.create(product=product, delta=product.stock_on_hand,
+                                           reason="initial stock", stock_after=product.stock_on_hand)
+        return product
 
     return make
 

@@ -9,7 +9,7 @@ from itertools import count
 from django.utils import timezone
 
 from twoway.businesses.models import Business, Membership
-from twoway.catalog.models import Product
+from twoway.catalog.models import Product, StockAdjustment
 from twoway.demo.generate import uscc_for
 from twoway.identity.models import User
 
@@ -62,7 +62,11 @@ def shirt(
         "raw_material_suppliers": "Jiangsu Lianfa Textile Co., Ltd.",
     }
     fields.update(extra)
-    return Product.objects.create(**fields)
+    product = Product.objects.create(**fields)
+    if product.stock_on_hand:  # recorded as product_create does (twoway reconcile reads it)
+        StockAdjustment.objects.create(product=product, delta=product.stock_on_hand,
+                                       reason="initial stock", stock_after=product.stock_on_hand)
+    return product
 
 
 def us_consumer(username: str | None = None) -> User:

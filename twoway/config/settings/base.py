@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "twoway.search",
     "twoway.alternatives",
     "twoway.dashboard",
+    "twoway.operations",
     "twoway.web",
 ]
 
