@@ -110,12 +110,8 @@ def _returned_restocked() -> dict[int, int]:
     totals: dict[int, int] = defaultdict(int)
     if return_line is not None:
         legacy = legacy.exclude(Exists(return_line.objects.filter(order_line=OuterRef("pk"))))
-        if _has_field(return_line, "restocked"):
-            back = return_line.objects.filter(restocked=True)
-        elif _has_field(return_line, "status"):
-            back = return_line.objects.filter(status__in=("received", "restocked"))
-        else:
-            back = return_line.objects.none()
+        # A return line restocks when its return is received (checkout.return_receive).
+        back = return_line.objects.filter(return_request__status="received")
         for row in (
             back.values("order_line__product_id").annotate(units=Sum("quantity")).order_by()
         ):

@@ -21,7 +21,7 @@ from twoway.operations.scheduler import Scheduler
 
 pytestmark = pytest.mark.django_db
 CONSIGNEE = checkout.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101")
-EXPIRED_REASON = "Payment not received before the reservation expired."
+EXPIRED_REASON = "Payment not received before the reservation expired; stock and quota were given back."
 
 
 def _start() -> dt.datetime:

@@ -98,6 +98,10 @@ def lifecycle_invariants(initial_stock: dict[int, int]) -> list[str]:
         if order.status == OrderStatus.HELD and not order.hold_reason:
             problems.append(f"order {order.number}: held without a reason")
     problems += [d.line() for d in ledger_check()]
+    # ...and what `twoway reconcile` checks (deadlines aside: this walk runs on its own clock).
+    from twoway.operations.reconcile import reconcile
+
+    problems += [d.line() for d in reconcile(only=["stock", "quota", "payments"])]
     return problems
 
 
