@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from twoway.checkout import services as checkout
 from twoway.checkout.models import Order, OrderStatus
+from twoway.core.sandbox import sandbox_enabled
 from twoway.identity.crypto import decrypt_id_number, mask_id_number
 
 from .ceb import BaseTransfer, CebLogistics, CebOrder, CebOrderItem, CebPayment
@@ -141,6 +142,12 @@ def order_declare(*, order_id: int) -> Order:
         Order.objects.filter(pk=order.pk).update(customs_status="match_failed",
                                                  customs_info=match.summary()[:2000])
         logger.warning("order %s: three-document match failed: %s", order.number, match.summary())
+        return Order.objects.get(pk=order.pk)
+    if not sandbox_enabled():  # production: no customs gateway wired; never the sandbox customs
+        Order.objects.filter(pk=order.pk).update(
+            customs_status="not_submitted",
+            customs_info="No customs gateway is configured; the sandbox customs is off.")
+        logger.warning("order %s not declared: no customs gateway (sandbox off)", order.number)
         return Order.objects.get(pk=order.pk)
     with transaction.atomic():
         checkout.order_transition(

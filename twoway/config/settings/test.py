@@ -18,3 +18,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["*"]
+# Sandboxes (wallets, card processor, customs): on here, off in production.
+TWOWAY_PAYMENTS_SANDBOX = True
