@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from twoway.businesses.models import Business
 from twoway.core.errors import DomainError, FieldProblem, PermissionDenied, from_validation_error
+from twoway.core.text import clean_fields
 from twoway.identity.models import User
 from twoway.identity.permissions import can_manage_products_of, has_role
 from twoway.reference.models import ChinaProvince, UsState
@@ -80,6 +81,9 @@ _TEXT_FIELDS = frozenset(
 )
 
 
+_MULTILINE_FIELDS = frozenset({"description_en", "description_zh", "raw_material_suppliers"})
+
+
 def _check_can_manage(by: User, business: Business) -> None:
     if not can_manage_products_of(by, business):
         raise PermissionDenied(
@@ -106,9 +110,15 @@ def _normalize(fields: dict[str, Any], allowed: Iterable[str]) -> dict[str, Any]
     if problems:
         raise DomainError("; ".join(f"{p.field}: {p.message}" for p in problems), problems)
     clean: dict[str, Any] = {}
+    # Control characters refused in every text field, naming each field at fault (one validator).
+    texts = clean_fields(
+        {name: (None if fields[name] is None else str(fields[name]))
+         for name in fields if name in _TEXT_FIELDS},
+        multiline=_MULTILINE_FIELDS,
+    )  # fmt: skip
     for name, value in fields.items():
         if name in _TEXT_FIELDS:
-            value = "" if value is None else str(value).strip()
+            value = texts[name]
             if name in {"origin_country", "currency"}:
                 value = value.upper()
         elif name == "origin_us_state":

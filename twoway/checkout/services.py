@@ -167,6 +167,15 @@ class Consignee:
     address: str
     district: str = ""  # 6-digit GB/T 2260 code
 
+    def __post_init__(self) -> None:  # issue 9: one text validator; names NFKC, trimmed
+        from twoway.core.text import clean_fields
+
+        clean = clean_fields({"consignee.name": self.name, "consignee.phone": self.phone,
+                              "consignee.address": self.address, "consignee.district": self.district},
+                             names={"consignee.name"})
+        for attr in ("name", "phone", "address", "district"):
+            object.__setattr__(self, attr, clean[f"consignee.{attr}"])
+
 
 def _number(prefix: str, now: dt.datetime) -> str:
     return f"{prefix}{now:%y%m%d}{secrets.token_hex(5).upper()}"
