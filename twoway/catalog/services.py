@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from twoway.businesses.models import Business
 from twoway.core.errors import DomainError, FieldProblem, PermissionDenied, from_validation_error
+from twoway.core.schemas import MAX_STOCK_DELTA
 from twoway.core.text import clean_fields
 from twoway.identity.models import User
 from twoway.identity.permissions import can_manage_products_of, has_role
@@ -81,6 +82,7 @@ _TEXT_FIELDS = frozenset(
 )
 
 
+MAX_STOCK = 2_147_483_647  # stock_on_hand is a 32-bit integer column on every database
 _MULTILINE_FIELDS = frozenset({"description_en", "description_zh", "raw_material_suppliers"})
 
 
@@ -228,6 +230,11 @@ def stock_adjust(*, product: Product, delta: int, reason: str, by: User) -> Stoc
         raise DomainError.one("delta", "integer", _("The change is a whole number of units."))
     if delta == 0:
         raise DomainError.one("delta", "delta_zero", _("A stock adjustment changes the stock."))
+    if abs(delta) > MAX_STOCK_DELTA:
+        raise DomainError.one(
+            "delta", "out_of_range",
+            _("A stock adjustment changes at most %(max)s units.") % {"max": f"{MAX_STOCK_DELTA:,}"},
+        )  # fmt: skip
     reason = (reason or "").strip()
     if not reason:
         raise DomainError.one("reason", "required", _("Say why the stock changes."))
@@ -237,12 +244,19 @@ def stock_adjust(*, product: Product, delta: int, reason: str, by: User) -> Stoc
         rows = Product.objects.filter(pk=product.pk)
         if delta < 0:
             rows = rows.filter(stock_on_hand__gte=-delta)
+        else:  # the column holds at most MAX_STOCK units
+            rows = rows.filter(stock_on_hand__lte=MAX_STOCK - delta)
         updated = rows.update(stock_on_hand=F("stock_on_hand") + delta, updated_at=timezone.now())
         current = (
             Product.objects.filter(pk=product.pk).values_list("stock_on_hand", flat=True).first()
         )
         if current is None:
             raise DomainError.one("product", "not_found", _("The product does not exist."), 404)
+        if not updated and delta > 0:
+            raise DomainError.one(
+                "delta", "out_of_range",
+                _("Stock can hold at most %(max)s units.") % {"max": f"{MAX_STOCK:,}"},
+            )  # fmt: skip
         if not updated:
             raise DomainError.one(
                 "stock_on_hand",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Header, Router, Schema, Status
 
 from twoway.core.errors import DomainError, NotFound, PermissionDenied
+from twoway.core.schemas import Id
 from twoway.identity.auth import api_auth
 from twoway.identity.models import RealNameIdentity, Role
 from twoway.identity.permissions import is_staff_of, require_role
@@ -23,13 +24,13 @@ router = Router(tags=["checkout"], auth=api_auth)
 
 
 class ItemIn(Schema):
-    product_id: int
+    product_id: Id
     quantity: int = Field(..., ge=1, le=999)
 
 
 class QuoteIn(Schema):
     items: list[ItemIn] = Field(..., min_length=1)
-    identity_id: int | None = None
+    identity_id: Id | None = None
 
 
 class QuoteLineOut(Schema):
@@ -99,7 +100,7 @@ class ConsigneeIn(Schema):
 
 class PurchaseIn(Schema):
     items: list[ItemIn] = Field(..., min_length=1)
-    identity_id: int
+    identity_id: Id
     consignee: ConsigneeIn
 
 

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "twoway.identity.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees exceptions from the views first: /api/ answers {message, errors} always.
+    "twoway.api.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "twoway.config.urls"
