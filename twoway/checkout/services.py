@@ -26,7 +26,7 @@ from twoway.ledger.rules.keys import flow_places
 from twoway.ledger.services import TradeFlowInput, trade_flows_post, trade_flows_reverse
 
 from . import lock_objects
-from .errors import CheckoutErrorCode
+from .errors import CheckoutErrorCode, caps_check
 from .models import (
     Cart,
     CartLine,
@@ -261,6 +261,7 @@ def purchase_place_export(
         )
     if not items or any(q < 1 for q in items.values()):
         raise DomainError.one("items", CheckoutErrorCode.EMPTY_CART, "Add at least one item (quantity ≥ 1).")
+    caps_check(items)  # issue 9: lines per purchase, quantity per product (merged lines)
     for field_name, value in (("consignee.name", consignee.name), ("consignee.phone", consignee.phone),
                               ("consignee.address", consignee.address)):
         if not value.strip():
@@ -565,6 +566,7 @@ def purchase_place_import(
     now = now or timezone.now()
     if not items or any(q < 1 for q in items.values()):
         raise DomainError.one("items", CheckoutErrorCode.EMPTY_CART, "Add at least one item (quantity ≥ 1).")
+    caps_check(items)  # issue 9: lines per purchase, quantity per product (merged lines)
     for field_name, value in (("consignee.name", consignee.name), ("consignee.address", consignee.address)):
         if not value.strip():
             raise DomainError.one(field_name, "required", f"{field_name} is required for delivery.")
