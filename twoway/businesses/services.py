@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twoway.core.errors import DomainError, PermissionDenied, from_validation_error
+from twoway.core.text import clean_fields
 from twoway.identity.models import Role, User
 from twoway.reference.models import ChinaProvince, UsState
 
@@ -61,9 +62,16 @@ def business_register(
     """Register a seller (pending verification); ``owner`` becomes its owner and seller staff."""
     if owner is not None:
         _check_can_join(owner)
+    names = clean_fields(
+        {"legal_name": legal_name, "display_name_zh": display_name_zh, "city": city,
+         "industry": industry, "made_in_usa_statement": made_in_usa_statement},
+        names={"legal_name", "display_name_zh", "city"}, multiline={"made_in_usa_statement"},
+    )  # fmt: skip
+    legal_name, display_name_zh, city = names["legal_name"], names["display_name_zh"], names["city"]
+    industry, made_in_usa_statement = names["industry"], names["made_in_usa_statement"]
     business = Business(
-        legal_name=(legal_name or "").strip(),
-        display_name_zh=(display_name_zh or "").strip(),
+        legal_name=legal_name,
+        display_name_zh=display_name_zh,
         country=(country or "").strip().upper(),
         us_state=_region(UsState, us_state, "us_state", "us_state_unknown"),
         cn_province=_region(ChinaProvince, cn_province, "cn_province", "cn_province_unknown"),
@@ -128,7 +136,8 @@ def made_in_usa_attest(*, business: Business, statement: str, by: User) -> Busin
             "made_in_usa_us_only",
             _("Only US makers can attest Made in USA."),
         )
-    statement = (statement or "").strip()
+    statement = clean_fields({"made_in_usa_statement": statement},
+                             multiline={"made_in_usa_statement"})["made_in_usa_statement"]
     if not statement:
         raise DomainError.one(
             "made_in_usa_statement",

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from twoway.businesses import selectors as business_selectors
 from twoway.core.errors import DomainError, NotFound
-from twoway.core.schemas import StrictIn
+from twoway.core.schemas import MAX_STOCK_DELTA, Id, Offset, StrictIn
 from twoway.identity.auth import api_auth
 
 from . import selectors, services
@@ -39,8 +40,8 @@ class ProductFilter(Schema):
     chapter: str | None = None
     state: str | None = None
     market: str | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: int = 50  # clamped to 1..200
+    offset: Offset = 0
 
 
 @router.get("/products", response=list[ProductOut], summary="Browse active products")
@@ -53,7 +54,7 @@ def product_list(request, filters: Query[ProductFilter]):
 
 
 class ProductCreateIn(StrictIn):
-    business_id: int | None = None
+    business_id: Id | None = None
     sku: str
     title_en: str
     title_zh: str = ""
@@ -135,7 +136,7 @@ class ProductUpdateOut(ProductCreateOut):
 
 
 class StockAdjustmentIn(StrictIn):
-    delta: int
+    delta: int = Field(..., ge=-MAX_STOCK_DELTA, le=MAX_STOCK_DELTA)
     reason: str
 
 
@@ -192,7 +193,7 @@ def product_create(request, payload: ProductCreateIn):
     auth=api_auth,
     summary="Change some fields of a product",
 )
-def product_update(request, product_id: int, payload: ProductUpdateIn):
+def product_update(request, product_id: Id, payload: ProductUpdateIn):
     product = _product(product_id)
     fields = payload.dict(exclude_unset=True)
     return services.product_update(product=product, by=request.auth, **fields)
@@ -204,7 +205,7 @@ def product_update(request, product_id: int, payload: ProductUpdateIn):
     auth=api_auth,
     summary="Add or remove stock, with a reason",
 )
-def stock_adjustment_create(request, product_id: int, payload: StockAdjustmentIn):
+def stock_adjustment_create(request, product_id: Id, payload: StockAdjustmentIn):
     product = _product(product_id)
     adjustment = services.stock_adjust(
         product=product, delta=payload.delta, reason=payload.reason, by=request.auth

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from twoway.businesses.models import Business
 from twoway.core.errors import DomainError, FieldProblem, PermissionDenied, from_validation_error
+from twoway.core.schemas import MAX_STOCK_DELTA
+from twoway.core.text import clean_fields
 from twoway.identity.models import User
 from twoway.identity.permissions import can_manage_products_of, has_role
 from twoway.reference.models import ChinaProvince, UsState
@@ -111,6 +113,10 @@ _TEXT_FIELDS = frozenset(
 )
 
 
+MAX_STOCK = 2_147_483_647  # stock_on_hand is a 32-bit integer column on every database
+_MULTILINE_FIELDS = frozenset({"description_en", "description_zh", "raw_material_suppliers"})
+
+
 def _check_can_manage(by: User, business: Business) -> None:
     if not can_manage_products_of(by, business):
         raise PermissionDenied(
@@ -137,9 +143,15 @@ def _normalize(fields: dict[str, Any], allowed: Iterable[str]) -> dict[str, Any]
     if problems:
         raise DomainError("; ".join(f"{p.field}: {p.message}" for p in problems), problems)
     clean: dict[str, Any] = {}
+    # Control characters refused in every text field, naming each field at fault (one validator).
+    texts = clean_fields(
+        {name: (None if fields[name] is None else str(fields[name]))
+         for name in fields if name in _TEXT_FIELDS},
+        multiline=_MULTILINE_FIELDS,
+    )  # fmt: skip
     for name, value in fields.items():
         if name in _TEXT_FIELDS:
-            value = "" if value is None else str(value).strip()
+            value = texts[name]
             if name in {"origin_country", "currency"}:
                 value = value.upper()
         elif name == "origin_us_state":
@@ -249,6 +261,11 @@ def stock_adjust(*, product: Product, delta: int, reason: str, by: User) -> Stoc
         raise DomainError.one("delta", "integer", _("The change is a whole number of units."))
     if delta == 0:
         raise DomainError.one("delta", "delta_zero", _("A stock adjustment changes the stock."))
+    if abs(delta) > MAX_STOCK_DELTA:
+        raise DomainError.one(
+            "delta", "out_of_range",
+            _("A stock adjustment changes at most %(max)s units.") % {"max": f"{MAX_STOCK_DELTA:,}"},
+        )  # fmt: skip
     reason = (reason or "").strip()
     if not reason:
         raise DomainError.one("reason", "required", _("Say why the stock changes."))
@@ -258,12 +275,19 @@ def stock_adjust(*, product: Product, delta: int, reason: str, by: User) -> Stoc
         rows = Product.objects.filter(pk=product.pk)
         if delta < 0:
             rows = rows.filter(stock_on_hand__gte=-delta)
+        else:  # the column holds at most MAX_STOCK units
+            rows = rows.filter(stock_on_hand__lte=MAX_STOCK - delta)
         updated = rows.update(stock_on_hand=F("stock_on_hand") + delta, updated_at=timezone.now())
         current = (
             Product.objects.filter(pk=product.pk).values_list("stock_on_hand", flat=True).first()
         )
         if current is None:
             raise DomainError.one("product", "not_found", _("The product does not exist."), 404)
+        if not updated and delta > 0:
+            raise DomainError.one(
+                "delta", "out_of_range",
+                _("Stock can hold at most %(max)s units.") % {"max": f"{MAX_STOCK:,}"},
+            )  # fmt: skip
         if not updated:
             raise DomainError.one(
                 "stock_on_hand",

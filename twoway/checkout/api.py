@@ -10,26 +10,29 @@ from django.utils import timezone
 from ninja import Field, Header, Router, Schema, Status
 
 from twoway.core.errors import DomainError, NotFound, PermissionDenied
+from twoway.core.schemas import Id
 from twoway.identity.auth import api_auth
 from twoway.identity.models import RealNameIdentity, Role
 from twoway.identity.permissions import is_staff_of, require_role
 from twoway.identity.services import real_name_identity_register
 
 from . import selectors, services
+from .errors import caps_check
 from .import_pricing import import_quote_for
 from .models import Order
+from .rules.caps import merge_lines
 
 router = Router(tags=["checkout"], auth=api_auth)
 
 
 class ItemIn(Schema):
-    product_id: int
+    product_id: Id
     quantity: int = Field(..., ge=1, le=999)
 
 
 class QuoteIn(Schema):
     items: list[ItemIn] = Field(..., min_length=1)
-    identity_id: int | None = None
+    identity_id: Id | None = None
 
 
 class QuoteLineOut(Schema):
@@ -99,7 +102,7 @@ class ConsigneeIn(Schema):
 
 class PurchaseIn(Schema):
     items: list[ItemIn] = Field(..., min_length=1)
-    identity_id: int
+    identity_id: Id
     consignee: ConsigneeIn
 
 
@@ -175,10 +178,10 @@ class ShipIn(Schema):
 
 
 def _items(payload_items: list[ItemIn]) -> dict[int, int]:
-    """Lines of a request as {product_id: quantity}; a product named twice is added up."""
-    items: dict[int, int] = {}
-    for item in payload_items:
-        items[item.product_id] = items.get(item.product_id, 0) + item.quantity
+    """Lines of a request as {product_id: quantity}; a product named twice is added up, then the
+    caps are checked on the merged lines (issue 9)."""
+    items = merge_lines((item.product_id, item.quantity) for item in payload_items)
+    caps_check(items)
     return items
 
 

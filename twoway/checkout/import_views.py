@@ -19,6 +19,7 @@ from twoway.catalog.services import product_create
 from twoway.core.errors import DomainError, NotFound
 from twoway.identity.models import Role
 from twoway.identity.permissions import role_required
+from twoway.payments.providers.card import card_channel_open
 from twoway.payments.services import payment_start
 
 from . import import_page_data, selectors, services
@@ -174,6 +175,11 @@ def pay(request: HttpRequest, number: str) -> HttpResponse:
     payable = _payable(purchase)
     form = ImportPayForm(request.POST or None)
     context = {"purchase": purchase, "form": form, "payable": payable}
+    if not card_channel_open():  # production without a card processor: say so, take nothing
+        context.update(channel_closed=True, error=_(
+            "Card payment is not available yet: Twoway has no card processor connected. "
+            "Nothing has been charged."))
+        return render(request, "checkout/import/pay.html", context, status=503)
     if request.method == "POST" and payable and form.is_valid():
         try:
             redirect_to = payment_start(

@@ -27,7 +27,7 @@ from twoway.ledger.rules.keys import flow_places
 from twoway.ledger.services import TradeFlowInput, trade_flows_post, trade_flows_reverse
 
 from . import lock_objects
-from .errors import CheckoutErrorCode
+from .errors import CheckoutErrorCode, caps_check
 from .models import (
     Cart,
     CartLine,
@@ -176,6 +176,15 @@ class Consignee:
     address: str
     district: str = ""  # 6-digit GB/T 2260 code
 
+    def __post_init__(self) -> None:  # issue 9: one text validator; names NFKC, trimmed
+        from twoway.core.text import clean_fields
+
+        clean = clean_fields({"consignee.name": self.name, "consignee.phone": self.phone,
+                              "consignee.address": self.address, "consignee.district": self.district},
+                             names={"consignee.name"})
+        for attr in ("name", "phone", "address", "district"):
+            object.__setattr__(self, attr, clean[f"consignee.{attr}"])
+
 
 def _number(prefix: str, now: dt.datetime) -> str:
     return f"{prefix}{now:%y%m%d}{secrets.token_hex(5).upper()}"
@@ -261,6 +270,7 @@ def purchase_place_export(
         )
     if not items or any(q < 1 for q in items.values()):
         raise DomainError.one("items", CheckoutErrorCode.EMPTY_CART, "Add at least one item (quantity ≥ 1).")
+    caps_check(items)  # issue 9: lines per purchase, quantity per product (merged lines)
     for field_name, value in (("consignee.name", consignee.name), ("consignee.phone", consignee.phone),
                               ("consignee.address", consignee.address)):
         if not value.strip():
@@ -933,6 +943,7 @@ def purchase_place_import(
     now = now or timezone.now()
     if not items or any(q < 1 for q in items.values()):
         raise DomainError.one("items", CheckoutErrorCode.EMPTY_CART, "Add at least one item (quantity ≥ 1).")
+    caps_check(items)  # issue 9: lines per purchase, quantity per product (merged lines)
     for field_name, value in (("consignee.name", consignee.name), ("consignee.address", consignee.address)):
         if not value.strip():
             raise DomainError.one(field_name, "required", f"{field_name} is required for delivery.")

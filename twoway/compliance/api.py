@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from twoway.core.errors import NotFound
+from twoway.core.schemas import Id, Offset
 from twoway.identity.auth import api_auth
 from twoway.identity.permissions import require_role
 
@@ -61,8 +62,8 @@ class ReviewDetailOut(ReviewOut):
 class ReviewFilter(Schema):
     status: str | None = None
     level: str | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: int = 50  # clamped to 1..200
+    offset: Offset = 0
 
 
 class DecisionIn(Schema):
@@ -120,7 +121,7 @@ def review_list(request, filters: Query[ReviewFilter]):
 
 
 @router.get("/reviews/{review_id}", response=ReviewDetailOut, summary="One review with its trail")
-def review_detail(request, review_id: int):
+def review_detail(request, review_id: Id):
     return _out(_review(request, review_id), events=True)
 
 
@@ -129,7 +130,7 @@ def review_detail(request, review_id: int):
     response=ReviewDetailOut,
     summary="Approve (back on sale) or block a held listing, with a reason",
 )
-def review_decision(request, review_id: int, payload: DecisionIn):
+def review_decision(request, review_id: Id, payload: DecisionIn):
     review = _review(request, review_id)
     review_decide(review=review, decision=payload.decision, reason=payload.reason, by=request.auth)
     return _out(_review(request, review_id), events=True)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from twoway.checkout import services as checkout
 from twoway.checkout.models import Order, OrderStatus
+from twoway.core.sandbox import sandbox_enabled
 from twoway.identity.crypto import decrypt_id_number, mask_id_number
 
 from .ceb import (
@@ -215,9 +216,7 @@ def customs_transport_submit(ceb_order, ceb_payment, ceb_logistics, *, now):
     """The transport to China E-Port: the sandbox customs in the demo and tests; without it and
     without a configured live transport, a ConnectionError (the sweep retries, the order shows
     that it waits for customs)."""
-    from twoway.payments.keys import sandbox_allowed
-
-    if getattr(settings, "TWOWAY_CUSTOMS_SANDBOX", None) is False or not sandbox_allowed():
+    if not sandbox_enabled():  # production: no live E-Port transport wired, never the sandbox
         raise ConnectionError("The China E-Port transport is not configured on this server.")
     return sandbox_declare(order=ceb_order, payment=ceb_payment, logistics=ceb_logistics, now=now)
 
@@ -226,19 +225,32 @@ def declarations_sweep(*, now=None, grace_minutes: int = 1, limit: int = 200) ->
     """Declare paid export orders that have waited past the grace period (a lost task, a broker
     outage, a transport failure). Returns how many were attempted."""
     now = now or timezone.now()
+    before = now - dt.timedelta(minutes=grace_minutes)
     due = list(
-        Order.objects.filter(
-            direction="us_export", status=OrderStatus.PAID,
-            paid_at__lt=now - dt.timedelta(minutes=grace_minutes),
-        ).exclude(customs_status__in=("submitted", "accepted"))
+        Order.objects.filter(direction="us_export", status=OrderStatus.PAID, paid_at__lt=before)
+        .exclude(customs_status__in=("submitted", "accepted"))
         .order_by("paid_at").values_list("pk", flat=True)[:limit]
+    )
+    # Declared, but the transport failed (or the process died before it answered): send again.
+    unsent = list(
+        Order.objects.filter(direction="us_export", status=OrderStatus.DECLARED,
+                             customs_status__in=("submitted", "submit_failed"),
+                             updated_at__lt=before)
+        .order_by("updated_at").values_list("pk", flat=True)[:limit]
     )
     for order_id in due:
         try:
             order_declare(order_id=order_id)
         except Exception:  # noqa: BLE001 - one bad order must not stop the others
             logger.exception("declaring order %s failed", order_id)
-    return len(due)
+    for order_id in unsent:
+        try:
+            order = Order.objects.select_related("business", "identity", "purchase").get(pk=order_id)
+            ceb_order, ceb_payment, ceb_logistics, _id = documents_for(order)
+            _submit(order, ceb_order, ceb_payment, ceb_logistics)
+        except Exception:  # noqa: BLE001
+            logger.exception("resubmitting order %s failed", order_id)
+    return len(due) + len(unsent)
 
 
 def customs_reply_apply(*, order: Order, accepted: bool, info: str) -> Order:

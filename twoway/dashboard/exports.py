@@ -3,10 +3,10 @@ Parquet for regulators."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 
+from twoway.core.csvsafe import safe_writer
 from twoway.ledger import selectors as ledger
 
 from . import selectors
@@ -97,7 +97,7 @@ def chart_table(chart: str, p: selectors.DashboardParams) -> tuple[list[str], li
 
 def csv_text(header: list[str], rows: list[list[object]]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_writer(out)
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()
@@ -109,7 +109,7 @@ class _Echo:
 
 
 def ledger_csv_stream(flt: ledger.EntryFilter) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = safe_writer(_Echo())
     yield writer.writerow(ledger.EXPORT_FIELDS)
     for row in ledger.entries_export_rows(flt):
         yield writer.writerow(row)

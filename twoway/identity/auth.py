@@ -12,6 +12,7 @@ import hmac
 
 from django.conf import settings
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from .models import ApiKey
@@ -52,9 +53,15 @@ def user_for_key(token: str):
 
 class ApiKeyAuth(HttpBearer):
     def authenticate(self, request, token: str):
+        from .throttle import api_key_blocked, api_key_failed, api_key_throttled_message
+
+        if api_key_blocked(request):  # too many wrong keys from this address (issue 9)
+            raise HttpError(429, api_key_throttled_message())
         user = user_for_key(token)
         if user is not None:
             request.user = user
+        else:
+            api_key_failed(request)
         return user
 
 

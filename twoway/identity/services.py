@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twoway.core.errors import DomainError, FieldProblem, PermissionDenied, from_validation_error
+from twoway.core.text import clean_name
 
 from .auth import KEY_PREFIX, hash_secret
 from .crypto import encrypt_id_number, hash_id_number, mask_id_number
@@ -21,7 +22,7 @@ from .validators import validate_resident_id
 
 def real_name_identity_register(*, user: User, full_name: str, id_number: str) -> RealNameIdentity:
     """Validate (GB 11643) and store a buyer's identity; the same person is stored once per user."""
-    full_name = (full_name or "").strip()
+    full_name = clean_name(full_name, "full_name")  # NFKC, trimmed; control characters refused
     if not full_name:
         raise DomainError.one("full_name", "required", "The name on the ID card is required.")
     try:
@@ -75,8 +76,9 @@ def user_create(
                 _("Role is one of %(roles)s.") % {"roles": ", ".join(Role.values)},
             )
         )
+    username = clean_name(username, "username")
     user = User(
-        username=(username or "").strip(),
+        username=username,
         email=User.objects.normalize_email((email or "").strip()),
         role=role,
         preferred_language=(preferred_language or "").strip().lower(),

@@ -77,13 +77,9 @@ def key_dir() -> Path:
 
 def sandbox_allowed() -> bool:
     """Sandbox keys are allowed unless TWOWAY_PAYMENTS_SANDBOX says no; production defaults to no."""
-    from django.conf import settings
+    from twoway.core.sandbox import sandbox_enabled
 
-    module = (getattr(settings, "SETTINGS_MODULE", "") or "") if settings.configured else ""
-    value = _setting("TWOWAY_PAYMENTS_SANDBOX", not module.endswith(".production"))
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
-    return bool(value)
+    return sandbox_enabled()
 
 
 # --- sandbox key pairs ----------------------------------------------------------------------
@@ -249,7 +245,7 @@ def alipay_keys(directory: Path | None = None) -> AlipayKeys:
         _require_setting("ALIPAY_APP_PRIVATE_KEY_PATH")
         return AlipayKeys(
             app_id=_require_setting("ALIPAY_APP_ID"),
-            seller_id=_setting("ALIPAY_SELLER_ID"),
+            seller_id=_require_setting("ALIPAY_SELLER_ID"),  # every notification is checked
             alipay_public_key=load_public_pem(_read("ALIPAY_PUBLIC_KEY_PATH")),
             app_private_key=_load_private(Path(_require_setting("ALIPAY_APP_PRIVATE_KEY_PATH"))),
             gateway_url=str(_setting("ALIPAY_GATEWAY_URL", ALIPAY_PRODUCTION_GATEWAY)),

@@ -130,6 +130,7 @@ def notification_receive(*, provider_name: str, raw_body: bytes, headers) -> Ack
         amount=purchase.total_payable if purchase else Decimal("-1"),
         currency=purchase.currency if purchase else "CNY",
         app_id=provider.app_id,
+        merchant_id=provider.merchant_id,  # Alipay seller_id / WeChat mchid / card merchant
     )
     if purchase is None or problems:
         message = "; ".join(p.message for p in problems) or "unknown purchase"

@@ -6,10 +6,13 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from twoway.core.errors import DomainError
+from twoway.core.sandbox import sandbox_enabled
 
 from .providers import PROVIDER_NAMES, PaymentRedirect, SignatureInvalid
 from .services import notification_receive
@@ -20,7 +23,11 @@ from .services import notification_receive
 def notify(request, provider: str):
     if provider not in PROVIDER_NAMES:
         return HttpResponseBadRequest("unknown provider")
-    ack = notification_receive(provider_name=provider, raw_body=request.body, headers=request.headers)
+    try:
+        ack = notification_receive(provider_name=provider, raw_body=request.body,
+                                   headers=request.headers)
+    except DomainError as exc:  # e.g. the card channel is closed in production
+        return JsonResponse(exc.as_dict(), status=exc.status)
     return HttpResponse(ack.body, status=ack.status_code, content_type=ack.content_type)
 
 
@@ -32,6 +39,8 @@ def sandbox_pay_page(request, provider: str):
     from .providers.sandbox import SandboxWallet
     from .tasks import sandbox_notification_deliver
 
+    if not sandbox_enabled():
+        raise Http404
     if request.method != "POST" or provider not in PROVIDER_NAMES:
         return HttpResponseBadRequest("Open this page from the Twoway pay page.")
     fields = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirm")}
@@ -61,14 +70,18 @@ def sandbox_card_pay_page(request):
         TEST_CARDS,
         SandboxCardProcessor,
         card_app_id,
+        card_merchant_id,
         card_secret,
     )
 
+    if not sandbox_enabled():
+        raise Http404
     if request.method != "POST":
         return HttpResponseBadRequest("Open this page from the Twoway pay page.")
     fields = {k: v for k, v in request.POST.items()
               if k not in ("csrfmiddlewaretoken", "confirm", "card_number")}
-    processor = SandboxCardProcessor(app_id=card_app_id(), secret=card_secret())
+    processor = SandboxCardProcessor(app_id=card_app_id(), secret=card_secret(),
+                                     merchant_id=card_merchant_id())
     try:
         pay_request = processor.accept_payment(fields)
     except (SignatureInvalid, KeyError, ValueError):

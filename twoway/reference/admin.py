@@ -186,3 +186,24 @@ class TariffMeasureAdmin(SourcedAdmin):
     )
     list_filter = ("kind", "origin_country", *SOURCED_FILTERS)
     search_fields = ("measure_id", "label", "legal_authority", "hts_prefixes")
+
+
+@admin.register(models.ListLoad)
+class ListLoadAdmin(admin.ModelAdmin):
+    """Every `twoway loadlist` run (read-only)."""
+
+    list_display = (
+        "loaded_at", "kind", "outcome", "actor", "file_name", "row_count", "rows_before",
+        "added", "changed", "removed", "allow_shrink",
+    )  # fmt: skip
+    list_filter = ("kind", "outcome")
+    search_fields = ("file_name", "sha256", "actor")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

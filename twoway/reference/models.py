@@ -307,3 +307,33 @@ class TariffMeasure(SourcedRow):
 
     def __str__(self) -> str:
         return f"{self.measure_id}: {self.label}"
+
+
+class ListLoad(models.Model):
+    """One `twoway loadlist` run: who, when, which file (SHA-256), what it changed or why it was
+    refused. Append-only; read in the admin."""
+
+    class Outcome(models.TextChoices):
+        LOADED = "loaded", _("loaded")
+        DRY_RUN = "dry_run", _("dry run")
+        REFUSED = "refused", _("refused")
+
+    kind = models.CharField(_("list"), max_length=32)
+    dataset = models.CharField(_("dataset"), max_length=64)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    actor = models.CharField(_("run by"), max_length=150, blank=True)
+    file_name = models.CharField(_("file"), max_length=300)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    row_count = models.PositiveIntegerField(_("rows in the file"))
+    rows_before = models.PositiveIntegerField(_("rows in force before"))
+    added = models.PositiveIntegerField(_("added"))
+    changed = models.PositiveIntegerField(_("changed"))
+    removed = models.PositiveIntegerField(_("removed"))
+    allow_shrink = models.BooleanField(_("shrink allowed"), default=False)
+    loaded_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-loaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.outcome} {self.file_name} at {self.loaded_at:%Y-%m-%d %H:%M}"

@@ -42,6 +42,15 @@ class LoadResult:
     skipped: bool = False
     dry_run: bool = False
     reason: str = ""
+    existing_count: int = 0
+    added_keys: tuple[str, ...] = ()
+    changed_keys: tuple[str, ...] = ()
+    removed_keys: tuple[str, ...] = ()
+
+    @property
+    def drop_share(self) -> float:
+        """Share of the rows in force that this load removes (0 when nothing was in force)."""
+        return self.deleted / self.existing_count if self.existing_count else 0.0
 
     @property
     def changed(self) -> bool:
@@ -105,14 +114,67 @@ def dataset_load(*, name: str, path: Path | None = None, dry_run: bool = False) 
         return _load(dataset, path=file, dry_run=dry_run)
 
 
-def list_load(*, kind: str, path: Path, dry_run: bool = False) -> LoadResult:
-    """Load an official list (positive, ilab, uflpa, tariffs) from an operator's file."""
+def max_drop_share() -> float:
+    """The largest share of a list's rows a reload may remove without ``allow_shrink``
+    (``TWOWAY_LIST_MAX_DROP_SHARE``, default 0.10; see README "Operator commands")."""
+    from django.conf import settings
+
+    return float(getattr(settings, "TWOWAY_LIST_MAX_DROP_SHARE", 0.10))
+
+
+def list_load(
+    *,
+    kind: str,
+    path: Path,
+    dry_run: bool = False,
+    allow_shrink: bool = False,
+    actor: str = "",
+) -> LoadResult:
+    """Load an official list (positive, ilab, uflpa, tariffs) from an operator's file.
+
+    A reload that would remove more than ``max_drop_share()`` of the rows in force (a truncated
+    or header-only file would empty the list) is refused unless ``allow_shrink``. Every attempt
+    (loaded, dry run, refused) is recorded in ``ListLoad`` with who, when, file hash and counts.
+    """
     _reference_cache_clear()
     dataset = BY_LIST_KIND.get(kind)
     if dataset is None:
         kinds = ", ".join(sorted(BY_LIST_KIND))
         raise DomainError.one("kind", "unknown_list", f"Unknown list '{kind}' (one of {kinds}).")
-    return dataset_load(name=dataset.name, path=path, dry_run=dry_run)
+    limit = max_drop_share()
+    refused: LoadResult | None = None
+    with transaction.atomic():
+        result = _load(dataset, path=Path(path), dry_run=True)
+        if result.drop_share > limit and not allow_shrink and not dry_run:
+            refused = result
+        elif not dry_run:
+            result = _load(dataset, path=Path(path), dry_run=False)
+    outcome = "refused" if refused else ("dry_run" if dry_run else "loaded")
+    _list_load_record(kind=kind, result=result, outcome=outcome, actor=actor,
+                      allow_shrink=allow_shrink)
+    if refused is not None:
+        raise DomainError.one(
+            "file",
+            "shrink_refused",
+            f"{refused.file_name} would remove {refused.deleted} of the {refused.existing_count} "
+            f"rows of the {kind} list in force ({refused.drop_share:.0%}, more than "
+            f"{limit:.0%}); nothing was changed. Check the file, or pass --allow-shrink if the "
+            "official list really shrank.",
+        )
+    return result
+
+
+def _list_load_record(
+    *, kind: str, result: LoadResult, outcome: str, actor: str, allow_shrink: bool
+) -> None:
+    from .models import ListLoad
+
+    ListLoad.objects.create(
+        kind=kind, dataset=result.name, outcome=outcome, actor=actor[:150],
+        file_name=result.file_name[:300], sha256=result.sha256, row_count=result.row_count,
+        rows_before=result.existing_count, added=result.created, changed=result.updated,
+        removed=result.deleted, allow_shrink=allow_shrink, loaded_at=timezone.now(),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- internals
@@ -158,6 +220,7 @@ def _load(dataset: Dataset, *, path: Path, dry_run: bool) -> LoadResult:
                 setattr(current, field_name, value)
             to_update.append((_validated(current, row, label), changes))
     to_delete = list(existing.values())
+    existing_count = len(parsed) - len(to_create) + len(to_delete)
     completeness, note = _completeness(dataset, rows=len(parsed), official=official, label=label)
     result = LoadResult(
         name=dataset.name,
@@ -169,6 +232,10 @@ def _load(dataset: Dataset, *, path: Path, dry_run: bool) -> LoadResult:
         updated=len(to_update),
         deleted=len(to_delete),
         dry_run=dry_run,
+        existing_count=existing_count,
+        added_keys=tuple(_key_label(_key(o, dataset.key)) for o in to_create),
+        changed_keys=tuple(_key_label(_key(o, dataset.key)) for o, _c in to_update),
+        removed_keys=tuple(_key_label(_key(o, dataset.key)) for o in to_delete),
     )
     if dry_run:
         return result
@@ -181,6 +248,12 @@ def _load(dataset: Dataset, *, path: Path, dry_run: bool) -> LoadResult:
         transaction.on_commit(lambda hook=hook: hook(result))
     logger.debug("reference dataset %s loaded from %s: %s", dataset.name, label, result)
     return result
+
+
+def _key_label(key: Any) -> str:
+    if isinstance(key, tuple):
+        return " / ".join(str(k) for k in key)
+    return str(key)
 
 
 def _parse(dataset: Dataset, *, path: Path, label: str, official: bool) -> list[ParsedRow]:

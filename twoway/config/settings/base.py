@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]  # .../twoway
@@ -21,6 +23,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# "production" only in settings.production: demo-only commands (seed) refuse to run there.
+TWOWAY_ENVIRONMENT = "development"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
@@ -32,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "twoway.core",
     "twoway.reference",
     "twoway.identity",
@@ -51,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,6 +67,9 @@ MIDDLEWARE = [
     "twoway.identity.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees exceptions from the views first: /api/ answers {message, errors} always.
+    "twoway.api.middleware.ApiErrorShapeMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "twoway.config.urls"
@@ -106,7 +116,48 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in throttling (django-axes; see twoway.identity.throttle): 10 failures for one account or
+# from one address pause sign-in for 15 minutes (HTTP 429, a message in the reader's language);
+# a success resets the count. Attempts are kept in the database (shared by every worker).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("TWOWAY_LOGIN_THROTTLE", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("TWOWAY_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TWOWAY_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "twoway.identity.throttle.locked_out"
+AXES_CLIENT_IP_CALLABLE = "twoway.identity.throttle.client_ip"
+AXES_VERBOSE = False
+# Wrong API keys from one address: 20 within 15 minutes → 429 until the window ends.
+TWOWAY_API_KEY_FAILURE_LIMIT = int(os.environ.get("TWOWAY_API_KEY_FAILURE_LIMIT", "20"))
+TWOWAY_API_KEY_FAILURE_WINDOW = 15 * 60
+# Proxies in front of the app whose X-Forwarded-For is trusted (production: the TLS proxy).
+TWOWAY_TRUSTED_PROXY_COUNT = int(os.environ.get("TWOWAY_TRUSTED_PROXY_COUNT", "0"))
+
+# Content Security Policy (django-csp): only this site's own scripts, styles, images and forms
+# (htmx is vendored; the two auto-submitting pay pages carry the per-request nonce). The wallet
+# gateways a pay page posts to are added to form-action.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *[u for u in os.environ.get(
+            "TWOWAY_PAYMENT_GATEWAY_ORIGINS", "https://openapi.alipay.com").split(",") if u]],
+    }
+}
 
 # Time: stored and computed in UTC; local time only in templates.
 USE_TZ = True
@@ -150,15 +201,44 @@ TWOWAY_SANDBOX_RETRY_MULTIPLIER = float(os.environ.get("TWOWAY_SANDBOX_RETRY_MUL
 
 # Checkout
 TWOWAY_RESERVATION_MINUTES = int(os.environ.get("TWOWAY_RESERVATION_MINUTES", "30"))
+# Caps on one purchase, checked on merged lines in every checkout entry point (README: Security).
+TWOWAY_MAX_QUANTITY_PER_PRODUCT = int(os.environ.get("TWOWAY_MAX_QUANTITY_PER_PRODUCT", "999"))
+TWOWAY_MAX_LINES_PER_ORDER = int(os.environ.get("TWOWAY_MAX_LINES_PER_ORDER", "50"))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_ids": {"()": "twoway.identity.logging.MaskResidentIdFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "mask_ids": {"()": "twoway.identity.logging.MaskResidentIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    # Every handler masks resident ID numbers (twoway.identity.logging), including runserver's
+    # request lines and the error e-mails; gunicorn's logs are masked by gunicorn.conf.py.
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_ids"]}
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_ids"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_ids"],
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "twoway.identity.logging.MaskingAdminEmailHandler",
+            "filters": ["require_debug_false", "mask_ids"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

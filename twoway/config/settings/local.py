@@ -9,3 +9,5 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = dev_key("django-secret-key")
 TWOWAY_ID_ENCRYPTION_KEY = dev_key("id-encryption-key")
 TWOWAY_ID_HASH_KEY = dev_key("id-hash-key")
+# Sandboxes (wallets, card processor, customs): on here, off in production.
+TWOWAY_PAYMENTS_SANDBOX = env_bool("TWOWAY_PAYMENTS_SANDBOX", True)

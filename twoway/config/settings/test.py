@@ -7,6 +7,7 @@ from .base import VAR_DIR
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = False
+TWOWAY_ENVIRONMENT = "test"
 SECRET_KEY = "test-secret-key-not-for-production"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -18,3 +19,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["*"]
+# Django's test client logs in without a request, which django-axes refuses: the throttling
+# tests switch it on (twoway/identity/tests/test_throttle.py).
+AXES_ENABLED = False
+# Sandboxes (wallets, card processor, customs): on here, off in production.
+TWOWAY_PAYMENTS_SANDBOX = True

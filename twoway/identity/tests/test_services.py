@@ -70,6 +70,7 @@ def test_user_create_names_every_bad_field_and_saves_nothing():
         ("preferred_language", "language_unsupported"),
         ("password", "password_too_short"),
         ("password", "password_too_common"),
+        ("password", "password_entirely_numeric"),  # NumericPasswordValidator (issue 9)
         ("username", "unique"),
         ("email", "invalid"),
     } == rules

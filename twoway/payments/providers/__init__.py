@@ -80,9 +80,22 @@ def get_provider(
             clock=clock,
         )
     if name == "card":
-        from .card import card_app_id, card_secret
+        from .card import (
+            CHANNEL_CLOSED_MESSAGE,
+            card_app_id,
+            card_channel_open,
+            card_merchant_id,
+            card_secret,
+        )
 
-        return CardProvider(app_id=card_app_id(), secret=card_secret(key_dir), clock=clock)
+        if not card_channel_open():
+            raise PaymentInputInvalid("provider", "channel_closed", CHANNEL_CLOSED_MESSAGE)
+        return CardProvider(
+            app_id=card_app_id(),
+            secret=card_secret(key_dir),
+            clock=clock,
+            merchant_id=card_merchant_id(),
+        )
     raise PaymentInputInvalid(
         "provider", "unknown_provider", f"Unknown payment provider {name!r}; use alipay or wechat."
     )

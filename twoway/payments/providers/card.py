@@ -12,7 +12,7 @@ Protocol (modelled on the common card-processor webhook shape):
   timestamp more than ``tolerance_seconds`` from now (replay), is refused before the body is read.
 * The body: ``{"id": event id, "type": "payment.succeeded" | "payment.failed",
   "data": {"transaction_id", "out_trade_no", "amount": "40.00", "currency": "USD",
-  "app_id", "status": "succeeded" | "failed", "paid_at": RFC 3339, "card_last4"}}``.
+  "app_id", "merchant_id", "status": "succeeded" | "failed", "paid_at": RFC 3339, "card_last4"}}``.
 * Acknowledge with any 2xx; anything else makes the processor retry.
 
 Pure Python (no Django): the secret is handed in (``twoway.payments.keys`` style loading is in
@@ -56,6 +56,7 @@ SANDBOX_PAY_PATH = "/payments/sandbox/card/pay/"
 SIGNATURE_HEADER = "Twoway-Card-Signature"
 TIMESTAMP_HEADER = "Twoway-Card-Timestamp"
 DEFAULT_APP_ID = "twoway-card-sandbox"
+DEFAULT_MERCHANT_ID = "acct_twoway_sandbox"
 TOLERANCE_SECONDS = 300
 SECRET_FILE = "payments-card-secret"
 #: Sandbox test cards: number → outcome.
@@ -124,11 +125,12 @@ class CardProvider:
         gateway_url: str = SANDBOX_PAY_PATH,
         clock: Clock = utc_now,
         tolerance_seconds: int = TOLERANCE_SECONDS,
+        merchant_id: str = DEFAULT_MERCHANT_ID,
     ) -> None:
         if len(secret) < 16:
             raise ValueError("the card webhook secret must have at least 16 bytes")
         self.app_id = app_id
-        self.merchant_id: str | None = None
+        self.merchant_id: str | None = merchant_id
         self._secret = secret
         self.gateway_url = gateway_url
         self._clock = clock
@@ -202,7 +204,7 @@ class CardProvider:
             amount=amount,
             currency=str(data.get("currency") or ""),
             app_id=str(data.get("app_id") or ""),
-            merchant_id=None,
+            merchant_id=str(data.get("merchant_id") or "") or None,
             status=_EVENT_STATUS.get(status_word, status_word),
             provider_status=status_word,
             paid_at=paid_at,
@@ -233,8 +235,16 @@ class CardProvider:
 class SandboxCardProcessor:
     """The processor's side, for the demo and tests: accept a pay form, sign notifications."""
 
-    def __init__(self, *, app_id: str, secret: bytes, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        *,
+        app_id: str,
+        secret: bytes,
+        clock: Clock = utc_now,
+        merchant_id: str = DEFAULT_MERCHANT_ID,
+    ) -> None:
         self.app_id = app_id
+        self.merchant_id = merchant_id
         self._secret = secret
         self._clock = clock
 
@@ -274,6 +284,7 @@ class SandboxCardProcessor:
                 "amount": f"{request.amount:.2f}",
                 "currency": request.currency,
                 "app_id": self.app_id,
+                "merchant_id": self.merchant_id,
                 "status": outcome,
                 "paid_at": moment.isoformat() if outcome == "succeeded" else None,
                 "card_last4": card_number[-4:],
@@ -352,3 +363,28 @@ def card_app_id() -> str:
     from twoway.payments import keys
 
     return str(keys._setting("CARD_APP_ID", DEFAULT_APP_ID))
+
+
+CHANNEL_CLOSED_MESSAGE = (
+    "Card payment is not available yet: Twoway has no card processor connected. "
+    "Your purchase is kept until its reservation ends; nothing has been charged."
+)
+
+
+def card_channel_open() -> bool:
+    """The card channel is open only where the sandbox processor may run.
+
+    No real card processor is integrated yet (the sandbox is shaped like a hosted checkout with
+    signed webhooks, so one can be added behind ``CardProvider``); under production settings
+    (sandbox off) the channel is closed: ``get_provider("card")`` refuses with
+    ``channel_closed`` and the pay page says so, rather than sending buyers to a sandbox page."""
+    from twoway.payments import keys
+
+    return keys.sandbox_allowed()
+
+
+def card_merchant_id() -> str:
+    """The merchant account every card notification must name (``CARD_MERCHANT_ID``)."""
+    from twoway.payments import keys
+
+    return str(keys._setting("CARD_MERCHANT_ID", DEFAULT_MERCHANT_ID))

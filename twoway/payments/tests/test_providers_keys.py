@@ -102,8 +102,12 @@ def test_production_paths_override_the_sandbox(settings, tmp_path, key_dir):
     settings.ALIPAY_APP_PRIVATE_KEY_PATH = str(tmp_path / "app_private.pem")
     settings.ALIPAY_APP_ID = "2021000999999999"
     settings.TWOWAY_PAYMENTS_SANDBOX = False
+    with pytest.raises(ImproperlyConfigured, match="ALIPAY_SELLER_ID"):
+        alipay_keys()  # every notification's seller_id is checked, so it must be configured
+    settings.ALIPAY_SELLER_ID = "2088000999999999"
 
     real = alipay_keys()
+    assert real.seller_id == "2088000999999999"
 
     assert real.sandbox is False
     assert real.gateway_url == "https://openapi.alipay.com/gateway.do"
@@ -121,6 +125,7 @@ def test_sandbox_keys_are_refused_when_the_sandbox_is_off(settings, tmp_path):
 
 
 def test_sandbox_defaults_to_off_under_production_settings(settings):
+    del settings.TWOWAY_PAYMENTS_SANDBOX  # unset: the settings module decides
     settings.SETTINGS_MODULE = "twoway.config.settings.production"
     assert payment_keys.sandbox_allowed() is False
     settings.SETTINGS_MODULE = "twoway.config.settings.test"

@@ -57,6 +57,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        from django.conf import settings
+
+        if getattr(settings, "TWOWAY_ENVIRONMENT", "") == "production":
+            raise CommandError(
+                "twoway seed creates demo accounts with the published password; it does not run "
+                "under production settings."
+            )
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
         plan = SeedPlan(

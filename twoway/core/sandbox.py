@@ -1,0 +1,24 @@
+"""One switch for every sandbox (wallets, card processor, China customs): TWOWAY_PAYMENTS_SANDBOX.
+
+On in the local and test settings, off in production (``settings.production``): a production
+deployment never routes a sandbox page, never accepts a sandbox-signed notification and never
+answers customs declarations from the sandbox customs.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def sandbox_enabled() -> bool:
+    from django.conf import settings
+
+    value = getattr(settings, "TWOWAY_PAYMENTS_SANDBOX", None) if settings.configured else None
+    if value in (None, ""):
+        value = os.environ.get("TWOWAY_PAYMENTS_SANDBOX") or None
+    if value is None:
+        module = (getattr(settings, "SETTINGS_MODULE", "") or "") if settings.configured else ""
+        return not module.endswith(".production")
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
