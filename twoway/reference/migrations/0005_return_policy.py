@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reference', '0003_tariff_measure_combination'),
+        ('reference', '0004_list_load'),
     ]
 
     operations = [
