@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from twoway.api.main import api
-from twoway.checkout import import_urls
 
 admin.site.site_header = "Twoway operations"
 admin.site.site_title = "Twoway operations"
@@ -15,6 +14,5 @@ urlpatterns = [
     path("compliance/", include("twoway.compliance.urls")),
     path("", include("twoway.checkout.urls")),
     path("us/", include("twoway.checkout.import_urls")),
-    path("seller/products/", include(import_urls.seller_urlpatterns)),
     path("", include("twoway.web.urls")),
 ]

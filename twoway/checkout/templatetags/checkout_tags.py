@@ -50,18 +50,34 @@ CUSTOMS_LABELS = {
 }
 
 
-@register.filter
-def cny(amount) -> str:
+MINUS = "\u2212"  # a typographic minus: "−$3,132.82", never "$-3,132.82"
+
+
+def _money(symbol: str, amount) -> str:
     if amount is None or amount == "":
         return ""
-    return f"¥{Decimal(amount):,.2f}"
+    value = Decimal(amount)
+    sign = MINUS if value < 0 else ""
+    return f"{sign}{symbol}{abs(value):,.2f}"
+
+
+@register.filter
+def millions(amount) -> str:
+    """USD millions with one decimal, grouped, typographic minus: −273,041.7."""
+    if amount is None or amount == "":
+        return ""
+    value = Decimal(amount).quantize(Decimal("0.1"))
+    return f"{MINUS if value < 0 else ''}{abs(value):,.1f}"
+
+
+@register.filter
+def cny(amount) -> str:
+    return _money("¥", amount)
 
 
 @register.filter
 def usd(amount) -> str:
-    if amount is None or amount == "":
-        return ""
-    return f"${Decimal(amount):,.2f}"
+    return _money("$", amount)
 
 
 @register.filter

@@ -61,3 +61,12 @@ def path_without_lang(request) -> str:
     """The current path and query string minus ``lang``: where the language switch returns."""
     params = [(k, v) for k, values in request.GET.lists() if k != "lang" for v in values]
     return request.path + ("?" + urlencode(params) if params else "")
+
+
+@register.filter
+def lookup(mapping, key):
+    """``mapping[key]`` in a template (empty when absent)."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""
