@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # django-ninja as an app: /api/v1/docs serves its vendored Swagger UI from our static
+    # files instead of a CDN (the docs work offline).
+    "ninja",
     "twoway.core",
     "twoway.reference",
     "twoway.identity",
