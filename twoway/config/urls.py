@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 
 from twoway.api.main import api
 
@@ -7,6 +9,8 @@ admin.site.site_header = "Twoway operations"
 admin.site.site_title = "Twoway operations"
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages that name none (the admin): no 404 in the log.
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

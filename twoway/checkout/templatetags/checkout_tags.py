@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -40,6 +41,7 @@ ACTOR_LABELS = {
     "operator": _("Twoway operations"),
     "provider:alipay": _("Alipay"),
     "provider:wechat": _("WeChat Pay"),
+    "provider:card": _("the card processor"),
 }
 
 CUSTOMS_LABELS = {
@@ -141,3 +143,17 @@ def order_steps(order) -> list[dict]:
             }
         )
     return steps
+
+
+_CJK = ("\u4e00", "\u9fff")
+
+
+@register.filter
+def for_reader(text: str) -> str:
+    """Free text written by a system in English (event reasons, a sandbox's customs reply) is
+    shown to an English reader; a Chinese reader gets it only when it is in Chinese (the
+    translated status and timeline labels already say what happened)."""
+    text = text or ""
+    if not translation.get_language() or not translation.get_language().startswith("zh"):
+        return text
+    return text if any(_CJK[0] <= ch <= _CJK[1] for ch in text) else ""
