@@ -113,6 +113,11 @@ class Journey:
             for item in found:
                 self.problems.append(f"untranslated on {self.page.url}: {item}")
 
+    def assert_header_on_one_line(self) -> None:
+        """At 1,280 px the header (brand, navigation, language, account links) fits one row."""
+        height = self.page.locator(".site-header").bounding_box()["height"]
+        assert height < 80, f"the header wraps: {height}px tall on {self.page.url}"
+
     def finish(self) -> None:
         self.context.close()
         assert not self.problems, "\n".join(self.problems)

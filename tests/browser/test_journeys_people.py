@@ -82,6 +82,7 @@ def test_us_consumer_buys_an_import_seeing_duties_risk_and_the_alternative(
     j = Journey(browser, live_server.url, "us-consumer-buys-import")
     j.log_in("maria@example.com", "/us/imports/")
     page = j.page
+    j.assert_header_on_one_line()
     j.shot_both("import-storefront")
     page.get_by_role("link", name="Men's cotton oxford shirt").first.click()
     page.wait_for_url(f"{j.base}/us/products/{shirt.pk}/")
@@ -301,6 +302,7 @@ def test_regulator_decides_a_held_listing(live_server, browser, market):
     j = Journey(browser, live_server.url, "regulator-decides")
     j.log_in("inspector@cbp.example", "/compliance/")
     page = j.page
+    j.assert_header_on_one_line()
     expect(page.locator("body")).to_contain_text("Cotton T-shirt")
     j.shot_both("queue")
     page.get_by_role("link", name=f"#{review.pk}").click()
