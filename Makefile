@@ -25,7 +25,8 @@ demo: venv
 	$(BIN)/twoway loadcsl --if-empty twoway/compliance/data/csl_sample.csv
 	$(BIN)/twoway seed --if-empty
 	@echo "Twoway demo: http://127.0.0.1:8000  (accounts in README.md)"
-	$(BIN)/twoway serve 127.0.0.1:8000
+	@# DEBUG off: the product's own 404/500 pages, never the debug page listing every URL.
+	DJANGO_DEBUG=0 $(BIN)/twoway serve 127.0.0.1:8000
 
 ## make test: lint, the whole suite on SQLite, then on PostgreSQL (required when CI=true)
 test: venv chromium lint test-sqlite test-postgres

@@ -30,8 +30,9 @@ def screenshots_dir() -> Path:
     return SCREENSHOTS
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser():
+    """One chromium for the whole run (a new context per person keeps them apart)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -151,7 +151,12 @@ def alternatives_for(
         lat=lat,
         lon=lon,
     )
-    ranked = ranking.rank(query, candidates, k=k, translate=gettext)
+    # Rank a few more than asked, then drop those below the relevance floor.
+    ranked = [
+        r
+        for r in ranking.rank(query, candidates, k=k * 3, translate=gettext)
+        if ranking.is_relevant(r.match, r.similarity)
+    ][:k]
     out = []
     for r in ranked:
         v = dict(zip(_COLUMNS, r.candidate.payload, strict=True))

@@ -22,7 +22,9 @@ DOMAIN_FIELDS = {
 
 
 class CheckoutForm(forms.Form):
-    identity = forms.ChoiceField(label=_("Buyer (real name)"), required=False)
+    identity = forms.ChoiceField(
+        label=_("Buyer (real name)"), required=False, widget=forms.RadioSelect
+    )
     full_name = forms.CharField(
         label=_("Name as on the ID card"),
         max_length=64,
@@ -71,7 +73,10 @@ class CheckoutForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        choice = data.get("identity") or (NEW_IDENTITY if not self.identities else "")
+        typed_new = bool((data.get("full_name") or "").strip() or (data.get("id_number") or ""))
+        choice = data.get("identity") or (
+            NEW_IDENTITY if typed_new or not self.identities else ""
+        )
         if choice != NEW_IDENTITY and choice not in self.identities:
             self.add_error("identity", _("Choose whose real name this purchase is under."))
         if choice == NEW_IDENTITY:

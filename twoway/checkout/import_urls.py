@@ -1,5 +1,6 @@
-"""Import pages for US consumers, included at "us/" (app namespace ``us_import``), and the
-Chinese seller's listing form (``seller_urlpatterns``, included at "seller/products/")."""
+"""Import pages for US consumers, included at "us/" (app namespace ``us_import``). The Chinese
+seller's listing form is reached through web's /seller/products/new/ (it picks the form by the
+seller's country)."""
 
 from django.urls import path
 
@@ -17,8 +18,3 @@ urlpatterns = [
     path("purchases/<str:number>/", views.purchase_detail, name="purchase"),
     path("purchases/<str:number>/pay/", views.pay, name="pay"),
 ]
-
-seller_urlpatterns = (
-    [path("new/", views.seller_product_new, name="seller_product_new")],
-    "us_import_seller",
-)

@@ -228,9 +228,8 @@ def seller_product_new(request: HttpRequest) -> HttpResponse:
     )
     business = membership.business if membership else None
     if business is None or business.country != "CN":
-        return render(
-            request, "checkout/import/seller_not_cn.html", {"business": business}, status=403
-        )
+        # Reached through web's /seller/products/new/, which sends US sellers to their form.
+        raise Http404
     form = ImportListingForm(
         request.POST or None, initial={"origin_cn_province": business.cn_province_id}
     )
@@ -254,11 +253,8 @@ def seller_product_new(request: HttpRequest) -> HttpResponse:
             return render(
                 request, "checkout/import/seller_product_new.html", context, status=exc.status
             )
-        return render(
-            request,
-            "checkout/import/seller_product_created.html",
-            {"product": created, "business": business},
-            status=201,
-        )
+        # The seller's own view of the listing shows its real status (a labor-risk hold is
+        # decided as the listing is saved).
+        return redirect(f"/seller/products/{created.pk}/?created=1")
     status = 400 if form.is_bound else 200
     return render(request, "checkout/import/seller_product_new.html", context, status=status)

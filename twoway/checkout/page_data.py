@@ -100,6 +100,25 @@ def landed_price_for(*, product: Product, day: dt.date | None = None) -> LandedP
     )
 
 
+def card_prices_cny(*, products: list[Product], day: dt.date | None = None) -> dict[int, Decimal]:
+    """What one unit costs a buyer in China delivered (goods, freight, CBEC tax), per product id,
+    for the storefront cards; ineligible products are absent. Reference rows are cached, so this
+    prices a page of cards without a query per card."""
+    if not products:
+        return {}
+    day = day or timezone.now().date()
+    try:
+        reference.rate_on(day)
+    except DomainError:
+        return {}
+    prices: dict[int, Decimal] = {}
+    for product in products:
+        quote = export_quote(items=[CartItem(product, 1)], day=day, quota_used=Decimal("0.00"))
+        if quote.sellers and not quote.problems:
+            prices[product.pk] = quote.sellers[0].total_payable
+    return prices
+
+
 # --- problems in words ----------------------------------------------------------------------
 
 

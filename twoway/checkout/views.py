@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +27,8 @@ from .models import OrderStatus
 consumer_only = role_required(Role.CONSUMER_CN)
 seller_only = role_required(Role.SELLER_STAFF)
 MAX_QUANTITY = 999
+QUEUE_PAGE_SIZE = 25
+QUEUE_LIMIT = 10_000  # pages reach this far back; older orders are in the admin
 
 
 def _quantity(value: str | None, default: int) -> int | None:
@@ -280,13 +283,18 @@ def _queue(
 ) -> HttpResponse:
     chosen = request.GET.get("status", "")
     chosen = chosen if chosen in OrderStatus.values else ""
-    orders = (
-        list(selectors.order_queue_for_seller(business_id=business_id, status=chosen or None))
+    queue = (
+        selectors.order_queue_for_seller(
+            business_id=business_id, status=chosen or None, limit=QUEUE_LIMIT
+        )
         if business_id
         else []
     )
+    # One page of the queue at a time (a busy seller has thousands of orders).
+    page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "orders": orders,
+        "orders": list(page.object_list),
+        "page": page,
         "business_id": business_id,
         "status": chosen,
         "statuses": OrderStatus.choices,

@@ -27,8 +27,7 @@ def _list_note() -> tuple[bool, str]:
         return True, _("No positive list is loaded.")
     if dataset.completeness == "partial":
         return True, _(
-            "Twoway holds a partial copy of the positive list (%(rows)s of about %(size)s lines); "
-            "operators load the official file with `twoway loadlist positive FILE`."
+            "Twoway holds a partial copy of the positive list (%(rows)s of about %(size)s lines)."
         ) % {"rows": dataset.row_count, "size": dataset.official_size or "1,476"}
     return False, ""
 
@@ -58,17 +57,47 @@ def _eligibility(
     if entry is not None and entry.status == PositiveListStatus.LISTED:
         return Eligibility(True, "on_positive_list", _("On the CBEC positive list (%(version)s).")
                            % {"version": entry.list_version}, partial, entry.remarks)
+    # Buyers read plain words: the list's research remarks stay on the row (and on /sources/),
+    # not in the message.
     if entry is not None:
-        reason = entry.remarks or entry.notes or ""
         message = _(
             "China tariff line %(line)s is not confirmed on the CBEC positive list, so it cannot be "
-            "sold through cross-border retail; it needs general trade. %(reason)s"
-        ) % {"line": line, "reason": reason}
+            "sold through cross-border retail; it needs general trade."
+        ) % {"line": line}
     else:
         message = _(
             "China tariff line %(line)s is not on the loaded CBEC positive list, so it cannot be "
             "sold through cross-border retail; it needs general trade."
         ) % {"line": line or "—"}
-    if partial:
-        message = f"{message} {note}"
-    return Eligibility(False, "not_on_positive_list", message.strip(), partial)
+    return Eligibility(
+        False, "not_on_positive_list", message.strip(), partial, entry.remarks if entry else ""
+    )
+
+
+def cbec_line_eligibility(*, cn_tariff_line: str) -> Eligibility:
+    """Eligibility of a China tariff line before a product exists (the seller's listing form)."""
+    line = "".join(ch for ch in (cn_tariff_line or "") if ch.isdigit())
+    if len(line) != 8:
+        return Eligibility(
+            False, "cn_line_format", _("Enter the 8-digit China tariff line to check eligibility.")
+        )
+    entry = positive_list_entries([line]).get(line)
+    partial, _note = _list_note()
+    if entry is not None and entry.status == PositiveListStatus.LISTED:
+        return Eligibility(
+            True,
+            "on_positive_list",
+            _("On the CBEC positive list (%(version)s).") % {"version": entry.list_version},
+            partial,
+            entry.remarks,
+        )
+    return Eligibility(
+        False,
+        "not_on_positive_list",
+        _(
+            "China tariff line %(line)s is not on the loaded CBEC positive list, so it cannot be "
+            "sold through cross-border retail; it needs general trade."
+        )
+        % {"line": line},
+        partial,
+    )

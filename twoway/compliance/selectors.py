@@ -101,14 +101,15 @@ def _lists() -> tuple[list[PanelList], list[str]]:
                     )
                 )
             else:
+                # The completeness note is written for operators (it names the load command):
+                # it stays on /sources/; the panel says what it means for the reader.
                 notices.append(
                     str(
-                        _("%(list)s is partial (%(rows)d rows loaded): %(note)s")
-                        % {
-                            "list": label,
-                            "rows": record.row_count,
-                            "note": record.completeness_note,
-                        }
+                        _(
+                            "%(list)s is partial (%(rows)d rows loaded), so no match here does "
+                            "not clear a party."
+                        )
+                        % {"list": label, "rows": record.row_count}
                     )
                 )
     return lists, notices
@@ -192,3 +193,18 @@ def review_get(*, review_id: int) -> ListingReview | None:
         .filter(pk=review_id)
         .first()
     )
+
+
+def review_states(*, product_ids: list[int]) -> dict[int, str]:
+    """For held listings: "open" while a regulator's review is pending, else the last decision
+    ("approved" / "blocked"). Products never reviewed are absent."""
+    states: dict[int, str] = {}
+    rows = (
+        ListingReview.objects.filter(product_id__in=product_ids)
+        .order_by("product_id", "-opened_at", "-id")
+        .values_list("product_id", "status")
+    )
+    for product_id, status in rows:
+        if status == ReviewStatus.OPEN or product_id not in states:
+            states[product_id] = status
+    return states

@@ -28,6 +28,12 @@ class QueueRow:
     level: str
     evidence: list[dict]  # the blocking (or, failing those, all) reasons of the assessment
 
+    @property
+    def level_label(self) -> str:
+        from .selectors import LEVEL_LABELS
+
+        return str(LEVEL_LABELS.get(self.level, self.level))
+
 
 def _evidence(review: ListingReview) -> tuple[str, list[dict]]:
     assessment = getattr(review.product, "labor_risk", None)

@@ -65,3 +65,18 @@ class LargeTablePaginator(Paginator):
             )
             row = cursor.fetchone()
         return int(row[0]) if row and row[0] and row[0] > 0 else None
+
+
+class ReadOnlyOperatorAdmin(OperatorOnlyAdmin):
+    """Operators look rows up; nobody adds, edits or deletes them here. For append-only records
+    (events, payments, customs messages) and for rows that change only through a service (orders
+    move through the order state machine, never by editing a field)."""
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -124,6 +124,41 @@ def params_from(query: QueryDict | dict) -> DashboardParams:
     )
 
 
+def params_notices(query: QueryDict | dict, p: DashboardParams) -> list[str]:
+    """What in the query string could not be used and what is shown instead, in words: a filter
+    is never replaced silently."""
+    notices: list[str] = []
+    raw = {key: (query.get(key) or "").strip() for key in
+           ("from", "to", "direction", "state", "province", "chapter")}
+    for key, label in (("from", _("From")), ("to", _("To"))):
+        if raw[key] and _month(raw[key]) is None:
+            notices.append(
+                _("“%(field)s” must be a month such as 2026-01, not “%(value)s”.")
+                % {"field": label, "value": raw[key]}
+            )
+    start, end = _month(raw["from"]), _month(raw["to"])
+    if start and end and start > end:
+        notices.append(
+            _("“From” (%(start)s) is after “To” (%(end)s).") % {"start": raw["from"], "end": raw["to"]}
+        )
+    if start and end and start <= end and end.year * 12 + end.month - (
+        start.year * 12 + start.month
+    ) > 120:
+        notices.append(_("The dashboard shows at most ten years at a time."))
+    if raw["chapter"] and p.chapter != raw["chapter"].zfill(2):
+        notices.append(
+            _("“%(value)s” is not an HS chapter: enter a number from 01 to 99.")
+            % {"value": raw["chapter"]}
+        )
+    if raw["direction"] and p.direction != raw["direction"]:
+        notices.append(_("Unknown direction “%(value)s”.") % {"value": raw["direction"]})
+    if raw["state"] and p.state != raw["state"].upper():
+        notices.append(_("Unknown US state “%(value)s”.") % {"value": raw["state"]})
+    if raw["province"] and p.province != raw["province"]:
+        notices.append(_("Unknown Chinese province “%(value)s”.") % {"value": raw["province"]})
+    return notices
+
+
 # --- reference names (cached: reference data changes with a reload, not per request) ----------
 
 
@@ -326,6 +361,7 @@ class JobsPanel:
     estimate: JobsEstimate | None
     reported_jobs: int
     reporting_businesses: int
+    ratio: object | None = None  # ledger.rules.jobs.JobsRatioRow: the method line's figures
 
 
 def _exporters(ids) -> dict:
@@ -360,6 +396,7 @@ def jobs_panel(export_value: Decimal, p: DashboardParams) -> JobsPanel:
         estimate=jobs_supported(export_value, ratio) if ratio else None,
         reported_jobs=agg["jobs"] or 0,
         reporting_businesses=agg["n"] or 0,
+        ratio=ratio,
     )
 
 

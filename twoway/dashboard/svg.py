@@ -5,6 +5,7 @@ Each function takes plain rows and returns markup marked safe (every label is es
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -175,6 +176,25 @@ def tile_map(
     return mark_safe("".join(parts))  # noqa: S308 - every label escaped above
 
 
+LABEL_UNITS_MAX = 48
+
+
+def _text_units(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _truncate_units(text: str, limit: int) -> str:
+    if _text_units(text) <= limit:
+        return text
+    out, used = [], 0
+    for ch in text:
+        used += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        if used > limit - 1:
+            break
+        out.append(ch)
+    return "".join(out) + "…"
+
+
 def bar_chart(
     rows: Sequence[tuple[str, Decimal, Decimal]],
     *,
@@ -183,7 +203,12 @@ def bar_chart(
     imports_label: str,
 ) -> SafeString:
     """Horizontal paired bars (exports, imports) per row label."""
-    row_h, left, width = 30, 230, 760
+    # Labels are measured in half-width units (a Chinese character counts two), so Chinese
+    # chapter names get the room they need instead of being clipped.
+    longest = max([_text_units(name) for name, _e, _i in rows] + [10])
+    label_units = min(longest, LABEL_UNITS_MAX)
+    row_h, left = 30, int(label_units * 6.6) + 16
+    width = left + 530
     height = max(len(rows), 1) * row_h + 30
     peak = max([max(e, i) for _l, e, i in rows] + [Decimal(1)])
     scale = float(width - left - 90) / float(peak)
@@ -194,7 +219,7 @@ def bar_chart(
     ]
     for i, (name, exp, imp) in enumerate(rows):
         y = 4 + i * row_h
-        short = name if len(name) <= 34 else name[:33] + "…"
+        short = _truncate_units(name, LABEL_UNITS_MAX)
         we, wi = float(exp) * scale, float(imp) * scale
         parts.append(
             f"<g><title>{escape(f'{name}: {exports_label} {money_short(exp)}, {imports_label} {money_short(imp)}')}</title>"

@@ -61,6 +61,7 @@ def public(request: HttpRequest) -> HttpResponse:
     context = {
         "d": data,
         "p": p,
+        "notices": selectors.params_notices(request.GET, p),
         "charts": charts,
         "query": base,
         "csv": {c: f"data/{c}.csv?{base}" for c in exports.CHARTS},

@@ -131,3 +131,35 @@ def api_key_revoke(*, api_key: ApiKey, by: User) -> ApiKey:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
     return api_key
+
+
+#: Roles anybody may sign up for; regulators and operators are created by operators.
+SIGN_UP_ROLES = (Role.CONSUMER_CN, Role.CONSUMER_US, Role.SELLER_STAFF)
+
+
+def account_sign_up(*, email: str, password: str, role: str, preferred_language: str = "") -> User:
+    """A person opens an account with an email (also the login name) and a password checked by
+    Django's password validators. Sellers then register their business (businesses context)."""
+    if role not in SIGN_UP_ROLES:
+        raise DomainError.one(
+            "role", "role_not_open", _("This kind of account is opened by Twoway operations.")
+        )
+    email = User.objects.normalize_email((email or "").strip()).lower()
+    if not email:
+        raise DomainError.one("email", "required", _("Enter your email address."))
+    if User.objects.filter(username__iexact=email).exists() or User.objects.filter(
+        email__iexact=email
+    ).exists():
+        raise DomainError.one(
+            "email",
+            "email_taken",
+            _("An account with this email already exists: log in instead."),
+            status=409,
+        )
+    return user_create(
+        username=email,
+        email=email,
+        password=password,
+        role=role,
+        preferred_language=preferred_language,
+    )

@@ -130,6 +130,8 @@ class TradeFlowRollup(models.Model):
     entries = models.BigIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("daily trade-flow rollup")
+        verbose_name_plural = _("daily trade-flow rollups")
         constraints = [
             models.UniqueConstraint(
                 fields=["day", "direction", "us_state", "cn_province", "hs_chapter"],

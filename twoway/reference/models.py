@@ -215,6 +215,8 @@ class UsChinaTradeYear(SourcedRow):
 
     class Meta:
         ordering = ["year"]
+        verbose_name = _("US–China trade year (Census)")
+        verbose_name_plural = _("US–China trade by year (Census)")
 
 
 class StateExportToChina(SourcedRow):
@@ -225,6 +227,8 @@ class StateExportToChina(SourcedRow):
 
     class Meta:
         ordering = ["state", "year"]
+        verbose_name = _("state's exports to China (one year)")
+        verbose_name_plural = _("state exports to China by year")
 
 
 class JobsRatio(SourcedRow):

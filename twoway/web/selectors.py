@@ -7,15 +7,17 @@ catalogue itself; product lists fetch one row more than a page instead of counti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from twoway.businesses.models import Business, Country, Membership
 from twoway.catalog.models import Product, ProductStatus
 from twoway.catalog.selectors import MARKET_FILTERS, product_browse
+from twoway.compliance.selectors import review_states
 from twoway.identity.models import User
 from twoway.reference import labels
 from twoway.reference.models import CensusRegion, ReferenceDataset, UsState
@@ -80,6 +82,16 @@ class SellerCenter:
     business: Business | None
     products: list[Product]
     truncated: bool
+    #: product id → what the seller reads as its status ("held for review", not "blocked")
+    status_labels: dict[int, str] = field(default_factory=dict)
+
+
+def listing_status_label(product: Product, review_state: str | None) -> str:
+    """The listing's status in the seller's words: a held listing says it awaits a regulator's
+    review until one decides; only a decision to block says "blocked by a regulator"."""
+    if product.status == ProductStatus.BLOCKED and review_state != "blocked":
+        return str(_("held for a regulator's review"))
+    return str(product.get_status_display())
 
 
 def _active_in_market(market: str) -> QuerySet[Product]:
@@ -169,11 +181,44 @@ def seller_center_for(*, user: User) -> SellerCenter:
         .select_related("origin_us_state", "origin_cn_province")
         .order_by("-id")[: SELLER_CENTER_LIMIT + 1]
     )
+    products = rows[:SELLER_CENTER_LIMIT]
+    held = [p.pk for p in products if p.status == ProductStatus.BLOCKED]
+    states = review_states(product_ids=held) if held else {}
     return SellerCenter(
         business=membership.business,
-        products=rows[:SELLER_CENTER_LIMIT],
+        products=products,
         truncated=len(rows) > SELLER_CENTER_LIMIT,
+        status_labels={p.pk: listing_status_label(p, states.get(p.pk)) for p in products},
     )
+
+
+def seller_business_for(*, user: User) -> Business | None:
+    membership = (
+        Membership.objects.select_related("business", "business__us_state", "business__cn_province")
+        .filter(user=user)
+        .first()
+    )
+    return membership.business if membership else None
+
+
+@dataclass(frozen=True)
+class SellerListing:
+    product: Product
+    status_label: str
+    review_state: str | None
+
+
+def seller_listing_get(*, business: Business, product_id: int) -> SellerListing | None:
+    """One of the business's own products, any status, with its status in the seller's words."""
+    product = (
+        Product.objects.select_related("origin_us_state", "origin_cn_province", "business")
+        .filter(business=business, pk=product_id)
+        .first()
+    )
+    if product is None:
+        return None
+    state = review_states(product_ids=[product.pk]).get(product.pk)
+    return SellerListing(product, listing_status_label(product, state), state)
 
 
 def user_works_for(*, user: User, business_id: int) -> bool:

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from twoway.dashboard import views as dashboard_views
 
-from . import views
+from . import account_views, seller_views, views
 
 app_name = "web"
 
@@ -13,6 +13,11 @@ urlpatterns = [
     path("us/imports/", views.storefront_us_imports, name="storefront_us_imports"),
     path("products/<int:product_id>/", views.product_detail, name="product_detail"),
     path("seller/", views.seller_center, name="seller_center"),
+    path("seller/business/", account_views.seller_business, name="seller_business"),
+    path("seller/products/new/", seller_views.seller_product_new, name="seller_product_new"),
+    path("seller/products/<int:product_id>/", seller_views.seller_product, name="seller_product"),
+    path("signup/", account_views.sign_up_choose, name="signup_choose"),
+    path("signup/<slug:kind>/", account_views.sign_up, name="signup"),
     path("dashboard/", dashboard_views.public, name="dashboard"),
     path("dashboard/", include("twoway.dashboard.urls")),
     path("sources/", views.sources, name="sources"),

@@ -17,7 +17,7 @@ from django.views.i18n import set_language
 from twoway.catalog.models import ProductStatus
 from twoway.catalog.selectors import product_get
 from twoway.checkout import import_page_data
-from twoway.checkout.page_data import landed_price_for
+from twoway.checkout.page_data import card_prices_cny, landed_price_for
 from twoway.identity.models import Role
 from twoway.identity.services import user_language_set
 from twoway.reference import labels
@@ -120,6 +120,10 @@ def _storefront(request: HttpRequest, *, market: str, chinese_first: bool) -> Ht
         "flags": flags,
         "us_made_picks": (
             import_page_data.us_made_picks(chapter=chapter) if "us_made" in flags else []
+        ),
+        # A buyer in China pays CNY with the CBEC tax: the cards show that, not only USD.
+        "cny_prices": (
+            card_prices_cny(products=page.products) if market == "cn_export" else {}
         ),
     }
     partial = request.headers.get("HX-Request") == "true" and not request.headers.get(

@@ -53,6 +53,16 @@ _TIER = {MATCH_SUBHEADING: 0, MATCH_HEADING: 0, MATCH_CHAPTER: 1}
 
 CENT = Decimal("0.01")
 
+#: Relevance floor: below these name similarities an alternative is not offered at all (a wooden
+#: puzzle is no alternative to Christmas ornaments just because both are in chapter 95). A
+#: candidate in the same heading needs less name similarity than one sharing only the chapter.
+MIN_SIMILARITY = {MATCH_SUBHEADING: 35, MATCH_HEADING: 45, MATCH_CHAPTER: 60}
+
+
+def is_relevant(match: str, similarity: int) -> bool:
+    """True when a ranked candidate is close enough to offer as an alternative."""
+    return similarity >= MIN_SIMILARITY.get(match, 100)
+
 
 def _(message: str) -> str:
     """Marks a message for translation; the caller passes the real ``translate``."""

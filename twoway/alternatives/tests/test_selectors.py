@@ -31,13 +31,11 @@ def test_the_similar_same_heading_us_product_comes_first_with_its_reason(
     shirts, cotton_shirt_import
 ):
     alts = alternatives_for(product=cotton_shirt_import, buyer_state="IA", k=5)
-    assert [a.product_id for a in alts] == [
-        shirts["ozark"].id, shirts["vase"].id, shirts["linen"].id, shirts["dress"].id,
-    ]  # fmt: skip
-    # The vase (same price, in the buyer's state) passes the linen shirt, whose name is closer
-    # (62 vs 38) but which costs 2.7 times as much and ships from California.
-    assert [a.similarity for a in alts[1:3]] == [38, 62]
-    assert [a.score for a in alts[1:3]] == [0.578, 0.4425]
+    # The vase (same heading, but 38% name similarity) and the dress (chapter 62 only) rank
+    # but fall below the relevance floor: a shirt buyer is not offered a vase.
+    assert [a.product_id for a in alts] == [shirts["ozark"].id, shirts["linen"].id]
+    assert [a.similarity for a in alts] == [100, 62]
+    assert alts[1].score == 0.4425
     first = alts[0]
     assert (first.title_en, first.seller_name, first.state_code, first.state_name) == (
         "Ozark cotton shirt, long sleeve", "Ozark Mills LLC", "IL", "Illinois",
@@ -48,7 +46,6 @@ def test_the_similar_same_heading_us_product_comes_first_with_its_reason(
     assert first.distance_km == 391
     assert first.match == "subheading"
     assert first.reason == "Same product heading 6205; similar name 100%; 390 km from you; $4 more"
-    assert alts[-1].match == "chapter"  # the dress: chapter 62 fills up to k
 
 
 def test_non_attested_and_non_domestic_products_never_appear(shirts, cotton_shirt_import):
@@ -75,9 +72,18 @@ def test_chinese_only_import_matches_by_jieba_tokens(shirts):
 def test_at_most_three_queries(shirts, cotton_shirt_import, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         alts = alternatives_for(product=cotton_shirt_import, buyer_state="NY", k=5)
-    assert len(alts) == 4  # three in heading 6205 + one from chapter 62
-    with django_assert_max_num_queries(2):
-        assert len(alternatives_for(product=cotton_shirt_import, buyer_state="NY", k=2)) == 2
+    assert len(alts) == 2  # the two shirts; the vase and the dress are below the floor
+    with django_assert_max_num_queries(3):
+        assert len(alternatives_for(product=cotton_shirt_import, buyer_state="NY", k=1)) == 1
+
+
+def test_no_alternative_below_the_relevance_floor(shirts, us_product, maker):
+    """A wooden puzzle is no alternative to Christmas ornaments, though both are chapter 95."""
+    from twoway.alternatives.rules.ranking import is_relevant
+
+    assert is_relevant("chapter", 33) is False
+    assert is_relevant("heading", 45) is True
+    assert is_relevant("subheading", 34) is False
 
 
 def test_nothing_in_the_heading_or_chapter_gives_no_alternatives(shirts):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -40,6 +41,7 @@ ACTOR_LABELS = {
     "operator": _("Twoway operations"),
     "provider:alipay": _("Alipay"),
     "provider:wechat": _("WeChat Pay"),
+    "provider:card": _("the card processor"),
 }
 
 CUSTOMS_LABELS = {
@@ -50,18 +52,34 @@ CUSTOMS_LABELS = {
 }
 
 
-@register.filter
-def cny(amount) -> str:
+MINUS = "\u2212"  # a typographic minus: "−$3,132.82", never "$-3,132.82"
+
+
+def _money(symbol: str, amount) -> str:
     if amount is None or amount == "":
         return ""
-    return f"¥{Decimal(amount):,.2f}"
+    value = Decimal(amount)
+    sign = MINUS if value < 0 else ""
+    return f"{sign}{symbol}{abs(value):,.2f}"
+
+
+@register.filter
+def millions(amount) -> str:
+    """USD millions with one decimal, grouped, typographic minus: −273,041.7."""
+    if amount is None or amount == "":
+        return ""
+    value = Decimal(amount).quantize(Decimal("0.1"))
+    return f"{MINUS if value < 0 else ''}{abs(value):,.1f}"
+
+
+@register.filter
+def cny(amount) -> str:
+    return _money("¥", amount)
 
 
 @register.filter
 def usd(amount) -> str:
-    if amount is None or amount == "":
-        return ""
-    return f"${Decimal(amount):,.2f}"
+    return _money("$", amount)
 
 
 @register.filter
@@ -125,3 +143,22 @@ def order_steps(order) -> list[dict]:
             }
         )
     return steps
+
+
+_CJK = ("\u4e00", "\u9fff")
+
+
+@register.filter
+def for_reader(text: str) -> str:
+    """Free text written by a system in English (event reasons, a sandbox's customs reply) is
+    shown to an English reader; a Chinese reader gets it only when it is in Chinese (the
+    translated status and timeline labels already say what happened)."""
+    from twoway.checkout.event_reasons import translate_reason
+
+    text = text or ""
+    known = translate_reason(text)  # the system's own reasons, in the reader's language
+    if known is not None:
+        return known
+    if not translation.get_language() or not translation.get_language().startswith("zh"):
+        return text
+    return text if any(_CJK[0] <= ch <= _CJK[1] for ch in text) else ""

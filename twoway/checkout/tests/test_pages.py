@@ -120,7 +120,9 @@ def test_product_page_shows_cny_landed_price_tax_and_add_to_cart(honey, consumer
     assert "¥143.77" in page  # goods at 7.1884
     assert "1 美元 = 7.1884 元人民币" in page
     assert "2025-01-01" in page  # the rate's date
-    assert "China Foreign Exchange Trade System" in page  # its source
+    # its source: a link to /sources/, not truncated English research text on a Chinese page
+    assert "China Foreign Exchange Trade System" not in page
+    assert "汇率来源" in page
     assert "¥102.43" in page  # freight of one unit's shipment
     assert "¥22.40" in page  # CBEC tax for one unit
     assert "¥268.60" in page  # total
@@ -139,8 +141,11 @@ def test_product_page_explains_why_ginseng_is_not_sold_and_has_no_buy_button(
     assert 'data-testid="not-eligible"' in html
     page = text(response)
     assert "12112011" in page
-    assert "CITES" in page  # why: a CITES species, not found on the list
-    assert "loadlist positive" in page  # and that the loaded list is partial
+    assert "不能通过跨境零售销售" in page  # why, in the buyer's words
+    # The list's English research remarks and the operator's load command stay off the buyer's
+    # page; a link to /sources/ says the list is partial.
+    assert "CITES" not in page and "loadlist" not in page
+    assert "关于我们持有的正面清单" in page
     assert "¥575.07" in page  # the goods price in CNY is still shown (80 × 7.1884)
     assert "/cn/cart/add/" not in html
 
@@ -185,7 +190,8 @@ def test_cart_shows_problems_next_to_the_line_they_concern(make_seller, make_pro
     scarce_row = re.search(rf'data-product="{scarce.pk}">(.*?)</tr>', html, flags=re.S).group(1)
     assert "库存仅剩 1 件" in scarce_row  # out of stock, on its own line
     ginseng_row = re.search(rf'data-product="{ginseng.pk}">(.*?)</li>', html, flags=re.S).group(1)
-    assert "12112011" in ginseng_row and "CITES" in ginseng_row  # not eligible, on its own line
+    assert "12112011" in ginseng_row and "不能通过跨境零售销售" in ginseng_row  # on its own line
+    assert "CITES" not in ginseng_row  # the list's English remarks stay on /sources/
     assert 'href="/cn/checkout/"' not in html  # no way forward until fixed
 
 

@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    # django-ninja as an app: /api/v1/docs serves its vendored Swagger UI from our static
+    # files instead of a CDN (the docs work offline).
+    "ninja",
     "twoway.core",
     "twoway.reference",
     "twoway.identity",

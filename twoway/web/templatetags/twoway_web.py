@@ -61,3 +61,33 @@ def path_without_lang(request) -> str:
     """The current path and query string minus ``lang``: where the language switch returns."""
     params = [(k, v) for k, values in request.GET.lists() if k != "lang" for v in values]
     return request.path + ("?" + urlencode(params) if params else "")
+
+
+@register.filter
+def lookup(mapping, key):
+    """``mapping[key]`` in a template (empty when absent)."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""
+
+
+@register.filter
+def title_lang(product) -> str:
+    """The language of the title ``l10n_title`` shows (an English original on a Chinese page is
+    marked ``lang="en"``, as it is a name, not text to translate)."""
+    return "zh-Hans" if labels.is_chinese() and product.title_zh else "en"
+
+
+@register.filter
+def line_title(line) -> str:
+    """An order line's title in the reader's language when the seller gave one."""
+    if labels.is_chinese() and getattr(line, "title_zh", ""):
+        return line.title_zh
+    return line.title
+
+
+@register.filter
+def text_lang(text: str) -> str:
+    """"zh-Hans" for text with Chinese characters, else "en" (for lang attributes on names)."""
+    return "zh-Hans" if any("\u4e00" <= ch <= "\u9fff" for ch in (text or "")) else "en"

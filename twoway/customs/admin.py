@@ -1,0 +1,20 @@
+"""Operators read the customs messages sent for an order and the replies (ID numbers masked)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from twoway.core.admin import LargeTablePaginator, ReadOnlyOperatorAdmin
+
+from .models import CustomsMessage
+
+
+@admin.register(CustomsMessage)
+class CustomsMessageAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
+    list_display = ("order", "message_type", "reply_status", "reply_code", "sent_at", "replied_at")
+    list_filter = ("message_type", "reply_status")
+    search_fields = ("=order__number", "=order__purchase__number", "=guid")
+    list_select_related = ("order",)
+    show_full_result_count = False
+    paginator = LargeTablePaginator
+    ordering = ("-sent_at",)
