@@ -8,7 +8,7 @@ from django.contrib import admin
 
 from twoway.core.admin import LargeTablePaginator, ReadOnlyOperatorAdmin
 
-from .models import Order, OrderEvent, OrderLine, Purchase
+from .models import Order, OrderEvent, OrderLine, Purchase, ReturnLine, ReturnRequest
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -83,3 +83,25 @@ class OrderEventAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
     show_full_result_count = False
     paginator = LargeTablePaginator
     ordering = ("-created_at", "-id")
+
+
+class ReturnLineInline(ReadOnlyInline):
+    model = ReturnLine
+    fields = ("order_line", "quantity", "goods_amount", "tax_amount", "refund_amount",
+              "quota_amount", "customs_value_usd")
+    readonly_fields = fields
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
+    """Returns: requested by the buyer, decided by the seller (or an operator), received back."""
+
+    list_display = ("number", "order", "status", "requested_at", "window_ends_at", "decided_at",
+                    "received_at")
+    list_filter = ("status",)
+    search_fields = ("=number", "=order__number", "=order__purchase__number")
+    list_select_related = ("order",)
+    inlines = [ReturnLineInline]
+    show_full_result_count = False
+    paginator = LargeTablePaginator
+    ordering = ("-requested_at",)

@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from twoway.core.admin import LargeTablePaginator, ReadOnlyOperatorAdmin
 
-from .models import Payment, PaymentNotification
+from .models import Payment, PaymentNotification, Refund
 
 
 @admin.register(Payment)
@@ -29,3 +29,17 @@ class PaymentNotificationAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
     show_full_result_count = False
     paginator = LargeTablePaginator
     ordering = ("-received_at",)
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
+    """Refunds and where they stand; a failed one (the provider never took it) needs a person."""
+
+    list_display = ("number", "purchase", "order", "kind", "amount", "currency", "provider",
+                    "status", "attempts", "last_error", "requested_at", "succeeded_at")
+    list_filter = ("status", "kind", "provider")
+    search_fields = ("=number", "=purchase__number", "=order__number", "=provider_refund_id")
+    list_select_related = ("purchase", "order")
+    show_full_result_count = False
+    paginator = LargeTablePaginator
+    ordering = ("-requested_at",)
