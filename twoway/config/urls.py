@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic.base import RedirectView
@@ -10,7 +11,11 @@ admin.site.site_title = "Twoway operations"
 
 urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name none (the admin): no 404 in the log.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    # The static URL is looked up per request, not at import (the production manifest may not
+    # exist yet when checks import the URLconf, before collectstatic).
+    path("favicon.ico", RedirectView.as_view(pattern_name="favicon-svg", permanent=True)),
+    path("favicon.svg", lambda request: redirect(static("img/favicon.svg"), permanent=True),
+         name="favicon-svg"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

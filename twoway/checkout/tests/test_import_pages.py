@@ -124,7 +124,7 @@ def test_us_consumer_buys_pays_by_card_and_tracks_the_order(reference_data, clie
     assert tracking.status_code == 200
     html = tracking.content.decode()
     assert 'data-status="paid"' in html and '<span class="badge status-paid">Paid</span>' in html
-    assert 'data-testid="timeline"' in html and "card transaction" in html
+    assert 'data-testid="timeline"' in html and "Payment received." in html
     assert client.get("/us/cart/").content.decode().count("cart-line") == 0
 
 
