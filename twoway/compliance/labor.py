@@ -41,7 +41,7 @@ from twoway.reference.models import UflpaEntity as UflpaEntityRow
 from .models import LaborRiskAssessment, UflpaSector
 from .review import review_hold_for_block
 from .rules import labor_risk as rule
-from .rules.name_match import DEFAULT_THRESHOLD, UflpaEntity, parse_aliases
+from .rules.name_match import DEFAULT_THRESHOLD, UflpaEntity, parse_aliases, with_aliases
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +192,21 @@ def _dataset_version(record: ReferenceDataset | None, **extra: object) -> dict:
     }
 
 
+ZH_ALIASES_CSV = (
+    Path(__file__).resolve().parents[1] / "reference" / "data" / "us" / "labor"
+    / "uflpa_aliases_zh.csv"
+)
+
+
+def zh_aliases() -> dict[str, list[str]]:
+    """Registered Chinese names of listed entities (data file with sources, SOURCES.md)."""
+    aliases: dict[str, list[str]] = {}
+    with ZH_ALIASES_CSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            aliases.setdefault(row["entity"], []).append(row["alias_zh"].strip())
+    return aliases
+
+
 def lists_in_force(*, day: dt.date | None = None) -> ListsInForce:
     """The ILAB goods, UFLPA entities and sectors in force on ``day``, as the rule takes them."""
     day = day or timezone.now().date()
@@ -211,7 +226,7 @@ def lists_in_force(*, day: dt.date | None = None) -> ListsInForce:
         }
         for r in ilab_rows
     )
-    entities = tuple(
+    entities = with_aliases(tuple(
         UflpaEntity(
             name=e.name,
             aliases=parse_aliases(e.name, e.aliases),
@@ -221,7 +236,7 @@ def lists_in_force(*, day: dt.date | None = None) -> ListsInForce:
             source=e.source,
         )
         for e in UflpaEntityRow.objects.filter(_in_force(day)).order_by("pk")
-    )
+    ), zh_aliases())
     sectors = tuple(
         rule.Sector(hs_prefix=s.hs_prefix, name=s.name, source=s.source, designated=s.designated)
         for s in UflpaSector.objects.filter(_in_force(day)).order_by("name", "hs_prefix")

@@ -155,6 +155,12 @@ def order_declare(*, order_id: int) -> Order:
     Order.objects.filter(pk=order.pk).update(
         eei_required=decision.required, eei_reason=f"{decision.rule}: {decision.citation}"[:300]
     )
+    if not sandbox_enabled():  # production: no customs gateway wired; never the sandbox customs
+        Order.objects.filter(pk=order.pk).update(
+            customs_status="not_submitted",
+            customs_info="No customs gateway is configured; the sandbox customs is off.")
+        logger.warning("order %s not declared: no customs gateway (sandbox off)", order.number)
+        return Order.objects.get(pk=order.pk)
     id_number = ""
     try:
         ceb_order, ceb_payment, ceb_logistics, id_number = documents_for(order)

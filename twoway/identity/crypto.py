@@ -21,7 +21,11 @@ _AAD = b"twoway.identity.resident_id.v1"
 
 
 def _key(setting: str) -> bytes:
-    raw = getattr(settings, setting, "")
+    return decode_key(getattr(settings, setting, ""), setting)
+
+
+def decode_key(raw: str, setting: str) -> bytes:
+    """A 32-byte key from its urlsafe base64 text; ImproperlyConfigured naming ``setting``."""
     if not raw:
         raise ImproperlyConfigured(f"{setting} is not set.")
     try:
@@ -37,24 +41,24 @@ def normalize_id_number(number: str) -> str:
     return "".join(number.split()).upper()
 
 
-def encrypt_id_number(number: str) -> bytes:
+def encrypt_id_number(number: str, *, key: bytes | None = None) -> bytes:
     nonce = os.urandom(_NONCE_BYTES)
-    sealed = AESGCM(_key("TWOWAY_ID_ENCRYPTION_KEY")).encrypt(
+    sealed = AESGCM(key or _key("TWOWAY_ID_ENCRYPTION_KEY")).encrypt(
         nonce, normalize_id_number(number).encode(), _AAD
     )
     return nonce + sealed
 
 
-def decrypt_id_number(ciphertext: bytes) -> str:
+def decrypt_id_number(ciphertext: bytes, *, key: bytes | None = None) -> str:
     data = bytes(ciphertext)
     nonce, sealed = data[:_NONCE_BYTES], data[_NONCE_BYTES:]
-    return AESGCM(_key("TWOWAY_ID_ENCRYPTION_KEY")).decrypt(nonce, sealed, _AAD).decode()
+    return AESGCM(key or _key("TWOWAY_ID_ENCRYPTION_KEY")).decrypt(nonce, sealed, _AAD).decode()
 
 
-def hash_id_number(number: str) -> str:
+def hash_id_number(number: str, *, key: bytes | None = None) -> str:
     """HMAC-SHA256 of the normalized number: equal for the same person across accounts."""
     digest = hmac.new(
-        _key("TWOWAY_ID_HASH_KEY"), normalize_id_number(number).encode(), hashlib.sha256
+        key or _key("TWOWAY_ID_HASH_KEY"), normalize_id_number(number).encode(), hashlib.sha256
     )
     return digest.hexdigest()
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .name_match import REVIEW_THRESHOLD, UflpaEntity, best_match, name_tokens
+from .name_match import REVIEW_THRESHOLD, UflpaEntity, best_match, name_tokens, near_match
 
 __all__ = [
     "DEFAULT_HIGH_PRIORITY_SECTORS",
@@ -436,7 +436,31 @@ def labor_risk(
                 )
             )
             continue
-        if match is not None and review_threshold is not None and match.score >= review_threshold:
+        near = (
+            near_match(name, uflpa_entities, threshold=match_threshold)
+            if review_threshold is not None
+            else None
+        )
+        if near is not None:
+            # Issue 9: a near match (score 81-85, or the listed name without its region word)
+            # holds the listing until a person decides; it is not a finding of a match.
+            entity = near.entity
+            reasons.append(
+                RiskReason(
+                    code="uflpa_entity_near_match",
+                    message=(
+                        f"The {role} nearly matches '{entity.name}' on the UFLPA Entity List; "
+                        "the listing is held until a person confirms it is a different company."
+                    ),
+                    list_name=UFLPA_ENTITY_LIST,
+                    list_date=entity.list_date,
+                    evidence=f"{role} {name!r} ~ {near.matched_alias!r} (near match)",
+                    score=near.score,
+                    level=RiskLevel.BLOCKED,
+                    source=entity.source,
+                )
+            )
+        elif match is not None and review_threshold is not None and match.score >= review_threshold:
             entity = match.entity
             reasons.append(
                 RiskReason(

@@ -63,6 +63,7 @@ from rapidfuzz.distance import OSA
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "NEAR_MATCH_THRESHOLD",
     "REVIEW_THRESHOLD",
     "Match",
     "UflpaEntity",
@@ -70,9 +71,11 @@ __all__ = [
     "clean_listed_name",
     "name_score",
     "name_tokens",
+    "near_match",
     "normalize_name",
     "parse_aliases",
     "uflpa_entities_from_rows",
+    "with_aliases",
 ]
 
 #: Score (0-100) at or above which ``best_match`` results count as the same company.
@@ -621,3 +624,72 @@ def best_match(
     if best is None or best.score < min_score:
         return None
     return best
+
+
+# ---------------------------------------------------------------------------- near matches
+
+#: Scores from here up to ``DEFAULT_THRESHOLD`` are *near matches* (issue 9): too close to let
+#: the listing stay on sale, too far to call it the listed company automatically. On the
+#: labelled pairs this band holds the region-less names ("Zhongtai Chemical" 81.8, "Daqo New
+#: Energy" 85.0) and one labelled non-match ("JA Solar Technology" 85.0 against "Donghai JA
+#: Solar Technology"): a person decides, the listing is held until then.
+NEAR_MATCH_THRESHOLD: float = 81.0
+
+
+def region_dropped(name: str, entity: UflpaEntity) -> str | None:
+    """The entity's name or alias that ``name`` equals once its place words are removed.
+
+    "Zhonghe Co., Ltd." is "Xinjiang Zhonghe Co., Ltd." without "Xinjiang" (score 76.9, below
+    the near band). Needs at least one distinctive (trade-name) token left on both sides, so
+    "Energy Co" is not "Xinjiang Energy Co" without its region.
+    """
+    query = set(name_tokens(name))
+    if not query or any(t in PLACE_TOKENS for t in query):
+        return None
+    if not any(token_weight(t) == DISTINCTIVE_WEIGHT for t in query):
+        return None
+    for alias in entity.names:
+        tokens = name_tokens(alias)
+        places = {t for t in tokens if t in PLACE_TOKENS}
+        if places and query == set(tokens) - places:
+            return alias
+    return None
+
+
+def near_match(
+    name: str,
+    entities: Sequence[UflpaEntity],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    near: float = NEAR_MATCH_THRESHOLD,
+) -> Match | None:
+    """A listed entity ``name`` nearly matches (score in [near, threshold), or the entity's name
+    without its region word), or None. A full match (>= threshold) is not a near match."""
+    best = best_match(name, entities)
+    if best is not None and best.score >= threshold:
+        return None
+    if best is not None and best.score >= near:
+        return best
+    for entity in entities:
+        alias = region_dropped(name, entity)
+        if alias is not None:
+            return Match(entity=entity, matched_alias=alias, score=name_score(name, alias))
+    return None
+
+
+def with_aliases(
+    entities: Sequence[UflpaEntity], aliases: Mapping[str, Sequence[str]]
+) -> tuple[UflpaEntity, ...]:
+    """``entities`` with extra aliases (e.g. registered Chinese names) keyed by listed name."""
+    by_name = {normalize_name(clean_listed_name(k)): tuple(v) for k, v in aliases.items()}
+    out: list[UflpaEntity] = []
+    for entity in entities:
+        extra = by_name.get(normalize_name(clean_listed_name(entity.name)), ())
+        new = tuple(a for a in extra if a not in entity.aliases)
+        if new:
+            entity = UflpaEntity(
+                name=entity.name, aliases=(*entity.aliases, *new), list_date=entity.list_date,
+                list_section=entity.list_section, basis=entity.basis, source=entity.source,
+            )  # fmt: skip
+        out.append(entity)
+    return tuple(out)

@@ -22,14 +22,17 @@ from rapidfuzz import fuzz
 
 from twoway.compliance.rules.name_match import (
     DEFAULT_THRESHOLD,
+    NEAR_MATCH_THRESHOLD,
     UflpaEntity,
     best_match,
     clean_listed_name,
     name_score,
     name_tokens,
+    near_match,
     normalize_name,
     parse_aliases,
     uflpa_entities_from_rows,
+    with_aliases,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -46,6 +49,7 @@ MATCH_KINDS = {
     "typo",
     "word_order",
     "chinese_name",
+    "region_dropped",  # the listed name without its region word: caught as a near match
 }
 NONMATCH_KINDS = {"near_miss_same_region", "near_miss_same_industry", "unrelated"}
 
@@ -55,10 +59,19 @@ PRECISION_FLOOR = 0.97
 RECALL_FLOOR = 0.90
 
 
+ZH_ALIASES = HERE.parents[1] / "reference" / "data" / "us" / "labor" / "uflpa_aliases_zh.csv"
+
+
 def _load_entities() -> tuple[UflpaEntity, ...]:
+    """The entity list with the registered Chinese names of ``uflpa_aliases_zh.csv``."""
     path = next(p for p in ENTITY_FILES if p.exists())
     with path.open(encoding="utf-8", newline="") as handle:
-        return uflpa_entities_from_rows(csv.DictReader(handle))
+        entities = uflpa_entities_from_rows(csv.DictReader(handle))
+    aliases: dict[str, list[str]] = {}
+    with ZH_ALIASES.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            aliases.setdefault(row["entity"], []).append(row["alias_zh"])
+    return with_aliases(entities, aliases)
 
 
 def _load_pairs() -> list[dict[str, str]]:
@@ -136,17 +149,22 @@ def test_pair_set_is_large_balanced_and_labelled_against_listed_entities() -> No
     assert len({p["query"] for p in PAIRS}) == len(PAIRS)
 
 
+AUTO_PAIRS = [p for p in PAIRS if p["kind"] != "region_dropped"]
+
+
 def test_precision_and_recall_at_the_default_threshold() -> None:
-    precision, recall, misses = evaluate(PAIRS, DEFAULT_THRESHOLD)
+    """The automatic tier (>= DEFAULT_THRESHOLD: blocked as a match) on every kind except the
+    region-less names, which are meant for the review tier below."""
+    precision, recall, misses = evaluate(AUTO_PAIRS, DEFAULT_THRESHOLD)
 
     by_kind: dict[str, list[int]] = {}
-    for pair in PAIRS:
+    for pair in AUTO_PAIRS:
         p, r, _ = evaluate([pair], DEFAULT_THRESHOLD)
         ok = r == 1.0 if pair["label"] == "match" else p == 1.0
         by_kind.setdefault(pair["kind"], []).append(int(ok))
     print(  # noqa: T201
         f"\nname match @ {DEFAULT_THRESHOLD:g}: precision {precision:.3f}, recall {recall:.3f} "
-        f"on {len(PAIRS)} pairs"
+        f"on {len(AUTO_PAIRS)} pairs"
     )
     for kind, results in sorted(by_kind.items()):
         print(f"  {kind:24s} {sum(results)}/{len(results)} right")  # noqa: T201
@@ -349,3 +367,44 @@ def test_scores_are_between_0_and_100_and_a_name_matches_itself(a: str, b: str) 
     assert 0.0 <= name_score(a, b) <= 100.0
     if name_tokens(a):
         assert name_score(a, a) == 100.0
+
+
+def caught(query: str) -> UflpaEntity | None:
+    """The entity a name is held for: an automatic match, else a near match (review)."""
+    found = best_match(query, ENTITIES, min_score=DEFAULT_THRESHOLD)
+    if found is not None:
+        return found.entity
+    near = near_match(query, ENTITIES)
+    return near.entity if near is not None else None
+
+
+def test_every_pair_caught_by_a_match_or_a_review_keeps_the_floors() -> None:
+    """Issue 9: with near matches (score >= NEAR_MATCH_THRESHOLD, or the name without its region
+    word) held for a person, the region-less variants are caught, and near-miss companies are
+    still rarely held."""
+    tp = fp = fn = 0
+    misses = []
+    for pair in PAIRS:
+        entity = caught(pair["query"])
+        if pair["label"] == "match":
+            if entity is not None and _same_entity(entity, pair["entity"]):
+                tp += 1
+            else:
+                fn += 1
+                fp += int(entity is not None)
+                misses.append(f"FN {pair['kind']}: {pair['query']}")
+        elif entity is not None:
+            fp += 1
+            misses.append(f"FP/review {pair['kind']}: {pair['query']}")
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    print(  # noqa: T201
+        f"\nmatch or review (>= {NEAR_MATCH_THRESHOLD:g}): precision {precision:.3f}, "
+        f"recall {recall:.3f} on {len(PAIRS)} pairs; {misses}"
+    )
+    assert precision >= PRECISION_FLOOR
+    assert recall >= RECALL_FLOOR
+    region_dropped = [p for p in PAIRS if p["kind"] == "region_dropped"]
+    assert len(region_dropped) >= 10
+    for pair in region_dropped:
+        entity = caught(pair["query"])
+        assert entity is not None and _same_entity(entity, pair["entity"]), pair["query"]

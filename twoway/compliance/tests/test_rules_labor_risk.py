@@ -223,22 +223,27 @@ def test_a_different_xinjiang_company_is_not_blocked_but_flagged() -> None:
     )
 
 
-def test_a_near_miss_goes_to_review_not_to_blocked() -> None:
+def test_a_near_match_is_held_for_review_and_a_weaker_one_is_high() -> None:
+    # Issue 9: 81-85 (here 85.0) holds the listing for a person (BLOCKED until decided).
     result = assess(parties=(("supplier", "JA Solar Technology Co., Ltd."),))
     no_review = assess(parties=(("supplier", "JA Solar Technology Co., Ltd."),), review=None)
 
-    assert result.level is RiskLevel.HIGH
+    assert result.level is RiskLevel.BLOCKED
     (reason,) = result.reasons
     assert (reason.code, reason.score, reason.list_date) == (
-        "uflpa_entity_possible_match",
+        "uflpa_entity_near_match",
         85.0,
         "2025-01-15",
     )
-    assert (
-        reason.evidence
-        == "supplier 'JA Solar Technology Co., Ltd.' ~ 'Donghai JA Solar Technology Co., Ltd.'"
+    assert reason.evidence == (
+        "supplier 'JA Solar Technology Co., Ltd.' ~ 'Donghai JA Solar Technology Co., Ltd.' "
+        "(near match)"
     )
     assert no_review.level is RiskLevel.NONE
+    # below the near band (70-80): a possible match, HIGH, the listing stays on sale
+    weaker = assess(parties=(("supplier", "Hami Gold Mine Co., Ltd."),))
+    assert weaker.level is RiskLevel.HIGH
+    assert "uflpa_entity_possible_match" in [r.code for r in weaker.reasons]
 
 
 def test_listed_without_labor_type_is_elevated() -> None:

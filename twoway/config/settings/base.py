@@ -204,6 +204,8 @@ TWOWAY_SANDBOX_RETRY_MULTIPLIER = float(os.environ.get("TWOWAY_SANDBOX_RETRY_MUL
 
 # Checkout
 TWOWAY_RESERVATION_MINUTES = int(os.environ.get("TWOWAY_RESERVATION_MINUTES", "30"))
+# `twoway loadlist`: largest share of a list a reload may remove without --allow-shrink.
+TWOWAY_LIST_MAX_DROP_SHARE = float(os.environ.get("TWOWAY_LIST_MAX_DROP_SHARE", "0.10"))
 # Caps on one purchase, checked on merged lines in every checkout entry point (README: Security).
 TWOWAY_MAX_QUANTITY_PER_PRODUCT = int(os.environ.get("TWOWAY_MAX_QUANTITY_PER_PRODUCT", "999"))
 TWOWAY_MAX_LINES_PER_ORDER = int(os.environ.get("TWOWAY_MAX_LINES_PER_ORDER", "50"))

@@ -1,0 +1,255 @@
+"""Issue 9: every route × every role × another account's object, generated from the URL conf.
+
+``POLICY`` classifies every route (pattern, name) of the URL conf by who may use it. A route the
+URL conf has and ``POLICY`` lacks fails ``test_every_route_is_classified``: a new endpoint must
+say who may call it before CI passes. Then each route is called (GET and POST, as the route
+takes them) as anonymous and as a fresh account of every role, with path parameters filled
+with *another* account's objects (buyer A's purchase, seller A's order and product, buyer A's
+API key, a review): a role outside the route's set must be refused (401/403/404/405, or sent to
+the login page), and nobody outside it sees the object.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import get_resolver
+
+from twoway.identity.models import Role
+
+ANON = "anonymous"
+ALL = frozenset({ANON, *Role.values})
+SIGNED_IN = frozenset(Role.values)
+CN, US, SELLER, REG, OPS = (Role.CONSUMER_CN, Role.CONSUMER_US, Role.SELLER_STAFF,
+                            Role.REGULATOR, Role.OPERATOR)
+REVIEWERS = frozenset({REG, OPS})
+NOBODY = frozenset()  # another account's object: nobody but its owner (none of the callers)
+
+# (pattern, name) → the roles that may use the route with another account's object.
+POLICY: dict[tuple[str, str], frozenset[str]] = {
+    ("api/v1/openapi.json", "openapi-json"): ALL,
+    ("api/v1/docs", "openapi-view"): ALL,
+    ("api/v1/", "api-root"): ALL,
+    ("api/v1/reference/datasets", "dataset_list"): ALL,
+    ("api/v1/catalog/products", "product_list"): ALL,
+    ("api/v1/catalog/products", "product_create"): frozenset({SELLER, OPS}),
+    ("api/v1/catalog/products/<product_id>", "product_update"): frozenset({OPS}),
+    ("api/v1/catalog/products/<product_id>/stock-adjustments", "stock_adjustment_create"):
+        frozenset({OPS}),
+    ("api/v1/businesses", "business_register"): SIGNED_IN,
+    ("api/v1/businesses/mine", "business_mine"): SIGNED_IN,
+    ("api/v1/me", "me"): SIGNED_IN,
+    ("api/v1/me/language", "me_language"): SIGNED_IN,
+    ("api/v1/me/api-keys", "api_key_list"): SIGNED_IN,
+    ("api/v1/me/api-keys", "api_key_issue"): SIGNED_IN,
+    ("api/v1/me/api-keys/<prefix>", "api_key_revoke"): frozenset({OPS}),
+    ("api/v1/checkout/identities", "identity_register"): SIGNED_IN,
+    ("api/v1/checkout/identities", "identity_list"): SIGNED_IN,
+    ("api/v1/checkout/quote", "quote"): SIGNED_IN,
+    ("api/v1/checkout/purchases", "purchase_place"): frozenset({CN}),
+    ("api/v1/checkout/purchases/<number>", "purchase_detail"): NOBODY,
+    ("api/v1/checkout/orders/<number>", "order_detail"): REVIEWERS,
+    ("api/v1/checkout/orders/<number>/cancel", "order_cancel"): frozenset({OPS}),
+    ("api/v1/checkout/import-quote", "import_quote"): SIGNED_IN,
+    ("api/v1/checkout/import-purchases", "import_purchase_place"): frozenset({US}),
+    ("api/v1/dashboard/series", "series"): ALL,
+    ("api/v1/dashboard/states", "states"): ALL,
+    ("api/v1/dashboard/provinces", "provinces"): ALL,
+    ("api/v1/dashboard/chapters", "chapters"): ALL,
+    ("api/v1/dashboard/businesses", "businesses"): ALL,
+    ("api/v1/dashboard/national", "national"): ALL,
+    ("api/v1/dashboard/summary", "summary"): ALL,
+    ("api/v1/seller/orders", "seller_queue"): frozenset({SELLER}),
+    ("api/v1/seller/orders/<number>/ship", "seller_ship"): NOBODY,
+    ("api/v1/compliance/reviews", "review_list"): REVIEWERS,
+    ("api/v1/compliance/reviews/<review_id>", "review_detail"): REVIEWERS,
+    ("api/v1/compliance/reviews/<review_id>/decision", "review_decision"): REVIEWERS,
+    ("i18n/setlang/", "set_language"): ALL,
+    ("payments/notify/<str:provider>/", "notify"): ALL,  # signed by the wallet, not a session
+    ("payments/sandbox/alipay/gateway.do", "sandbox-alipay"): SIGNED_IN,  # signed form
+    ("payments/sandbox/wechat/pay/", "sandbox-wechat"): SIGNED_IN,
+    ("payments/sandbox/card/pay/", "sandbox-card"): SIGNED_IN,
+    ("compliance/", "queue"): REVIEWERS,
+    ("compliance/reviews/<int:review_id>/", "review"): REVIEWERS,
+    ("compliance/reviews/<int:review_id>/decide/", "review_decide"): REVIEWERS,
+    ("cn/cart/", "cart"): frozenset({CN}),
+    ("cn/cart/add/", "cart_add"): frozenset({CN}),
+    ("cn/cart/lines/<int:product_id>/", "cart_line"): frozenset({CN}),
+    ("cn/checkout/", "checkout"): frozenset({CN}),
+    ("cn/purchases/", "purchases"): frozenset({CN}),
+    ("cn/purchases/<str:number>/", "purchase"): NOBODY,
+    ("cn/purchases/<str:number>/pay/", "pay"): NOBODY,
+    ("cn/orders/<str:number>/receipt/", "order_receipt"): NOBODY,
+    ("seller/orders/", "seller_orders"): frozenset({SELLER}),
+    ("seller/orders/<str:number>/ship/", "seller_order_ship"): NOBODY,
+    ("us/products/<int:product_id>/", "product"): ALL,
+    ("us/cart/", "cart"): frozenset({US}),
+    ("us/cart/add/", "cart_add"): frozenset({US}),
+    ("us/cart/lines/<int:product_id>/", "cart_line"): frozenset({US}),
+    ("us/checkout/", "checkout"): frozenset({US}),
+    ("us/purchases/", "purchases"): frozenset({US}),
+    ("us/purchases/<str:number>/", "purchase"): NOBODY,
+    ("us/purchases/<str:number>/pay/", "pay"): NOBODY,
+    ("seller/products/new/", "seller_product_new"): frozenset({SELLER}),
+    ("", "home"): ALL,
+    ("cn/", "storefront_cn"): ALL,
+    ("us/imports/", "storefront_us_imports"): ALL,
+    ("products/<int:product_id>/", "product_detail"): ALL,
+    ("seller/", "seller_center"): ALL,  # explains how to sell; staff see their own data only
+    ("dashboard/", "dashboard"): ALL,
+    ("dashboard/data/<slug:chart>.csv", "chart_csv"): ALL,
+    ("dashboard/ledger/", "ledger"): REVIEWERS,
+    ("dashboard/ledger/export.<slug:fmt>", "ledger_export"): REVIEWERS,
+    ("sources/", "sources"): ALL,
+    ("language/", "language"): ALL,
+    ("login/", "login"): ALL,
+    ("logout/", "logout"): ALL,
+}
+
+
+def routes() -> list[tuple[str, str]]:
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if hasattr(p, "url_patterns"):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            else:
+                yield prefix + str(p.pattern), p.name or ""
+
+    return [r for r in walk(get_resolver().url_patterns) if not r[0].startswith("admin/")]
+
+
+def test_every_route_is_classified():
+    missing = [r for r in routes() if r not in POLICY]
+    assert missing == [], f"classify these routes in POLICY (who may call them): {missing}"
+
+
+@pytest.fixture
+def world(db, reference_data, make_seller, make_product, make_buyer, csl_loaded, settings,
+          tmp_path):
+    """Buyer A's purchase and order from seller A, a US buyer's import purchase, a review, and
+    buyer A's API key; the callers are other accounts of each role."""
+    from twoway.checkout import services as checkout
+    from twoway.checkout.tests.import_factories import cn_seller, shirt, staff_of, us_consumer
+    from twoway.compliance.review import review_open
+    from twoway.identity.services import api_key_issue, user_create
+
+    settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
+    seller_a = make_seller()
+    staff_of(seller_a)
+    product = make_product(seller_a, stock=50)
+    buyer_a, identity = make_buyer()
+    purchase = checkout.purchase_place_export(
+        buyer=buyer_a, items={product.pk: 1}, identity=identity,
+        consignee=checkout.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101"),
+    )
+    importer = cn_seller()
+    listing = shirt(importer)
+    us_purchase = checkout.purchase_place_import(
+        buyer=us_consumer(), items={listing.pk: 1}, consignee_state="WI",
+        consignee=checkout.Consignee(name="Ada Lovelace", phone="608-555-0100",
+                                     address="1 State St, Madison 53703"),
+    )
+    callers = {ANON: None}
+    for role in Role.values:
+        callers[role] = user_create(username=f"matrix-{role}", email=f"{role}@matrix.example",
+                                    password="a long matrix passphrase", role=role)
+    from twoway.businesses.models import Membership
+
+    # the seller caller works for another business (seller B)
+    Membership.objects.create(user=callers[SELLER], business=make_seller("Other Seller LLC", "IA"))
+    reviewer = user_create(username="reviewer-a", email="ra@matrix.example",
+                           password="a long matrix passphrase", role=REG)
+    review = review_open(product=listing, reason="tip from a journalist", by=reviewer)
+    key, _secret = api_key_issue(user=buyer_a)
+    order = purchase.orders.get()
+    return {
+        "callers": callers,
+        "params": {
+            "product_id": str(product.pk), "prefix": key.prefix, "review_id": str(review.pk),
+            "provider": "alipay", "chart": "states", "fmt": "csv",
+        },
+        "numbers": {"cn/purchases": purchase.number, "us/purchases": us_purchase.number,
+                    "checkout/purchases": purchase.number, "orders": order.number},
+        "secret_markers": [purchase.number, us_purchase.number, order.number],
+    }
+
+
+@pytest.fixture
+def csl_loaded(db):
+    from pathlib import Path
+
+    import twoway.compliance
+    from twoway.compliance.services import csl_load
+
+    csl_load(path=Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv")
+
+
+def _fill(pattern: str, world) -> str:
+    import re
+
+    path = "/" + pattern
+    number = next((v for k, v in world["numbers"].items() if k in pattern), "")
+    path = path.replace("<str:number>", number).replace("<number>", number)
+    for name, value in world["params"].items():
+        path = re.sub(rf"<(?:\w+:)?{name}>", value, path)
+    return path
+
+
+def api_methods() -> dict[tuple[str, str], str]:
+    """(pattern, name) → the HTTP method of each API operation (two operations can share a
+    path: GET lists, POST creates), from the OpenAPI schema."""
+    from twoway.api.main import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    found: dict[tuple[str, str], str] = {}
+    patterns = {(pattern, name) for pattern, name in routes() if pattern.startswith("api/v1/")}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for pattern, name in patterns:
+                same_path = "/" + pattern.replace("<", "{").replace(">", "}") == path
+                if same_path and operation["operationId"].endswith("_" + name):
+                    found[(pattern, name)] = method
+    return found
+
+
+def _denied(response) -> bool:
+    if response.status_code in (401, 403, 404, 405):
+        return True
+    return response.status_code == 302 and "/login/" in response.get("Location", "")
+
+
+def test_every_route_refuses_every_role_outside_its_policy(world, settings):
+    settings.TWOWAY_API_KEY_FAILURE_LIMIT = 10**6
+    failures = []
+    checked = 0
+    methods_of = api_methods()
+    operations = [r for r in routes() if r[0].startswith("api/v1/")
+                  and r[1] not in ("openapi-json", "openapi-view", "api-root")]
+    assert sorted(set(operations) - set(methods_of)) == []  # every operation's method known
+    for pattern, name in routes():
+        allowed = POLICY[(pattern, name)]
+        path = _fill(pattern, world)
+        for role, user in world["callers"].items():
+            if role in allowed:
+                continue
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            one = methods_of.get((pattern, name))
+            for method in ((one,) if one else ("get", "post")):
+                kwargs = {"content_type": "application/json", "data": "{}"} if (
+                    method != "get" and path.startswith("/api/")) else {}
+                response = getattr(client, method)(path, **kwargs)
+                checked += 1
+                body = response.content.decode("utf-8", "replace") if not getattr(
+                    response, "streaming", False) else ""
+                leaked = [m for m in world["secret_markers"] if m in body and m not in path]
+                if response.status_code >= 500 or (
+                    response.status_code < 400 and not _denied(response)
+                    and method != "get" and response.status_code in (200, 201, 204)
+                ) or (response.status_code < 300 and method == "get" and allowed != ALL
+                      and not _denied(response)) or leaked:
+                    failures.append(f"{role:12s} {method.upper():4s} {path} → "
+                                    f"{response.status_code} {leaked or ''}")
+    assert checked > 250  # routes × roles outside the policy × methods
+    assert failures == [], "\n".join(failures)
