@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("twoway.checkout.urls")),
     path("us/", include("twoway.checkout.import_urls")),
     path("seller/products/", include(import_urls.seller_urlpatterns)),
+    path("", include("twoway.search.urls")),
     path("", include("twoway.web.urls")),
 ]

@@ -1,0 +1,324 @@
+"""How search reads text, in both scripts (pure, no Django imports).
+
+The same analyzer turns a product into index terms and a buyer's query into a plan of terms, so
+both sides always agree:
+
+- **Folding**: NFKC (full-width letters and digits to half-width), lower case, and Traditional
+  Chinese to Simplified with OpenCC (楓糖漿 → 枫糖浆), because buyers paste names from Hong Kong
+  and Taiwan sites.
+- **Chinese**: jieba in search mode (枫糖浆 → 枫糖, 糖浆, 枫糖浆) with the glossary's and the
+  catalogue's own words added to its dictionary (a private ``jieba.Tokenizer``, so the global
+  dictionary that ``search.text`` and the alternatives read model use is untouched).
+- **English**: Snowball English stemming (PyStemmer), so "cherries" and "cherry" meet; one typo
+  is tolerated in words of five letters or more (a fuzzy term at edit distance 1).
+- **Pinyin**: every Chinese word is also indexed as full pinyin and as initials (枫糖浆 →
+  ``fengtangjiang``, ``ftj``), with pypinyin.
+- **Cross-lingual**: glossary terms found in a product's English title add their Chinese terms
+  (and synonyms) to the product, and the other way round; rows tied to an HS subheading or heading
+  add their terms to every product classified there (西洋参 finds "American ginseng").
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .glossary import Glossary
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN = re.compile(r"[a-z0-9]+")
+
+STOPWORDS_EN: frozenset[str] = frozenset(
+    "a an and are as at be by for from in into is it its of on or per s the to with without "
+    "x our your".split()
+)
+STOPWORDS_ZH: frozenset[str] = frozenset("的 了 和 与 及 或 是 在 为 款 个 件 只 之 跟 同".split())
+FUZZY_MIN_LETTERS = 5
+MAX_SUGGEST_PER_DOC = 48
+SUGGEST_SEP = "\x1f"
+
+# Field names of the index, with the boosts queries give them.
+TITLE_BOOST = 3.0
+ALIAS_BOOST = 2.0
+DESC_BOOST = 0.5
+
+
+@dataclass(frozen=True)
+class DocText:
+    """A product's text as index terms (each field: space-separated terms)."""
+
+    zh_title: str
+    zh_alias: str
+    zh_desc: str
+    en_title: str
+    en_alias: str
+    en_desc: str
+    py: str
+    py_init: str
+    suggest: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Variant:
+    field: str
+    term: str
+    boost: float
+    fuzzy: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    """One word of the query with every form that can match it; ``required`` groups must all
+    match (AND), the others only add to the score."""
+
+    word: str
+    variants: tuple[Variant, ...]
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    text: str  # the folded query
+    language: str  # "zh" when it carries Chinese characters, else "en"
+    groups: tuple[Group, ...]
+    alternatives: tuple[Variant, ...] = ()  # any one of these alone also matches (pinyin run)
+    words: tuple[str, ...] = field(default=())  # plain words, for a database fallback
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups and not self.alternatives
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=100_000)
+def fold(text: str) -> str:
+    """Half-width, lower case, Simplified Chinese."""
+    text = unicodedata.normalize("NFKC", text or "").lower().strip()
+    if CJK.search(text):
+        text = _converter().convert(text)
+    return text
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    return word if word.isdigit() else _stemmer().stemWord(word)
+
+
+@lru_cache(maxsize=200_000)
+def pinyin_of(word: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a Chinese word: 枫糖浆 → ("fengtangjiang", "ftj")."""
+    from pypinyin import lazy_pinyin
+
+    syllables = [s for s in lazy_pinyin(word, errors="ignore") if s.isascii() and s.isalpha()]
+    return "".join(syllables), "".join(s[0] for s in syllables)
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))
+
+
+class Analyzer:
+    """Built once per process (loading jieba's dictionary takes about a second)."""
+
+    def __init__(self, glossary: Glossary, words: Iterable[str] = ()) -> None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self.glossary = glossary
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        for word in _unique([*glossary.zh_terms, *words]):
+            folded = fold(word)
+            if CJK.search(folded) and " " not in folded:
+                self._jieba.add_word(folded, freq=20_000)
+        self._en_phrases = [
+            (term, tuple(_LATIN.findall(term))) for term in glossary.en_terms if _LATIN.search(term)
+        ]
+
+    # --- Chinese ---------------------------------------------------------------------------
+
+    def zh_words(self, text: str) -> list[str]:
+        """Accurate-mode words carrying a Chinese character (stopwords out)."""
+        return _unique(
+            w.strip()
+            for w in self._jieba.lcut(fold(text))
+            if CJK.search(w) and w.strip() not in STOPWORDS_ZH
+        )
+
+    def zh_search_tokens(self, text: str) -> list[str]:
+        """Search-mode tokens: every word and the dictionary words inside it."""
+        return _unique(
+            w.strip()
+            for w in self._jieba.cut_for_search(fold(text))
+            if CJK.search(w) and w.strip() not in STOPWORDS_ZH
+        )
+
+    # --- English ---------------------------------------------------------------------------
+
+    @staticmethod
+    def en_words(text: str) -> list[str]:
+        return [w for w in _LATIN.findall(fold(text)) if w not in STOPWORDS_EN]
+
+    def en_stems(self, text: str) -> list[str]:
+        return _unique(stem(w) for w in self.en_words(text))
+
+    def _en_glossary_hits(self, text: str) -> list[str]:
+        words = tuple(_LATIN.findall(fold(text)))
+        hits = []
+        for term, parts in self._en_phrases:
+            n = len(parts)
+            if any(words[i : i + n] == parts for i in range(len(words) - n + 1)):
+                hits.append(term)
+        return hits
+
+    def _zh_glossary_hits(self, text: str) -> list[str]:
+        folded = fold(text)
+        return [term for term in self.glossary.zh_terms if term in folded]
+
+    # --- documents -------------------------------------------------------------------------
+
+    def document(
+        self, *, title_en: str, title_zh: str, desc_en: str = "", desc_zh: str = "", hs_code: str = ""
+    ) -> DocText:
+        g = self.glossary
+        zh_hits = self._zh_glossary_hits(title_zh)
+        en_hits = self._en_glossary_hits(title_en)
+        hs_rows = g.for_hs(hs_code) if hs_code else []
+        alias_zh_terms = _unique(
+            [z for en in en_hits for z in g.en_to_zh.get(en, ())]
+            + [s for z in zh_hits for s in g.zh_synonyms.get(z, ())]
+            + [row.zh for row in hs_rows]
+        )
+        alias_en_terms = _unique(
+            [en for z in zh_hits for en in g.zh_to_en.get(z, ())] + [en for row in hs_rows for en in row.en]
+        )
+        zh_title = self.zh_search_tokens(title_zh)
+        zh_alias = _unique(t for term in alias_zh_terms for t in self.zh_search_tokens(term))
+        en_title = self.en_stems(title_en)
+        en_alias = _unique(s for term in alias_en_terms for s in self.en_stems(term))
+        py_full, py_init = [], []
+        pinyin_words = _unique(
+            [t for t in zh_title + zh_alias if len(t) >= 2]
+            + [run for run in _CJK_RUN.findall(fold(title_zh)) if 2 <= len(run) <= 8]
+        )
+        for word in pinyin_words:
+            full, initials = pinyin_of(word)
+            py_full.append(full)
+            if len(initials) >= 2:
+                py_init.append(initials)
+        suggest = self._suggestions(title_en, title_zh, alias_zh_terms, en_hits + alias_en_terms)
+        return DocText(
+            zh_title=" ".join(zh_title),
+            zh_alias=" ".join(zh_alias),
+            zh_desc=" ".join(self.zh_search_tokens(desc_zh)) if desc_zh else "",
+            en_title=" ".join(en_title),
+            en_alias=" ".join(en_alias),
+            en_desc=" ".join(self.en_stems(desc_en)) if desc_en else "",
+            py=" ".join(_unique(py_full)),
+            py_init=" ".join(_unique(py_init)),
+            suggest=suggest,
+        )
+
+    def _suggestions(
+        self, title_en: str, title_zh: str, alias_zh: list[str], phrases_en: list[str]
+    ) -> tuple[str, ...]:
+        """``key<SEP>display`` entries: what a buyer may type (a word, its pinyin, its initials,
+        an English word or phrase) and the word to offer."""
+        out: list[str] = []
+        zh_words = [w for w in self.zh_words(title_zh) if len(w) >= 2] + [
+            a for a in alias_zh if " " not in a
+        ]
+        for word in _unique(zh_words):
+            full, initials = pinyin_of(word)
+            out.append(f"{word}{SUGGEST_SEP}{word}")
+            if full:
+                out.append(f"{full}{SUGGEST_SEP}{word}")
+            if len(initials) >= 2:
+                out.append(f"{initials}{SUGGEST_SEP}{word}")
+        for phrase in _unique(phrases_en):
+            out.append(f"{phrase}{SUGGEST_SEP}{phrase}")
+        for word in self.en_words(title_en):
+            if len(word) >= 3 and not word.isdigit():
+                out.append(f"{word}{SUGGEST_SEP}{word}")
+        return tuple(_unique(out)[:MAX_SUGGEST_PER_DOC])
+
+    # --- queries ---------------------------------------------------------------------------
+
+    def query(self, text: str) -> QueryPlan:
+        folded = fold(text)[:200]
+        groups: list[Group] = []
+        words: list[str] = []
+        for word in self.zh_words(folded):
+            subs = _unique([word, *self.zh_search_tokens(word)])
+            synonyms = [s for s in self.glossary.zh_synonyms.get(word, ()) if s != word]
+            variants = []
+            for sub in subs:
+                factor = 1.0 if sub == word else 0.5
+                variants += [
+                    Variant("zh_title", sub, TITLE_BOOST * factor),
+                    Variant("zh_alias", sub, ALIAS_BOOST * factor),
+                    Variant("zh_desc", sub, DESC_BOOST * factor),
+                ]
+            for syn in synonyms:
+                variants += [
+                    Variant("zh_title", t, ALIAS_BOOST * 0.75) for t in self.zh_search_tokens(syn)
+                ]
+            groups.append(Group(word=word, variants=tuple(variants), required=len(word) >= 2))
+            words.append(word)
+        latin = [w for w in _LATIN.findall(folded) if w not in STOPWORDS_EN]
+        for word in latin:
+            s = stem(word)
+            variants = [
+                Variant("en_title", s, TITLE_BOOST),
+                Variant("en_alias", s, ALIAS_BOOST),
+                Variant("en_desc", s, DESC_BOOST),
+            ]
+            if word.isdigit():
+                variants.append(Variant("hs", word, ALIAS_BOOST))
+            else:
+                variants += [Variant("py", word, TITLE_BOOST * 0.9)]
+                if len(word) <= 6:
+                    variants.append(Variant("py_init", word, ALIAS_BOOST * 0.75))
+                if len(word) >= FUZZY_MIN_LETTERS:
+                    variants += [
+                        Variant("en_title", s, TITLE_BOOST * 0.5, fuzzy=True),
+                        Variant("en_alias", s, ALIAS_BOOST * 0.5, fuzzy=True),
+                    ]
+            groups.append(Group(word=word, variants=tuple(variants)))
+            words.append(word)
+        alternatives: tuple[Variant, ...] = ()
+        letters = [w for w in latin if w.isalpha()]
+        if len(letters) >= 2:
+            joined = "".join(letters)
+            alternatives = (
+                Variant("py", joined, TITLE_BOOST),
+                Variant("py_init", joined, ALIAS_BOOST),
+            )
+        return QueryPlan(
+            text=folded,
+            language="zh" if CJK.search(folded) else "en",
+            groups=tuple(groups),
+            alternatives=alternatives,
+            words=tuple(words),
+        )
+
+    def suggest_key(self, prefix: str) -> str:
+        """The folded prefix as the suggestion field stores keys (letters kept as typed)."""
+        return re.sub(r"\s+", " ", fold(prefix))[:60]
