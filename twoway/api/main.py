@@ -74,6 +74,9 @@ def _mount_routers() -> None:
     from twoway.compliance.api import router as compliance_router  # regulators' queue
 
     api.add_router("/compliance", compliance_router)
+    from twoway.search.api import router as search_router  # bilingual product search (public)
+
+    api.add_router("/search", search_router)
 
 
 _mount_routers()

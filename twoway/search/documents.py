@@ -36,7 +36,7 @@ GLOSSARY_FILES = (
     Path(settings.BASE_DIR) / "twoway" / "reference" / "data" / "catalog" / "glossary_en_zh.csv",
     Path(__file__).resolve().parent / "data" / "glossary_extra_en_zh.csv",
 )
-EMPTY_TEXT = DocText("", "", "", "", "", "", "", "", ())
+EMPTY_TEXT = DocText("", "", "", "", "", "", "", "", "", "", ())
 WORDS_FILE = Path(__file__).resolve().parent / "data" / "catalogue_words_zh.txt"
 SOLD_STATUSES = ("paid", "declared", "cleared", "shipped", "delivered")
 BUYABLE_RISK = ("none", "elevated", "high")

@@ -39,7 +39,10 @@ from .base import (
     Suggestion,
 )
 
-TEXT_FIELDS = ("zh_title", "zh_alias", "zh_desc", "en_title", "en_alias", "en_desc", "py", "py_init")
+TEXT_FIELDS = (
+    "zh_title", "zh_alias", "zh_desc", "zh_chars", "en_title", "en_alias", "en_desc", "en_raw",
+    "py", "py_init",
+)  # fmt: skip
 HEAP_BYTES = 128_000_000
 FACET_CHAPTERS = 100
 RELAXED_LIMIT_WORDS = 8
@@ -104,16 +107,23 @@ def _term(field: str, value) -> tantivy.Query:
 
 def _variant_query(v: Variant) -> tantivy.Query:
     if v.fuzzy:
-        q = tantivy.Query.fuzzy_term_query(SCHEMA, v.field, v.term, distance=1)
+        q = tantivy.Query.fuzzy_term_query(SCHEMA, v.field, v.term, distance=1, prefix=True)
     else:
         q = _term(v.field, v.term)
     return tantivy.Query.boost_query(q, v.boost)
 
 
+CHARS_BOOST = 0.3
+
+
 def _group_query(group: Group) -> tantivy.Query:
-    return tantivy.Query.boolean_query(
-        [(tantivy.Occur.Should, _variant_query(v)) for v in group.variants]
-    )
+    clauses = [(tantivy.Occur.Should, _variant_query(v)) for v in group.variants]
+    if group.chars:
+        every_char = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, _term("zh_chars", c)) for c in group.chars]
+        )
+        clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(every_char, CHARS_BOOST)))
+    return tantivy.Query.boolean_query(clauses)
 
 
 def text_query(plan: QueryPlan, *, relaxed: bool = False) -> tantivy.Query | None:

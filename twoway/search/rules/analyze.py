@@ -55,9 +55,11 @@ class DocText:
     zh_title: str
     zh_alias: str
     zh_desc: str
+    zh_chars: str
     en_title: str
     en_alias: str
     en_desc: str
+    en_raw: str
     py: str
     py_init: str
     suggest: tuple[str, ...]
@@ -79,6 +81,7 @@ class Group:
     word: str
     variants: tuple[Variant, ...]
     required: bool = True
+    chars: tuple[str, ...] = ()  # a short Chinese word also matches a title with all its characters
 
 
 @dataclass(frozen=True)
@@ -121,13 +124,36 @@ def stem(word: str) -> str:
     return word if word.isdigit() else _stemmer().stemWord(word)
 
 
-@lru_cache(maxsize=200_000)
-def pinyin_of(word: str) -> tuple[str, str]:
-    """(full pinyin, initials) of a Chinese word: 枫糖浆 → ("fengtangjiang", "ftj")."""
-    from pypinyin import lazy_pinyin
+MAX_READINGS = 4
 
-    syllables = [s for s in lazy_pinyin(word, errors="ignore") if s.isascii() and s.isalpha()]
-    return "".join(syllables), "".join(s[0] for s in syllables)
+
+@lru_cache(maxsize=200_000)
+def pinyin_readings(word: str) -> tuple[tuple[str, str], ...]:
+    """(full pinyin, initials) of a Chinese word, the usual reading first: 枫糖浆 →
+    (("fengtangjiang", "ftj"),). A character with several readings adds the others (参: can,
+    shen → 花旗参 is found as ``huaqishen`` too), at most ``MAX_READINGS`` in all."""
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    usual = [s for s in lazy_pinyin(word, errors="ignore") if s.isascii() and s.isalpha()]
+    readings = [usual]
+    options = pinyin(word, style=Style.NORMAL, heteronym=True, errors="ignore")
+    if len(options) == len(usual):
+        for i, choices in enumerate(options):
+            for choice in choices[:3]:
+                if choice != usual[i] and choice.isascii() and choice.isalpha():
+                    readings.append(usual[:i] + [choice] + usual[i + 1 :])
+    out = []
+    for syllables in readings[:MAX_READINGS]:
+        pair = ("".join(syllables), "".join(x[0] for x in syllables if x))
+        if pair[0] and pair not in out:
+            out.append(pair)
+    return tuple(out)
+
+
+def pinyin_of(word: str) -> tuple[str, str]:
+    """(full pinyin, initials) in the usual reading: 枫糖浆 → ("fengtangjiang", "ftj")."""
+    readings = pinyin_readings(word)
+    return readings[0] if readings else ("", "")
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -200,7 +226,14 @@ class Analyzer:
         g = self.glossary
         zh_hits = self._zh_glossary_hits(title_zh)
         en_hits = self._en_glossary_hits(title_en)
-        hs_rows = g.for_hs(hs_code) if hs_code else []
+        # Terms tied to the product's HS code: category terms (kind "category": nuts, pet food)
+        # always; product terms only when neither title names a glossary term itself (a dog food
+        # is not also found as "cat food" because both are in 2309.10).
+        named = bool(zh_hits or en_hits)
+        hs_rows = [
+            row for row in (g.for_hs(hs_code) if hs_code else [])
+            if row.kind == "category" or not named
+        ]  # fmt: skip
         alias_zh_terms = _unique(
             [z for en in en_hits for z in g.en_to_zh.get(en, ())]
             + [s for z in zh_hits for s in g.zh_synonyms.get(z, ())]
@@ -219,18 +252,22 @@ class Analyzer:
             + [run for run in _CJK_RUN.findall(fold(title_zh)) if 2 <= len(run) <= 8]
         )
         for word in pinyin_words:
-            full, initials = pinyin_of(word)
-            py_full.append(full)
-            if len(initials) >= 2:
-                py_init.append(initials)
+            for full, initials in pinyin_readings(word):
+                py_full.append(full)
+                if len(initials) >= 2:
+                    py_init.append(initials)
         suggest = self._suggestions(title_en, title_zh, alias_zh_terms, en_hits + alias_en_terms)
         return DocText(
             zh_title=" ".join(zh_title),
             zh_alias=" ".join(zh_alias),
             zh_desc=" ".join(self.zh_search_tokens(desc_zh)) if desc_zh else "",
+            zh_chars=" ".join(_unique(CJK.findall(fold(title_zh) + "".join(alias_zh_terms)))),
             en_title=" ".join(en_title),
             en_alias=" ".join(en_alias),
             en_desc=" ".join(self.en_stems(desc_en)) if desc_en else "",
+            en_raw=" ".join(
+                _unique(w for t in [title_en, *alias_en_terms] for w in self.en_words(t) if len(w) >= 4)
+            ),
             py=" ".join(_unique(py_full)),
             py_init=" ".join(_unique(py_init)),
             suggest=suggest,
@@ -280,7 +317,12 @@ class Analyzer:
                 variants += [
                     Variant("zh_title", t, ALIAS_BOOST * 0.75) for t in self.zh_search_tokens(syn)
                 ]
-            groups.append(Group(word=word, variants=tuple(variants), required=len(word) >= 2))
+            if len(word) == 1:
+                variants.append(Variant("zh_chars", word, DESC_BOOST))
+            chars = tuple(word) if 2 <= len(word) <= 3 else ()
+            groups.append(
+                Group(word=word, variants=tuple(variants), required=len(word) >= 2, chars=chars)
+            )
             words.append(word)
         latin = [w for w in _LATIN.findall(folded) if w not in STOPWORDS_EN]
         for word in latin:
@@ -297,10 +339,8 @@ class Analyzer:
                 if len(word) <= 6:
                     variants.append(Variant("py_init", word, ALIAS_BOOST * 0.75))
                 if len(word) >= FUZZY_MIN_LETTERS:
-                    variants += [
-                        Variant("en_title", s, TITLE_BOOST * 0.5, fuzzy=True),
-                        Variant("en_alias", s, ALIAS_BOOST * 0.5, fuzzy=True),
-                    ]
+                    # One edit against the unstemmed words, as a prefix ("chocolat" → chocolates).
+                    variants.append(Variant("en_raw", word, TITLE_BOOST * 0.4, fuzzy=True))
             groups.append(Group(word=word, variants=tuple(variants)))
             words.append(word)
         alternatives: tuple[Variant, ...] = ()
