@@ -22,6 +22,7 @@ import os
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -357,7 +358,7 @@ class TantivyBackend:
         self, batches: Iterable[list[SearchDoc]], *, total: int, progress: Progress | None = None
     ) -> int:
         (self.root / "indexes").mkdir(parents=True, exist_ok=True)
-        stamp = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}"
+        stamp = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         path = self.root / "indexes" / stamp
         path.mkdir()
         index = tantivy.Index(SCHEMA, path=str(path), reuse=False)
