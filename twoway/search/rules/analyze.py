@@ -174,27 +174,40 @@ class Analyzer:
             folded = fold(word)
             if CJK.search(folded) and " " not in folded:
                 self._jieba.add_word(folded, freq=20_000)
-        self._en_phrases = [
-            (term, tuple(_LATIN.findall(term))) for term in glossary.en_terms if _LATIN.search(term)
-        ]
+        # English glossary phrases by their first word: one pass over a title finds them all.
+        self._en_phrases: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for term in glossary.en_terms:
+            parts = tuple(_LATIN.findall(term))
+            if parts:
+                self._en_phrases.setdefault(parts[0], []).append((term, parts))
+        self._zh_first: dict[str, list[str]] = {}
+        for term in glossary.zh_terms:
+            self._zh_first.setdefault(term[0], []).append(term)
+        # Titles and glossary terms repeat across a catalogue: tokenise each distinct text once.
+        self.zh_words = lru_cache(maxsize=100_000)(self.zh_words)
+        self.zh_search_tokens = lru_cache(maxsize=200_000)(self.zh_search_tokens)
+        self.en_stems = lru_cache(maxsize=200_000)(self.en_stems)
+        self._zh_part = lru_cache(maxsize=100_000)(self._zh_part)
+        self._en_part = lru_cache(maxsize=100_000)(self._en_part)
+        self._alias = lru_cache(maxsize=50_000)(self._alias)
 
     # --- Chinese ---------------------------------------------------------------------------
 
-    def zh_words(self, text: str) -> list[str]:
+    def zh_words(self, text: str) -> tuple[str, ...]:
         """Accurate-mode words carrying a Chinese character (stopwords out)."""
-        return _unique(
+        return tuple(_unique(
             w.strip()
             for w in self._jieba.lcut(fold(text))
             if CJK.search(w) and w.strip() not in STOPWORDS_ZH
-        )
+        ))
 
-    def zh_search_tokens(self, text: str) -> list[str]:
+    def zh_search_tokens(self, text: str) -> tuple[str, ...]:
         """Search-mode tokens: every word and the dictionary words inside it."""
-        return _unique(
+        return tuple(_unique(
             w.strip()
             for w in self._jieba.cut_for_search(fold(text))
             if CJK.search(w) and w.strip() not in STOPWORDS_ZH
-        )
+        ))
 
     # --- English ---------------------------------------------------------------------------
 
@@ -202,99 +215,129 @@ class Analyzer:
     def en_words(text: str) -> list[str]:
         return [w for w in _LATIN.findall(fold(text)) if w not in STOPWORDS_EN]
 
-    def en_stems(self, text: str) -> list[str]:
-        return _unique(stem(w) for w in self.en_words(text))
+    def en_stems(self, text: str) -> tuple[str, ...]:
+        return tuple(_unique(stem(w) for w in self.en_words(text)))
 
     def _en_glossary_hits(self, text: str) -> list[str]:
         words = tuple(_LATIN.findall(fold(text)))
         hits = []
-        for term, parts in self._en_phrases:
-            n = len(parts)
-            if any(words[i : i + n] == parts for i in range(len(words) - n + 1)):
-                hits.append(term)
-        return hits
+        for i, word in enumerate(words):
+            for term, parts in self._en_phrases.get(word, ()):
+                if words[i : i + len(parts)] == parts:
+                    hits.append(term)
+        return _unique(hits)
 
     def _zh_glossary_hits(self, text: str) -> list[str]:
         folded = fold(text)
-        return [term for term in self.glossary.zh_terms if term in folded]
+        hits = []
+        for i, ch in enumerate(folded):
+            for term in self._zh_first.get(ch, ()):
+                if folded.startswith(term, i):
+                    hits.append(term)
+        return _unique(hits)
 
     # --- documents -------------------------------------------------------------------------
 
     def document(
         self, *, title_en: str, title_zh: str, desc_en: str = "", desc_zh: str = "", hs_code: str = ""
     ) -> DocText:
+        zh = self._zh_part(title_zh or "")
+        en = self._en_part(title_en or "")
+        alias = self._alias(zh["hits"], en["hits"], hs_code or "")
+        suggest = _unique([*zh["suggest"], *alias["suggest"], *en["suggest"]])[:MAX_SUGGEST_PER_DOC]
+        return DocText(
+            zh_title=zh["tokens"],
+            zh_alias=alias["zh"],
+            zh_desc=" ".join(self.zh_search_tokens(desc_zh)) if desc_zh else "",
+            zh_chars=" ".join(_unique([*zh["chars"], *alias["chars"]])),
+            en_title=en["stems"],
+            en_alias=alias["en"],
+            en_desc=" ".join(self.en_stems(desc_en)) if desc_en else "",
+            en_raw=" ".join(_unique([*en["raw"], *alias["raw"]])),
+            py=" ".join(_unique([*zh["py"], *alias["py"]])),
+            py_init=" ".join(_unique([*zh["py_init"], *alias["py_init"]])),
+            suggest=tuple(suggest),
+        )
+
+    @staticmethod
+    def _pinyin(words: Iterable[str]) -> tuple[list[str], list[str]]:
+        full, init = [], []
+        for word in words:
+            for f, i in pinyin_readings(word):
+                full.append(f)
+                if len(i) >= 2:
+                    init.append(i)
+        return full, init
+
+    def _word_suggestions(self, words: Iterable[str]) -> list[str]:
+        """``key<SEP>display`` entries: what a buyer may type (the word, its pinyin, its
+        initials) and the word to offer."""
+        out = []
+        for word in words:
+            out.append(f"{word}{SUGGEST_SEP}{word}")
+            full, initials = pinyin_of(word)
+            if full:
+                out.append(f"{full}{SUGGEST_SEP}{word}")
+            if len(initials) >= 2:
+                out.append(f"{initials}{SUGGEST_SEP}{word}")
+        return out
+
+    def _zh_part(self, title_zh: str) -> dict:
+        folded = fold(title_zh)
+        tokens = self.zh_search_tokens(title_zh)
+        runs = [run for run in _CJK_RUN.findall(folded) if 2 <= len(run) <= 8]
+        py, py_init = self._pinyin(_unique([*(t for t in tokens if len(t) >= 2), *runs]))
+        words = [w for w in self.zh_words(title_zh) if len(w) >= 2]
+        return {
+            "hits": tuple(self._zh_glossary_hits(title_zh)),
+            "tokens": " ".join(tokens),
+            "chars": _unique(CJK.findall(folded)),
+            "py": py, "py_init": py_init,
+            "suggest": self._word_suggestions(words),
+        }  # fmt: skip
+
+    def _en_part(self, title_en: str) -> dict:
+        words = self.en_words(title_en)
+        hits = self._en_glossary_hits(title_en)
+        return {
+            "hits": tuple(hits),
+            "stems": " ".join(self.en_stems(title_en)),
+            "raw": _unique(w for w in words if len(w) >= 4),
+            "suggest": [f"{p}{SUGGEST_SEP}{p}" for p in hits]
+            + [f"{w}{SUGGEST_SEP}{w}" for w in words if len(w) >= 3 and not w.isdigit()],
+        }
+
+    def _alias(self, zh_hits: tuple[str, ...], en_hits: tuple[str, ...], hs_code: str) -> dict:
+        """Cross-lingual terms: the other language's names of the glossary terms a title names,
+        their synonyms, and the terms tied to the product's HS code. Category terms (kind
+        "category": nuts, pet food) always; product terms only when neither title names a
+        glossary term itself (a dog food is not also "cat food" because both are in 2309.10)."""
         g = self.glossary
-        zh_hits = self._zh_glossary_hits(title_zh)
-        en_hits = self._en_glossary_hits(title_en)
-        # Terms tied to the product's HS code: category terms (kind "category": nuts, pet food)
-        # always; product terms only when neither title names a glossary term itself (a dog food
-        # is not also found as "cat food" because both are in 2309.10).
         named = bool(zh_hits or en_hits)
         hs_rows = [
             row for row in (g.for_hs(hs_code) if hs_code else [])
             if row.kind == "category" or not named
         ]  # fmt: skip
-        alias_zh_terms = _unique(
+        zh_terms = _unique(
             [z for en in en_hits for z in g.en_to_zh.get(en, ())]
-            + [s for z in zh_hits for s in g.zh_synonyms.get(z, ())]
+            + [syn for z in zh_hits for syn in g.zh_synonyms.get(z, ())]
             + [row.zh for row in hs_rows]
         )
-        alias_en_terms = _unique(
-            [en for z in zh_hits for en in g.zh_to_en.get(z, ())] + [en for row in hs_rows for en in row.en]
+        en_terms = _unique(
+            [en for z in zh_hits for en in g.zh_to_en.get(z, ())]
+            + [en for row in hs_rows for en in row.en]
         )
-        zh_title = self.zh_search_tokens(title_zh)
-        zh_alias = _unique(t for term in alias_zh_terms for t in self.zh_search_tokens(term))
-        en_title = self.en_stems(title_en)
-        en_alias = _unique(s for term in alias_en_terms for s in self.en_stems(term))
-        py_full, py_init = [], []
-        pinyin_words = _unique(
-            [t for t in zh_title + zh_alias if len(t) >= 2]
-            + [run for run in _CJK_RUN.findall(fold(title_zh)) if 2 <= len(run) <= 8]
-        )
-        for word in pinyin_words:
-            for full, initials in pinyin_readings(word):
-                py_full.append(full)
-                if len(initials) >= 2:
-                    py_init.append(initials)
-        suggest = self._suggestions(title_en, title_zh, alias_zh_terms, en_hits + alias_en_terms)
-        return DocText(
-            zh_title=" ".join(zh_title),
-            zh_alias=" ".join(zh_alias),
-            zh_desc=" ".join(self.zh_search_tokens(desc_zh)) if desc_zh else "",
-            zh_chars=" ".join(_unique(CJK.findall(fold(title_zh) + "".join(alias_zh_terms)))),
-            en_title=" ".join(en_title),
-            en_alias=" ".join(en_alias),
-            en_desc=" ".join(self.en_stems(desc_en)) if desc_en else "",
-            en_raw=" ".join(
-                _unique(w for t in [title_en, *alias_en_terms] for w in self.en_words(t) if len(w) >= 4)
-            ),
-            py=" ".join(_unique(py_full)),
-            py_init=" ".join(_unique(py_init)),
-            suggest=suggest,
-        )
-
-    def _suggestions(
-        self, title_en: str, title_zh: str, alias_zh: list[str], phrases_en: list[str]
-    ) -> tuple[str, ...]:
-        """``key<SEP>display`` entries: what a buyer may type (a word, its pinyin, its initials,
-        an English word or phrase) and the word to offer."""
-        out: list[str] = []
-        zh_words = [w for w in self.zh_words(title_zh) if len(w) >= 2] + [
-            a for a in alias_zh if " " not in a
-        ]
-        for word in _unique(zh_words):
-            full, initials = pinyin_of(word)
-            out.append(f"{word}{SUGGEST_SEP}{word}")
-            if full:
-                out.append(f"{full}{SUGGEST_SEP}{word}")
-            if len(initials) >= 2:
-                out.append(f"{initials}{SUGGEST_SEP}{word}")
-        for phrase in _unique(phrases_en):
-            out.append(f"{phrase}{SUGGEST_SEP}{phrase}")
-        for word in self.en_words(title_en):
-            if len(word) >= 3 and not word.isdigit():
-                out.append(f"{word}{SUGGEST_SEP}{word}")
-        return tuple(_unique(out)[:MAX_SUGGEST_PER_DOC])
+        zh_tokens = _unique(t for term in zh_terms for t in self.zh_search_tokens(term))
+        py, py_init = self._pinyin(t for t in zh_tokens if len(t) >= 2)
+        return {
+            "zh": " ".join(zh_tokens),
+            "en": " ".join(_unique(st for term in en_terms for st in self.en_stems(term))),
+            "raw": _unique(w for t in en_terms for w in self.en_words(t) if len(w) >= 4),
+            "chars": _unique(CJK.findall("".join(zh_terms))),
+            "py": py, "py_init": py_init,
+            "suggest": self._word_suggestions(t for t in zh_terms if " " not in t)
+            + [f"{t}{SUGGEST_SEP}{t}" for t in en_terms],
+        }  # fmt: skip
 
     # --- queries ---------------------------------------------------------------------------
 
