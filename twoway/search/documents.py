@@ -104,18 +104,25 @@ class _Context:
         except Exception:  # noqa: BLE001 - no rate loaded yet: prices in CNY left at 0
             logger.info("search: no exchange rate or CBEC limits in force on %s", day)
         self._in_force = None
-        self.midwest = set()
         from twoway.reference.models import UsState
+        from twoway.reference.selectors import _cached
 
-        self.midwest = set(
-            UsState.objects.filter(region=CensusRegion.MIDWEST).values_list("code", flat=True)
+        # Cached with the reference rows (cleared by every reference load, 60 s at most).
+        self.midwest = _cached(
+            ("search:midwest",),
+            lambda: frozenset(
+                UsState.objects.filter(region=CensusRegion.MIDWEST).values_list("code", flat=True)
+            ),
         )
 
     def in_force(self):
         if self._in_force is None:
             from twoway.checkout.import_pricing import tariff_measures_in_force
+            from twoway.reference.selectors import _cached
 
-            self._in_force = tariff_measures_in_force(self.day)
+            self._in_force = _cached(
+                ("search:measures", self.day), lambda: tariff_measures_in_force(self.day)
+            )
         return self._in_force
 
     def price_cny(self, price_usd: Decimal, tariff_line: str) -> Decimal:
@@ -191,10 +198,11 @@ def documents_for(
         if p.status == ProductStatus.ACTIVE and (p.market_cn_export or p.market_us_import)
     ]  # fmt: skip
     ids = [p.pk for p in rows]
-    sales = _sales(ids)
+    # Shown on a results page (``with_text=False``): sales and alternatives only rank, skip them.
+    sales = _sales(ids) if with_text else {}
     risks = _risks([p.pk for p in rows if p.market_us_import])
     eligible = _eligible(rows)
-    alt = _alt_headings({p.hs_code[:4] for p in rows if p.market_us_import})
+    alt = _alt_headings({p.hs_code[:4] for p in rows if p.market_us_import}) if with_text else set()
     text = analyzer() if with_text else None
     docs = []
     for p in rows:
