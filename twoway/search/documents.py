@@ -59,6 +59,7 @@ class SearchDoc:
     midwest: bool
     price_usd: float
     price_cny: float  # goods + estimated CBEC tax for one unit, CNY (0 when not sold to China)
+    price_cny_goods: float  # the goods alone at the rate in force, CNY
     price_usd_landed: float  # price + duties and fees for one unit, USD (imports)
     in_stock: bool
     cbec_eligible: bool
@@ -125,13 +126,17 @@ class _Context:
             )
         return self._in_force
 
-    def price_cny(self, price_usd: Decimal, tariff_line: str) -> Decimal:
+    def goods_cny(self, price_usd: Decimal) -> Decimal:
         from twoway.checkout.rules.landed_price import cny_from_usd
+
+        return cny_from_usd(price_usd, self.rate) if self.rate is not None else Decimal("0")
+
+    def price_cny(self, price_usd: Decimal, tariff_line: str) -> Decimal:
         from twoway.reference.selectors import cbec_category_for
 
         if self.rate is None:
             return Decimal("0")
-        goods = cny_from_usd(price_usd, self.rate)
+        goods = self.goods_cny(price_usd)
         try:
             category = cbec_category_for(
                 tariff_line=tariff_line or "", day=self.day, categories=self.categories
@@ -252,6 +257,7 @@ def documents_for(
                 midwest=(p.origin_us_state_id or "") in ctx.midwest,
                 price_usd=float(price),
                 price_cny=float(cny),
+                price_cny_goods=float(ctx.goods_cny(price)) if p.market_cn_export else 0.0,
                 price_usd_landed=float(landed),
                 in_stock=in_stock,
                 cbec_eligible=cbec_ok,

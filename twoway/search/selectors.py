@@ -101,7 +101,9 @@ def _cards(market: str, ids: list[int]) -> list[ResultCard]:
         if market == "cn_export":
             buyable = doc.cbec_eligible
             badge = "" if buyable else "not_eligible"
-            price, currency = (_money(doc.price_cny) if doc.price_cny else None), "CNY"
+            # Not sold through CBEC: no CBEC tax to add, the goods price alone.
+            cny = doc.price_cny if buyable else doc.price_cny_goods
+            price, currency = (_money(cny) if cny else None), "CNY"
         else:
             buyable = doc.risk in documents.BUYABLE_RISK
             badge = {"high": "high_risk", "unassessed": "unassessed"}.get(doc.risk, "")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from twoway.core.errors import DomainError
 from twoway.identity.models import Role
 from twoway.reference import labels
+from twoway.reference.models import CensusRegion
 
 from . import selectors, services
 from .backends.base import MARKETS, SORTS, Filters
@@ -94,7 +95,7 @@ def _facet_rows(page: selectors.SearchPage, links: _Links, params: dict) -> dict
             origins.append({
                 "key": b.key, "count": b.count,
                 "label": labels.state_name(code, state.name) if state else b.key,
-                "midwest": bool(state and state.region == "midwest"),
+                "midwest": bool(state and state.region == CensusRegion.MIDWEST),
                 "url": links.with_(origin=None if params.get("origin") == b.key else b.key),
                 "on": params.get("origin") == b.key,
             })  # fmt: skip
