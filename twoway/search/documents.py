@@ -1,6 +1,8 @@
 """Index documents from the catalogue: one per active product offered on a storefront.
 
-What a document carries besides its text: the markets, HS code and chapter, origin (US state or
+Text indexed: both titles, the English description, and the glossary and HS terms they lead to
+(Chinese descriptions are not segmented: jieba over a million descriptions would triple the
+rebuild time for words the titles already carry). What a document carries besides its text: the markets, HS code and chapter, origin (US state or
 Chinese province, and whether the state is in the Midwest), prices in each viewer's currency (CNY
 with the estimated CBEC tax for buyers in China, USD landed with duties for buyers in the US, at
 the rate and measures in force when the document was written), stock, CBEC eligibility, labor-risk
@@ -16,7 +18,7 @@ import logging
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,6 +38,7 @@ GLOSSARY_FILES = (
     Path(settings.BASE_DIR) / "twoway" / "reference" / "data" / "catalog" / "glossary_en_zh.csv",
     Path(__file__).resolve().parent / "data" / "glossary_extra_en_zh.csv",
 )
+FEN = Decimal("0.01")
 EMPTY_TEXT = DocText("", "", "", "", "", "", "", "", "", "", ())
 WORDS_FILE = Path(__file__).resolve().parent / "data" / "catalogue_words_zh.txt"
 SOLD_STATUSES = ("paid", "declared", "cleared", "shipped", "delivered")
@@ -127,9 +130,11 @@ class _Context:
         return self._in_force
 
     def goods_cny(self, price_usd: Decimal) -> Decimal:
-        from twoway.checkout.rules.landed_price import cny_from_usd
-
-        return cny_from_usd(price_usd, self.rate) if self.rate is not None else Decimal("0")
+        """As ``checkout.rules.landed_price.cny_from_usd`` (exact product, half up to the fen),
+        in plain Decimal arithmetic: a rebuild converts a million prices."""
+        if self.rate is None:
+            return Decimal("0")
+        return (price_usd * self.rate).quantize(FEN, rounding=ROUND_HALF_UP)
 
     def price_cny(self, price_usd: Decimal, tariff_line: str) -> Decimal:
         from twoway.reference.selectors import cbec_category_for
@@ -249,7 +254,7 @@ def documents_for(
                 markets=tuple(markets),
                 text=text.document(
                     title_en=p.title_en, title_zh=p.title_zh, desc_en=p.description_en,
-                    desc_zh=p.description_zh, hs_code=p.hs_code,
+                    hs_code=p.hs_code,
                 ) if with_text else EMPTY_TEXT,
                 hs_code=p.hs_code,
                 chapter=p.hs_chapter or p.hs_code[:2],

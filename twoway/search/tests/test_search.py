@@ -252,3 +252,15 @@ def test_a_seller_subscribes_and_is_told_in_the_center_and_by_email_when_demand_
     assert "1 new demand alert" in client.get("/seller/").content.decode()
     html = client.get("/seller/demand/").content.decode()
     assert 'data-testid="demand-notices"' in html
+
+
+def test_a_search_whose_result_was_bought_is_marked_as_leading_to_a_purchase(client, catalogue):
+    client.get("/cn/search/", {"q": "蜂蜜"})
+    log = SearchLog.objects.get()
+    client.get(f"/search/go/{log.pk}/{catalogue['honey'].pk}/")
+    # What the checkout pages call once the purchase is placed.
+    assert services.search_purchase_attribute(
+        session=client.session, product_ids=[catalogue["honey"].pk]
+    ) == 1
+    log.refresh_from_db()
+    assert log.bought is True
