@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema
 from twoway.core.errors import DomainError
 from twoway.reference import labels
 
-from . import selectors
+from . import selectors, services
 from .backends.base import Filters
 
 router = Router(tags=["search"])
@@ -109,6 +109,8 @@ def search_products(request, params: Query[SearchIn]):
         query=params.q, market=params.market, filters=filters, sort=params.sort,
         page=params.page, page_size=params.page_size,
     )  # fmt: skip
+    if page.stale:  # blocked or taken off sale since indexed: the drain re-indexes them
+        services.outbox_enqueue(product_ids=page.stale)
     hits = [
         HitOut(
             id=c.product.pk, title_en=c.product.title_en, title_zh=c.product.title_zh,

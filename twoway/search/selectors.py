@@ -73,6 +73,7 @@ class SearchPage:
     language: str
     hs_chapter: str  # of the filter or the top result (for the demand log)
     bands: tuple[PriceBand, ...] = field(default=())
+    stale: tuple[int, ...] = ()  # hits the catalogue no longer shows here: to re-index
 
 
 def band_by_key(market: str, key: str | None) -> PriceBand | None:
@@ -129,7 +130,9 @@ def search_page(
             offset=(number - 1) * page_size, limit=page_size, bands=bands,
         )  # fmt: skip
     )
-    cards = _cards(market, [h.product_id for h in response.hits])
+    hit_ids = [h.product_id for h in response.hits]
+    cards = _cards(market, hit_ids)
+    shown = {c.product.pk for c in cards}
     chapter = filters.chapter or (cards[0].product.hs_chapter if cards else "")
     if not chapter:
         chapter = _glossary_chapter(analyzer, plan.text)
@@ -146,6 +149,7 @@ def search_page(
         language=plan.language,
         hs_chapter=chapter,
         bands=bands,
+        stale=tuple(pid for pid in hit_ids if pid not in shown),
     )
 
 

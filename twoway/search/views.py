@@ -136,6 +136,8 @@ def _search(request: HttpRequest, market: str) -> HttpResponse:
     page = selectors.search_page(
         query=query, market=market, filters=filters_from(request.GET, market), sort=sort, page=number
     )
+    if page.stale:  # blocked or taken off sale since indexed: the drain re-indexes them
+        services.outbox_enqueue(product_ids=page.stale)
     log_id = None
     if query and number == 1 and request.GET.get("ref") != "1":
         if not request.session.session_key:

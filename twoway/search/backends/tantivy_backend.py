@@ -338,13 +338,15 @@ class TantivyBackend:
         index = self._open()
         writer = index.writer(heap_size=HEAP_BYTES // 4, num_threads=1)
         try:
-            n = 0
-            for pid in remove:
-                writer.delete_documents_by_term("id", int(pid))
+            docs = list(docs)
+            # (delete_documents_by_term does not match unsigned fields in these bindings: a
+            # term-set query on the id does.)
+            ids = [int(pid) for pid in remove] + [doc.product_id for doc in docs]
+            if ids:
+                writer.delete_documents_by_query(tantivy.Query.term_set_query(SCHEMA, "id", ids))
             for doc in docs:
-                writer.delete_documents_by_term("id", doc.product_id)
                 writer.add_document(_document(doc))
-                n += 1
+            n = len(docs)
             writer.commit()
             writer.wait_merging_threads()
         except BaseException:

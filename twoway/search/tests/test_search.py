@@ -149,6 +149,8 @@ def test_a_listing_change_reaches_search_through_the_outbox(
     assert services.outbox_drain() == 1
     assert not SearchOutbox.objects.exists()
     assert _ids(client.get("/cn/search/", {"q": "birch syrup"})) == [maple.pk]
+    # The old document is gone, not kept beside the new one.
+    assert client.get("/api/v1/search/products", {"q": "枫糖浆"}).json()["total"] == 1
     # Taken off sale: gone from search after the next drain.
     with django_capture_on_commit_callbacks(execute=True):
         product_update(product=maple, by=catalogue["user"], status="draft")
@@ -161,6 +163,10 @@ def test_a_product_blocked_after_indexing_is_not_shown_even_before_the_index_cat
 ):
     Product.objects.filter(pk=catalogue["honey"].pk).update(status="blocked")
     assert catalogue["honey"].pk not in _ids(client.get("/cn/search/", {"q": "蜂蜜"}))
+    # The stale hit is queued, and the next drain takes it out of the index (and its counts).
+    assert services.outbox_drain() == 1
+    body = client.get("/api/v1/search/products", {"q": "蜂蜜"}).json()
+    assert body["total"] == 0
 
 
 def test_without_an_index_search_falls_back_to_the_database(client, reference_data, make_seller, make_product, settings, tmp_path):
