@@ -204,14 +204,34 @@ class QueryStat:
     best_results: int
     chapter: str = ""
 
+    @property
+    def gloss(self) -> str:
+        """The English of the glossary terms in a Chinese query, for sellers who read English."""
+        return gloss_en(self.query)
+
+
+def gloss_en(query: str) -> str:
+    a = documents.analyzer()
+    if a.en_words(query) and not any(ord(ch) > 0x2E80 for ch in query):
+        return ""
+    terms = []
+    for term in a.zh_glossary_hits(query):
+        terms.extend(sorted(a.glossary.zh_to_en.get(term, ()))[:1])
+    return ", ".join(dict.fromkeys(terms))
+
 
 @dataclass(frozen=True)
 class ProvinceTrend:
     month: dt.date
     province: str
-    province_name: str
+    province_name_en: str
+    province_name_zh: str
     query: str
     searches: int
+
+    @property
+    def gloss(self) -> str:
+        return gloss_en(self.query)
 
 
 @dataclass(frozen=True)
@@ -267,7 +287,7 @@ def demand_report(*, business, limit: int = 20) -> DemandReport:
         base.filter(result_count__lte=FEW_RESULTS), min_sessions=SELLER_MIN_SESSIONS, limit=limit
     )
     bought = _stats(base.filter(bought=True), min_sessions=1, limit=limit)
-    names = dict(ChinaProvince.objects.values_list("code", "name_zh"))
+    names = {c: (en, zh) for c, en, zh in ChinaProvince.objects.values_list("code", "name_en", "name_zh")}
     rows = (
         base.exclude(province="")
         .annotate(month=TruncMonth("created_at"))
@@ -279,7 +299,9 @@ def demand_report(*, business, limit: int = 20) -> DemandReport:
     trending = [
         ProvinceTrend(
             month=r["month"].date() if hasattr(r["month"], "date") else r["month"],
-            province=r["province"], province_name=names.get(r["province"], r["province"]),
+            province=r["province"],
+            province_name_en=names.get(r["province"], (r["province"],) * 2)[0],
+            province_name_zh=names.get(r["province"], (r["province"],) * 2)[1],
             query=r["query_norm"], searches=r["n"],
         )  # fmt: skip
         for r in rows

@@ -227,7 +227,7 @@ class Analyzer:
                     hits.append(term)
         return _unique(hits)
 
-    def _zh_glossary_hits(self, text: str) -> list[str]:
+    def zh_glossary_hits(self, text: str) -> list[str]:
         folded = fold(text)
         hits = []
         for i, ch in enumerate(folded):
@@ -289,7 +289,7 @@ class Analyzer:
         py, py_init = self._pinyin(_unique([*(t for t in tokens if len(t) >= 2), *runs]))
         words = [w for w in self.zh_words(title_zh) if len(w) >= 2]
         return {
-            "hits": tuple(self._zh_glossary_hits(title_zh)),
+            "hits": tuple(self.zh_glossary_hits(title_zh)),
             "tokens": " ".join(tokens),
             "chars": _unique(CJK.findall(folded)),
             "py": py, "py_init": py_init,
