@@ -18,6 +18,7 @@ one analyzer written in Python.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import threading
@@ -48,6 +49,8 @@ HEAP_BYTES = 128_000_000
 FACET_CHAPTERS = 100
 RELAXED_LIMIT_WORDS = 8
 KEEP_OLD_INDEXES = 1
+RERANK_POOL = 60  # best BM25 matches re-ranked by stock and sales
+RERANK_MAX = 600
 
 
 def schema() -> tantivy.Schema:
@@ -117,17 +120,33 @@ def _variant_query(v: Variant) -> tantivy.Query:
 CHARS_BOOST = 0.3
 
 
-def _group_query(group: Group) -> tantivy.Query:
-    clauses = [(tantivy.Occur.Should, _variant_query(v)) for v in group.variants]
-    if group.chars:
+def _known(searcher, fields: tuple[str, ...], term: str) -> bool:
+    return any(searcher.doc_freq(f, term) for f in fields)
+
+
+def _group_query(group: Group, searcher=None) -> tantivy.Query:
+    """One word in all its forms. With a searcher, the costly forms are left out when the word
+    is in the index as typed: typo tolerance (a fuzzy term) only for a word the index does not
+    know, the every-character fallback only for a Chinese word no title or alias carries."""
+    exact = [v for v in group.variants if not v.fuzzy]
+    fuzzy = [v for v in group.variants if v.fuzzy]
+    if fuzzy and searcher is not None:
+        stems = {v.term for v in exact if v.field in ("en_title", "en_alias")}
+        if any(_known(searcher, ("en_title", "en_alias"), t) for t in stems):
+            fuzzy = []
+    clauses = [(tantivy.Occur.Should, _variant_query(v)) for v in exact + fuzzy]
+    chars = group.chars
+    if chars and searcher is not None and _known(searcher, ("zh_title", "zh_alias"), group.word):
+        chars = ()
+    if chars:
         every_char = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, _term("zh_chars", c)) for c in group.chars]
+            [(tantivy.Occur.Must, _term("zh_chars", c)) for c in chars]
         )
         clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(every_char, CHARS_BOOST)))
     return tantivy.Query.boolean_query(clauses)
 
 
-def text_query(plan: QueryPlan, *, relaxed: bool = False) -> tantivy.Query | None:
+def text_query(plan: QueryPlan, *, relaxed: bool = False, searcher=None) -> tantivy.Query | None:
     """All required words must match (each in any of its forms); ``relaxed``: any word will do."""
     if plan.empty:
         return None
@@ -140,7 +159,7 @@ def text_query(plan: QueryPlan, *, relaxed: bool = False) -> tantivy.Query | Non
         )
     for g in plan.groups:
         occur = tantivy.Occur.Must if (g.required or not required) else tantivy.Occur.Should
-        clauses.append((occur, _group_query(g)))
+        clauses.append((occur, _group_query(g, searcher)))
     strict = tantivy.Query.boolean_query(clauses) if clauses else None
     if not plan.alternatives:
         return strict
@@ -259,7 +278,7 @@ class TantivyBackend:
         index = self._open()
         searcher = index.searcher()
         filters = filter_clauses(request.market, request.filters, request.price_field)
-        text = text_query(request.plan)
+        text = text_query(request.plan, searcher=searcher)
         query = combine(text, filters)
         hits, total = self._run(searcher, query, request, has_text=text is not None)
         relaxed = False
@@ -271,13 +290,29 @@ class TantivyBackend:
         return SearchResponse(hits=hits, total=total, relaxed=relaxed, facets=facets, backend=self.name)
 
     def _run(self, searcher, query, request: SearchRequest, *, has_text: bool):
-        kwargs = {"limit": request.limit, "offset": request.offset, "count": True}
+        """One page of hits and the total. Relevance: BM25 over a pool of the best matches, then
+        each score multiplied by log2(2 + weight) (stock and sales) and the pool re-sorted — the
+        same formula as tantivy's ``weight_by_field``, without scoring every match twice."""
         sort = request.sort
         if sort == "relevance" and not has_text:
             sort = "newest"
         if sort == "relevance":
-            kwargs["weight_by_field"] = "weight"
-        elif sort in ("price_asc", "price_desc"):
+            pool = min(RERANK_MAX, max(RERANK_POOL, 2 * (request.offset + request.limit)))
+            result = searcher.search(query, limit=pool, count=True)
+            addresses = [address for _score, address in result.hits]
+            ids = searcher.fast_field_values("id", addresses)
+            weights = searcher.fast_field_values("weight", addresses)
+            ranked = sorted(
+                (
+                    (score * math.log2(2.0 + max(weight or 0.0, 0.0)), int(pid))
+                    for (score, _a), pid, weight in zip(result.hits, ids, weights, strict=True)
+                ),
+                key=lambda pair: (-pair[0], pair[1]),
+            )
+            page = ranked[request.offset : request.offset + request.limit]
+            return [Hit(product_id=pid, score=score) for score, pid in page], int(result.count or 0)
+        kwargs = {"limit": request.limit, "offset": request.offset, "count": True}
+        if sort in ("price_asc", "price_desc"):
             kwargs["order_by_field"] = request.price_field
             kwargs["order"] = tantivy.Order.Asc if sort == "price_asc" else tantivy.Order.Desc
         elif sort == "newest":
@@ -285,11 +320,8 @@ class TantivyBackend:
         elif sort == "sales":
             kwargs["order_by_field"] = "sales"
         result = searcher.search(query, **kwargs)
-        hits = []
-        for key, address in result.hits:
-            pid = searcher.doc(address)["id"][0]
-            hits.append(Hit(product_id=int(pid), score=float(key) if sort == "relevance" else 0.0))
-        return hits, int(result.count or 0)
+        ids = searcher.fast_field_values("id", [address for _key, address in result.hits])
+        return [Hit(product_id=int(pid), score=0.0) for pid in ids], int(result.count or 0)
 
     def _facets(self, searcher, query, request: SearchRequest) -> dict[str, list[Bucket]]:
         spec: dict = {

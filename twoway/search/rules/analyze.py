@@ -354,7 +354,6 @@ class Analyzer:
                 variants += [
                     Variant("zh_title", sub, TITLE_BOOST * factor),
                     Variant("zh_alias", sub, ALIAS_BOOST * factor),
-                    Variant("zh_desc", sub, DESC_BOOST * factor),
                 ]
             for syn in synonyms:
                 variants += [
