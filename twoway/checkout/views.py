@@ -192,7 +192,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         context["errors"] = _place_errors(form, exc, cart_page)
         return render(request, "checkout/checkout.html", context, status=exc.status)
     services.cart_clear(buyer=request.user)
-    search_purchase_attribute(session=request.session, product_ids=[i.product.pk for i in cart_page.items])
+    search_purchase_attribute(session=request.session, product_ids=list(cart_page.items))
     return redirect("checkout:pay", number=purchase.number)
 
 
