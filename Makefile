@@ -24,6 +24,7 @@ demo: venv
 	$(BIN)/twoway loadreference --if-changed
 	$(BIN)/twoway loadcsl --if-empty twoway/compliance/data/csl_sample.csv
 	$(BIN)/twoway seed --if-empty
+	$(BIN)/twoway search_rebuild --if-missing
 	@echo "Twoway demo: http://127.0.0.1:8000  (accounts in README.md)"
 	@# DEBUG off: the product's own 404/500 pages, never the debug page listing every URL.
 	DJANGO_DEBUG=0 $(BIN)/twoway serve 127.0.0.1:8000

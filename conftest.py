@@ -55,3 +55,12 @@ def _reference_cache_clear():
     cache_clear()
     yield
     cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _search_index_dir(settings, tmp_path_factory):
+    """Each test starts without a search index, in a directory of its own (search falls back to
+    the database until a test builds an index; nothing is written under var/)."""
+    import uuid
+
+    settings.TWOWAY_SEARCH_DIR = tmp_path_factory.getbasetemp() / f"search-{uuid.uuid4().hex}"

@@ -77,6 +77,9 @@ def _mount_routers() -> None:
     from twoway.payments.api import router as after_sales_router  # cancel, returns, refunds
 
     api.add_router("/after-sales", after_sales_router)
+    from twoway.search.api import router as search_router  # bilingual product search (public)
+
+    api.add_router("/search", search_router)
 
 
 _mount_routers()

@@ -21,6 +21,7 @@ from twoway.identity.models import Role
 from twoway.identity.permissions import role_required
 from twoway.payments.providers.card import card_channel_open
 from twoway.payments.services import payment_start
+from twoway.search.services import search_purchase_attribute
 
 from . import import_page_data, selectors, services
 from .import_forms import DOMAIN_FIELDS, ImportCheckoutForm, ImportListingForm, ImportPayForm
@@ -139,6 +140,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             services.cart_line_set(
                 buyer=request.user, product=product_get(product_id=product_id), quantity=0
             )
+        search_purchase_attribute(session=request.session, product_ids=list(items))
         return redirect("us_import:pay", number=purchase.number)
     status = 400 if form.is_bound else 200
     return render(request, "checkout/import/checkout.html", context, status=status)

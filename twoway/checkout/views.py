@@ -19,6 +19,7 @@ from twoway.identity.models import Role
 from twoway.identity.permissions import role_required
 from twoway.identity.services import real_name_identity_register
 from twoway.payments.services import payment_start
+from twoway.search.services import search_purchase_attribute
 
 from . import page_data, selectors, services
 from .forms import DOMAIN_FIELDS, NEW_IDENTITY, CheckoutForm, PayForm, ShipForm
@@ -194,6 +195,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         context["errors"] = _place_errors(form, exc, cart_page)
         return render(request, "checkout/checkout.html", context, status=exc.status)
     services.cart_clear(buyer=request.user)
+    search_purchase_attribute(session=request.session, product_ids=list(cart_page.items))
     return redirect("checkout:pay", number=purchase.number)
 
 

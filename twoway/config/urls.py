@@ -23,5 +23,6 @@ urlpatterns = [
     path("compliance/", include("twoway.compliance.urls")),
     path("", include("twoway.checkout.urls")),
     path("us/", include("twoway.checkout.import_urls")),
+    path("", include("twoway.search.urls")),
     path("", include("twoway.web.urls")),
 ]

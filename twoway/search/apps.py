@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class SearchConfig(AppConfig):
     name = "twoway.search"
     label = "search"
+
+    def ready(self) -> None:
+        # A listing created or changed goes into the search outbox (drained into the index).
+        from twoway.catalog.services import PRODUCT_CHANGED_HOOKS
+
+        from .services import on_product_changed
+
+        if on_product_changed not in PRODUCT_CHANGED_HOOKS:
+            PRODUCT_CHANGED_HOOKS.append(on_product_changed)

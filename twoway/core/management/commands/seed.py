@@ -101,3 +101,7 @@ class Command(BaseCommand):
 
             trade = trade_year_run(seed=plan.seed, days=options["trade_days"])
             self.stdout.write(trade.line())
+        if not summary.skipped:
+            from twoway.search.services import after_seed  # demo searches + the search index
+
+            after_seed(seed=plan.seed, stdout=self.stdout)
