@@ -41,12 +41,16 @@ SCHEDULE: tuple[ScheduleEntry, ...] = (
         purpose="submit refunds that are due and retry failed submissions (with backoff)",
     ),
     ScheduleEntry(
-        "search-outbox-drain", "search.outbox_drain", 5,
+        "search-outbox-drain", "search.outbox_drain", 2,
         purpose="apply catalogue changes to the search index",
     ),
     ScheduleEntry(
-        "demand-alerts", "search.demand_alerts", 3600,
-        purpose="tell sellers about searches that found nothing",
+        "demand-alerts", "search.demand_notify", 86400,
+        purpose="tell sellers (seller center and email) when searches they follow rise",
+    ),
+    ScheduleEntry(
+        "search-index-rebuild", "search.index_rebuild", 86400,
+        purpose="rebuild the search index (rates, stock and status changes outside the outbox)",
     ),
 )  # fmt: skip
 
