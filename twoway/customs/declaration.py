@@ -8,6 +8,7 @@ only to put it into the messages; what is stored keeps it masked.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -43,14 +44,14 @@ def _platform() -> BaseTransfer:
     )
 
 
-def documents_for(order: Order):
+def documents_for(order: Order, *, now: datetime | None = None):
     """The three documents of one paid order, from the order, its payment and its waybill."""
     payment = order.purchase.payments.order_by("pk").first()
     if payment is None:
         raise ValueError(f"order {order.number} has no payment")
     id_number = decrypt_id_number(order.identity.id_number_encrypted)
     platform = _platform()
-    now = timezone.now()
+    now = now or timezone.now()
     lines = list(order.lines.order_by("pk"))
     items = [
         CebOrderItem(
@@ -116,8 +117,11 @@ def _screen(order: Order) -> str | None:
     return None
 
 
-def order_declare(*, order_id: int) -> Order:
-    """Screen, flag EEI, build and submit the three documents of a paid export order."""
+def order_declare(*, order_id: int, now: datetime | None = None) -> Order:
+    """Screen, flag EEI, build and submit the three documents of a paid export order.
+
+    ``now`` (default: the clock) dates the messages and the transitions (the demo's history)."""
+    now = now or timezone.now()
     order = Order.objects.select_related("business", "identity", "purchase").get(pk=order_id)
     if order.status != OrderStatus.PAID:
         return order
@@ -125,18 +129,17 @@ def order_declare(*, order_id: int) -> Order:
     if hold:
         logger.warning("order %s held for compliance review", order.number)
         return checkout.order_transition(order=order, to=OrderStatus.HELD, actor_label="compliance",
-                                         reason=f"Consolidated Screening List: {hold}")
+                                         reason=f"Consolidated Screening List: {hold}", now=now)
     decision = eei_check(
         lines=[ExportLine(schedule_b=line.hs_code, value_usd=line.customs_value_usd,
                           description=line.title) for line in order.lines.all()],
-        destination_country="CN", day=timezone.now().date(),
+        destination_country="CN", day=now.date(),
     )
     Order.objects.filter(pk=order.pk).update(
         eei_required=decision.required, eei_reason=f"{decision.rule}: {decision.citation}"[:300]
     )
-    ceb_order, ceb_payment, ceb_logistics, id_number = documents_for(order)
+    ceb_order, ceb_payment, ceb_logistics, id_number = documents_for(order, now=now)
     match = three_document_match(ceb_order, ceb_payment, ceb_logistics)
-    now = timezone.now()
     if not match.ok:
         Order.objects.filter(pk=order.pk).update(customs_status="match_failed",
                                                  customs_info=match.summary()[:2000])
@@ -161,16 +164,19 @@ def order_declare(*, order_id: int) -> Order:
                 reply_info=reply.info if reply else "", replied_at=now if reply else None,
             )
         return customs_reply_apply(order=order, accepted=result.accepted,
-                                   info="; ".join(result.reasons) or "Released (code 120).")
+                                   info="; ".join(result.reasons) or "Released (code 120).",
+                                   now=now)
 
 
-def customs_reply_apply(*, order: Order, accepted: bool, info: str) -> Order:
+def customs_reply_apply(
+    *, order: Order, accepted: bool, info: str, now: datetime | None = None
+) -> Order:
     """Customs answered: cleared, or back to paid with the reason so it can be fixed and resent."""
     Order.objects.filter(pk=order.pk).update(
         customs_status="accepted" if accepted else "rejected", customs_info=info[:2000]
     )
     if accepted:
         return checkout.order_transition(order=order, to=OrderStatus.CLEARED, actor_label="customs",
-                                         reason=f"Customs accepted: {info}")
+                                         reason=f"Customs accepted: {info}", now=now)
     return checkout.order_transition(order=order, to=OrderStatus.PAID, actor_label="customs",
-                                     reason=f"Customs rejected: {info}")
+                                     reason=f"Customs rejected: {info}", now=now)

@@ -91,6 +91,7 @@ def seed_run(
     load_reference: bool = True,
     progress: Callable[[int], None] | None = None,
     derive: bool = True,
+    step: Callable[[str], None] | None = None,
 ) -> SeedSummary:
     """Write the demo marketplace for ``plan``; deterministic for ``plan.seed``.
 
@@ -99,8 +100,10 @@ def seed_run(
     alternatives read model.
 
     ``bulk`` None picks COPY on PostgreSQL above ``BULK_THRESHOLD_PRODUCTS``; True forces it
-    (PostgreSQL only); False forces the ORM.
+    (PostgreSQL only); False forces the ORM. ``step(name)`` is told when each later step starts
+    (``progress`` counts the sellers written).
     """
+    step = step or (lambda _name: None)
     started = time.perf_counter()
     existing = Business.objects.count()
     if existing:
@@ -135,16 +138,19 @@ def seed_run(
     )
     us, midwest, staff_rows = written.us, written.midwest, written.staff_rows
 
+    step("Seller logins and consumers with real-name identities")
     staff = _staff_create(staff_rows, accounts, password_hash, now)
     cn = _consumers_cn_create(plan, password_hash)
     us_consumers = _consumers_us_create(plan, password_hash)
     if derive and not use_copy:  # labor risk of import listings (holds blocked ones for review)
         from twoway.compliance.labor import labor_risk_reassess_all
 
+        step("Labor-risk assessment of import listings")
         labor_risk_reassess_all(dataset_name="demo_seed")
     if derive:  # the US-made alternatives read model (COPY on PostgreSQL, bulk insert elsewhere)
         from twoway.alternatives.services import candidates_refresh
 
+        step("US-made alternatives")
         candidates_refresh()
     return SeedSummary(
         skipped=False,

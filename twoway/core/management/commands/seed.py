@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
@@ -67,14 +68,8 @@ class Command(BaseCommand):
             consumers_cn=options["consumers"],
             consumers_us=options["us_consumers"],
         )
-        bar = tqdm(
-            total=plan.sellers,
-            unit="seller",
-            unit_scale=True,
-            file=sys.stderr,
-            disable=not sys.stderr.isatty(),
-            desc="Seeding",
-        )
+        steps = _Steps(verbosity=options["verbosity"])
+        bar = steps.bar("Sellers and their products", total=plan.sellers, unit="seller")
         try:
             summary = seed_run(
                 plan=plan,
@@ -83,14 +78,60 @@ class Command(BaseCommand):
                 bulk=True if options["bulk"] else None,
                 load_reference=not options["no_reference"],
                 progress=bar.update,
+                step=steps.start,
             )
         except SeedRefused as exc:
             raise CommandError(str(exc)) from exc
         finally:
-            bar.close()
+            steps.close()
         self.stdout.write(summary.line())
         if not summary.skipped and summary.path != "copy" and options["trade_days"]:
             from twoway.demo.trade_year import trade_year_run
 
-            trade = trade_year_run(seed=plan.seed, days=options["trade_days"])
+            days = options["trade_days"]
+            bar = steps.bar("A year of orders (placed, paid, declared, shipped)", days, "day")
+            try:
+                trade = trade_year_run(seed=plan.seed, days=days, progress=bar.update)
+            finally:
+                steps.close()
             self.stdout.write(trade.line())
+
+
+class _Steps:
+    """Progress of the seed on stderr: a bar for the long steps (a terminal only), one line per
+    step with its duration (always, so a log shows where the time went)."""
+
+    def __init__(self, verbosity: int) -> None:
+        self.quiet = verbosity == 0
+        self.tty = sys.stderr.isatty()
+        self.name = ""
+        self.started = 0.0
+        self._bar: tqdm | None = None
+
+    def _line(self, text: str) -> None:
+        if not self.quiet:
+            (tqdm.write if self._bar is not None else print)(text, file=sys.stderr, flush=True)
+
+    def start(self, name: str) -> None:
+        self.close()
+        self.name, self.started = name, time.perf_counter()
+        self._line(f"  … {name}")
+
+    def bar(self, name: str, total: int, unit: str) -> tqdm:
+        self.close()
+        self.name, self.started = name, time.perf_counter()
+        if not self.tty:
+            self._line(f"  … {name}")
+        self._bar = tqdm(
+            total=total, unit=unit, file=sys.stderr, disable=self.quiet or not self.tty,
+            desc=f"  {name}", leave=False, dynamic_ncols=True,
+        )  # fmt: skip
+        return self._bar
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+        if self.name:
+            self._line(f"  ✓ {self.name} ({time.perf_counter() - self.started:.1f} s)")
+            self.name = ""
