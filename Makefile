@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/twoway
 export DJANGO_SETTINGS_MODULE ?= twoway.config.settings.local
 
@@ -35,8 +36,8 @@ demo: $(BIN)/twoway
 	$(BIN)/twoway loadreference --if-changed
 	$(BIN)/twoway loadcsl --if-empty twoway/compliance/data/csl_sample.csv
 	$(BIN)/twoway seed --if-empty
-	@echo "Twoway demo: http://127.0.0.1:8000  (accounts in README.md)"
-	$(BIN)/twoway runserver 127.0.0.1:8000
+	@echo "Twoway demo: http://127.0.0.1:$(PORT)  (accounts in README.md)"
+	$(BIN)/twoway runserver 127.0.0.1:$(PORT)
 
 ## make test: lint, the whole suite on SQLite, then on PostgreSQL (required when CI=true)
 test: venv chromium lint test-sqlite test-postgres

@@ -95,6 +95,31 @@ class Command(BaseCommand):
             finally:
                 steps.close()
             self.stdout.write(trade.line())
+            self._check(steps)
+
+    def _check(self, steps: _Steps) -> None:
+        """The demo obeys its own rules: every order (orders_rules_check) and the ledger."""
+        from twoway.checkout.models import Order
+        from twoway.demo.checks import orders_rules_check
+        from twoway.ledger.check import ledger_check
+
+        steps.start("Checking the orders against the rules and the ledger")
+        try:
+            problems, differences = orders_rules_check(), ledger_check()
+        finally:
+            steps.close()
+        if not problems and not differences:
+            self.stdout.write(
+                f"Checked {Order.objects.count():,} orders: every product was eligible when sold, "
+                "taxes, real names, customs, times and quotas agree; the ledger check passes."
+            )
+            return
+        for problem in problems[:20]:
+            self.stderr.write(f"  {problem}")
+        raise CommandError(
+            f"The demo breaks its own rules: {len(problems)} order problems, "
+            f"{len(differences)} ledger differences (see above; `twoway ledger check`)."
+        )
 
 
 class _Steps:
