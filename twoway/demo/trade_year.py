@@ -496,7 +496,7 @@ def trade_year_run(
     *,
     seed: int,
     days: int = 365,
-    orders_per_day: float = 1.2,
+    orders_per_day: float = 0.7,
     end: dt.datetime | None = None,
     import_share: float = 0.35,
     progress: Callable[[int], None] | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 
@@ -50,6 +51,12 @@ class Command(BaseCommand):
             "--no-reference", action="store_true", help="Do not (re)load reference data first."
         )
         parser.add_argument(
+            "--setup",
+            action="store_true",
+            help="First migrate the database, load the reference data (if changed) and the "
+            "sample Consolidated Screening List (if none): make demo's whole set-up in one process.",
+        )
+        parser.add_argument(
             "--trade-days",
             type=_non_negative,
             default=365,
@@ -68,7 +75,11 @@ class Command(BaseCommand):
             consumers_cn=options["consumers"],
             consumers_us=options["us_consumers"],
         )
+        if options["verbosity"] < 2:  # one line per step, not one per order placed
+            logging.getLogger("twoway").setLevel(logging.WARNING)
         steps = _Steps(verbosity=options["verbosity"])
+        if options["setup"]:
+            self._setup(steps)
         bar = steps.bar("Sellers and their products", total=plan.sellers, unit="seller")
         try:
             summary = seed_run(
@@ -97,6 +108,24 @@ class Command(BaseCommand):
             self.stdout.write(trade.line())
             self._check(steps)
 
+    def _setup(self, steps: _Steps) -> None:
+        from pathlib import Path
+
+        from django.core.management import call_command
+
+        import twoway.compliance
+        from twoway.reference.models import ReferenceDataset
+
+        steps.start("Database tables (migrate)")
+        call_command("migrate", interactive=False, verbosity=0)
+        steps.start("Reference data (rates, limits, positive list, tariffs, labor lists)")
+        call_command("loadreference", if_changed=True, stdout=_Null())
+        if not ReferenceDataset.objects.filter(name="csl").exists():
+            steps.start("Sample Consolidated Screening List")
+            csl = Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv"
+            call_command("loadcsl", str(csl), stdout=_Null())
+        steps.close()
+
     def _check(self, steps: _Steps) -> None:
         """The demo obeys its own rules: every order (orders_rules_check) and the ledger."""
         from twoway.checkout.models import Order
@@ -120,6 +149,14 @@ class Command(BaseCommand):
             f"The demo breaks its own rules: {len(problems)} order problems, "
             f"{len(differences)} ledger differences (see above; `twoway ledger check`)."
         )
+
+
+class _Null:
+    def write(self, _text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
 
 
 class _Steps:
