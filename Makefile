@@ -11,18 +11,19 @@ export DJANGO_SETTINGS_MODULE ?= twoway.config.settings.local
 
 # The runtime install (what `make demo` needs). The venv is made without ensurepip and the host's
 # pip installs into it (pip itself included): ~15 s less than ensurepip + upgrading pip. Without
-# a host pip ≥ 22.3, ensurepip does it. The project's own modules are byte-compiled once here
-# (each later command then starts faster, also where PYTHONDONTWRITEBYTECODE is set).
+# a host pip ≥ 22.3, ensurepip does it. Nothing is byte-compiled up front (pip would compile
+# every module of every package, most never imported): Python compiles what a command imports,
+# once, which is why make's commands write .pyc files even where PYTHONDONTWRITEBYTECODE is set.
+export PYTHONDONTWRITEBYTECODE :=
 $(BIN)/twoway: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) is required (Python 3.11)"; exit 1; }
 	$(PYTHON) -m venv --without-pip $(VENV)
 	@if $(PYTHON) -m pip --python $(BIN)/python --version >/dev/null 2>&1; then \
-	  echo "$(PYTHON) -m pip --python $(BIN)/python install -q pip -e ."; \
-	  $(PYTHON) -m pip --python $(BIN)/python install -q pip -e . ; \
+	  echo "$(PYTHON) -m pip --python $(BIN)/python install -q --no-compile pip -e ."; \
+	  $(PYTHON) -m pip --python $(BIN)/python install -q --no-compile pip -e . ; \
 	else \
-	  $(BIN)/python -m ensurepip -q && $(BIN)/python -m pip install -q -e . ; \
+	  $(BIN)/python -m ensurepip -q && $(BIN)/python -m pip install -q --no-compile -e . ; \
 	fi
-	@$(BIN)/python -m compileall -q -j 0 twoway >/dev/null || true
 	@touch $@
 
 # The development install (tests, lint, benchmarks) on top of it.

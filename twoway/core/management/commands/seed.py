@@ -167,7 +167,7 @@ class _Steps:
         self.quiet = verbosity == 0
         self.tty = sys.stderr.isatty()
         self.name = ""
-        self.started = 0.0
+        self.started = self.cpu = 0.0
         self._bar: tqdm | None = None
 
     def _line(self, text: str) -> None:
@@ -176,12 +176,12 @@ class _Steps:
 
     def start(self, name: str) -> None:
         self.close()
-        self.name, self.started = name, time.perf_counter()
+        self.name, self.started, self.cpu = name, time.perf_counter(), time.process_time()
         self._line(f"  … {name}")
 
     def bar(self, name: str, total: int, unit: str) -> tqdm:
         self.close()
-        self.name, self.started = name, time.perf_counter()
+        self.name, self.started, self.cpu = name, time.perf_counter(), time.process_time()
         if not self.tty:
             self._line(f"  … {name}")
         self._bar = tqdm(
@@ -195,5 +195,6 @@ class _Steps:
             self._bar.close()
             self._bar = None
         if self.name:
-            self._line(f"  ✓ {self.name} ({time.perf_counter() - self.started:.1f} s)")
+            wall, cpu = time.perf_counter() - self.started, time.process_time() - self.cpu
+            self._line(f"  ✓ {self.name} ({wall:.1f} s; CPU {cpu:.1f} s)")
             self.name = ""
