@@ -225,6 +225,7 @@ class SellerGenerator:
         self._cn_lines = _Weighted(list(CN_LINES), [line.weight for line in CN_LINES])
         self._desc_cache: dict[tuple[int, str], tuple[str, str]] = {}
         self._offers: dict[tuple[str, str], list[tuple[ProductLine, Variant]]] = {}
+        self.first_ids = (first_business_id, first_product_id)
 
     # --- sellers --------------------------------------------------------------------------
     def _us_maker(self, index: int) -> tuple[tuple, _Maker]:

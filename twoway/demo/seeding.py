@@ -137,6 +137,8 @@ def seed_run(
         progress=progress,
     )
     us, midwest, staff_rows = written.us, written.midwest, written.staff_rows
+    if not use_copy:
+        _listing_dates_set(generator.first_ids, now)
 
     step("Seller logins and consumers with real-name identities")
     staff = _staff_create(staff_rows, accounts, password_hash, now)
@@ -221,6 +223,26 @@ def sellers_write(
             cursor.execute(f"ANALYZE {Business._meta.db_table}")
             cursor.execute(f"ANALYZE {Product._meta.db_table}")
     return out
+
+
+def _listing_dates_set(first_ids: tuple[int, int], now) -> None:
+    """``bulk_create`` dates rows "now"; the demo's sellers joined when they were verified (or
+    a little over a year ago) and listed their products then, before their first orders."""
+    import datetime as dt
+
+    from django.db.models import OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    first_business, first_product = first_ids
+    joined = now - dt.timedelta(days=400)
+    with transaction.atomic():
+        Business.objects.filter(pk__gte=first_business).update(
+            created_at=Coalesce("verified_at", Value(joined)), updated_at=Coalesce(
+                "verified_at", Value(joined)))  # fmt: skip
+        since = Business.objects.filter(pk=OuterRef("business_id")).values("created_at")[:1]
+        Product.objects.filter(pk__gte=first_product).update(
+            created_at=Subquery(since), updated_at=Subquery(since)
+        )
 
 
 def _user(email: str, role: str, first: str, last: str, password_hash: str, **extra) -> User:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from twoway.catalog.models import Product, ProductStatus
@@ -283,7 +284,7 @@ class _Trade:
         )  # fmt: skip
         purchase_mark_paid(
             purchase=purchase, now=at, actor_label=f"provider:{provider}",
-            reason=f"{provider} payment received",
+            reason=f"{provider} transaction {purchase.payments.latest('pk').provider_txn_id}",
         )  # fmt: skip
 
     def _move(self, order: Order, to: str, at: dt.datetime, label: str, reason: str) -> Order:
@@ -400,7 +401,7 @@ class _Trade:
             return None
         buyer = rng.choice(self.us_buyers)
         seller = rng.choice(self.import_sellers)
-        items = self._items(self.imports[seller], Decimal(1), Decimal("600"))
+        items = self._items(self.imports[seller], Decimal(1), Decimal("450"))
         user = buyer.user
         try:
             purchase = purchase_place_import(
@@ -455,6 +456,7 @@ class _Trade:
             for pk, purchase_id in placed.items()
         ]  # fmt: skip
         Order.objects.bulk_update(orders, ["created_at", "updated_at"], batch_size=500)
+        Payment.objects.filter(purchase_id__in=list(self.created)).update(recorded_at=F("paid_at"))
         users = [
             User(pk=pk, date_joined=at - dt.timedelta(days=3 + pk % 40))
             for pk, at in self.first_order.items()
@@ -498,7 +500,7 @@ def trade_year_run(
     days: int = 365,
     orders_per_day: float = 0.7,
     end: dt.datetime | None = None,
-    import_share: float = 0.35,
+    import_share: float = 0.25,
     progress: Callable[[int], None] | None = None,
 ) -> TradeYearSummary:
     """Place ``days`` of orders ending at ``end`` (default now) through the services, exports
@@ -554,7 +556,10 @@ def _stories(trade: _Trade, end: dt.datetime, rate: Decimal) -> None:
         plan = ((160, 2400, ""), (96, 1800, ""), (41, 3100, ""), (17, 1500, ""),
                 (5, 2200, OrderStatus.SHIPPED), (1, 900, OrderStatus.CLEARED))  # fmt: skip
         for days_before, budget, stop in plan:
-            at = end - dt.timedelta(days=days_before, hours=rng.randrange(2, 10))
+            at = end - dt.timedelta(
+                days=days_before, hours=rng.randrange(2, 10), minutes=rng.randrange(60),
+                seconds=rng.randrange(60),
+            )  # fmt: skip
             if days_before > 20 and at.year != end.year:
                 continue  # the quota box counts this calendar year: keep the story inside it
             seller = trade.demo_seller if days_before in (41, 5) else None
@@ -565,7 +570,9 @@ def _stories(trade: _Trade, end: dt.datetime, rate: Decimal) -> None:
     if trade.demo_seller in trade.exports:
         for hours_before in (30, 20, 9, 3):
             trade.export_order(
-                end - dt.timedelta(hours=hours_before, minutes=rng.randrange(60)),
+                end - dt.timedelta(
+                    hours=hours_before, minutes=rng.randrange(60), seconds=rng.randrange(60)
+                ),
                 seller=trade.demo_seller, rate=rate,
                 stop_after=OrderStatus.PAID if hours_before == 3 else OrderStatus.CLEARED,
             )
