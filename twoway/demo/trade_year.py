@@ -149,7 +149,6 @@ class _Trade:
         self.created: dict[int, dt.datetime] = {}  # purchase id → placed at
         self.touched: dict[int, dt.datetime] = {}  # order id → last change
         self.first_order: dict[int, dt.datetime] = {}  # user id → first purchase
-        self.txn = 0
         self._pools()
         self._buyers(seed)
 
@@ -270,11 +269,13 @@ class _Trade:
         return items
 
     def _pay(self, purchase: Purchase, at: dt.datetime, provider: str) -> None:
-        self.txn += 1
-        prefix = {"alipay": "2026", "wechat": "4200", "card": "ch_"}[provider]
+        # Shaped like each provider's transaction ids: Alipay date + digits, WeChat Pay 4200…,
+        # a card processor's ch_….
+        digits = f"{self.rng.getrandbits(48):015d}"
+        txn = {"alipay": f"{at:%Y%m%d}22001{digits}", "wechat": f"4200{digits}{at:%Y%m%d}",
+               "card": f"ch_{self.rng.getrandbits(96):024x}"}[provider]  # fmt: skip
         Payment.objects.create(
-            purchase=purchase, provider=provider,
-            provider_txn_id=f"{prefix}{at:%Y%m%d}{self.rng.getrandbits(48):014d}",
+            purchase=purchase, provider=provider, provider_txn_id=txn,
             app_id=f"twoway-sandbox-{provider}", amount=purchase.total_payable,
             currency=purchase.currency, status=PaymentStatus.PAID, paid_at=at,
             payer_account_masked=(
@@ -284,7 +285,7 @@ class _Trade:
         )  # fmt: skip
         purchase_mark_paid(
             purchase=purchase, now=at, actor_label=f"provider:{provider}",
-            reason=f"{provider} transaction {purchase.payments.latest('pk').provider_txn_id}",
+            reason=f"{provider} transaction {txn}",
         )  # fmt: skip
 
     def _move(self, order: Order, to: str, at: dt.datetime, label: str, reason: str) -> Order:
