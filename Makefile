@@ -9,21 +9,23 @@ export DJANGO_SETTINGS_MODULE ?= twoway.config.settings.local
 
 .PHONY: demo test test-sqlite test-postgres lint bench venv chromium messages clean serve
 
-# The runtime install (what `make demo` needs). The venv is made without ensurepip and the host's
-# pip installs into it (pip itself included): ~15 s less than ensurepip + upgrading pip. Without
-# a host pip ≥ 22.3, ensurepip does it. Nothing is byte-compiled up front (pip would compile
-# every module of every package, most never imported): Python compiles what a command imports,
-# once, which is why make's commands write .pyc files even where PYTHONDONTWRITEBYTECODE is set.
+# The runtime install (what `make demo` needs). The venv is made without ensurepip; the host's pip
+# puts a current pip into it (~15 s less than ensurepip + upgrading pip), which installs the
+# project. Without a host pip ≥ 22.3, ensurepip does it. Nothing is byte-compiled up front (pip
+# would compile every module of every package, most never imported): Python compiles what a
+# command imports, once, which is why make's commands write .pyc files even where
+# PYTHONDONTWRITEBYTECODE is set.
 export PYTHONDONTWRITEBYTECODE :=
 $(BIN)/twoway: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) is required (Python 3.11)"; exit 1; }
 	$(PYTHON) -m venv --without-pip $(VENV)
 	@if $(PYTHON) -m pip --python $(BIN)/python --version >/dev/null 2>&1; then \
-	  echo "$(PYTHON) -m pip --python $(BIN)/python install -q --no-compile pip -e ."; \
-	  $(PYTHON) -m pip --python $(BIN)/python install -q --no-compile pip -e . ; \
+	  echo "$(PYTHON) -m pip --python $(BIN)/python install -q --no-compile pip"; \
+	  $(PYTHON) -m pip --python $(BIN)/python install -q --no-compile pip; \
 	else \
-	  $(BIN)/python -m ensurepip -q && $(BIN)/python -m pip install -q --no-compile -e . ; \
+	  $(BIN)/python -m ensurepip -q; \
 	fi
+	$(BIN)/python -m pip install -q --no-compile -e .
 	@touch $@
 
 # The development install (tests, lint, benchmarks) on top of it.
