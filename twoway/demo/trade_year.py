@@ -499,7 +499,7 @@ def trade_year_run(
     *,
     seed: int,
     days: int = 365,
-    orders_per_day: float = 0.7,
+    orders_per_day: float = 0.5,
     end: dt.datetime | None = None,
     import_share: float = 0.25,
     progress: Callable[[int], None] | None = None,
