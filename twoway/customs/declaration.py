@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -55,14 +56,14 @@ def _platform() -> BaseTransfer:
     )
 
 
-def documents_for(order: Order):
+def documents_for(order: Order, *, now: datetime | None = None):
     """The three documents of one paid order, from the order, its payment and its waybill."""
     payment = order.purchase.payments.order_by("pk").first()
     if payment is None:
         raise ValueError(f"order {order.number} has no payment")
     id_number = decrypt_id_number(order.identity.id_number_encrypted)
     platform = _platform()
-    now = timezone.now()
+    now = now or timezone.now()
     lines = list(order.lines.order_by("pk"))
     items = [
         CebOrderItem(
@@ -128,29 +129,31 @@ def _screen(order: Order) -> str | None:
     return None
 
 
-def _hold(order: Order, reason: str, code: str) -> Order:
+def _hold(order: Order, reason: str, code: str, now: datetime | None = None) -> Order:
     logger.warning("order %s held: %s", order.number, reason)
     Order.objects.filter(pk=order.pk).update(customs_info=reason[:2000])
     return checkout.order_transition(order=order, to=OrderStatus.HELD, actor_label="customs",
-                                     reason=reason, hold_code=code)
+                                     reason=reason, hold_code=code, now=now)
 
 
-def order_declare(*, order_id: int) -> Order:
+def order_declare(*, order_id: int, now: datetime | None = None) -> Order:
     """Screen, flag EEI, build and validate the three documents of a paid export order, mark it
     declared with the messages stored (a short transaction), then submit them to customs after
     that commit — never inside the transaction holding the order lock. A message that cannot be
     built, a failed match or a rejection holds the order with the reason; a transport failure
-    leaves it for the scheduled sweep to retry."""
+    leaves it for the scheduled sweep to retry. ``now`` (default: the clock) dates the messages
+    and the transitions (the demo's history)."""
+    now = now or timezone.now()
     order = Order.objects.select_related("business", "identity", "purchase").get(pk=order_id)
     if order.status != OrderStatus.PAID:
         return order
     hold = _screen(order)
     if hold:
-        return _hold(order, f"Consolidated Screening List: {hold}", checkout.HOLD_CSL)
+        return _hold(order, f"Consolidated Screening List: {hold}", checkout.HOLD_CSL, now)
     decision = eei_check(
         lines=[ExportLine(schedule_b=line.hs_code, value_usd=line.customs_value_usd,
                           description=line.title) for line in order.lines.all()],
-        destination_country="CN", day=timezone.now().date(),
+        destination_country="CN", day=now.date(),
     )
     Order.objects.filter(pk=order.pk).update(
         eei_required=decision.required, eei_reason=f"{decision.rule}: {decision.citation}"[:300]
@@ -163,7 +166,7 @@ def order_declare(*, order_id: int) -> Order:
         return Order.objects.get(pk=order.pk)
     id_number = ""
     try:
-        ceb_order, ceb_payment, ceb_logistics, id_number = documents_for(order)
+        ceb_order, ceb_payment, ceb_logistics, id_number = documents_for(order, now=now)
         messages = {
             "CEB311": build_ceb311(ceb_order),
             "CEB411": build_ceb411(ceb_payment),
@@ -174,13 +177,12 @@ def order_declare(*, order_id: int) -> Order:
         if id_number:
             text = text.replace(id_number, mask_id_number(id_number))
         return _hold(order, f"The customs declaration could not be built: {text}",
-                     checkout.HOLD_CUSTOMS)
+                     checkout.HOLD_CUSTOMS, now)
     match = three_document_match(ceb_order, ceb_payment, ceb_logistics)
     if not match.ok:
         Order.objects.filter(pk=order.pk).update(customs_status="match_failed")
         return _hold(order, f"Three-document match failed: {match.summary()}",
-                     checkout.HOLD_CUSTOMS)
-    now = timezone.now()
+                     checkout.HOLD_CUSTOMS, now)
     masked = mask_id_number(id_number)
     documents = {"CEB311": ceb_order, "CEB411": ceb_payment, "CEB511": ceb_logistics}
     with transaction.atomic():
@@ -195,12 +197,12 @@ def order_declare(*, order_id: int) -> Order:
                 xml_masked=xml.decode("utf-8").replace(id_number, masked), sent_at=now,
             )
         Order.objects.filter(pk=order.pk).update(customs_status="submitted", customs_info="")
-    return _submit(order, ceb_order, ceb_payment, ceb_logistics)
+    return _submit(order, ceb_order, ceb_payment, ceb_logistics, now=now)
 
 
-def _submit(order: Order, ceb_order, ceb_payment, ceb_logistics) -> Order:
+def _submit(order: Order, ceb_order, ceb_payment, ceb_logistics, *, now=None) -> Order:
     """Send the stored declaration to customs (outside any order lock) and apply the receipts."""
-    now = timezone.now()
+    now = now or timezone.now()
     try:
         result = customs_transport_submit(ceb_order, ceb_payment, ceb_logistics, now=now)
     except ConnectionError as exc:
@@ -215,7 +217,8 @@ def _submit(order: Order, ceb_order, ceb_payment, ceb_logistics) -> Order:
                 replied_at=now,
             )
         return customs_reply_apply(order=order, accepted=result.accepted,
-                                   info="; ".join(result.reasons) or "Released (code 120).")
+                                   info="; ".join(result.reasons) or "Released (code 120).",
+                                   now=now)
 
 
 def customs_transport_submit(ceb_order, ceb_payment, ceb_logistics, *, now):
@@ -259,14 +262,16 @@ def declarations_sweep(*, now=None, grace_minutes: int = 1, limit: int = 200) ->
     return len(due) + len(unsent)
 
 
-def customs_reply_apply(*, order: Order, accepted: bool, info: str) -> Order:
+def customs_reply_apply(
+    *, order: Order, accepted: bool, info: str, now: datetime | None = None
+) -> Order:
     """Customs answered: cleared, or held with the reason so a person can fix and release it."""
     Order.objects.filter(pk=order.pk).update(
         customs_status="accepted" if accepted else "rejected", customs_info=info[:2000]
     )
     if accepted:
         return checkout.order_transition(order=order, to=OrderStatus.CLEARED, actor_label="customs",
-                                         reason=f"Customs accepted: {info}")
+                                         reason=f"Customs accepted: {info}", now=now)
     return checkout.order_transition(order=order, to=OrderStatus.HELD, actor_label="customs",
                                      reason=f"Customs rejected the declaration: {info}",
-                                     hold_code=checkout.HOLD_CUSTOMS)
+                                     hold_code=checkout.HOLD_CUSTOMS, now=now)

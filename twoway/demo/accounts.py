@@ -23,7 +23,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "seller_staff",
         "Karen",
         "Hoffmann",
-        note="Owner of the first US seller (a Wisconsin ginseng farm).",
+        note="Owner of the first US seller (a Wisconsin creamery, orders waiting to ship).",
     ),
     DemoAccount(
         "seller-cn@demo.twoway",
@@ -37,7 +37,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "consumer_cn",
         "伟",
         "张",
-        note="Chinese buyer with a registered real-name identity (张伟, Beijing).",
+        note="Chinese buyer with a saved real-name identity (张伟, Beijing) and orders this year.",
     ),
     DemoAccount("consumer-us@demo.twoway", "consumer_us", "Emily", "Johnson"),
     DemoAccount("regulator@demo.twoway", "regulator", "Linda", "Park"),

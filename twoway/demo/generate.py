@@ -20,7 +20,7 @@ from itertools import accumulate
 from stdnum.cn import ric, uscc
 
 from . import places
-from .catalogue import CN_LINES, MIDWEST_STATES, US_LINES, ProductLine
+from .catalogue import CN_LINES, MIDWEST_STATES, US_LINES, ProductLine, Variant
 
 BUSINESS_COLUMNS: tuple[str, ...] = (
     "id", "legal_name", "display_name_zh", "country", "us_state_id", "cn_province_id", "city",
@@ -54,11 +54,13 @@ EIN_PREFIXES: tuple[str, ...] = tuple(
 
 @dataclass(frozen=True)
 class SeedPlan:
+    # The default demo: big enough to browse like a marketplace, small enough that a fresh
+    # clone's `make demo` serves its first page within two minutes.
     seed: int = 2025
-    us_sellers: int = 120
-    cn_sellers: int = 30
-    products_per_seller: int = 8
-    consumers_cn: int = 200
+    us_sellers: int = 100
+    cn_sellers: int = 20
+    products_per_seller: int = 6
+    consumers_cn: int = 120
     consumers_us: int = 20
 
     @property
@@ -157,11 +159,14 @@ class _Maker:
     manufacturer: str = ""
     suppliers: str | None = None
     origin_province: str | None = None
+    brand_zh: str = ""  # Chinese brand words put in front of product titles
 
 
 # Story sellers: fixed first rows so the demo tells the same story at every size.
+# The first is seller@demo.twoway's business: its cheese is on the CBEC positive list, so it has
+# orders from China to ship. The ginseng farm's line is not on the list: it sells to US buyers only.
 US_STORY = (
-    ("Wausau Valley Ginseng Farm LLC", "沃索谷花旗参农场", "WI", "Wausau", "54401", "GINSENG", 12),
+    ("Wausau Valley Creamery LLC", "沃索谷乳品厂", "WI", "Wausau", "54401", "CHEDDAR", 12),
     (
         "Traverse Bay Cherry Orchards LLC",
         "特拉弗斯湾樱桃园",
@@ -173,6 +178,7 @@ US_STORY = (
     ),
     ("Bemidji Wild Rice Co.", "贝米吉野米公司", "MN", "Bemidji", "56601", "WILDRICE", 6),
     ("Old Bardstown Distilling Co.", "老巴兹敦酒厂", "KY", "Bardstown", "40004", "BOURBON", 41),
+    ("Marathon County Ginseng Farm LLC", "马拉松县花旗参农场", "WI", "Wausau", "54403", "GINSENG", 9),
 )
 CN_STORY = (
     # name, zh, province, city index, line, manufacturer, suppliers, origin province
@@ -188,6 +194,10 @@ CN_STORY = (
 )  # fmt: skip
 
 _LINES = {line.code: line for line in US_LINES + CN_LINES}
+# Pack sizes that make further distinct products of one variant: (English, Chinese, count).
+PACKS: tuple[tuple[str, str, int], ...] = (
+    ("", "", 1), (", 2-pack", " 2件装", 2), (", 6-pack", " 6件装", 6), (", case of 12", " 12件整箱", 12),
+)  # fmt: skip
 _US_SUFFIX_WORDS = ("LLC", "Inc.", "Co.", "Ltd.", "Family Farms LLC")
 
 
@@ -214,6 +224,8 @@ class SellerGenerator:
         self._other_lines = _Weighted(other, [line.weight for line in other])
         self._cn_lines = _Weighted(list(CN_LINES), [line.weight for line in CN_LINES])
         self._desc_cache: dict[tuple[int, str], tuple[str, str]] = {}
+        self._offers: dict[tuple[str, str], list[tuple[ProductLine, Variant]]] = {}
+        self.first_ids = (first_business_id, first_product_id)
 
     # --- sellers --------------------------------------------------------------------------
     def _us_maker(self, index: int) -> tuple[tuple, _Maker]:
@@ -264,17 +276,9 @@ class SellerGenerator:
         )  # fmt: skip
         st = places.US_STATES[state]
         maker = _Maker(
-            bid,
-            name,
-            short,
-            name_zh,
-            state,
-            _STATE_NAMES.get(state, state),
-            st.name_zh,
-            city,
-            line,
-            verified,
-        )
+            bid, name, short, name_zh, state, _STATE_NAMES.get(state, state), st.name_zh, city,
+            line, verified, brand_zh=name_zh,
+        )  # fmt: skip
         return row, maker
 
     def _cn_maker(self, index: int) -> tuple[tuple, _Maker]:
@@ -309,9 +313,12 @@ class SellerGenerator:
             verified and rng.random() < 0.7, self.now, self.now,
         )  # fmt: skip
         en, zh = places.CN_PROVINCE_NAMES[province]
+        # Brand: the firm word after the city ("Hangzhou Mingyang Garment" → "Mingyang", 明扬).
+        brand = name.split(" ")[1]
+        brand_zh = name_zh[len(city.name_zh) : len(city.name_zh) + 2]
         maker = _Maker(
-            bid, name, name.removesuffix(" Co., Ltd."), name_zh, province, en, zh, city.name_en, line,
-            verified, manufacturer or name, suppliers, origin,
+            bid, name, brand, name_zh, province, en, zh, city.name_en, line,
+            verified, manufacturer or name, suppliers, origin, brand_zh,
         )  # fmt: skip
         return row, maker
 
@@ -329,36 +336,70 @@ class SellerGenerator:
             self._desc_cache[key] = cached
         return cached
 
+    def _offer(self, maker: _Maker) -> list[tuple[ProductLine, Variant]]:
+        """What one seller makes: its own line first, then the lines of the same trade (5-digit
+        NAICS) made in its state or province (a creamery sells cheddar, Colby and butter; a dried
+        fruit maker cherries and apple rings), each variant once."""
+        key = (maker.line.code, maker.region)
+        offer = self._offers.get(key)
+        if offer is None:
+            lines = [maker.line] + [
+                line
+                for line in (US_LINES if maker.line.country == "US" else CN_LINES)
+                if line is not maker.line
+                and line.naics[:5] == maker.line.naics[:5]
+                and maker.region in line.regions
+            ]
+            offer = [(line, variant) for line in lines for variant in line.variants]
+            self._offers[key] = offer
+        return offer
+
     def _products(self, maker: _Maker, rng: random.Random, out: list[tuple]) -> None:
+        """``products_per_seller`` distinct products: every (line, variant) of the seller's offer,
+        then the same in packs of 2, 6, 12 (a title never repeats within a seller; the maker's
+        brand leads every title, so sellers' titles differ too)."""
         us = maker.line.country == "US"
         now = self.now
         status = "active" if maker.verified else "draft"
+        offer = self._offer(maker)
+        seller_factor = 0.85 + 0.3 * rng.random()  # one seller is dearer than another
         for j in range(self.plan.products_per_seller):
-            line = maker.line
-            if j and us and rng.random() < 0.3:
-                line = self._state_lines[maker.region].pick(rng)
-            variant = line.variants[rng.randrange(len(line.variants))]
-            cents = int(line.base_cents * variant.price_factor * (0.85 + 0.4 * rng.random()))
+            line, variant = offer[j % len(offer)]
+            pack_i = j // len(offer)
+            pack_en, pack_zh, pack_n = PACKS[pack_i % len(PACKS)]
+            if pack_i >= len(PACKS):
+                pack_en, pack_zh = f"{pack_en} (lot {pack_i // len(PACKS) + 1})", f"{pack_zh} 第{pack_i // len(PACKS) + 1}批"
+            cents = int(
+                line.base_cents * variant.price_factor * pack_n * (0.93 if pack_n > 1 else 1.0)
+                * seller_factor * (0.95 + 0.1 * rng.random())
+            )
             cents = max(99, (cents // 100) * 100 + 99)
             desc_en, desc_zh = self._descriptions(maker, line)
-            stock = 0 if rng.random() < 0.05 else rng.randrange(5, 400)
+            stock = 0 if rng.random() < 0.05 else rng.randrange(40, 400)
             pid = self.next_product_id
             self.next_product_id += 1
+            variant_en = f"{variant.en}{pack_en}"
+            variant_zh = f"{variant.zh}{pack_zh}"
+            grams = variant.grams * pack_n
             if us:
                 out.append((
-                    pid, maker.id, f"{line.code}-{j + 1:03d}", f"{maker.short_name} {line.name_en}, {variant.en}",
-                    f"{line.name_zh} {variant.zh}", desc_en, desc_zh, line.hs6, line.hs6[:2],
-                    line.national_line, "", "US", maker.region, None, _money(cents), "USD",
-                    _weight(variant.grams), stock, True, True, False, status, maker.legal_name, "", now, now,
+                    pid, maker.id, f"{line.code}-{j + 1:03d}",
+                    f"{maker.short_name} {line.name_en}, {variant_en}",
+                    f"{maker.brand_zh} {line.name_zh} {variant_zh}", desc_en, desc_zh, line.hs6,
+                    line.hs6[:2], line.national_line, "", "US", maker.region, None, _money(cents),
+                    "USD", _weight(grams), stock, line.cn_line_on_positive_list, True, False,
+                    status, maker.legal_name, "", now, now,
                 ))  # fmt: skip
             else:
                 origin = maker.origin_province or maker.region
                 out.append((
-                    pid, maker.id, f"{line.code}-{j + 1:03d}", f"{line.name_en}, {variant.en}",
-                    f"{line.name_zh} {variant.zh}", desc_en, desc_zh, line.hs6, line.hs6[:2], "",
-                    line.national_line, "CN", None, origin, _money(cents), "USD", _weight(variant.grams),
-                    stock, False, False, True, status, maker.manufacturer,
-                    maker.suppliers if maker.suppliers is not None else "\n".join(line.suppliers), now, now,
+                    pid, maker.id, f"{line.code}-{j + 1:03d}",
+                    f"{maker.short_name} {line.name_en}, {variant_en}",
+                    f"{maker.brand_zh}{line.name_zh} {variant_zh}", desc_en, desc_zh, line.hs6,
+                    line.hs6[:2], "", line.national_line, "CN", None, origin, _money(cents), "USD",
+                    _weight(grams), stock, False, False, True, status, maker.manufacturer,
+                    maker.suppliers if maker.suppliers is not None else "\n".join(line.suppliers),
+                    now, now,
                 ))  # fmt: skip
 
     def batches(self, batch_size: int) -> Iterator[tuple[list[tuple], list[tuple]]]:

@@ -91,6 +91,7 @@ def seed_run(
     load_reference: bool = True,
     progress: Callable[[int], None] | None = None,
     derive: bool = True,
+    step: Callable[[str], None] | None = None,
 ) -> SeedSummary:
     """Write the demo marketplace for ``plan``; deterministic for ``plan.seed``.
 
@@ -99,8 +100,10 @@ def seed_run(
     alternatives read model.
 
     ``bulk`` None picks COPY on PostgreSQL above ``BULK_THRESHOLD_PRODUCTS``; True forces it
-    (PostgreSQL only); False forces the ORM.
+    (PostgreSQL only); False forces the ORM. ``step(name)`` is told when each later step starts
+    (``progress`` counts the sellers written).
     """
+    step = step or (lambda _name: None)
     started = time.perf_counter()
     existing = Business.objects.count()
     if existing:
@@ -134,17 +137,22 @@ def seed_run(
         progress=progress,
     )
     us, midwest, staff_rows = written.us, written.midwest, written.staff_rows
+    if not use_copy:
+        _listing_dates_set(generator.first_ids, now)
 
+    step("Seller logins and consumers with real-name identities")
     staff = _staff_create(staff_rows, accounts, password_hash, now)
     cn = _consumers_cn_create(plan, password_hash)
     us_consumers = _consumers_us_create(plan, password_hash)
     if derive and not use_copy:  # labor risk of import listings (holds blocked ones for review)
         from twoway.compliance.labor import labor_risk_reassess_all
 
+        step("Labor-risk assessment of import listings")
         labor_risk_reassess_all(dataset_name="demo_seed")
     if derive:  # the US-made alternatives read model (COPY on PostgreSQL, bulk insert elsewhere)
         from twoway.alternatives.services import candidates_refresh
 
+        step("US-made alternatives")
         candidates_refresh()
     return SeedSummary(
         skipped=False,
@@ -215,6 +223,26 @@ def sellers_write(
             cursor.execute(f"ANALYZE {Business._meta.db_table}")
             cursor.execute(f"ANALYZE {Product._meta.db_table}")
     return out
+
+
+def _listing_dates_set(first_ids: tuple[int, int], now) -> None:
+    """``bulk_create`` dates rows "now"; the demo's sellers joined when they were verified (or
+    a little over a year ago) and listed their products then, before their first orders."""
+    import datetime as dt
+
+    from django.db.models import OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    first_business, first_product = first_ids
+    joined = now - dt.timedelta(days=400)
+    with transaction.atomic():
+        Business.objects.filter(pk__gte=first_business).update(
+            created_at=Coalesce("verified_at", Value(joined)), updated_at=Coalesce(
+                "verified_at", Value(joined)))  # fmt: skip
+        since = Business.objects.filter(pk=OuterRef("business_id")).values("created_at")[:1]
+        Product.objects.filter(pk__gte=first_product).update(
+            created_at=Subquery(since), updated_at=Subquery(since)
+        )
 
 
 def _user(email: str, role: str, first: str, last: str, password_hash: str, **extra) -> User:

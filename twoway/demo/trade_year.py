@@ -1,286 +1,579 @@
-"""A year of demo trade: real orders shipped through the checkout state machine, so the ledger,
-the rollups and the public dashboard show exactly the trade the orders made.
+"""A year of demo trade placed through the same checkout, payment and customs services a buyer's
+click goes through, with the clock of the day each order was placed.
 
 ``trade_year_run(seed=..., days=365, orders_per_day=...)`` (called by ``twoway seed`` after the
-sellers, products and consumers exist) writes export orders (US sellers → consumers in China) and
-import orders (Chinese sellers → US consumers) already cleared/paid, then moves each through
-``order_transition``: shipped (the ledger posts), delivered, and a few returned and refunded
-(the ledger reverses) or refunded before shipping (no ledger entry). Deterministic for ``seed``;
-``twoway ledger check`` passes on the result.
+sellers, products and consumers exist) places export purchases (US sellers → buyers in China, each
+with the buyer's real-name identity, a consignee and an address in the buyer's province) with
+``purchase_place_export`` (CBEC tax, the ¥5,000 / ¥26,000 limits, the buyer's quota, stock), pays
+them (a ``Payment`` row and ``purchase_mark_paid``), declares them to customs with
+``order_declare`` (CEB311/411/511 messages, three-document match, the reply), ships and delivers
+them with ``order_transition``; a few are refunded before shipping, a few come back. Import
+purchases (Chinese sellers → US consumers) go through ``purchase_place_import`` the same way.
+Only products that can be sold are offered: China lines on the positive list (``cbec_eligibility``)
+and import listings that are not blocked (``import_problems``).
+
+The most recent orders are still on their way: paid and cleared orders wait for their sellers to
+ship (``seller@demo.twoway`` has a few), parcels are in transit. ``consumer-cn@demo.twoway`` has
+a short history of their own this year (delivered, in transit, waiting). Deterministic for
+``seed`` apart from order numbers and GUIDs; ``twoway ledger check`` passes on the result and
+``demo_orders_check`` finds every product eligible when it was sold.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from twoway.catalog.models import Product
-from twoway.checkout.models import (
-    Direction,
-    Order,
-    OrderEvent,
-    OrderLine,
-    OrderStatus,
-    Purchase,
-    TaxChannel,
+from twoway.catalog.models import Product, ProductStatus
+from twoway.checkout.models import Order, OrderStatus, Purchase
+from twoway.checkout.services import (
+    Consignee,
+    order_transition,
+    purchase_mark_paid,
+    purchase_place_export,
+    purchase_place_import,
 )
-from twoway.checkout.services import order_transition
-from twoway.identity.models import Role, User
-from twoway.reference.models import ChinaProvince, ExchangeRate, UsState
+from twoway.core.errors import DomainError
+from twoway.identity.models import RealNameIdentity, Role, User
+from twoway.payments.models import Payment, PaymentStatus
 
-CENT = Decimal("0.01")
+from . import places
+
 FALLBACK_RATE = Decimal("7.10")
+DEMO_SELLER = "seller@demo.twoway"
+DEMO_BUYER_CN = "consumer-cn@demo.twoway"
+# A single order stays under this many yuan before tax (the per-transaction limit is ¥5,000).
+ORDER_TARGET_CNY = Decimal("3800")
+
+# Street names common to most Chinese cities, and US ones; house numbers vary.
+CN_STREETS = ("人民路", "中山路", "解放路", "建设路", "和平路", "新华路", "长江路", "文化路",
+              "花园路", "滨江路", "青年路", "光明街")  # fmt: skip
+US_STREETS = ("Main St", "Oak Ave", "Maple Dr", "Elm St", "Washington Ave", "Lincoln Ave",
+              "Park Rd", "Lake St", "Cedar Ln", "Prairie View Dr")  # fmt: skip
+_MUNICIPALITIES = {"11": "市", "12": "市", "31": "市", "50": "市"}
+_AUTONOMOUS = {"15": "内蒙古自治区", "45": "广西壮族自治区", "54": "西藏自治区",
+               "64": "宁夏回族自治区", "65": "新疆维吾尔自治区"}  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass
 class TradeYearSummary:
-    orders: int
-    shipped: int
-    returned: int
-    refunded_before_shipping: int
-    export_value_usd: Decimal
-    import_value_usd: Decimal
+    orders: int = 0
+    shipped: int = 0
+    returned: int = 0
+    refunded_before_shipping: int = 0
+    export_value_usd: Decimal = Decimal(0)
+    import_value_usd: Decimal = Decimal(0)
+    waiting_to_ship: int = 0
+    in_transit: int = 0
+    held: int = 0
+    refused: int = 0  # purchases the services refused (quota, limits, stock): not written
 
     def line(self) -> str:
         return (
             f"Demo trade: {self.orders:,} orders, {self.shipped:,} shipped, {self.returned:,} "
-            f"returned, {self.refunded_before_shipping:,} refunded before shipping; exports "
-            f"${self.export_value_usd:,.2f}, imports ${self.import_value_usd:,.2f} (ledger posted "
-            "through the order state machine)."
+            f"returned, {self.refunded_before_shipping:,} refunded before shipping, "
+            f"{self.waiting_to_ship:,} waiting to ship, {self.in_transit:,} in transit, "
+            f"{self.held:,} held by screening; exports ${self.export_value_usd:,.2f}, imports "
+            f"${self.import_value_usd:,.2f} (placed, paid, declared and shipped through checkout, "
+            f"payments and customs; {self.refused:,} purchases refused by their rules)."
         )
 
 
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+@dataclass
+class _CnBuyer:
+    user: User
+    identity: RealNameIdentity
+    family: list[str] = field(default_factory=list)  # names of people they send parcels to
+    address: tuple[str, str, str] = ("", "", "")  # (address, district code, phone)
 
 
-def _buyer(role: str, username: str) -> User:
-    user = User.objects.filter(role=role, is_active=True).order_by("pk").first()
-    if user:
-        return user
-    return User.objects.create(username=username, role=role)
+@dataclass
+class _UsBuyer:
+    user: User
+    state: str
+    address: str
 
 
-def trade_year_run(
-    *,
-    seed: int,
-    days: int = 365,
-    orders_per_day: int = 8,
-    end: dt.datetime | None = None,
-    import_share: float = 0.35,
-) -> TradeYearSummary:
-    """Write and ship ``days`` of orders ending at ``end`` (default now). Exports ramp up over
-    the year; about 3% of shipped orders come back (returned, then refunded) and 2% are refunded
-    before they ship."""
-    rng = random.Random(seed)
-    end = end or timezone.now()
-    exports = list(
-        Product.objects.filter(
-            status="active", market_cn_export=True, origin_country="US", stock_on_hand__gt=5
+def _cn_address(rng: random.Random, province: str) -> tuple[str, str]:
+    county, county_name, _first, _last = rng.choice(places.CN_ID_COUNTIES[province])
+    name_zh = places.CN_PROVINCE_NAMES[province][1]
+    region = _AUTONOMOUS.get(province) or name_zh + _MUNICIPALITIES.get(province, "省")
+    street = rng.choice(CN_STREETS)
+    address = (
+        f"{region}{county_name}{street}{rng.randint(1, 399)}号"
+        f"{rng.randint(1, 30)}栋{rng.randint(1, 6)}单元{rng.randint(1, 28)}0{rng.randint(1, 4)}室"
+    )
+    return address, county
+
+
+def _cn_phone(rng: random.Random) -> str:
+    return f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
+
+
+def _us_address(rng: random.Random, state: str) -> str:
+    town = rng.choice(places.US_STATES[state].towns)
+    return (
+        f"{rng.randint(100, 9899)} {rng.choice(US_STREETS)}, {town.city}, {state} "
+        f"{town.zip3}{rng.randrange(1, 100):02d}"
+    )
+
+
+class _Clock:
+    """Times of one order's life, each after the last; None once past the end of the demo."""
+
+    def __init__(self, start: dt.datetime, end: dt.datetime) -> None:
+        self.at, self.end = start, end
+
+    def after(self, delta: dt.timedelta) -> dt.datetime | None:
+        moment = self.at + delta
+        if moment >= self.end:
+            return None
+        self.at = moment
+        return moment
+
+
+class _Trade:
+    def __init__(self, *, seed: int, end: dt.datetime, import_share: float) -> None:
+        self.rng = random.Random(f"twoway-demo-trade-{seed}")
+        self.end = end
+        self.import_share = import_share
+        self.summary = TradeYearSummary()
+        self.created: dict[int, dt.datetime] = {}  # purchase id → placed at
+        self.touched: dict[int, dt.datetime] = {}  # order id → last change
+        self.first_order: dict[int, dt.datetime] = {}  # user id → first purchase
+        self._pools()
+        self._buyers(seed)
+
+    # --- what can be sold, and to whom --------------------------------------------------
+    def _pools(self) -> None:
+        from twoway.checkout.import_pricing import import_problems
+        from twoway.compliance.eligibility import cbec_eligibility_many
+
+        exports = list(
+            Product.objects.filter(
+                status=ProductStatus.ACTIVE, market_cn_export=True, origin_country="US",
+                stock_on_hand__gt=20,
+            ).order_by("pk")
+        )  # fmt: skip
+        eligible = cbec_eligibility_many(products=exports)
+        self.exports: dict[int, list[Product]] = defaultdict(list)
+        for product in exports:
+            if eligible[product.pk].eligible:
+                self.exports[product.business_id].append(product)
+        imports = Product.objects.filter(
+            status=ProductStatus.ACTIVE, market_us_import=True, stock_on_hand__gt=20
+        ).order_by("pk")
+        self.imports: dict[int, list[Product]] = defaultdict(list)
+        for product in imports:
+            if not import_problems(product, 1):
+                self.imports[product.business_id].append(product)
+        self.demo_seller = (
+            User.objects.filter(username=DEMO_SELLER)
+            .values_list("memberships__business_id", flat=True)
+            .first()
         )
-        .select_related("business")
-        .order_by("pk")[:400]
-    )
-    imports = list(
-        Product.objects.filter(status="active", market_us_import=True, stock_on_hand__gt=5)
-        .select_related("business")
-        .order_by("pk")[:400]
-    )
-    if not exports and not imports:
-        return TradeYearSummary(0, 0, 0, 0, Decimal(0), Decimal(0))
-    buyer_cn = _buyer(Role.CONSUMER_CN, "demo-trade-cn")
-    buyer_us = _buyer(Role.CONSUMER_US, "demo-trade-us")
-    provinces = list(ChinaProvince.objects.order_by("code").values_list("code", flat=True)) or [
-        "11"
-    ]
-    # Coastal provinces buy most: weight the first-listed big markets up.
-    big = {"11", "31", "44", "32", "33", "37", "51", "42"}
-    province_weights = [6 if p in big else 1 for p in provinces]
-    states = list(UsState.objects.order_by("code").values_list("code", flat=True)) or ["IL"]
-    rate = (
+        sellers = sorted(self.exports)
+        # The story's seller sells more than most (so its queue and history are full).
+        self.export_sellers = sellers
+        self.export_weights = [6 if b == self.demo_seller else 1 for b in sellers]
+        self.import_sellers = sorted(self.imports)
+
+    def _buyers(self, seed: int) -> None:
+        rng = self.rng
+        identities = list(
+            RealNameIdentity.objects.filter(user__role=Role.CONSUMER_CN, user__is_active=True)
+            .exclude(user__username=DEMO_BUYER_CN)
+            .select_related("user")
+            .order_by("pk")
+        )
+        if not identities:  # a bare database (tests): a few buyers of the demo's own
+            from twoway.identity.services import real_name_identity_register
+
+            from .generate import iter_cn_consumers
+
+            for consumer in iter_cn_consumers(seed, 12):
+                user = User.objects.create(
+                    username=consumer.username, email=consumer.username, role=Role.CONSUMER_CN,
+                    first_name=consumer.given_name, last_name=consumer.surname,
+                )  # fmt: skip
+                identities.append(
+                    real_name_identity_register(
+                        user=user, full_name=consumer.full_name, id_number=consumer.id_number
+                    )
+                )
+        self.cn_buyers = [self._cn_buyer(identity) for identity in identities]
+        us_users = list(User.objects.filter(role=Role.CONSUMER_US, is_active=True).order_by("pk"))
+        if not us_users:
+            us_users = [
+                User.objects.create(
+                    username=f"buyer-us-{i:05d}@demo.twoway", role=Role.CONSUMER_US,
+                    first_name=first, last_name=last,
+                )  # fmt: skip
+                for i, (first, last) in enumerate((("Mary", "Olson"), ("James", "Becker")), 1)
+            ]
+        states = list(places.US_STATES)
+        self.us_buyers = []
+        for user in us_users:
+            state = rng.choice(states)
+            self.us_buyers.append(_UsBuyer(user, state, _us_address(rng, state)))
+
+    def _cn_buyer(self, identity: RealNameIdentity) -> _CnBuyer:
+        rng = self.rng
+        surname = identity.full_name[:1]
+        family = [
+            surname + "".join(rng.choice(places.CN_GIVEN_CHARS) for _ in range(rng.choice((1, 2))))
+            for _ in range(rng.choice((0, 1, 1, 2)))
+        ]
+        province = identity.province_code
+        if province not in places.CN_ID_COUNTIES:
+            province = "11"
+        address, district = _cn_address(rng, province)
+        return _CnBuyer(identity.user, identity, family, (address, district, _cn_phone(rng)))
+
+    # --- one order's life ----------------------------------------------------------------
+    def _items(
+        self, products: list[Product], rate: Decimal, budget: Decimal, fill: bool = False
+    ) -> dict[int, int]:
+        """1-3 products of one seller, a few of each, within ``budget`` yuan (``fill``: buy more
+        until about half the budget is spent, as a family stocking up does)."""
+        rng = self.rng
+        chosen = rng.sample(products, min(len(products), rng.choices((1, 2, 3), (60, 28, 12))[0]))
+        items: dict[int, int] = {}
+        spent = Decimal(0)
+        for product in sorted(chosen, key=lambda p: p.pk):
+            qty = rng.choices((1, 2, 3, 4), (62, 24, 9, 5))[0]
+            while qty and spent + product.unit_price * rate * qty > budget:
+                qty -= 1
+            if qty:
+                items[product.pk] = qty
+                spent += product.unit_price * rate * qty
+        if not items:  # even one is over the budget: the cheapest alone (a single dear item)
+            cheapest = min(chosen, key=lambda p: p.unit_price)
+            items[cheapest.pk] = 1
+        by_pk = {p.pk: p for p in chosen}
+        while fill and spent < budget / 2:
+            pk = min(items, key=lambda k: items[k])
+            price = by_pk[pk].unit_price * rate
+            if items[pk] >= 8 or spent + price > budget:
+                break
+            items[pk] += 1
+            spent += price
+        return items
+
+    def _pay(self, purchase: Purchase, at: dt.datetime, provider: str) -> None:
+        # Shaped like each provider's transaction ids: Alipay date + digits, WeChat Pay 4200…,
+        # a card processor's ch_….
+        digits = f"{self.rng.getrandbits(48):015d}"
+        txn = {"alipay": f"{at:%Y%m%d}22001{digits}", "wechat": f"4200{digits}{at:%Y%m%d}",
+               "card": f"ch_{self.rng.getrandbits(96):024x}"}[provider]  # fmt: skip
+        Payment.objects.create(
+            purchase=purchase, provider=provider, provider_txn_id=txn,
+            app_id=f"twoway-sandbox-{provider}", amount=purchase.total_payable,
+            currency=purchase.currency, status=PaymentStatus.PAID, paid_at=at,
+            payer_account_masked=(
+                f"{self.rng.randint(130, 199)}****{self.rng.randrange(10000):04d}"
+                if provider != "card" else f"**** {self.rng.randrange(10000):04d}"
+            ),
+        )  # fmt: skip
+        purchase_mark_paid(
+            purchase=purchase, now=at, actor_label=f"provider:{provider}",
+            reason=f"{provider} transaction {txn}",
+        )  # fmt: skip
+
+    def _move(self, order: Order, to: str, at: dt.datetime, label: str, reason: str) -> Order:
+        order = order_transition(order=order, to=to, actor_label=label, reason=reason, now=at)
+        self.touched[order.pk] = at
+        return order
+
+    def _ship_and_after(self, order: Order, clock: _Clock, *, export: bool, roll: float) -> None:
+        """Shipping, delivery, and now and then a return, from the order's last moment."""
+        shipped_at = clock.after(dt.timedelta(hours=self.rng.randrange(8, 60)))
+        if shipped_at is None:
+            self.summary.waiting_to_ship += 1
+            return
+        tracking = f"TW{self.rng.randrange(10**11):011d}US" if export else (
+            f"YT{self.rng.randrange(10**13):013d}"
+        )
+        Order.objects.filter(pk=order.pk).update(tracking_number=tracking)
+        order = self._move(order, OrderStatus.SHIPPED, shipped_at, "seller",
+                           f"Handed to the carrier, tracking {tracking}.")
+        self.summary.shipped += 1
+        value = order.customs_value_usd
+        if export:
+            self.summary.export_value_usd += value
+        else:
+            self.summary.import_value_usd += value
+        days = self.rng.randrange(4, 11) if export else self.rng.randrange(7, 17)
+        delivered_at = clock.after(dt.timedelta(days=days, hours=self.rng.randrange(10)))
+        if delivered_at is None:
+            self.summary.in_transit += 1
+            return
+        order = self._move(order, OrderStatus.DELIVERED, delivered_at, "buyer",
+                           "The buyer confirmed receipt.")
+        if roll > 0.975:
+            returned_at = clock.after(dt.timedelta(days=self.rng.randrange(2, 12)))
+            refunded_at = returned_at and clock.after(dt.timedelta(days=1, hours=3))
+            if returned_at and refunded_at:
+                order = self._move(order, OrderStatus.RETURNED, returned_at, "buyer",
+                                   "Returned by the buyer: not as described.")
+                self._move(order, OrderStatus.REFUNDED, refunded_at, "operator",
+                           "Refunded after the return reached the seller.")
+                self.summary.returned += 1
+                if export:
+                    self.summary.export_value_usd -= value
+                else:
+                    self.summary.import_value_usd -= value
+
+    def export_order(
+        self, at: dt.datetime, *, buyer: _CnBuyer | None = None, seller: int | None = None,
+        budget: Decimal = ORDER_TARGET_CNY, stop_after: str = "", rate: Decimal = FALLBACK_RATE,
+        story: bool = False,
+    ) -> Order | None:
+        """Place, pay, declare and (time allowing) ship one export order placed at ``at``."""
+        from twoway.customs.declaration import order_declare
+
+        rng = self.rng
+        if not self.export_sellers:
+            return None
+        buyer = buyer or rng.choice(self.cn_buyers)
+        seller = seller or rng.choices(self.export_sellers, self.export_weights)[0]
+        items = self._items(self.exports[seller], rate, budget, fill=story)
+        address, district, phone = buyer.address
+        name = buyer.identity.full_name
+        if buyer.family and rng.random() < 0.3:
+            name = rng.choice(buyer.family)  # a parcel for a parent or a child
+        try:
+            purchase = purchase_place_export(
+                buyer=buyer.user, items=items, identity=buyer.identity,
+                consignee=Consignee(name=name, phone=phone, address=address, district=district),
+                now=at,
+            )  # fmt: skip
+        except DomainError:
+            self.summary.refused += 1
+            return None
+        self._placed(purchase, at, buyer.user)
+        order = purchase.orders.get()
+        self.touched[order.pk] = at
+        clock = _Clock(at, self.end)
+        paid_at = clock.after(dt.timedelta(minutes=rng.randrange(1, 25)))
+        if paid_at is None:
+            return order
+        self._pay(purchase, paid_at, rng.choice(("alipay", "alipay", "wechat")))
+        self.touched[order.pk] = paid_at
+        if stop_after == OrderStatus.PAID:
+            return order
+        declared_at = clock.after(dt.timedelta(minutes=rng.randrange(3, 90)))
+        if declared_at is None:
+            return order
+        order = order_declare(order_id=order.pk, now=declared_at)
+        self.touched[order.pk] = declared_at
+        if order.status == OrderStatus.HELD:
+            self.summary.held += 1
+            return order
+        if order.status != OrderStatus.CLEARED:
+            return order
+        roll = rng.random()
+        if roll < 0.02:
+            refunded_at = clock.after(dt.timedelta(hours=rng.randrange(1, 6)))
+            if refunded_at:
+                self._move(order, OrderStatus.REFUNDED, refunded_at, "operator",
+                           "Refunded at the buyer's request before shipping.")
+                self.summary.refunded_before_shipping += 1
+            return order
+        if stop_after == OrderStatus.CLEARED:
+            self.summary.waiting_to_ship += 1
+            return order
+        if stop_after == OrderStatus.SHIPPED:
+            clock.end = min(clock.end, clock.at + dt.timedelta(days=3))
+        self._ship_and_after(order, clock, export=True, roll=roll)
+        return order
+
+    def import_order(self, at: dt.datetime) -> Order | None:
+        rng = self.rng
+        if not self.import_sellers or not self.us_buyers:
+            return None
+        buyer = rng.choice(self.us_buyers)
+        seller = rng.choice(self.import_sellers)
+        items = self._items(self.imports[seller], Decimal(1), Decimal("450"))
+        user = buyer.user
+        try:
+            purchase = purchase_place_import(
+                buyer=user, items=items, consignee_state=buyer.state,
+                consignee=Consignee(
+                    name=f"{user.first_name} {user.last_name}".strip() or user.username,
+                    phone=f"+1 {rng.randint(201, 989)}-555-{rng.randrange(100, 200):04d}",
+                    address=buyer.address,
+                ),
+                now=at,
+            )  # fmt: skip
+        except DomainError:
+            self.summary.refused += 1
+            return None
+        self._placed(purchase, at, user)
+        order = purchase.orders.get()
+        self.touched[order.pk] = at
+        clock = _Clock(at, self.end)
+        paid_at = clock.after(dt.timedelta(minutes=rng.randrange(1, 15)))
+        if paid_at is None:
+            return order
+        self._pay(purchase, paid_at, "card")
+        order.refresh_from_db()
+        self.touched[order.pk] = paid_at
+        roll = rng.random()
+        if roll < 0.02:
+            refunded_at = clock.after(dt.timedelta(hours=rng.randrange(1, 8)))
+            if refunded_at:
+                self._move(order, OrderStatus.REFUNDED, refunded_at, "operator",
+                           "Refunded at the buyer's request before shipping.")
+                self.summary.refunded_before_shipping += 1
+            return order
+        self._ship_and_after(order, clock, export=False, roll=roll)
+        return order
+
+    def _placed(self, purchase: Purchase, at: dt.datetime, user: User) -> None:
+        self.summary.orders += purchase.orders.count()
+        self.created[purchase.pk] = at
+        self.first_order.setdefault(user.pk, at)
+
+    # --- dates as they happened ------------------------------------------------------------
+    def dates_fix(self) -> None:
+        """Rows' auto timestamps say when the seed ran; put back when each thing happened."""
+        purchases = [Purchase(pk=pk, created_at=at, updated_at=at) for pk, at in self.created.items()]
+        Purchase.objects.bulk_update(purchases, ["created_at", "updated_at"], batch_size=500)
+        placed = dict(
+            Order.objects.filter(purchase_id__in=list(self.created)).values_list("pk", "purchase_id")
+        )
+        orders = [
+            Order(pk=pk, created_at=self.created[purchase_id],
+                  updated_at=self.touched.get(pk, self.created[purchase_id]))
+            for pk, purchase_id in placed.items()
+        ]  # fmt: skip
+        Order.objects.bulk_update(orders, ["created_at", "updated_at"], batch_size=500)
+        Payment.objects.filter(purchase_id__in=list(self.created)).update(recorded_at=F("paid_at"))
+        users = [
+            User(pk=pk, date_joined=at - dt.timedelta(days=3 + pk % 40))
+            for pk, at in self.first_order.items()
+        ]
+        User.objects.bulk_update(users, ["date_joined"], batch_size=500)
+        identities = list(RealNameIdentity.objects.filter(user_id__in=list(self.first_order)))
+        for identity in identities:
+            joined = self.first_order[identity.user_id] - dt.timedelta(days=3 + identity.user_id % 40)
+            identity.created_at = identity.updated_at = joined
+        RealNameIdentity.objects.bulk_update(identities, ["created_at", "updated_at"], batch_size=500)
+
+
+def _screening_list_ensure() -> None:
+    """Customs declarations screen against the Consolidated Screening List; without one loaded
+    every order would be held. Load the sample shipped in the repo if none is (as make demo does)."""
+    from pathlib import Path
+
+    from twoway.compliance.services import csl_load
+    from twoway.reference.models import ReferenceDataset
+
+    if not ReferenceDataset.objects.filter(name="csl").exists():
+        import twoway.compliance
+
+        csl_load(path=Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv")
+
+
+def _rate() -> Decimal:
+    from twoway.reference.models import ExchangeRate
+
+    return (
         ExchangeRate.objects.filter(base_currency="USD", quote_currency="CNY")
         .order_by("-effective_from")
         .values_list("rate", flat=True)
         .first()
     ) or FALLBACK_RATE
 
-    counts = {"orders": 0, "shipped": 0, "returned": 0, "refunded": 0}
-    values = {Direction.US_EXPORT: Decimal(0), Direction.US_IMPORT: Decimal(0)}
-    later: list[tuple[dt.datetime, int, str]] = []  # (when, order id, to status)
+
+def trade_year_run(
+    *,
+    seed: int,
+    days: int = 365,
+    orders_per_day: float = 0.5,
+    end: dt.datetime | None = None,
+    import_share: float = 0.25,
+    progress: Callable[[int], None] | None = None,
+) -> TradeYearSummary:
+    """Place ``days`` of orders ending at ``end`` (default now) through the services, exports
+    ramping up over the year; then the stories of the demo accounts (see the module doc)."""
+    end = (end or timezone.now()).replace(microsecond=0)
+    _screening_list_ensure()
+    trade = _Trade(seed=seed, end=end, import_share=import_share)
+    rng = trade.rng
+    if not trade.export_sellers and not trade.import_sellers:
+        return trade.summary
+    rate = _rate()
     start_day = (end - dt.timedelta(days=days - 1)).date()
     for offset in range(days):
         day = start_day + dt.timedelta(days=offset)
         ramp = 0.4 + 1.2 * offset / max(days - 1, 1)
         n = max(0, round(orders_per_day * ramp * rng.uniform(0.6, 1.4)))
+        moments = sorted(
+            dt.datetime.combine(day, dt.time(rng.randrange(24), rng.randrange(60)), tzinfo=dt.UTC)
+            for _ in range(n)
+        )
         with transaction.atomic():
-            for _ in range(n):
-                importing = bool(imports) and (not exports or rng.random() < import_share)
-                pool = imports if importing else exports
-                at = dt.datetime.combine(
-                    day, dt.time(rng.randrange(24), rng.randrange(60)), tzinfo=dt.UTC
-                )
+            for at in moments:
                 if at >= end:
                     continue
-                order = _order_write(
-                    rng=rng,
-                    pool=pool,
-                    importing=importing,
-                    at=at,
-                    rate=rate,
-                    buyer=buyer_us if importing else buyer_cn,
-                    province=rng.choices(provinces, province_weights)[0],
-                    state=rng.choice(states),
+                importing = bool(trade.import_sellers) and (
+                    not trade.export_sellers or rng.random() < import_share
                 )
-                if order is None:
-                    continue
-                counts["orders"] += 1
-                roll = rng.random()
-                if roll < 0.02:
-                    order_transition(
-                        order=order,
-                        to=OrderStatus.REFUNDED,
-                        actor_label="system",
-                        reason="Demo: refunded before shipping.",
-                        now=at + dt.timedelta(hours=2),
-                    )
-                    counts["refunded"] += 1
-                    continue
-                shipped_at = at + dt.timedelta(hours=rng.randrange(6, 48))
-                if shipped_at >= end:
-                    continue
-                later.append((shipped_at, order.pk, OrderStatus.SHIPPED))
-                delivered_at = shipped_at + dt.timedelta(days=rng.randrange(3, 9))
-                if delivered_at < end:
-                    later.append((delivered_at, order.pk, OrderStatus.DELIVERED))
-                    if roll > 0.97:
-                        returned_at = delivered_at + dt.timedelta(days=rng.randrange(2, 12))
-                        if returned_at + dt.timedelta(days=1) < end:
-                            later.append((returned_at, order.pk, OrderStatus.RETURNED))
-                            later.append(
-                                (returned_at + dt.timedelta(days=1), order.pk, OrderStatus.REFUNDED)
-                            )
-    later.sort()
-    for start in range(0, len(later), 200):
-        with transaction.atomic():
-            for when, order_id, to in later[start : start + 200]:
-                order = Order.objects.get(pk=order_id)
-                order_transition(
-                    order=order, to=to, actor_label="demo", reason=f"Demo history: {to}.", now=when
-                )
-                if to == OrderStatus.SHIPPED:
-                    counts["shipped"] += 1
-                    values[order.direction] += order.customs_value_usd
-                elif to == OrderStatus.RETURNED:
-                    counts["returned"] += 1
-                    values[order.direction] -= order.customs_value_usd
-    return TradeYearSummary(
-        orders=counts["orders"],
-        shipped=counts["shipped"],
-        returned=counts["returned"],
-        refunded_before_shipping=counts["refunded"],
-        export_value_usd=values[Direction.US_EXPORT],
-        import_value_usd=values[Direction.US_IMPORT],
-    )
+                if importing:
+                    trade.import_order(at)
+                else:
+                    trade.export_order(at, rate=rate)
+        if progress:
+            progress(1)
+    with transaction.atomic():
+        _stories(trade, end, rate)
+        trade.dates_fix()
+    return trade.summary
 
 
-def _order_write(
-    *,
-    rng: random.Random,
-    pool: list[Product],
-    importing: bool,
-    at: dt.datetime,
-    rate: Decimal,
-    buyer: User,
-    province: str,
-    state: str,
-) -> Order | None:
-    """One single-seller order of 1-3 lines, already paid (import) or cleared by customs
-    (export), with its stock taken."""
-    first = rng.choice(pool)
-    same_seller = [p for p in pool if p.business_id == first.business_id]
-    chosen = {p.pk: p for p in rng.sample(same_seller, min(len(same_seller), rng.randint(1, 3)))}
-    items: list[tuple[Product, int]] = []
-    for product in sorted(chosen.values(), key=lambda p: p.pk):
-        qty = rng.choices((1, 2, 3, 6), (60, 25, 10, 5))[0]
-        taken = Product.objects.filter(pk=product.pk, stock_on_hand__gte=qty).update(
-            stock_on_hand=F("stock_on_hand") - qty
-        )
-        if taken:
-            items.append((product, qty))
-    if not items:
-        return None
-    direction = Direction.US_IMPORT if importing else Direction.US_EXPORT
-    currency = "USD" if importing else "CNY"
-    fx = Decimal(1) if importing else rate
-    lines = []
-    for product, qty in items:
-        usd = product.unit_price if product.currency == "USD" else _money(product.unit_price / rate)
-        lines.append((product, qty, usd, _money(usd * fx)))
-    goods = sum((_money(price * qty) for _p, qty, _u, price in lines), Decimal(0))
-    customs_usd = sum((usd * qty for _p, qty, usd, _x in lines), Decimal(0))
-    freight = _money(Decimal("8.00") * fx)
-    number = f"TW{at:%y%m%d}{rng.getrandbits(40):010X}"
-    purchase = Purchase.objects.create(
-        number="TP" + number[2:],
-        buyer=buyer,
-        direction=direction,
-        currency=currency,
-        total_payable=goods + freight,
-        paid_at=at,
-        created_at=at,
+def _stories(trade: _Trade, end: dt.datetime, rate: Decimal) -> None:
+    """consumer-cn@demo.twoway's own history this year, and orders waiting for seller@demo."""
+    rng = trade.rng
+    if not trade.export_sellers:
+        return
+    identity = (
+        RealNameIdentity.objects.filter(user__username=DEMO_BUYER_CN).select_related("user").first()
     )
-    status = OrderStatus.PAID if importing else OrderStatus.CLEARED
-    order = Order.objects.create(
-        number=number,
-        purchase=purchase,
-        buyer=buyer,
-        business_id=items[0][0].business_id,
-        direction=direction,
-        status=status,
-        currency=currency,
-        exchange_rate=None if importing else rate,
-        goods_value=goods,
-        freight=freight,
-        tax_total=Decimal(0),
-        total_payable=goods + freight,
-        customs_value_usd=customs_usd,
-        tax_channel=TaxChannel.US_IMPORT if importing else TaxChannel.CBEC_WITHIN_LIMITS,
-        consignee_name="Demo consignee",
-        consignee_district="" if importing else f"{province}0101",
-        consignee_state=state if importing else "",
-        paid_at=at,
-        created_at=at,
-    )
-    OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            product=product,
-            sku=product.sku,
-            title=product.title_en[:200],
-            title_zh=product.title_zh[:120],
-            hs_code=product.hs_code,
-            origin_state=product.origin_us_state_id or "",
-            origin_province=product.origin_cn_province_id or "",
-            quantity=qty,
-            unit_price_usd=usd,
-            unit_price=price,
-            goods_value=_money(price * qty),
-            customs_value_usd=_money(usd * qty),
-        )
-        for product, qty, usd, price in lines
-    )
-    OrderEvent.objects.create(
-        order=order,
-        from_status="",
-        to_status=status,
-        actor_label="demo",
-        reason="Demo history: placed and paid" + ("" if importing else ", cleared by customs"),
-        created_at=at,
-    )
-    return order
+    if identity is not None:
+        buyer = trade._cn_buyer(identity)
+        buyer.address = ("北京市东城区东四十条街道南新仓商务大厦A座1208室", "110101", "13910461208")
+        buyer.family = ["张丽"]
+        # (days before the end, budget ¥, stop): delivered ones, one in transit, one waiting.
+        plan = ((160, 2400, ""), (96, 1800, ""), (41, 3100, ""), (17, 1500, ""),
+                (5, 2200, OrderStatus.SHIPPED), (1, 900, OrderStatus.CLEARED))  # fmt: skip
+        for days_before, budget, stop in plan:
+            at = end - dt.timedelta(
+                days=days_before, hours=rng.randrange(2, 10), minutes=rng.randrange(60),
+                seconds=rng.randrange(60),
+            )  # fmt: skip
+            if days_before > 20 and at.year != end.year:
+                continue  # the quota box counts this calendar year: keep the story inside it
+            seller = trade.demo_seller if days_before in (41, 5) else None
+            if seller not in trade.exports:
+                seller = None
+            trade.export_order(at, buyer=buyer, seller=seller, budget=Decimal(budget), rate=rate,
+                               stop_after=stop, story=True)
+    if trade.demo_seller in trade.exports:
+        for hours_before in (30, 20, 9, 3):
+            trade.export_order(
+                end - dt.timedelta(
+                    hours=hours_before, minutes=rng.randrange(60), seconds=rng.randrange(60)
+                ),
+                seller=trade.demo_seller, rate=rate,
+                stop_after=OrderStatus.PAID if hours_before == 3 else OrderStatus.CLEARED,
+            )

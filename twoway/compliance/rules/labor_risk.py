@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from .name_match import REVIEW_THRESHOLD, UflpaEntity, best_match, name_tokens, near_match
 
@@ -47,6 +48,19 @@ UFLPA_SECTORS_LIST = "UFLPA Strategy high-priority sectors (FLETF)"
 UFLPA_PRESUMPTION = "Uyghur Forced Labor Prevention Act, Pub. L. 117-78 (rebuttable presumption)"
 UFLPA_PRESUMPTION_DATE = "2022-06-21"  # presumption in force (labor/uflpa.md, S155, S156)
 UFLPA_SOURCE = "S155;S156"
+
+
+@lru_cache(maxsize=4096)
+def _best_match_cached(name: str, entities: tuple[UflpaEntity, ...]):
+    return best_match(name, entities)
+
+
+def _best_match(name: str, entities):
+    """``best_match``, remembered for a tuple of entities: a seller's manufacturer and suppliers
+    repeat on every listing, and re-assessing a catalogue matches each name once."""
+    if isinstance(entities, tuple):
+        return _best_match_cached(name, entities)
+    return best_match(name, entities)
 
 
 class RiskLevel(StrEnum):
@@ -414,7 +428,7 @@ def labor_risk(
     for role, name in party_names:
         if not name.strip():
             continue
-        match = best_match(name, uflpa_entities)
+        match = _best_match(name, uflpa_entities)
         if match is not None and match.score >= match_threshold:
             entity = match.entity
             reasons.append(

@@ -129,7 +129,7 @@ def test_seed_writes_what_the_flags_ask_for_and_the_demo_logins_work():
         assert user.check_password(DEMO_PASSWORD)
     assert User.objects.get(username="operator@demo.twoway").is_superuser
     first_us = Business.objects.filter(country="US").order_by("id").first()
-    assert first_us.legal_name == "Wausau Valley Ginseng Farm LLC"
+    assert first_us.legal_name == "Wausau Valley Creamery LLC"
     assert Membership.objects.filter(
         user__username="seller@demo.twoway", business=first_us
     ).exists()
@@ -189,10 +189,12 @@ def test_every_seeded_business_and_product_passes_full_clean():
     assert xinjiang.filter(hs_code="200290").count() == 4
     assert Product.objects.filter(manufacturer="Xinjiang Zhongtai Chemical Co., Ltd.").count() == 4
     us = Product.objects.filter(origin_country="US")
-    assert (
-        us.filter(market_cn_export=True, market_us_domestic=True, currency="USD").count()
-        == us.count()
-    )
+    assert us.filter(market_us_domestic=True, currency="USD").count() == us.count()
+    # Offered to buyers in China only where the China line is on the positive list.
+    listed = {line.national_line for line in US_LINES if line.cn_line_on_positive_list}
+    assert us.filter(market_cn_export=True).exists()
+    assert set(us.filter(market_cn_export=True).values_list("cn_tariff_line", flat=True)) <= listed
+    assert not us.filter(market_cn_export=True, cn_tariff_line__in=["12112011", "17022000"]).exists()
     cn = Product.objects.filter(origin_country="CN")
     assert cn.filter(market_us_import=True, currency="USD").count() == cn.count() == 48
     assert (
@@ -276,3 +278,23 @@ def test_copy_path_writes_the_same_rows_as_the_orm_path():
     product.sku = "NEW-001"
     product.save()
     assert product.pk == orm[1][-1][0] + 1
+
+
+@pytest.mark.django_db
+def test_catalogues_are_coherent_and_titles_do_not_repeat():
+    """A creamery sells cheese and butter, a candy maker candy: every product is of the seller's
+    trade (its NAICS industry), and no seller lists the same title twice."""
+    _seed("--us-sellers", "40", "--cn-sellers", "10", "--products-per-seller", "9",
+          "--consumers", "0")  # fmt: skip
+    by_sku = {line.code: line for line in ALL_LINES}
+    for business in Business.objects.prefetch_related("products"):
+        products = list(business.products.all())
+        assert len(products) == 9
+        for product in products:
+            line = by_sku[product.sku.split("-")[0]]
+            assert line.naics[:5] == business.naics_code[:5], (business.legal_name, product.title_en)
+        assert len({p.title_en for p in products}) == 9, business.legal_name
+        assert len({p.title_zh for p in products}) == 9, business.legal_name
+    titles = list(Product.objects.values_list("title_zh", "unit_price"))
+    # Across sellers the brand leads the title: few identical Chinese titles at all.
+    assert len({t for t, _p in titles}) >= 0.95 * len(titles)

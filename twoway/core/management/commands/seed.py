@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
@@ -49,6 +51,12 @@ class Command(BaseCommand):
             "--no-reference", action="store_true", help="Do not (re)load reference data first."
         )
         parser.add_argument(
+            "--setup",
+            action="store_true",
+            help="First migrate the database, load the reference data (if changed) and the "
+            "sample Consolidated Screening List (if none): make demo's whole set-up in one process.",
+        )
+        parser.add_argument(
             "--trade-days",
             type=_non_negative,
             default=365,
@@ -74,14 +82,12 @@ class Command(BaseCommand):
             consumers_cn=options["consumers"],
             consumers_us=options["us_consumers"],
         )
-        bar = tqdm(
-            total=plan.sellers,
-            unit="seller",
-            unit_scale=True,
-            file=sys.stderr,
-            disable=not sys.stderr.isatty(),
-            desc="Seeding",
-        )
+        if options["verbosity"] < 2:  # one line per step, not one per order placed
+            logging.getLogger("twoway").setLevel(logging.WARNING)
+        steps = _Steps(verbosity=options["verbosity"])
+        if options["setup"]:
+            self._setup(steps)
+        bar = steps.bar("Sellers and their products", total=plan.sellers, unit="seller")
         try:
             summary = seed_run(
                 plan=plan,
@@ -90,18 +96,116 @@ class Command(BaseCommand):
                 bulk=True if options["bulk"] else None,
                 load_reference=not options["no_reference"],
                 progress=bar.update,
+                step=steps.start,
             )
         except SeedRefused as exc:
             raise CommandError(str(exc)) from exc
         finally:
-            bar.close()
+            steps.close()
         self.stdout.write(summary.line())
         if not summary.skipped and summary.path != "copy" and options["trade_days"]:
             from twoway.demo.trade_year import trade_year_run
 
-            trade = trade_year_run(seed=plan.seed, days=options["trade_days"])
+            days = options["trade_days"]
+            bar = steps.bar("A year of orders (placed, paid, declared, shipped)", days, "day")
+            try:
+                trade = trade_year_run(seed=plan.seed, days=days, progress=bar.update)
+            finally:
+                steps.close()
             self.stdout.write(trade.line())
+            self._check(steps)
         if not summary.skipped:
             from twoway.search.services import after_seed  # demo searches + the search index
 
             after_seed(seed=plan.seed, stdout=self.stdout)
+
+    def _setup(self, steps: _Steps) -> None:
+        from pathlib import Path
+
+        from django.core.management import call_command
+
+        import twoway.compliance
+        from twoway.reference.models import ReferenceDataset
+
+        steps.start("Database tables (migrate)")
+        call_command("migrate", interactive=False, verbosity=0)
+        steps.start("Reference data (rates, limits, positive list, tariffs, labor lists)")
+        call_command("loadreference", if_changed=True, stdout=_Null())
+        if not ReferenceDataset.objects.filter(name="csl").exists():
+            steps.start("Sample Consolidated Screening List")
+            csl = Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv"
+            call_command("loadcsl", str(csl), stdout=_Null())
+        steps.close()
+
+    def _check(self, steps: _Steps) -> None:
+        """The demo obeys its own rules: every order (orders_rules_check) and the ledger."""
+        from twoway.checkout.models import Order
+        from twoway.demo.checks import orders_rules_check
+        from twoway.ledger.check import ledger_check
+
+        steps.start("Checking the orders against the rules and the ledger")
+        try:
+            problems, differences = orders_rules_check(), ledger_check()
+        finally:
+            steps.close()
+        if not problems and not differences:
+            self.stdout.write(
+                f"Checked {Order.objects.count():,} orders: every product was eligible when sold, "
+                "taxes, real names, customs, times and quotas agree; the ledger check passes."
+            )
+            return
+        for problem in problems[:20]:
+            self.stderr.write(f"  {problem}")
+        raise CommandError(
+            f"The demo breaks its own rules: {len(problems)} order problems, "
+            f"{len(differences)} ledger differences (see above; `twoway ledger check`)."
+        )
+
+
+class _Null:
+    def write(self, _text: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+
+class _Steps:
+    """Progress of the seed on stderr: a bar for the long steps (a terminal only), one line per
+    step with its duration (always, so a log shows where the time went)."""
+
+    def __init__(self, verbosity: int) -> None:
+        self.quiet = verbosity == 0
+        self.tty = sys.stderr.isatty()
+        self.name = ""
+        self.started = self.cpu = 0.0
+        self._bar: tqdm | None = None
+
+    def _line(self, text: str) -> None:
+        if not self.quiet:
+            (tqdm.write if self._bar is not None else print)(text, file=sys.stderr, flush=True)
+
+    def start(self, name: str) -> None:
+        self.close()
+        self.name, self.started, self.cpu = name, time.perf_counter(), time.process_time()
+        self._line(f"  … {name}")
+
+    def bar(self, name: str, total: int, unit: str) -> tqdm:
+        self.close()
+        self.name, self.started, self.cpu = name, time.perf_counter(), time.process_time()
+        if not self.tty:
+            self._line(f"  … {name}")
+        self._bar = tqdm(
+            total=total, unit=unit, file=sys.stderr, disable=self.quiet or not self.tty,
+            desc=f"  {name}", leave=False, dynamic_ncols=True,
+        )  # fmt: skip
+        return self._bar
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+        if self.name:
+            wall, cpu = time.perf_counter() - self.started, time.process_time() - self.cpu
+            self._line(f"  ✓ {self.name} ({wall:.1f} s; CPU {cpu:.1f} s)")
+            self.name = ""
