@@ -139,6 +139,8 @@ def seed_run(
     us, midwest, staff_rows = written.us, written.midwest, written.staff_rows
     if not use_copy:
         _listing_dates_set(generator.first_ids, now)
+    step("Initial stock of every listing (the stock ledger reconcile counts from)")
+    initial_stock_record()
 
     step("Seller logins and consumers with real-name identities")
     staff = _staff_create(staff_rows, accounts, password_hash, now)
@@ -167,6 +169,25 @@ def seed_run(
         staff_users=staff,
         seconds=time.perf_counter() - started,
     )
+
+
+def initial_stock_record() -> int:
+    """One "initial stock" adjustment per listing that has none, as ``product_create`` writes
+    for a seller's listing: ``twoway reconcile`` counts what a product received from these rows.
+    One INSERT … SELECT (also after the COPY path). Returns the rows written."""
+    from django.db import connection
+
+    from twoway.catalog.models import StockAdjustment
+
+    adjustments, products = StockAdjustment._meta.db_table, Product._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {adjustments} (product_id, delta, reason, stock_after, created_at) "
+            f"SELECT p.id, p.stock_on_hand, 'initial stock', p.stock_on_hand, p.created_at "
+            f"FROM {products} p WHERE p.stock_on_hand <> 0 AND NOT EXISTS "
+            f"(SELECT 1 FROM {adjustments} a WHERE a.product_id = p.id)"
+        )
+        return cursor.rowcount
 
 
 @dataclass

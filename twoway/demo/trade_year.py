@@ -569,11 +569,12 @@ def _stories(trade: _Trade, end: dt.datetime, rate: Decimal) -> None:
             trade.export_order(at, buyer=buyer, seller=seller, budget=Decimal(budget), rate=rate,
                                stop_after=stop, story=True)
     if trade.demo_seller in trade.exports:
-        for hours_before in (30, 20, 9, 3):
+        for hours_before in (30, 20, 9, 0):
+            # The newest was paid minutes ago: the scheduled customs sweep of the running demo
+            # declares it (within its first minute), as it would a real one.
+            minutes = rng.randrange(60) if hours_before else 10 + rng.randrange(5)
             trade.export_order(
-                end - dt.timedelta(
-                    hours=hours_before, minutes=rng.randrange(60), seconds=rng.randrange(60)
-                ),
+                end - dt.timedelta(hours=hours_before, minutes=minutes, seconds=rng.randrange(60)),
                 seller=trade.demo_seller, rate=rate,
-                stop_after=OrderStatus.PAID if hours_before == 3 else OrderStatus.CLEARED,
+                stop_after=OrderStatus.PAID if hours_before == 0 else OrderStatus.CLEARED,
             )
