@@ -71,6 +71,9 @@ class Journey:
         self.page: Page = self.context.new_page()
         self.problems: list[str] = []
         self._allowed: set[int] = set()
+        # Statuses a step expected and got: the browser's console echo of them can arrive after
+        # the step has ended (it is asynchronous), and is not a problem either.
+        self._expected_seen: set[int] = set()
         self._shots = 0
         self.page.on("console", self._on_console)
         self.page.on("response", self._on_response)
@@ -85,11 +88,13 @@ class Journey:
     def _on_console(self, message) -> None:
         if message.type == "error":
             status = re.search(r"status of (\d{3})", message.text)
-            if status and int(status.group(1)) in self._allowed:
-                return  # the browser's echo of an answer this step expects
+            if status and int(status.group(1)) in (self._allowed | self._expected_seen):
+                return  # the browser's echo of an answer a step expected
             self.problems.append(f"console error on {self.page.url}: {message.text}")
 
     def _on_response(self, response) -> None:
+        if response.status in self._allowed:
+            self._expected_seen.add(response.status)
         if response.status >= 400 and response.status not in self._allowed:
             self.problems.append(f"HTTP {response.status} {response.request.method} {response.url}")
 

@@ -104,6 +104,33 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("language/", "language"): ALL,
     ("login/", "login"): ALL,
     ("logout/", "logout"): ALL,
+    ("favicon.ico", ""): ALL,
+    ("favicon.svg", "favicon-svg"): ALL,
+    ("signup/", "signup_choose"): ALL,
+    ("signup/<slug:kind>/", "signup"): ALL,
+    ("seller/business/", "seller_business"): SIGNED_IN,
+    ("seller/products/<int:product_id>/", "seller_product"): frozenset({OPS}),
+    # after-sales: the buyer's own order (operators may look and cancel), the seller's returns
+    ("api/v1/after-sales/orders/<number>/money", "order_money"): frozenset({OPS}),
+    ("api/v1/after-sales/orders/<number>/cancel", "order_cancel"): frozenset({OPS}),
+    ("api/v1/after-sales/orders/<number>/returns", "return_create"): NOBODY,
+    ("api/v1/after-sales/seller/returns", "seller_returns"): SIGNED_IN,  # own business only
+    ("api/v1/after-sales/returns/<number>/approve", "return_approve"): NOBODY,
+    ("api/v1/after-sales/returns/<number>/reject", "return_reject"): NOBODY,
+    ("api/v1/after-sales/returns/<number>/receive", "return_receive"): NOBODY,
+    ("payments/orders/<str:number>/cancel/", "order_cancel"): NOBODY,
+    ("payments/orders/<str:number>/return/", "order_return"): NOBODY,
+    ("payments/returns/<str:number>/<str:action>/", "seller_return"): NOBODY,
+    # search: public; demand signals for sellers
+    ("api/v1/search/products", "search_products"): ALL,
+    ("api/v1/search/suggest", "search_suggest"): ALL,
+    ("cn/search/", "cn"): ALL,
+    ("us/imports/search/", "us_import"): ALL,
+    ("search/suggest/", "suggest"): ALL,
+    ("search/go/<int:log_id>/<int:product_id>/", "go"): ALL,
+    ("seller/demand/", "demand"): frozenset({SELLER}),
+    ("seller/demand/subscribe/", "demand_subscribe"): frozenset({SELLER}),
+    ("seller/demand/<int:subscription_id>/unsubscribe/", "demand_unsubscribe"): NOBODY,
 }
 
 
