@@ -52,13 +52,16 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/twoway makemigrations --check --dry-run -v0 --settings=twoway.config.settings.test
 
+# Two workers (this machine has two cores); the PostgreSQL-only concurrency tests run alone after
+# the rest, so their 40-thread pools never share the server's 100 connections with another worker.
 test-sqlite: venv
-	$(BIN)/pytest -q -x --ds=twoway.config.settings.test
+	$(BIN)/pytest -q -x -n 2 --ds=twoway.config.settings.test
 
 test-postgres: venv
 	@bash scripts/ensure-postgres.sh "$(PG_URL)" || exit $$?; \
 	if [ -f var/.postgres-unavailable ]; then echo "PostgreSQL not reachable: skipped the PostgreSQL run (CI=true makes this an error)"; exit 0; fi; \
-	DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q -x --ds=twoway.config.settings.test
+	DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q -x -n 2 -m "not postgres" --ds=twoway.config.settings.test && \
+	DATABASE_URL="$(PG_URL)" $(BIN)/pytest -q -x -m postgres --ds=twoway.config.settings.test
 
 chromium:
 	@bash scripts/ensure-chromium.sh
