@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -13,16 +12,8 @@ from twoway.checkout import services as checkout
 from twoway.identity.models import User
 from twoway.payments.tests.test_lifecycle import CONSIGNEE, pay
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keys_and_csl")]
 
-
-@pytest.fixture(autouse=True)
-def _keys_and_csl(settings, tmp_path, db):
-    settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
-    import twoway.compliance
-    from twoway.compliance.services import csl_load
-
-    csl_load(path=Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv")
 
 
 def api(user) -> Client:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -38,18 +37,10 @@ from twoway.payments.providers import get_provider
 from twoway.payments.providers.card import CardPaymentRequest, SandboxCardProcessor, card_secret
 from twoway.payments.providers.sandbox import SandboxWallet
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keys_and_csl")]
 CONSIGNEE = checkout.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101")
 US_CONSIGNEE = checkout.Consignee("Ada Lovelace", "608-555-0100", "1 State St, Madison 53703")
 
-
-@pytest.fixture(autouse=True)
-def _keys_and_csl(settings, tmp_path, db):
-    settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
-    import twoway.compliance
-    from twoway.compliance.services import csl_load
-
-    csl_load(path=Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -24,17 +23,10 @@ from twoway.payments.models import Payment, PaymentStatus, Refund
 from twoway.payments.providers import PaymentRequest
 from twoway.payments.providers.sandbox import SandboxWallet
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("keys_and_csl")]
 CONSIGNEE = checkout.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101")
 
-
-@pytest.fixture(autouse=True)
-def _keys_and_csl(settings, tmp_path, db):
-    settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
-    import twoway.compliance
-    from twoway.compliance.services import csl_load
-
-    csl_load(path=Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv")
 
 
 def paid_note(purchase, provider="wechat"):
