@@ -39,7 +39,24 @@ def error_shape(ctx, response, case) -> bool | None:
 
 
 @pytest.fixture
-def api_schema(db, reference_data, make_seller, make_product, settings):
+def _keep_the_test_connection():
+    """Requests go straight to the WSGI application (not through Django's test client), whose
+    request_started/finished signals close "old" connections. Inside the test's transaction that
+    would close the test's own PostgreSQL connection; the test client disconnects the same
+    handler for the same reason."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, reference_data, make_seller, make_product, settings,
+               _keep_the_test_connection):
     from twoway.config.wsgi import application
 
     settings.TWOWAY_API_KEY_FAILURE_LIMIT = 10**6  # fuzzing sends many wrong keys
