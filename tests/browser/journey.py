@@ -14,7 +14,11 @@ import contextlib
 import re
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
+
+# The machine running the suite may be busy (parallel workers, other jobs): give each page and
+# each expectation room before calling it a failure.
+expect.set_options(timeout=15_000)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 PASSWORD = "correct-horse-battery-staple-42"
@@ -67,7 +71,7 @@ class Journey:
         self.context = browser.new_context(
             viewport={"width": 1280, "height": 900}, locale=locale, device_scale_factor=1
         )
-        self.context.set_default_timeout(15_000)
+        self.context.set_default_timeout(30_000)
         self.page: Page = self.context.new_page()
         self.problems: list[str] = []
         self._allowed: set[int] = set()
