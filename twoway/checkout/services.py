@@ -562,9 +562,7 @@ def reservations_expire(*, now: dt.datetime | None = None, limit: int = 500) -> 
             if purchase.paid_at is not None:  # the payment won the race: nothing to expire
                 continue
             for order in lock_objects.orders_for_update(purchase_id):
-                if order.status == OrderStatus.CREATED or (
-                    order.status == OrderStatus.HELD and order.held_from == OrderStatus.CREATED
-                ):
+                if pipeline.is_unpaid(order.status, order.held_from):
                     order_transition(
                         order=order, to=OrderStatus.CANCELLED, actor_label="system",
                         reason="Payment not received before the reservation expired; "
@@ -808,7 +806,8 @@ def return_request_create(
     return request
 
 
-def _can_decide_return(user: User, order: Order) -> bool:
+def can_decide_return(user: User, order: Order) -> bool:
+    """The seller's staff or an operator decide and receive returns."""
     from twoway.identity.permissions import is_staff_of
 
     return bool(user.is_operator or user.is_superuser or is_staff_of(user, order.business))
@@ -820,7 +819,7 @@ def return_decide(*, return_request, by: User, approve: bool, note: str = "",
     from .models import ReturnRequest, ReturnStatus
 
     now = now or timezone.now()
-    if not _can_decide_return(by, return_request.order):
+    if not can_decide_return(by, return_request.order):
         from twoway.core.errors import PermissionDenied
 
         raise PermissionDenied("Only the seller's staff or an operator can decide a return.")
@@ -852,7 +851,7 @@ def return_receive(*, return_request, by: User, now: dt.datetime | None = None):
     from .models import ReturnRequest, ReturnStatus
 
     now = now or timezone.now()
-    if not _can_decide_return(by, return_request.order):
+    if not can_decide_return(by, return_request.order):
         from twoway.core.errors import PermissionDenied
 
         raise PermissionDenied("Only the seller's staff or an operator can receive a return.")
@@ -875,8 +874,9 @@ def return_receive(*, return_request, by: User, now: dt.datetime | None = None):
             order_id=order.pk, posted_at=now,
             lines={rl.order_line_id: (rl.quantity, rl.customs_value_usd) for rl in lines},
         )
-        back = _returned_units(ln.pk for ln in order.lines.all())
-        everything_back = all(back.get(ln.pk, 0) >= ln.quantity for ln in order.lines.all())
+        order_lines = list(order.lines.all())
+        back = _returned_units(ln.pk for ln in order_lines)
+        everything_back = all(back.get(ln.pk, 0) >= ln.quantity for ln in order_lines)
         update = {}
         if order.quota_year and not order.quota_released:
             if everything_back:  # the last return gives back whatever is left (no rounding leak)

@@ -12,9 +12,9 @@ from decimal import Decimal
 from ninja import Field, Router, Schema
 
 from twoway.checkout.models import Order, ReturnRequest
+from twoway.checkout.services import can_decide_return
 from twoway.core.errors import NotFound
 from twoway.identity.auth import api_auth
-from twoway.identity.permissions import is_staff_of
 
 from . import selectors, services
 
@@ -136,7 +136,7 @@ def return_create(request, number: str, payload: ReturnIn):
 
 def _seller_return(request, number: str) -> ReturnRequest:
     ret = ReturnRequest.objects.filter(number=number).select_related("order__business").first()
-    if ret is None or not (is_staff_of(request.auth, ret.order.business) or request.auth.is_operator):
+    if ret is None or not can_decide_return(request.auth, ret.order):
         raise NotFound("Return")
     return ret
 

@@ -211,6 +211,14 @@ def _refund_number(now) -> str:
     return f"RF{now:%y%m%d}{secrets.token_hex(5).upper()}"
 
 
+def _succeeded_total(payment: Payment, *, excluding: Refund | None = None) -> Decimal:
+    """What of ``payment`` the provider has confirmed refunded (optionally without one refund)."""
+    rows = payment.refunds.filter(status=RefundStatus.SUCCEEDED)
+    if excluding is not None:
+        rows = rows.exclude(pk=excluding.pk)
+    return rows.aggregate(n=Coalesce(Sum("amount"), Decimal("0.00")))["n"]
+
+
 def refunded_total(payment: Payment) -> Decimal:
     """What of ``payment`` is refunded or on its way back (failed refunds count for nothing)."""
     return payment.refunds.exclude(status=RefundStatus.FAILED).aggregate(
@@ -275,8 +283,7 @@ def refund_submit(*, refund_id: int, now=None) -> str:
         provider=refund.provider, out_trade_no=refund.purchase.number,
         provider_txn_id=refund.payment.provider_txn_id, out_refund_no=refund.number,
         amount=refund.amount,
-        refunded_before=refund.payment.refunds.filter(status=RefundStatus.SUCCEEDED)
-        .exclude(pk=refund.pk).aggregate(n=Coalesce(Sum("amount"), Decimal("0.00")))["n"],
+        refunded_before=_succeeded_total(refund.payment, excluding=refund),
         total=refund.payment.amount, currency=refund.currency, reason=refund.reason[:80],
     )
     with transaction.atomic():
@@ -332,9 +339,7 @@ def _refund_succeeded(refund: Refund, *, at) -> None:
     refund.succeeded_at = at
     refund.save(update_fields=["status", "succeeded_at"])
     payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
-    done = payment.refunds.filter(status=RefundStatus.SUCCEEDED).aggregate(
-        n=Coalesce(Sum("amount"), Decimal("0.00")))["n"]
-    if done >= payment.amount and payment.status != PaymentStatus.REFUNDED:
+    if _succeeded_total(payment) >= payment.amount and payment.status != PaymentStatus.REFUNDED:
         payment.status = PaymentStatus.REFUNDED
         payment.save(update_fields=["status"])
     if refund.order_id:
@@ -364,9 +369,7 @@ def _refund_notification(provider, provider_name: str, note, raw_body: bytes) ->
         if note.status in (STATUS_REFUNDED, STATUS_PARTIALLY_REFUNDED):
             expected = refund.amount
             if provider_name == "alipay":  # refund_fee: the total refunded so far
-                expected += refund.payment.refunds.filter(
-                    status=RefundStatus.SUCCEEDED).exclude(pk=refund.pk).aggregate(
-                    n=Coalesce(Sum("amount"), Decimal("0.00")))["n"]
+                expected += _succeeded_total(refund.payment, excluding=refund)
             if note.refund_amount != expected:
                 problems.append(("refund_amount", "amount_mismatch",
                                  f"Notified refund {note.refund_amount} differs from {expected}."))
@@ -418,9 +421,7 @@ def order_cancel(*, order: Order, by, reason: str = "") -> Order:
     order = Order.objects.get(pk=order.pk)
     if order.buyer_id != by.pk and not by.is_operator:
         raise PermissionDenied("Only the buyer or an operator can cancel this order.")
-    unpaid = order.status == OrderStatus.CREATED or (
-        order.status == OrderStatus.HELD and order.held_from == OrderStatus.CREATED)
-    if unpaid:
+    if pipeline.is_unpaid(order.status, order.held_from):
         return checkout.order_cancel(order=order, by=by, reason=reason)
     allowed = pipeline.BUYER_CANCELLABLE[order.direction]
     if order.status not in allowed and not (by.is_operator and order.status in pipeline.OPEN_STATES):

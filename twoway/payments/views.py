@@ -190,13 +190,12 @@ def seller_return(request, number: str, action: str):
     from twoway.checkout import services as checkout
     from twoway.checkout.models import ReturnRequest
     from twoway.core.errors import DomainError, PermissionDenied
-    from twoway.identity.permissions import is_staff_of
 
     from . import services
 
     ret = ReturnRequest.objects.filter(number=number).select_related("order__business").first()
     if ret is None or action not in ("approve", "reject", "receive") or not (
-        is_staff_of(request.user, ret.order.business) or request.user.is_operator
+        checkout.can_decide_return(request.user, ret.order)
     ):
         raise Http404
     try:

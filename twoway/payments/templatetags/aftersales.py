@@ -4,14 +4,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
 from django.utils import timezone
 
-from twoway.checkout.models import OrderStatus, ReturnStatus
+from twoway.checkout.models import ReturnStatus
 from twoway.checkout.rules import order_status as pipeline
 from twoway.checkout.services import return_window_end
+from twoway.checkout.templatetags.checkout_tags import cny, usd
 from twoway.payments.selectors import order_money
 
 register = template.Library()
@@ -19,18 +18,8 @@ register = template.Library()
 
 @register.filter
 def money(amount, currency: str = "CNY") -> str:
-    if amount is None or amount == "":
-        return ""
-    symbol = "$" if currency == "USD" else "¥"
-    value = Decimal(amount)
-    sign = "−" if value < 0 else ""
-    return f"{sign}{symbol}{abs(value):,.2f}"
-
-
-def _unpaid(order) -> bool:
-    return order.status == OrderStatus.CREATED or (
-        order.status == OrderStatus.HELD and order.held_from == OrderStatus.CREATED
-    )
+    """The order's own currency, formatted as the checkout pages format it."""
+    return usd(amount) if currency == "USD" else cny(amount)
 
 
 @register.inclusion_tag("payments/_order_aftersales.html", takes_context=True)
@@ -53,7 +42,7 @@ def order_aftersales(context, order):
         "refunds": list(order.refunds.all()),
         "returns": returns,
         "can_cancel": can_cancel,
-        "unpaid": _unpaid(order),
+        "unpaid": pipeline.is_unpaid(order.status, order.held_from),
         "can_return": is_buyer and can_return,
         "window_end": window_end,
         "csrf_token": context.get("csrf_token"),
@@ -64,8 +53,7 @@ def order_aftersales(context, order):
 @register.inclusion_tag("payments/_seller_returns.html", takes_context=True)
 def seller_returns(context, order):
     """Return requests of one order in the seller's queue, with the seller's actions."""
-    returns = [r for r in order.returns.prefetch_related("lines__order_line")
-               if r.status != ReturnStatus.RECEIVED or r.received_at]
+    returns = list(order.returns.prefetch_related("lines__order_line"))
     return {
         "order": order,
         "returns": returns,
