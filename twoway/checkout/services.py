@@ -216,6 +216,12 @@ def _place_once(*, buyer: User, idempotency_key: str, fingerprint: str, write) -
     if existing is None:
         try:
             purchase = write()
+        except DomainError:
+            # A concurrent request with the same key may have placed it (and taken the stock
+            # this one was refused for) while this one was quoting: answer with that purchase.
+            existing = _existing_for_key(buyer, idempotency_key, fingerprint)
+            if existing is None:
+                raise
         except IntegrityError:
             # A concurrent retry with the same key won the race: return what it wrote.
             existing = _existing_for_key(buyer, idempotency_key, fingerprint)
@@ -407,6 +413,7 @@ def order_transition(
     reason: str = "",
     now: dt.datetime | None = None,
     hold_code: str = "",
+    expect_from: str = "",
 ) -> Order:
     """Move one order to ``to`` (checked against the pipeline) and append its event.
 
@@ -425,6 +432,11 @@ def order_transition(
                 "status", CheckoutErrorCode.ILLEGAL_TRANSITION, str(exc), status=409
             ) from None
         previous = locked.status
+        if expect_from and previous != expect_from:  # e.g. a hold landed while customs worked
+            raise DomainError.one(
+                "status", CheckoutErrorCode.ILLEGAL_TRANSITION,
+                f"The order is {previous}, not {expect_from}: not moved to {to}.", status=409,
+            )
         update_fields = ["status", "updated_at"]
         if to == OrderStatus.PAID and locked.paid_at is None:
             locked.paid_at = now

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from twoway.checkout import services as checkout
 from twoway.checkout.models import Order, OrderStatus
+from twoway.core.errors import DomainError
 from twoway.core.sandbox import sandbox_enabled
 from twoway.identity.crypto import decrypt_id_number, mask_id_number
 
@@ -185,18 +186,22 @@ def order_declare(*, order_id: int, now: datetime | None = None) -> Order:
                      checkout.HOLD_CUSTOMS, now)
     masked = mask_id_number(id_number)
     documents = {"CEB311": ceb_order, "CEB411": ceb_payment, "CEB511": ceb_logistics}
-    with transaction.atomic():
-        checkout.order_transition(
-            order=order, to=OrderStatus.DECLARED, actor_label="customs",
-            reason="CEB311 order, CEB411 payment and CEB511 waybill agree (three-document match).",
-            now=now,
-        )
-        for kind, xml in messages.items():
-            CustomsMessage.objects.create(
-                order=order, message_type=kind, guid=documents[kind].guid,
-                xml_masked=xml.decode("utf-8").replace(id_number, masked), sent_at=now,
+    try:
+        with transaction.atomic():
+            checkout.order_transition(
+                order=order, to=OrderStatus.DECLARED, actor_label="customs",
+                reason="CEB311 order, CEB411 payment and CEB511 waybill agree (three-document match).",
+                now=now, expect_from=OrderStatus.PAID,
             )
-        Order.objects.filter(pk=order.pk).update(customs_status="submitted", customs_info="")
+            for kind, xml in messages.items():
+                CustomsMessage.objects.create(
+                    order=order, message_type=kind, guid=documents[kind].guid,
+                    xml_masked=xml.decode("utf-8").replace(id_number, masked), sent_at=now,
+                )
+            Order.objects.filter(pk=order.pk).update(customs_status="submitted", customs_info="")
+    except DomainError as exc:  # held (or cancelled) while the documents were being built
+        logger.warning("order %s not declared: %s", order.number, exc.message)
+        return Order.objects.get(pk=order.pk)
     return _submit(order, ceb_order, ceb_payment, ceb_logistics, now=now)
 
 
@@ -216,9 +221,13 @@ def _submit(order: Order, ceb_order, ceb_payment, ceb_logistics, *, now=None) ->
                 reply_code=reply.code, reply_status=str(reply.status), reply_info=reply.info,
                 replied_at=now,
             )
-        return customs_reply_apply(order=order, accepted=result.accepted,
-                                   info="; ".join(result.reasons) or "Released (code 120).",
-                                   now=now)
+        try:
+            return customs_reply_apply(order=order, accepted=result.accepted,
+                                       info="; ".join(result.reasons) or "Released (code 120).",
+                                       now=now)
+        except DomainError as exc:  # held while customs answered: the hold stands
+            logger.warning("order %s: customs reply not applied: %s", order.number, exc.message)
+            return Order.objects.get(pk=order.pk)
 
 
 def customs_transport_submit(ceb_order, ceb_payment, ceb_logistics, *, now):
@@ -271,7 +280,9 @@ def customs_reply_apply(
     )
     if accepted:
         return checkout.order_transition(order=order, to=OrderStatus.CLEARED, actor_label="customs",
-                                         reason=f"Customs accepted: {info}", now=now)
+                                         reason=f"Customs accepted: {info}", now=now,
+                                         expect_from=OrderStatus.DECLARED)
     return checkout.order_transition(order=order, to=OrderStatus.HELD, actor_label="customs",
                                      reason=f"Customs rejected the declaration: {info}",
-                                     hold_code=checkout.HOLD_CUSTOMS, now=now)
+                                     hold_code=checkout.HOLD_CUSTOMS, now=now,
+                                     expect_from=OrderStatus.DECLARED)
