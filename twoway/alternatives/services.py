@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
@@ -59,14 +60,14 @@ def eligible_q() -> Q:
     )
 
 
-def _source(filter_q: Q | None = None) -> QuerySet:
+def _source(filter_q: Q | None = None) -> QuerySet[Product, tuple[Any, ...]]:
     qs = Product.objects.filter(eligible_q())
     if filter_q is not None:
         qs = qs.filter(filter_q)
     return qs.order_by("id").values_list(*_SOURCE)
 
 
-def _row(values: tuple, now: datetime) -> tuple:
+def _row(values: tuple[Any, ...], now: datetime) -> tuple[Any, ...]:
     pid, bid, seller, hs_code, title_en, title_zh, price, state, state_name, lat, lon = values
     return (
         pid, bid, seller, hs_code, hs_code[:4], hs_code[:2], title_en, title_zh or "",
@@ -75,12 +76,14 @@ def _row(values: tuple, now: datetime) -> tuple:
     )  # fmt: skip
 
 
-def _models(rows: Iterable[tuple]) -> list[UsMadeCandidate]:
+def _models(rows: Iterable[tuple[Any, ...]]) -> list[UsMadeCandidate]:
     return [UsMadeCandidate(**dict(zip(_COLUMNS, row, strict=True))) for row in rows]
 
 
-def _chunks(iterable: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
-    batch: list[tuple] = []
+def _chunks(
+    iterable: Iterable[tuple[Any, ...]], size: int
+) -> Iterator[list[tuple[Any, ...]]]:
+    batch: list[tuple[Any, ...]] = []
     for item in iterable:
         batch.append(item)
         if len(batch) >= size:
@@ -160,7 +163,7 @@ def candidates_refresh(
     return _incremental(list(product_ids or ()), list(business_ids or ()), now)
 
 
-def on_product_changed(product) -> None:
+def on_product_changed(product: Product) -> None:
     """Catalog hook (after commit): refresh this product's row in the candidates read model."""
     if product.origin_country == "US":
         candidates_refresh(product_ids=[product.pk])

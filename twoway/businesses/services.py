@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,7 +21,7 @@ from .models import Business, Country, Membership, MembershipRole, VerificationS
 _SELLER_ROLES = {Role.SELLER_STAFF, Role.CONSUMER_US, Role.CONSUMER_CN}
 
 
-def _region(model, value, field_name: str, rule: str):
+def _region(model: type[Any], value: Any, field_name: str, rule: str) -> Any:
     """Accept an instance, a code or None; an unknown code is a named error, not a crash."""
     if value is None or value == "" or isinstance(value, model):
         return value or None

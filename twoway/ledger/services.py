@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Sum
@@ -176,7 +177,8 @@ def trade_flows_reverse(
 
 
 def _upsert(
-    table: str, key_cols: Sequence[str], extra_cols: Sequence[str], rows: Iterable[tuple]
+    table: str, key_cols: Sequence[str], extra_cols: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
 ) -> None:
     """INSERT rows (key + extra + value_usd, quantity, entries); on a key conflict add value_usd,
     quantity and entries to the stored row."""
@@ -190,7 +192,7 @@ def _upsert(
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _CHUNK):
             chunk = rows[start : start + _CHUNK]
-            params: list[object] = []
+            params: list[Any] = []
             for row in chunk:
                 for value in row:
                     if isinstance(value, dt.date):
@@ -208,12 +210,12 @@ def _upsert(
 
 def _rollups_add(entries: Sequence[TradeFlowEntry]) -> None:
     """Add entries to the three rollups (deltas summed per key in Python first)."""
-    rollup: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0, 0])
-    cube: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0, 0])
-    business: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0, 0])
-    countries: dict[tuple, str] = {}
+    rollup: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [Decimal(0), 0, 0])
+    cube: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [Decimal(0), 0, 0])
+    business: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [Decimal(0), 0, 0])
+    countries: dict[tuple[Any, ...], str] = {}
 
-    def add(acc: list, e: TradeFlowEntry) -> None:
+    def add(acc: list[Any], e: TradeFlowEntry) -> None:
         acc[0] += e.customs_value_usd
         acc[1] += e.quantity
         acc[2] += 1
@@ -317,8 +319,10 @@ def rollups_rebuild() -> RebuildResult:
             "SUM(customs_value_usd), SUM(quantity), COUNT(*) "
             f"FROM {entry} GROUP BY {emonth}, direction, business_id"
         )
-        counts = []
+        counts: list[int] = []
         for table in (entry, rollup, cube, business):
             cursor.execute(f"SELECT COUNT(*) FROM {table}")
             counts.append(cursor.fetchone()[0])
-    return RebuildResult(*counts, seconds=time.perf_counter() - started)
+    n_entries, n_rollup, n_cube, n_business = counts
+    return RebuildResult(n_entries, n_rollup, n_cube, n_business,
+                         seconds=time.perf_counter() - started)

@@ -9,6 +9,7 @@ completeness). Other contexts react to a reload by registering a callable in
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,7 +97,7 @@ def reference_load_all(*, if_changed: bool = False) -> list[LoadResult]:
                 )
                 continue
             unchanged = record is not None and record.file_name == _label(dataset, path)[0]
-            if if_changed and unchanged and record.sha256 == file_sha256(path):
+            if if_changed and unchanged and record is not None and record.sha256 == file_sha256(path):
                 results.append(_skipped(dataset, record, "unchanged since the last load"))
                 continue
             results.append(_load(dataset, path=path, dry_run=False))
@@ -206,7 +207,7 @@ def _load(dataset: Dataset, *, path: Path, dry_run: bool) -> LoadResult:
     parsed = _parse(dataset, path=path, label=label, official=official)
     sha256 = file_sha256(path)
     model = dataset.model
-    existing = {_key(obj, dataset.key): obj for obj in model.objects.all()}
+    existing = {_key(obj, dataset.key): obj for obj in model._default_manager.all()}
     to_create: list[models.Model] = []
     to_update: list[tuple[models.Model, dict[str, Any]]] = []
     for row in parsed:
@@ -240,12 +241,12 @@ def _load(dataset: Dataset, *, path: Path, dry_run: bool) -> LoadResult:
     if dry_run:
         return result
     _delete(to_delete, label)
-    model.objects.bulk_create(to_create)
+    model._default_manager.bulk_create(to_create)
     for obj, changes in to_update:
         obj.save(update_fields=list(changes))
     _record(dataset, result, note)
     for hook in AFTER_LOAD_HOOKS.get(dataset.name, []):
-        transaction.on_commit(lambda hook=hook: hook(result))
+        transaction.on_commit(functools.partial(hook, result))
     logger.debug("reference dataset %s loaded from %s: %s", dataset.name, label, result)
     return result
 
@@ -267,7 +268,7 @@ def _parse(dataset: Dataset, *, path: Path, label: str, official: bool) -> list[
     if dataset.name == "state_exports_to_china":
         context.state_regions = dict(UsState.objects.values_list("code", "region"))
     parsed: list[ParsedRow] = []
-    seen: dict[tuple, int] = {}
+    seen: dict[tuple[Any, ...], int] = {}
     for row in csv_file.rows:
         values = dataset.parse(row, context)
         key = tuple(values[k] for k in dataset.key)
@@ -286,11 +287,11 @@ def _parse(dataset: Dataset, *, path: Path, label: str, official: bool) -> list[
     return parsed
 
 
-def _show(key: tuple) -> str:
+def _show(key: tuple[Any, ...]) -> str:
     return "'" + " / ".join(str(part) for part in key) + "'"
 
 
-def _key(obj: models.Model, fields: tuple[str, ...]) -> tuple:
+def _key(obj: models.Model, fields: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(getattr(obj, f) for f in fields)
 
 

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TextIO
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -27,6 +28,11 @@ from .models import DemandNotice, DemandSubscription, SearchLog, SearchOutbox
 from .rules.analyze import fold
 from .rules.demand import demand_rose
 
+if TYPE_CHECKING:
+    from django.contrib.sessions.backends.base import SessionBase
+
+    from twoway.catalog.models import Product
+
 logger = logging.getLogger(__name__)
 
 DRAIN_BATCH = 2000
@@ -44,7 +50,7 @@ def outbox_enqueue(*, product_ids: Iterable[int]) -> int:
     return len(rows)
 
 
-def on_product_changed(product) -> None:
+def on_product_changed(product: Product) -> None:
     """Catalogue hook (after commit of a create or update): queue the product for the index."""
     outbox_enqueue(product_ids=[product.pk])
 
@@ -108,7 +114,7 @@ def search_log_record(
     )
 
 
-def search_click_record(*, log_id: int, product_id: int, session) -> bool:
+def search_click_record(*, log_id: int, product_id: int, session: SessionBase) -> bool:
     """The buyer opened a result. Only the session that searched can mark its own log row."""
     digest = session_hash(session.session_key or "")
     updated = SearchLog.objects.filter(pk=log_id, session_hash=digest).update(
@@ -121,7 +127,7 @@ def search_click_record(*, log_id: int, product_id: int, session) -> bool:
     return bool(updated)
 
 
-def search_purchase_attribute(*, session, product_ids: Iterable[int]) -> int:
+def search_purchase_attribute(*, session: SessionBase, product_ids: Iterable[int]) -> int:
     """Called by the checkout pages once a purchase is placed: the searches whose click led to one
     of these products are marked as having led to a purchase."""
     clicks = session.get(SESSION_CLICKS) or {}
@@ -223,7 +229,7 @@ def _email_notice(sub: DemandSubscription, previous: int, current: int) -> int:
 # --- after the demo seed --------------------------------------------------------------------
 
 
-def after_seed(*, seed: int = 1, stdout=None) -> None:
+def after_seed(*, seed: int = 1, stdout: TextIO | None = None) -> None:
     """The end of ``twoway seed``: demo searches (if the log is empty) and a full index rebuild."""
     from .demo import demo_searches_seed
 

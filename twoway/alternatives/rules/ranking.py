@@ -234,8 +234,8 @@ def rank(
             if has_position and cand.lat is not None and cand.lon is not None:
                 km = haversine_km(query.lat, query.lon, cand.lat, cand.lon)  # type: ignore[arg-type]
             distances[position] = km
-        sim_en, sim_zh = sims_en[i] or 0, sims_zh[i] or 0
-        total = WEIGHT_TEXT / 100 * (sim_en if sim_en > sim_zh else sim_zh)
+        score_en, score_zh = sims_en[i] or 0, sims_zh[i] or 0
+        total = WEIGHT_TEXT / 100 * (score_en if score_en > score_zh else score_zh)
         if import_cents:
             total += WEIGHT_PRICE * _price_points_cents(import_cents, int(cand.price_usd * 100))
         if km is not None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from .name_match import REVIEW_THRESHOLD, UflpaEntity, best_match, name_tokens, near_match
+from .name_match import REVIEW_THRESHOLD, Match, UflpaEntity, best_match, name_tokens, near_match
 
 __all__ = [
     "DEFAULT_HIGH_PRIORITY_SECTORS",
@@ -51,11 +51,11 @@ UFLPA_SOURCE = "S155;S156"
 
 
 @lru_cache(maxsize=4096)
-def _best_match_cached(name: str, entities: tuple[UflpaEntity, ...]):
+def _best_match_cached(name: str, entities: tuple[UflpaEntity, ...]) -> Match | None:
     return best_match(name, entities)
 
 
-def _best_match(name: str, entities):
+def _best_match(name: str, entities: Sequence[UflpaEntity]) -> Match | None:
     """``best_match``, remembered for a tuple of entities: a seller's manufacturer and suppliers
     repeat on every listing, and re-assessing a catalogue matches each name once."""
     if isinstance(entities, tuple):

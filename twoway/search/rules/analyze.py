@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from .glossary import Glossary
 
@@ -98,7 +99,7 @@ class QueryPlan:
 
 
 @lru_cache(maxsize=1)
-def _converter():
+def _converter() -> Any:
     import opencc
 
     return opencc.OpenCC("t2s")
@@ -114,7 +115,7 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _stemmer():
+def _stemmer() -> Any:
     import Stemmer
 
     return Stemmer.Stemmer("english")
@@ -184,12 +185,12 @@ class Analyzer:
         for term in glossary.zh_terms:
             self._zh_first.setdefault(term[0], []).append(term)
         # Titles and glossary terms repeat across a catalogue: tokenise each distinct text once.
-        self.zh_words = lru_cache(maxsize=100_000)(self.zh_words)
-        self.zh_search_tokens = lru_cache(maxsize=200_000)(self.zh_search_tokens)
-        self.en_stems = lru_cache(maxsize=200_000)(self.en_stems)
-        self._zh_part = lru_cache(maxsize=100_000)(self._zh_part)
-        self._en_part = lru_cache(maxsize=100_000)(self._en_part)
-        self._alias = lru_cache(maxsize=50_000)(self._alias)
+        self.zh_words = lru_cache(maxsize=100_000)(self.zh_words)  # type: ignore[method-assign]
+        self.zh_search_tokens = lru_cache(maxsize=200_000)(self.zh_search_tokens)  # type: ignore[method-assign]
+        self.en_stems = lru_cache(maxsize=200_000)(self.en_stems)  # type: ignore[method-assign]
+        self._zh_part = lru_cache(maxsize=100_000)(self._zh_part)  # type: ignore[method-assign]
+        self._en_part = lru_cache(maxsize=100_000)(self._en_part)  # type: ignore[method-assign]
+        self._alias = lru_cache(maxsize=50_000)(self._alias)  # type: ignore[method-assign]
 
     # --- Chinese ---------------------------------------------------------------------------
 
@@ -282,7 +283,7 @@ class Analyzer:
                 out.append(f"{initials}{SUGGEST_SEP}{word}")
         return out
 
-    def _zh_part(self, title_zh: str) -> dict:
+    def _zh_part(self, title_zh: str) -> dict[str, Any]:
         folded = fold(title_zh)
         tokens = self.zh_search_tokens(title_zh)
         runs = [run for run in _CJK_RUN.findall(folded) if 2 <= len(run) <= 8]
@@ -296,7 +297,7 @@ class Analyzer:
             "suggest": self._word_suggestions(words),
         }  # fmt: skip
 
-    def _en_part(self, title_en: str) -> dict:
+    def _en_part(self, title_en: str) -> dict[str, Any]:
         words = self.en_words(title_en)
         hits = self._en_glossary_hits(title_en)
         return {
@@ -307,7 +308,7 @@ class Analyzer:
             + [f"{w}{SUGGEST_SEP}{w}" for w in words if len(w) >= 3 and not w.isdigit()],
         }
 
-    def _alias(self, zh_hits: tuple[str, ...], en_hits: tuple[str, ...], hs_code: str) -> dict:
+    def _alias(self, zh_hits: tuple[str, ...], en_hits: tuple[str, ...], hs_code: str) -> dict[str, Any]:
         """Cross-lingual terms: the other language's names of the glossary terms a title names,
         their synonyms, and the terms tied to the product's HS code. Category terms (kind
         "category": nuts, pet food) always; product terms only when neither title names a
