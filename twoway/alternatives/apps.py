@@ -13,3 +13,10 @@ class AlternativesConfig(AppConfig):
 
         if on_product_changed not in PRODUCT_CHANGED_HOOKS:
             PRODUCT_CHANGED_HOOKS.append(on_product_changed)
+        # Search marks import listings that have US-made alternatives (search is a lower floor).
+        from twoway.search.documents import ALTERNATIVE_HEADINGS_PROVIDERS
+
+        from .selectors import headings_with_candidates
+
+        if headings_with_candidates not in ALTERNATIVE_HEADINGS_PROVIDERS:
+            ALTERNATIVE_HEADINGS_PROVIDERS.append(headings_with_candidates)

@@ -231,3 +231,12 @@ def trade_impact_for(
         ratio=ratio,
         translate=gettext,
     )
+
+
+def headings_with_candidates(headings: set[str]) -> set[str]:
+    """Of these HS headings, those with at least one US-made candidate."""
+    return set(
+        UsMadeCandidate.objects.filter(hs_heading__in=headings)
+        .values_list("hs_heading", flat=True)
+        .distinct()
+    )

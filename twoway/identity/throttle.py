@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from twoway.core.errors import DomainError
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -44,11 +46,8 @@ def lockout_message() -> str:
 def locked_out(request: HttpRequest, response=None, credentials=None, *args, **kwargs) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the login page again, with the reason, HTTP 429."""
     if request.path.startswith("/api/"):
-        from twoway.api.middleware import error_response
-
-        message = lockout_message()
-        return error_response(429, message, [{"field": "__all__", "rule": "locked_out",
-                                              "message": message}])
+        error = DomainError.one("__all__", "locked_out", lockout_message(), status=429)
+        return JsonResponse(error.as_dict(), status=error.status)
     return render(request, "web/login.html", {"locked_out": lockout_message()}, status=429)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -165,16 +165,18 @@ def _sales(ids: list[int]) -> dict[int, int]:
     return {r["product_id"]: int(r["n"] or 0) for r in rows}
 
 
-def _alt_headings(headings: set[str]) -> set[str]:
-    from twoway.alternatives.models import UsMadeCandidate
+# Which HS headings have US-made alternatives: answered by the alternatives context, a higher
+# floor, which registers itself here at start-up (search never imports it).
+ALTERNATIVE_HEADINGS_PROVIDERS: list[Callable[[set[str]], set[str]]] = []
 
+
+def _alt_headings(headings: set[str]) -> set[str]:
     if not headings:
         return set()
-    return set(
-        UsMadeCandidate.objects.filter(hs_heading__in=headings)
-        .values_list("hs_heading", flat=True)
-        .distinct()
-    )
+    found: set[str] = set()
+    for provider in ALTERNATIVE_HEADINGS_PROVIDERS:
+        found |= provider(headings)
+    return found
 
 
 def _risks(ids: list[int]) -> dict[int, str]:
