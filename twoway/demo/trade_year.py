@@ -332,7 +332,7 @@ class _Trade:
                 else:
                     self.summary.import_value_usd -= value
 
-    def export_order(
+    def export_order(  # noqa: C901 — the demo walks one order through every state
         self, at: dt.datetime, *, buyer: _CnBuyer | None = None, seller: int | None = None,
         budget: Decimal = ORDER_TARGET_CNY, stop_after: str = "", rate: Decimal = FALLBACK_RATE,
         story: bool = False,

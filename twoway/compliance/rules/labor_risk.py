@@ -285,7 +285,7 @@ def ilab_goods_from_rows(rows: Iterable[Mapping[str, str]]) -> tuple[IlabGood, .
     return tuple(goods)
 
 
-def _ilab_reasons(
+def _ilab_reasons(  # noqa: C901 — one branch per ILAB list and match kind
     good_terms: Sequence[str], origin: str, ilab_goods: Sequence[IlabGood]
 ) -> list[RiskReason]:
     # key -> the term cited for it: a term that *is* the key beats one that only contains it

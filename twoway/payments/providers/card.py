@@ -58,7 +58,7 @@ TIMESTAMP_HEADER = "Twoway-Card-Timestamp"
 DEFAULT_APP_ID = "twoway-card-sandbox"
 DEFAULT_MERCHANT_ID = "acct_twoway_sandbox"
 TOLERANCE_SECONDS = 300
-SECRET_FILE = "payments-card-secret"
+SECRET_FILE = "payments-card-secret"  # noqa: S105 — the name of the key file, not a secret
 #: Sandbox test cards: number → outcome.
 TEST_CARDS = {"4242424242424242": "succeeded", "4000000000000002": "failed"}
 _EVENT_STATUS = {
