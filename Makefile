@@ -48,8 +48,13 @@ demo: $(BIN)/twoway
 ## make test: lint, the whole suite on SQLite, then on PostgreSQL (required when CI=true)
 test: venv chromium lint test-sqlite test-postgres
 
+## lint: ruff (rules and formatting), the import contracts (the floors of the architecture),
+## mypy with django-stubs (strict on rules/ and services.py), committed migrations.
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy twoway
 	$(BIN)/twoway makemigrations --check --dry-run -v0 --settings=twoway.config.settings.test
 
 # Two workers (this machine has two cores); the PostgreSQL-only concurrency tests run alone after
