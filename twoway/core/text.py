@@ -14,6 +14,8 @@ compatibility forms fold) and surrounding whitespace trimmed, inner runs of spac
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -60,8 +62,8 @@ def clean_name(value: str | None, field_name: str) -> str:
     return unicodedata.normalize("NFKC", clean_text(value, field_name))
 
 
-def clean_fields(values: dict[str, str | None], *, names: set[str] = frozenset(),
-                 multiline: set[str] = frozenset()) -> dict[str, str]:
+def clean_fields(values: Mapping[str, str | None], *, names: AbstractSet[str] = frozenset(),
+                 multiline: AbstractSet[str] = frozenset()) -> dict[str, str]:
     """Check several fields at once and report every one at fault in one error."""
     problems: list[FieldProblem] = []
     clean: dict[str, str] = {}

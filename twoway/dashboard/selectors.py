@@ -164,7 +164,7 @@ def params_notices(query: QueryDict | dict, p: DashboardParams) -> list[str]:
 
 def states() -> dict[str, tuple[str, bool]]:
     """code → (English name, is Midwest)."""
-    return cache.get_or_set(
+    return cache.get_or_set(  # type: ignore[return-value]
         "dashboard:states",
         lambda: {
             code: (name, region == "Midwest")
@@ -175,7 +175,7 @@ def states() -> dict[str, tuple[str, bool]]:
 
 
 def provinces() -> dict[str, tuple[str, str]]:
-    return cache.get_or_set(
+    return cache.get_or_set(  # type: ignore[return-value]
         "dashboard:provinces",
         lambda: {
             c: (en, zh)

@@ -27,7 +27,7 @@ class MaskResidentIdFilter(logging.Filter):
             record.exc_text = mask_text(logging.Formatter().formatException(record.exc_info))
         elif record.exc_text:
             record.exc_text = mask_text(record.exc_text)
-        if getattr(record, "stack_info", None):
+        if record.stack_info:
             record.stack_info = mask_text(record.stack_info)
         return True
 

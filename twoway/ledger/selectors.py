@@ -198,7 +198,7 @@ def data_months() -> tuple[dt.date, dt.date] | None:
     qs = TradeFlowCube.objects.filter(grain="m", fdim="", gdim="")
     first = qs.order_by("period").values_list("period", flat=True).first()
     last = qs.order_by("-period").values_list("period", flat=True).first()
-    return (first, last) if first else None
+    return (first, last) if first and last else None
 
 
 def jobs_ratio_row() -> JobsRatioRow | None:

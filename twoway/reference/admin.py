@@ -6,6 +6,8 @@ by the next load, so an operator corrects the file instead. ReferenceDataset is 
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -15,8 +17,8 @@ SOURCED_FILTERS = ("confidence", "effective_from", "effective_to")
 
 
 class SourcedAdmin(admin.ModelAdmin):
-    list_filter: tuple = SOURCED_FILTERS
-    search_fields: tuple = ("source", "notes")
+    list_filter: ClassVar[tuple[str, ...]] = SOURCED_FILTERS
+    search_fields: ClassVar[tuple[str, ...]] = ("source", "notes")
 
 
 @admin.register(models.ReferenceDataset)

@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -72,7 +72,7 @@ class Row:
             raise self.error(column, "choice", f"'{value}' is not one of {', '.join(allowed)}")
         return value
 
-    def flag(self, column: str, mapping: dict[str, bool | None]) -> bool | None:
+    def flag(self, column: str, mapping: Mapping[str, bool | None]) -> bool | None:
         value = self.raw(column).lower()
         if value not in mapping:
             raise self.error(column, "choice", f"'{value}' is not one of {', '.join(mapping)}")

@@ -227,7 +227,7 @@ def parse_category(row: Row, ctx: ParseContext) -> dict[str, Any]:
     date_from, date_to = row.period()
     if date_from is None:
         raise row.error("effective_from", "required", "a date (YYYY-MM-DD) is required")
-    rate = {"percent": True, "min_value": Decimal(0), "max_value": Decimal(1)}
+    rate: dict[str, Any] = {"percent": True, "min_value": Decimal(0), "max_value": Decimal(1)}
     return {
         "code": code,
         "name_en": row.text("name_en", max_length=300),
@@ -294,7 +294,7 @@ def parse_trade_year(row: Row, ctx: ParseContext) -> dict[str, Any]:
 
 def _months(row: Row) -> int:
     months = row.integer("months")
-    if not 1 <= months <= 12:
+    if months is None or not 1 <= months <= 12:
         raise row.error("months", "range", f"'{months}' is not between 1 and 12")
     return months
 
@@ -320,7 +320,7 @@ def parse_state_export(row: Row, ctx: ParseContext) -> dict[str, Any]:
 
 
 def parse_jobs(row: Row, ctx: ParseContext) -> dict[str, Any]:
-    positive = {"required": False, "min_value": Decimal(0)}
+    positive: dict[str, Any] = {"required": False, "min_value": Decimal(0)}
     # validated though not stored as columns: goods and services job counts
     row.decimal("goods_jobs_m", **positive)
     row.decimal("services_jobs_m", **positive)
@@ -429,7 +429,7 @@ def _yields_to(row: Row, kind: str) -> str:
 
 def parse_tariff(row: Row, ctx: ParseContext) -> dict[str, Any]:
     date_from, date_to = row.period()
-    optional_money = {"required": False, "min_value": Decimal(0)}
+    optional_money: dict[str, Any] = {"required": False, "min_value": Decimal(0)}
     origin = row.raw("origin_country") or "CN"
     if not re.fullmatch(r"[A-Z]{2}", origin):
         raise row.error("origin_country", "country", f"'{origin}' is not an ISO 3166 code")
