@@ -17,8 +17,8 @@ from twoway.identity.permissions import is_staff_of, require_role
 from twoway.identity.services import real_name_identity_register
 
 from . import selectors, services
+from .channels.us_import import import_quote_for
 from .errors import caps_check
-from .import_pricing import import_quote_for
 from .models import Order
 from .rules.caps import merge_lines
 

@@ -14,7 +14,8 @@ from django.template.loader import get_template
 
 from twoway.catalog.models import Product
 
-from .import_pricing import (
+from .channels.export import CartItem
+from .channels.us_import import (
     ImportQuote,
     UsLandedCost,
     import_quote,
@@ -22,7 +23,6 @@ from .import_pricing import (
     us_landed_cost_for,
 )
 from .models import CartLine, Direction, Order
-from .pricing import CartItem
 
 logger = logging.getLogger(__name__)
 RISK_PANEL_TEMPLATE = "compliance/_risk_panel.html"

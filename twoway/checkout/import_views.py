@@ -24,6 +24,7 @@ from twoway.payments.services import payment_start
 from twoway.search.services import search_purchase_attribute
 
 from . import import_page_data, selectors, services
+from .channels import IMPORT
 from .import_forms import DOMAIN_FIELDS, ImportCheckoutForm, ImportListingForm, ImportPayForm
 from .models import Direction, OrderStatus
 from .views import MAX_QUANTITY, _quantity
@@ -80,8 +81,9 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         return _render_cart(request, error=_("Choose a quantity from 1 to 999."), status=400)
     current = import_page_data.import_cart_items(buyer=request.user).get(item.pk, 0)
     try:
-        services.import_cart_line_set(
-            buyer=request.user, product=item, quantity=min(current + quantity, MAX_QUANTITY)
+        services.cart_line_set(
+            channel=IMPORT, buyer=request.user, product=item,
+            quantity=min(current + quantity, MAX_QUANTITY),
         )
     except DomainError as exc:
         return _render_cart(request, error=exc.message, status=409)
@@ -98,7 +100,7 @@ def cart_line_update(request: HttpRequest, product_id: int) -> HttpResponse:
     if quantity is None:
         return _render_cart(request, error=_("Choose a quantity from 0 to 999."), status=400)
     try:
-        services.import_cart_line_set(buyer=request.user, product=item, quantity=quantity)
+        services.cart_line_set(channel=IMPORT, buyer=request.user, product=item, quantity=quantity)
     except DomainError as exc:
         return _render_cart(request, error=exc.message, status=409)
     return redirect("us_import:cart")
@@ -138,7 +140,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
             return render(request, "checkout/import/checkout.html", context, status=exc.status)
         for product_id in items:
             services.cart_line_set(
-                buyer=request.user, product=product_get(product_id=product_id), quantity=0
+                channel=IMPORT, buyer=request.user, product=product_get(product_id=product_id),
+                quantity=0,
             )
         search_purchase_attribute(session=request.session, product_ids=list(items))
         return redirect("us_import:pay", number=purchase.number)

@@ -21,9 +21,16 @@ from twoway.reference import selectors as reference
 from twoway.reference.models import CbecTaxCategory, ExchangeRate
 
 from . import services
+from .channels.export import (
+    CartItem,
+    ExportQuote,
+    QuoteLine,
+    SellerQuote,
+    export_quote,
+    freight_rate_on,
+)
 from .errors import CheckoutErrorCode
 from .models import CartLine, Order, OrderStatus, Purchase
-from .pricing import CartItem, ExportQuote, QuoteLine, SellerQuote, export_quote, freight_rate_on
 from .rules.landed_price import cny_from_usd
 
 #: Statuses during which the tracking page refreshes itself (customs is working on the order).

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Prefetch, QuerySet
 
 from twoway.core.errors import NotFound
 from twoway.identity.models import RealNameIdentity
 
-from .models import Order, OrderEvent, OrderLine, Purchase
+from .models import Order, OrderEvent, OrderLine, Purchase, QuotaUsage
 
 
 def _order_qs() -> QuerySet[Order]:
@@ -54,3 +56,9 @@ def order_queue_for_seller(
 
 def identities_for(*, user) -> list[RealNameIdentity]:
     return list(RealNameIdentity.objects.filter(user=user).order_by("-created_at"))
+
+
+def quota_used(*, id_number_hash: str, year: int) -> Decimal:
+    """What the person has used of this year's CBEC quota (CNY)."""
+    row = QuotaUsage.objects.filter(id_number_hash=id_number_hash, year=year).only("used_fen").first()
+    return row.used_cny if row else Decimal("0.00")

@@ -22,6 +22,7 @@ from twoway.payments.services import payment_start
 from twoway.search.services import search_purchase_attribute
 
 from . import page_data, selectors, services
+from .channels import EXPORT
 from .forms import DOMAIN_FIELDS, NEW_IDENTITY, CheckoutForm, PayForm, ShipForm
 from .models import OrderStatus
 
@@ -71,7 +72,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         return _render_cart(request, error=_("Choose a quantity from 1 to 999."), status=400)
     current = page_data.cart_quantity(buyer=request.user, product_id=product.pk)
     try:
-        services.cart_line_set(
+        services.cart_line_set(channel=EXPORT, 
             buyer=request.user, product=product, quantity=min(current + quantity, MAX_QUANTITY)
         )
     except DomainError:
@@ -89,7 +90,7 @@ def cart_line_update(request: HttpRequest, product_id: int) -> HttpResponse:
     if quantity is None:
         return _render_cart(request, error=_("Choose a quantity from 0 to 999."), status=400)
     try:
-        services.cart_line_set(buyer=request.user, product=product, quantity=quantity)
+        services.cart_line_set(channel=EXPORT, buyer=request.user, product=product, quantity=quantity)
     except DomainError:
         return _render_cart(request, error=_("This product is not on sale."), status=409)
     return redirect("checkout:cart")

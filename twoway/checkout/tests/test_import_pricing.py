@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from twoway.checkout import import_pricing
-from twoway.checkout.pricing import CartItem
+from twoway.checkout.channels import us_import as import_pricing
+from twoway.checkout.channels.export import CartItem
 from twoway.checkout.rules.us_landed_cost import us_landed_cost
 from twoway.reference.models import TariffMeasure
 

@@ -1,9 +1,11 @@
-"""US landed cost of imports from Chinese sellers: chooses the tariff measures in force on the
+"""The import channel: a consumer in the US buys from Chinese sellers (US landed cost).
+
+US landed cost of imports from Chinese sellers: chooses the tariff measures in force on the
 import date (``reference.TariffMeasure``), the MFN rate of the HTS line and the CN-US freight
 rate, then runs the pure rule ``rules.us_landed_cost``. Nothing here writes.
 
 ``us_landed_cost_for`` prices one product line (the product page); ``import_quote`` prices a
-cart split per seller shipment (cart, checkout, ``services.purchase_place_import``).
+cart split per seller shipment (cart, checkout, ``services.purchase_place`` with ``IMPORT``).
 
 Mapping of reference rows to the rule's ``TariffMeasure``
 ---------------------------------------------------------
@@ -15,27 +17,25 @@ no file is read here. Kind spellings (``section_301``) are the rule's aliases.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
-from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
 from twoway.catalog.models import Currency, Product, ProductStatus
-from twoway.core.errors import FieldProblem
+from twoway.core.errors import DomainError, FieldProblem
 from twoway.reference import selectors as reference
 from twoway.reference.models import TariffMeasure as TariffMeasureRow
 
-from .errors import CheckoutErrorCode
-from .pricing import CartItem, freight_rate_on
-from .rules import us_landed_cost as rule
+from ..errors import CheckoutErrorCode
+from ..models import Direction, Order, OrderLine, OrderStatus, TaxChannel
+from ..rules import us_landed_cost as rule
+from .base import CartItem, ChannelPolicy, Consignee, Delivery
+from .rates import MfnRate, freight_rate_on, mfn_rate_for
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 LANE = "CN-US"
@@ -54,37 +54,6 @@ KIND_TEXT = {
 }
 
 # --- data: MFN rates and the tariff measures ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MfnRate:
-    hts_prefix: str
-    rate_percent: Decimal
-    description: str
-    source: str
-    confidence: str
-
-
-@lru_cache(maxsize=1)
-def _mfn_rows() -> tuple[MfnRate, ...]:
-    with (DATA_DIR / "us_mfn_rates.csv").open(encoding="utf-8") as fh:
-        return tuple(
-            MfnRate(
-                hts_prefix=row["hts_prefix"].strip(),
-                rate_percent=Decimal(row["rate_percent"]),
-                description=row["description"],
-                source=row["source"],
-                confidence=row["confidence"],
-            )
-            for row in csv.DictReader(fh)
-        )
-
-
-def mfn_rate_for(hts_code: str) -> MfnRate | None:
-    """The MFN (column 1 general) rate of an HTS line: the longest matching prefix, or None."""
-    digits = "".join(c for c in hts_code if c.isdigit())
-    matches = [r for r in _mfn_rows() if digits.startswith(r.hts_prefix)]
-    return max(matches, key=lambda r: len(r.hts_prefix)) if matches else None
 
 
 def tariff_measure_of(row: TariffMeasureRow) -> rule.TariffMeasure:
@@ -348,6 +317,7 @@ class ImportSellerQuote:
     total_payable: Decimal
     customs_value_usd: Decimal
     de_minimis_applied: bool
+    business: object | None = field(default=None, compare=False, repr=False)  # the seller row
 
 
 @dataclass(frozen=True)
@@ -389,6 +359,10 @@ class ImportQuote:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def all_problems(self) -> list[FieldProblem]:
+        return list(self.problems)
 
 
 def import_problems(product: Product, quantity: int) -> list[FieldProblem]:
@@ -497,6 +471,7 @@ def _seller_quote(
     return ImportSellerQuote(
         business_id=business.pk,
         business_name=business.legal_name,
+        business=business,
         lines=lines,
         goods_value=shipment_value,
         freight=freight,
@@ -548,15 +523,7 @@ def import_quote(*, items: list[CartItem], day: dt.date) -> ImportQuote:
 
 def import_quote_for(*, items: dict[int, int], day: dt.date) -> ImportQuote:
     """``import_quote`` from product ids and quantities (read-only)."""
-    from twoway.core.errors import NotFound
-
-    products = {
-        p.pk: p for p in Product.objects.select_related("business").filter(pk__in=list(items))
-    }
-    missing = [pid for pid in items if pid not in products]
-    if missing:
-        raise NotFound(f"Product {missing[0]}")
-    return import_quote(items=[CartItem(products[pid], qty) for pid, qty in items.items()], day=day)
+    return ImportChannel().quote_for(items=items, day=day)
 
 
 def shipping_for_one(*, product: Product, day: dt.date) -> Decimal:
@@ -564,8 +531,82 @@ def shipping_for_one(*, product: Product, day: dt.date) -> Decimal:
     return freight_rate_on(LANE, day).price(product.weight_kg)
 
 
+class ImportChannel(ChannelPolicy):
+    """US landed cost: USD, CN-US freight per seller shipment, each duty and fee in force (MFN,
+    tariff measures, de minimis per entry); lines listed for import and not blocked; a consignee
+    and a US state of delivery. No quota."""
+
+    code = "us"
+    direction = Direction.US_IMPORT
+    currency = "USD"
+    buyer_role = "consumer_us"
+    namespace = "us_import"
+
+    def quote(self, *, items: list[CartItem], day: dt.date, identity=None) -> ImportQuote:
+        return import_quote(items=items, day=day)
+
+    def cart_line_check(self, product: Product, quantity: int) -> None:
+        if quantity <= 0:
+            return
+        problems = [
+            p for p in import_problems(product, quantity) if p.rule != CheckoutErrorCode.OUT_OF_STOCK
+        ]
+        if problems:
+            raise DomainError(problems[0].message, [FieldProblem("product", problems[0].rule,
+                                                                 problems[0].message)])
+
+    def delivery_check(self, *, consignee: Consignee, identity, state: str) -> Delivery:
+        from twoway.reference.models import UsState
+
+        for field_name, value in (("consignee.name", consignee.name),
+                                  ("consignee.address", consignee.address)):
+            if not value.strip():
+                raise DomainError.one(field_name, "required", f"{field_name} is required for delivery.")
+        state = (state or "").strip().upper()
+        if not UsState.objects.filter(pk=state).exists():
+            raise DomainError.one("consignee_state", "state_unknown", "Choose the US state of delivery.")
+        return Delivery(consignee=consignee, state=state)
+
+    def order_for(self, *, purchase, buyer, seller: ImportSellerQuote, quote: ImportQuote,
+                  delivery: Delivery, number: str, now: dt.datetime) -> Order:
+        consignee = delivery.consignee
+        return Order(
+            number=number, purchase=purchase, buyer=buyer, business_id=seller.business_id,
+            direction=Direction.US_IMPORT, status=OrderStatus.CREATED, buyer_name=consignee.name,
+            consignee_name=consignee.name, consignee_phone=consignee.phone,
+            consignee_address=consignee.address, consignee_state=delivery.state, currency="USD",
+            goods_value=seller.goods_value, freight=seller.freight, insurance=ZERO, discount=ZERO,
+            tax_total=seller.duty_total, total_payable=seller.total_payable,
+            customs_value_usd=seller.customs_value_usd, tax_channel=TaxChannel.US_IMPORT,
+            created_at=now,
+        )
+
+    def lines_for(self, *, order: Order, seller: ImportSellerQuote) -> list[OrderLine]:
+        lines = []
+        for q in seller.lines:
+            product = q.product
+            lines.append(
+                OrderLine(
+                    order=order, product_id=product.pk, sku=product.sku, title=product.title_en,
+                    title_zh=product.title_zh, hs_code=product.hs_code,
+                    national_line=product.us_hts_line,
+                    origin_province=product.origin_cn_province_id or "", quantity=q.quantity,
+                    unit_price_usd=q.unit_price_usd, unit_price=q.unit_price_usd,
+                    goods_value=q.goods_value, freight_share=q.freight_share, tariff=q.duty,
+                    tax_total=q.duty + q.fees, tax_category=" ".join(q.cost.measure_ids)[:48],
+                    customs_value_usd=q.goods_value,
+                )
+            )
+        return lines
+
+    def placed_reason(self, *, order: Order, reserved_until: dt.datetime, now: dt.datetime) -> str:
+        return (f"placed; stock reserved until {reserved_until:%Y-%m-%d %H:%M} UTC; "
+                f"US duties ${order.tax_total} as of {now:%Y-%m-%d}")
+
+
 __all__ = [
     "DutyView",
+    "ImportChannel",
     "ImportQuote",
     "ImportQuoteLine",
     "ImportSellerQuote",

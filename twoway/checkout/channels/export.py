@@ -1,77 +1,33 @@
-"""Pricing for checkout: chooses the rows in force (rate, limits, categories, freight) and runs the
-pure rules. Nothing here writes; ``services.purchase_place`` re-prices inside its transaction.
+"""The export channel (CBEC retail import): a buyer in China buys from US sellers.
+
+Chooses the rows in force (rate, limits, categories, freight), checks positive-list
+eligibility, and runs the pure rules ``cbec_tax`` (tax, limits, quota) and
+``export_landed_price`` (what the buyer pays). Nothing here writes except through
+``checkout.services`` (which calls the policy inside its transaction).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 
-from twoway.catalog.models import Product
-from twoway.core.errors import FieldProblem
+from twoway.catalog.models import Product, ProductStatus
+from twoway.core.errors import DomainError, FieldProblem
 from twoway.reference import selectors as reference
 
-from .errors import CheckoutErrorCode
-from .rules.cbec_tax import CbecChannel, CbecTaxResult, DutiableLine, TaxRates, cbec_tax
-from .rules.landed_price import cny_from_usd
-from .rules.money import FEN, quantize_cny
-from .rules.quota import CbecLimits
+from ..errors import CheckoutErrorCode
+from ..models import Direction, Order, OrderLine, OrderStatus, TaxChannel
+from ..rules.cbec_tax import CbecChannel, CbecTaxResult, DutiableLine, TaxRates, cbec_tax
+from ..rules.landed_price import LandedPrice, cny_from_usd, export_landed_price
+from ..rules.money import FEN, quantize_cny
+from ..rules.quota import CbecLimits
+from .base import CartItem, ChannelPolicy, Consignee, Delivery, QuotaClaim
+from .rates import freight_rate_on
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class FreightRate:
-    lane: str
-    currency: str
-    base_per_shipment: Decimal
-    per_kg: Decimal
-    effective_from: dt.date
-    effective_to: dt.date | None
-    source: str
-
-    def price(self, weight_kg: Decimal) -> Decimal:
-        return (self.base_per_shipment + self.per_kg * weight_kg).quantize(CENT)
-
-
-@lru_cache(maxsize=1)
-def _freight_rows() -> tuple[FreightRate, ...]:
-    with (DATA_DIR / "freight_rates.csv").open(encoding="utf-8") as fh:
-        return tuple(
-            FreightRate(
-                lane=row["lane"],
-                currency=row["currency"],
-                base_per_shipment=Decimal(row["base_per_shipment"]),
-                per_kg=Decimal(row["per_kg"]),
-                effective_from=dt.date.fromisoformat(row["effective_from"]),
-                effective_to=dt.date.fromisoformat(row["effective_to"]) if row["effective_to"] else None,
-                source=row["source"],
-            )
-            for row in csv.DictReader(fh)
-        )
-
-
-def freight_rate_on(lane: str, day: dt.date) -> FreightRate:
-    rows = [
-        r
-        for r in _freight_rows()
-        if r.lane == lane and r.effective_from <= day and (r.effective_to is None or day <= r.effective_to)
-    ]
-    if not rows:
-        raise LookupError(f"No freight rate for lane {lane} on {day}")
-    return max(rows, key=lambda r: r.effective_from)
-
-
-@dataclass(frozen=True)
-class CartItem:
-    product: Product
-    quantity: int
+ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -116,6 +72,8 @@ class SellerQuote:
     channel: str
     refusal: FieldProblem | None = None
     business: object | None = field(default=None, compare=False, repr=False)  # the seller row
+    #: What the buyer pays, from the pure rule ``export_landed_price`` (None when refused).
+    landed: LandedPrice | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -280,20 +238,29 @@ def export_quote(*, items: list[CartItem], day: dt.date, quota_used: Decimal) ->
                 )
             )
         business = seller_items[0].product.business
+        landed = None
+        if refusal is None:
+            # The tested rule prices what the buyer pays (CEB311: goods + freight + tax).
+            landed = export_landed_price(
+                result, item_names={str(q.product_id): q.title for q in quote_lines}
+            )
+            total_payable = landed.total_payable
+        else:
+            # The rule prices no refused order; the cart still shows what it would come to.
+            total_payable = quantize_cny(result.goods_total + result.freight + result.insurance)
         sellers.append(
             SellerQuote(
                 business_id=business_id,
                 business_name=business.legal_name,
                 business=business,
+                landed=landed,
                 lines=tuple(quote_lines),
                 goods_value=result.goods_total,
                 freight=result.freight,
                 freight_usd=freight_usd,
                 insurance=result.insurance,
                 tax_total=result.tax_total,
-                total_payable=quantize_cny(
-                    result.goods_total + result.freight + result.insurance + result.tax_total
-                ),
+                total_payable=total_payable,
                 dutiable_value=result.dutiable_total,
                 customs_value_usd=sum((q.customs_value_usd for q in quote_lines), Decimal("0.00")),
                 channel=str(result.channel),
@@ -316,4 +283,92 @@ def export_quote(*, items: list[CartItem], day: dt.date, quota_used: Decimal) ->
     )
 
 
-__all__ = ["FEN", "CartItem", "ExportQuote", "QuoteLine", "SellerQuote", "export_quote", "freight_rate_on"]
+class ExportChannel(ChannelPolicy):
+    """CBEC retail import: CNY at the rate in force, CBEC tax, the per-order and annual limits,
+    positive-list lines, the buyer's real name and a consignee for China Customs."""
+
+    code = "cn"
+    direction = Direction.US_EXPORT
+    currency = "CNY"
+    buyer_role = "consumer_cn"
+    namespace = "checkout"
+
+    def quote(self, *, items: list[CartItem], day: dt.date, identity=None) -> ExportQuote:
+        from ..selectors import quota_used
+
+        used = quota_used(id_number_hash=identity.id_number_hash, year=day.year) if identity else ZERO
+        return export_quote(items=items, day=day, quota_used=used)
+
+    def cart_line_check(self, product: Product, quantity: int) -> None:
+        if quantity > 0 and product.status != ProductStatus.ACTIVE:
+            raise DomainError.one("product", CheckoutErrorCode.NOT_FOR_SALE,
+                                  "This product is not on sale.")
+
+    def buyer_check(self, *, buyer, identity) -> None:
+        if identity is None:
+            raise DomainError.one("identity", "required",
+                                  "A real-name identity is required for China Customs.")
+        if identity.user_id != buyer.pk:
+            raise DomainError.one(
+                "identity", CheckoutErrorCode.PAYER_NOT_BUYER,
+                "The real-name identity must be the buyer's own.",
+            )
+
+    def delivery_check(self, *, consignee: Consignee, identity, state: str) -> Delivery:
+        for field_name, value in (("consignee.name", consignee.name),
+                                  ("consignee.phone", consignee.phone),
+                                  ("consignee.address", consignee.address)):
+            if not value.strip():
+                raise DomainError.one(field_name, "required", f"{field_name} is required for customs.")
+        return Delivery(consignee=consignee, identity=identity)
+
+    def quota_claim(self, *, quote: ExportQuote, delivery: Delivery, year: int) -> QuotaClaim:
+        assert delivery.identity is not None
+        return QuotaClaim(id_number_hash=delivery.identity.id_number_hash, year=year,
+                          amount=quote.quota_amount, annual=quote.limits.annual)
+
+    def order_for(self, *, purchase, buyer, seller: SellerQuote, quote: ExportQuote,
+                  delivery: Delivery, number: str, now: dt.datetime) -> Order:
+        identity, consignee = delivery.identity, delivery.consignee
+        assert identity is not None
+        return Order(
+            number=number, purchase=purchase, buyer=buyer, business_id=seller.business_id,
+            direction=Direction.US_EXPORT, status=OrderStatus.CREATED, identity=identity,
+            buyer_name=identity.full_name, buyer_id_masked=identity.id_number_masked,
+            buyer_id_hash=identity.id_number_hash, consignee_name=consignee.name,
+            consignee_phone=consignee.phone, consignee_address=consignee.address,
+            consignee_district=consignee.district, currency="CNY", exchange_rate=quote.rate,
+            exchange_rate_source=quote.rate_source[:300], goods_value=seller.goods_value,
+            freight=seller.freight, insurance=seller.insurance, discount=ZERO,
+            tax_total=seller.tax_total, total_payable=seller.total_payable,
+            customs_value_usd=seller.customs_value_usd,
+            tax_channel=(
+                TaxChannel.CBEC_FULL_TAX_SINGLE_ITEM
+                if seller.channel == "full_tax_single_item"
+                else TaxChannel.CBEC_WITHIN_LIMITS
+            ),
+            quota_year=now.year, quota_amount=seller.dutiable_value,
+            created_at=now,
+        )
+
+    def lines_for(self, *, order: Order, seller: SellerQuote) -> list[OrderLine]:
+        return [
+            OrderLine(
+                order=order, product_id=q.product_id, sku=q.sku, title=q.title, title_zh=q.title_zh,
+                hs_code=q.hs_code, national_line=q.national_line, origin_state=q.origin_state,
+                quantity=q.quantity, unit_price_usd=q.unit_price_usd, unit_price=q.unit_price,
+                goods_value=q.goods_value, freight_share=q.freight_share, tariff=q.tariff,
+                consumption_tax=q.consumption_tax, vat=q.vat, tax_total=q.tax_total,
+                tax_category=q.tax_category, customs_value_usd=q.customs_value_usd,
+            )
+            for q in seller.lines
+        ]
+
+    def placed_reason(self, *, order: Order, reserved_until: dt.datetime, now: dt.datetime) -> str:
+        return f"placed; stock and quota reserved until {reserved_until:%Y-%m-%d %H:%M} UTC"
+
+
+__all__ = [
+    "FEN", "CartItem", "ExportChannel", "ExportQuote", "QuoteLine", "SellerQuote", "export_quote",
+    "freight_rate_on",
+]
