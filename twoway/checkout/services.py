@@ -72,6 +72,11 @@ def cart_clear(*, buyer: User) -> None:
     CartLine.objects.filter(cart__buyer=buyer).delete()
 
 
+def cart_lines_remove(*, buyer: User, product_ids) -> None:
+    """Take these products out of the buyer's cart (what a placed purchase bought)."""
+    CartLine.objects.filter(cart__buyer=buyer, product_id__in=list(product_ids)).delete()
+
+
 # --- quota ---------------------------------------------------------------------------------
 
 

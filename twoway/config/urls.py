@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic.base import RedirectView
 
 from twoway.api.main import api
+from twoway.web.checkout import urls as checkout_urls
 
 admin.site.site_header = "Twoway operations"
 admin.site.site_title = "Twoway operations"
@@ -21,8 +22,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("payments/", include("twoway.payments.urls")),
     path("compliance/", include("twoway.compliance.urls")),
-    path("", include("twoway.checkout.urls")),
-    path("us/", include("twoway.checkout.import_urls")),
+    path("", include((checkout_urls.export_patterns, "checkout"))),  # buyer steps /cn/, seller queue
+    path("us/", include((checkout_urls.import_patterns, "us_import"))),  # buyer steps /us/
     path("", include("twoway.search.urls")),
     path("", include("twoway.web.urls")),
 ]

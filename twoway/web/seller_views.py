@@ -7,12 +7,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from twoway.catalog.services import product_create
-from twoway.checkout import import_views
 from twoway.compliance.eligibility import cbec_line_eligibility
 from twoway.core.errors import DomainError
 from twoway.identity.models import Role
 from twoway.identity.permissions import role_required
 from twoway.reference import labels
+from twoway.web.seller import listing as cn_listing
 
 from . import selectors
 from .account_views import _put_errors
@@ -27,7 +27,7 @@ def seller_product_new(request: HttpRequest) -> HttpResponse:
     if business is None:
         return redirect("web:seller_business")
     if business.country == "CN":
-        return import_views.seller_product_new(request)
+        return cn_listing.seller_product_new(request)
     initial = {
         "origin_us_state": business.us_state_id,
         "status": "active" if business.is_verified else "draft",

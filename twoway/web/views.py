@@ -16,11 +16,10 @@ from django.views.i18n import set_language
 
 from twoway.catalog.models import ProductStatus
 from twoway.catalog.selectors import product_get
-from twoway.checkout import import_page_data
-from twoway.checkout.page_data import card_prices_cny, landed_price_for
 from twoway.identity.models import Role
 from twoway.identity.services import user_language_set
 from twoway.reference import labels
+from twoway.web.checkout.page_data import card_prices_cny, landed_price_for, us_made_picks
 
 from . import selectors
 
@@ -119,7 +118,7 @@ def _storefront(request: HttpRequest, *, market: str, chinese_first: bool) -> Ht
         "next_query": _query(chapter=chapter, state=state, page=page.number + 1, **flags),
         "flags": flags,
         "us_made_picks": (
-            import_page_data.us_made_picks(chapter=chapter) if "us_made" in flags else []
+            us_made_picks(chapter=chapter) if "us_made" in flags else []
         ),
         # A buyer in China pays CNY with the CBEC tax: the cards show that, not only USD.
         "cny_prices": (

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from twoway.catalog.models import Product, ProductStatus
 from twoway.core.errors import DomainError, FieldProblem
+from twoway.identity.models import Role
 from twoway.reference import selectors as reference
 
 from ..errors import CheckoutErrorCode
@@ -290,7 +291,7 @@ class ExportChannel(ChannelPolicy):
     code = "cn"
     direction = Direction.US_EXPORT
     currency = "CNY"
-    buyer_role = "consumer_cn"
+    buyer_role = Role.CONSUMER_CN
     namespace = "checkout"
 
     def quote(self, *, items: list[CartItem], day: dt.date, identity=None) -> ExportQuote:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from twoway.catalog.models import Currency, Product, ProductStatus
 from twoway.core.errors import DomainError, FieldProblem
+from twoway.identity.models import Role
 from twoway.reference import selectors as reference
 from twoway.reference.models import TariffMeasure as TariffMeasureRow
 
@@ -539,7 +540,7 @@ class ImportChannel(ChannelPolicy):
     code = "us"
     direction = Direction.US_IMPORT
     currency = "USD"
-    buyer_role = "consumer_us"
+    buyer_role = Role.CONSUMER_US
     namespace = "us_import"
 
     def quote(self, *, items: list[CartItem], day: dt.date, identity=None) -> ImportQuote:

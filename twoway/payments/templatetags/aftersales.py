@@ -10,8 +10,8 @@ from django.utils import timezone
 from twoway.checkout.models import ReturnStatus
 from twoway.checkout.rules import order_status as pipeline
 from twoway.checkout.services import return_window_end
-from twoway.checkout.templatetags.checkout_tags import cny, usd
 from twoway.payments.selectors import order_money
+from twoway.web.templatetags.checkout_tags import cny, usd
 
 register = template.Library()
 
