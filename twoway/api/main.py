@@ -63,9 +63,11 @@ def _mount_routers() -> None:
     api.add_router("/catalog/", catalog_router)
     api.add_router("/businesses", businesses_router)
     api.add_router("/me", identity_router)
-    from twoway.checkout.api import router as checkout_router
-    from twoway.checkout.api import seller_router
+    from twoway.api.routers.checkout import router as checkout_router
+    from twoway.api.routers.identity import router as real_name_router
+    from twoway.api.routers.seller import router as seller_router
 
+    api.add_router("/checkout", real_name_router)  # real-name identities (paths kept)
     api.add_router("/checkout", checkout_router)
     from twoway.dashboard.api import router as dashboard_router  # trade dashboard (public)
 

@@ -55,7 +55,10 @@ def order_queue_for_seller(
 
 
 def identities_for(*, user) -> list[RealNameIdentity]:
-    return list(RealNameIdentity.objects.filter(user=user).order_by("-created_at"))
+    """The buyer's real-name identities, newest first (the identity context's read)."""
+    from twoway.identity.selectors import real_name_identities_for
+
+    return real_name_identities_for(user=user)
 
 
 def quota_used(*, id_number_hash: str, year: int) -> Decimal:

@@ -84,6 +84,8 @@ class QuotaClaim:
 class ChannelPolicy:
     """Base of the channel policies. Subclasses set the class attributes and the methods."""
 
+    #: "export" or "import": the channel's name in the API.
+    name: ClassVar[str]
     #: "cn" (buyers in China) or "us" (buyers in the US): the URL prefix of the buyer's pages.
     code: ClassVar[str]
     #: ``checkout.models.Direction`` of the purchases and orders written.

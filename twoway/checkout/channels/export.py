@@ -289,6 +289,7 @@ class ExportChannel(ChannelPolicy):
     positive-list lines, the buyer's real name and a consignee for China Customs."""
 
     code = "cn"
+    name = "export"
     direction = Direction.US_EXPORT
     currency = "CNY"
     buyer_role = Role.CONSUMER_CN

@@ -538,6 +538,7 @@ class ImportChannel(ChannelPolicy):
     and a US state of delivery. No quota."""
 
     code = "us"
+    name = "import"
     direction = Direction.US_IMPORT
     currency = "USD"
     buyer_role = Role.CONSUMER_US
