@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Header, Router, Schema, Status
@@ -154,6 +155,28 @@ class OrderOut(Schema):
     @staticmethod
     def resolve_events(obj: Order):
         return list(obj.events.all())
+
+    # The customs state is the customs context's (its declaration of the order); "" until then.
+    @staticmethod
+    def resolve_customs_status(obj: Order) -> str:
+        status = getattr(_declaration(obj), "status", "")
+        return "" if status == "pending" else status
+
+    @staticmethod
+    def resolve_customs_info(obj: Order) -> str:
+        return getattr(_declaration(obj), "info", "")
+
+    @staticmethod
+    def resolve_eei_required(obj: Order) -> bool:
+        return bool(getattr(_declaration(obj), "eei_required", False))
+
+
+def _declaration(order: Order):
+    """The order's customs declaration (a reverse one-to-one of the customs app), or None."""
+    try:
+        return order.customs_declaration
+    except ObjectDoesNotExist:
+        return None
 
 
 class PurchaseOut(Schema):

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
@@ -19,10 +20,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("payments/", include("twoway.payments.urls")),
+    path("payments/", include("twoway.web.after_sales.urls")),
     path("compliance/", include("twoway.compliance.urls")),
     path("", include("twoway.checkout.urls")),
     path("us/", include("twoway.checkout.import_urls")),
     path("", include("twoway.search.urls")),
     path("", include("twoway.web.urls")),
 ]
+if apps.is_installed("twoway.sandbox"):  # dev-only simulators; production never installs them
+    urlpatterns.insert(0, path("", include("twoway.sandbox.urls")))
