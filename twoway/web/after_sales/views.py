@@ -5,13 +5,18 @@ calls. Thin: parse, authorize, call one service."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from twoway.core.errors import DomainError
+from twoway.checkout import services as checkout
+from twoway.checkout.models import Order, ReturnRequest
+from twoway.core.errors import DomainError, PermissionDenied
 from twoway.payments import services
 from twoway.payments.providers import PROVIDER_NAMES
 
@@ -33,15 +38,11 @@ def notify(request, provider: str):
 
 
 def _order_page(order) -> str:
-    from django.urls import reverse
-
     name = "checkout:purchase" if order.direction == "us_export" else "us_import:purchase"
     return reverse(name, args=[order.purchase.number])
 
 
 def _after_sales_error(request, order, exc):
-    from django.contrib import messages
-
     messages.error(request, exc.message)
     return redirect(_order_page(order))
 
@@ -51,14 +52,6 @@ def _after_sales_error(request, order, exc):
 def order_cancel(request, number: str):
     """The buyer cancels an order: unpaid → cancelled; paid and not yet declared/shipped →
     refunded in full through the provider that took the money."""
-    from django.contrib import messages
-    from django.http import Http404
-    from django.utils.translation import gettext as _
-
-    from twoway.checkout.models import Order
-    from twoway.core.errors import DomainError
-
-
     order = Order.objects.filter(number=number, buyer=request.user).select_related("purchase").first()
     if order is None:
         raise Http404
@@ -75,14 +68,6 @@ def order_cancel(request, number: str):
 @require_POST
 def order_return(request, number: str):
     """The buyer asks to return some or all of a delivered order."""
-    from django.contrib import messages
-    from django.http import Http404
-    from django.utils.translation import gettext as _
-
-    from twoway.checkout import services as checkout
-    from twoway.checkout.models import Order
-    from twoway.core.errors import DomainError
-
     order = Order.objects.filter(number=number, buyer=request.user).select_related("purchase").first()
     if order is None:
         raise Http404
@@ -108,16 +93,6 @@ def order_return(request, number: str):
 @require_POST
 def seller_return(request, number: str, action: str):
     """The seller approves, rejects or receives a return (staff of the order's business)."""
-    from django.contrib import messages
-    from django.http import Http404
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from twoway.checkout import services as checkout
-    from twoway.checkout.models import ReturnRequest
-    from twoway.core.errors import DomainError, PermissionDenied
-
-
     ret = ReturnRequest.objects.filter(number=number).select_related("order__business").first()
     if ret is None or action not in ("approve", "reject", "receive") or not (
         checkout.can_decide_return(request.user, ret.order)
