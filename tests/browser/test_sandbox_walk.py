@@ -18,7 +18,7 @@ from .test_purchase_flow import PASSWORD, _log_in, _wait_for_status, shop  # noq
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WORDS = {
-    "en": {"alipay": "Alipay (sandbox)", "pay": "Pay ¥268.60", "cleared": "cleared by customs",
+    "en": {"alipay": "Alipay (sandbox)", "pay": "Pay ¥268.60", "cleared": "Cleared customs",
            "customs": "accepted, released", "wallet": "Confirm payment"},
     "zh-hans": {"alipay": "支付宝（沙箱）", "pay": "支付 ¥268.60", "cleared": "已清关",
                 "customs": "已通过，已放行", "wallet": "确认付款"},
@@ -40,7 +40,7 @@ def test_pay_in_the_sandbox_wallet_and_see_the_order_cleared(
         buyer=buyer, items={shop["honey"].pk: 1}, identity=identity,
         consignee=checkout.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101"))
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(60_000)
     page = context.new_page()
     _log_in(page, base, buyer.username, f"/cn/purchases/{purchase.number}/pay/")
     page.get_by_label(words["alipay"]).check()
@@ -65,7 +65,7 @@ def test_pay_in_the_sandbox_wallet_and_see_the_order_cleared(
     operator.set_password(PASSWORD)
     operator.save()
     ops = browser.new_context(viewport={"width": 1280, "height": 900})
-    ops.set_default_timeout(15_000)
+    ops.set_default_timeout(60_000)
     ops_page = ops.new_page()
     _log_in(ops_page, base, operator.username, "/sandbox/customs/")
     expect(ops_page.locator(f'[data-order="{order.number}"]')).to_contain_text("CEB311 120")
