@@ -387,14 +387,14 @@ ORDER_COLUMNS = (
     " buyer_id_hash, consignee_name, consignee_phone, consignee_address, consignee_district,"
     " consignee_state, currency, exchange_rate, exchange_rate_source, goods_value, freight,"
     " insurance, discount, tax_total, total_payable, customs_value_usd, tax_channel, quota_year,"
-    " quota_amount, quota_released, stock_released, eei_required, eei_reason, hold_reason,"
-    " customs_status, customs_info, tracking_number, paid_at, shipped_at, delivered_at,"
+    " quota_amount, quota_released, stock_released, hold_reason,"
+    " tracking_number, paid_at, shipped_at, delivered_at,"
     " business_id, buyer_id, identity_id, purchase_id"
 )
 SQL_ORDER = (
     f"INSERT INTO checkout_order ({ORDER_COLUMNS}) VALUES (%s, %s, %s, %s, 'us_export', 'created',"
     " %s, %s, %s, %s, %s, %s, %s, '', 'CNY', %s, %s, %s, %s, 0, 0, %s, %s, %s,"
-    " 'cbec_within_limits', %s, %s, false, false, false, '', '', '', '', '', NULL, NULL, NULL,"
+    " 'cbec_within_limits', %s, %s, false, false, '', '', NULL, NULL, NULL,"
     " %s, %s, %s, %s) RETURNING id"
 )
 SQL_LINE = (

@@ -69,6 +69,8 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("payments/sandbox/alipay/gateway.do", "sandbox-alipay"): SIGNED_IN,  # signed form
     ("payments/sandbox/wechat/pay/", "sandbox-wechat"): SIGNED_IN,
     ("payments/sandbox/card/pay/", "sandbox-card"): SIGNED_IN,
+    ("sandbox/customs/", "sandbox-customs"): frozenset({OPS}),  # dev-only simulator
+    ("sandbox/customs/sweep/", "sandbox-customs-sweep"): frozenset({OPS}),
     ("compliance/", "queue"): REVIEWERS,
     ("compliance/reviews/<int:review_id>/", "review"): REVIEWERS,
     ("compliance/reviews/<int:review_id>/decide/", "review_decide"): REVIEWERS,

@@ -76,7 +76,9 @@ def _mount_routers() -> None:
     from twoway.compliance.api import router as compliance_router  # regulators' queue
 
     api.add_router("/compliance", compliance_router)
-    from twoway.payments.api import router as after_sales_router  # cancel, returns, refunds
+    from twoway.api.routers.after_sales import (
+        router as after_sales_router,  # cancel, returns, refunds
+    )
 
     api.add_router("/after-sales", after_sales_router)
     from twoway.search.api import router as search_router  # bilingual product search (public)

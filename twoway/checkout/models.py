@@ -135,8 +135,6 @@ class Order(TimeStamped):
     quota_amount = money_field(_("quota consumed"), default=0)
     quota_released = models.BooleanField(default=False)
     stock_released = models.BooleanField(default=False)
-    eei_required = models.BooleanField(_("EEI filing required"), default=False)
-    eei_reason = models.CharField(max_length=300, blank=True)
     hold_reason = models.TextField(blank=True)
     hold_code = models.CharField(
         _("hold kind"), max_length=24, blank=True,
@@ -147,8 +145,6 @@ class Order(TimeStamped):
         help_text=_("Where a release returns the order."),
     )
     quota_returned = money_field(_("quota given back by returns"), default=0)
-    customs_status = models.CharField(max_length=32, blank=True)
-    customs_info = models.TextField(blank=True)
     tracking_number = models.CharField(max_length=40, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     cleared_at = models.DateTimeField(null=True, blank=True)

@@ -13,7 +13,8 @@ from .models import Order, OrderEvent, OrderLine, Purchase, QuotaUsage
 
 
 def _order_qs() -> QuerySet[Order]:
-    return Order.objects.select_related("business", "purchase").prefetch_related(
+    # customs_declaration: the reverse one-to-one of the customs app, shown on order pages.
+    return Order.objects.select_related("business", "purchase", "customs_declaration").prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
         Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "pk")),
     )
@@ -48,7 +49,8 @@ def order_get(*, number: str) -> Order:
 def order_queue_for_seller(
     *, business_id: int, status: str | None = None, limit: int = 100
 ) -> QuerySet[Order]:
-    qs = Order.objects.filter(business_id=business_id).prefetch_related("lines")
+    qs = (Order.objects.filter(business_id=business_id).select_related("customs_declaration")
+          .prefetch_related("lines"))
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at")[:limit]

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
@@ -20,10 +21,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("payments/", include("twoway.payments.urls")),
+    path("payments/", include("twoway.web.after_sales.urls")),
     path("compliance/", include("twoway.compliance.urls")),
     path("", include((checkout_urls.export_patterns, "checkout"))),  # buyer steps /cn/, seller queue
     path("us/", include((checkout_urls.import_patterns, "us_import"))),  # buyer steps /us/
     path("", include("twoway.search.urls")),
     path("", include("twoway.web.urls")),
 ]
+if apps.is_installed("twoway.sandbox"):  # dev-only simulators; production never installs them
+    urlpatterns.insert(0, path("", include("twoway.sandbox.urls")))

@@ -56,3 +56,23 @@ def eei_rules_on(day: date, *, path: Path = EEI_RULES_CSV) -> EeiRules:
 def eei_check(*, lines: Sequence[ExportLine], destination_country: str, day: date) -> EeiDecision:
     """``eei_required`` with the rules in force on ``day``."""
     return eei_required(lines, destination_country, eei_rules_on(day))
+
+
+def on_orders_paid(*, order_ids, **_kwargs) -> None:
+    """Checkout's ``orders_paid`` signal: declare the paid export orders after the payment's
+    transaction commits (the task retries when the gateway is down; the sweep catches the rest)."""
+    from django.db import transaction
+
+    from twoway.checkout.models import Direction, Order
+
+    export_ids = list(Order.objects.filter(pk__in=list(order_ids), direction=Direction.US_EXPORT)
+                      .values_list("pk", flat=True))
+    if export_ids:
+        transaction.on_commit(lambda: _declare_later(export_ids))
+
+
+def _declare_later(order_ids: list[int]) -> None:
+    from .tasks import order_declare
+
+    for order_id in order_ids:
+        order_declare.delay(order_id)

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from twoway.checkout import lock_objects
 from twoway.checkout import services as checkout
-from twoway.checkout.models import Direction, Order, OrderEvent, OrderStatus, Purchase
+from twoway.checkout.models import Order, OrderEvent, OrderStatus, Purchase
 from twoway.checkout.rules import order_status as pipeline
+from twoway.checkout.signals import orders_paid
 from twoway.core.errors import DomainError, PermissionDenied
 
 from .models import (
@@ -175,11 +176,9 @@ def payment_record(*, purchase: Purchase, provider_name: str, notification) -> P
             purchase=purchase, now=now, actor_label=f"provider:{provider_name}",
             reason=f"{provider_name} transaction {notification.provider_txn_id}",
         )
-        # China customs declarations are for exports only; imports go straight to the seller.
-        order_ids = list(
-            purchase.orders.filter(direction=Direction.US_EXPORT).values_list("pk", flat=True)
-        )
-        transaction.on_commit(lambda: _after_paid(order_ids))
+        # Customs (a receiver of this signal) declares the exports among them after commit.
+        orders_paid.send(sender=Payment, order_ids=list(
+            purchase.orders.values_list("pk", flat=True)))
     else:
         logger.warning("purchase %s paid but not payable (%s): refund due", purchase.number, why)
         held = any(o.status == OrderStatus.HELD for o in purchase.orders.all())
@@ -189,13 +188,6 @@ def payment_record(*, purchase: Purchase, provider_name: str, notification) -> P
             reason=f"Paid after the purchase could no longer be paid: {why}", by=None, now=now,
         )
     return payment
-
-
-def _after_paid(order_ids: list[int]) -> None:
-    from twoway.customs.tasks import order_declare
-
-    for order_id in order_ids:
-        order_declare.delay(order_id)
 
 
 # --- refunds -------------------------------------------------------------------------------

@@ -57,6 +57,14 @@ INSTALLED_APPS = [
     "twoway.operations",
     "twoway.web",
 ]
+# Dev-only simulators (sandbox wallets, sandbox customs pages): added by the local and test
+# settings when the sandbox is on (``with_sandbox``); production never installs them.
+SANDBOX_APP = "twoway.sandbox"
+
+
+def with_sandbox(apps: list[str], enabled: bool) -> list[str]:
+    return [*apps, SANDBOX_APP] if enabled and SANDBOX_APP not in apps else list(apps)
+
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -196,6 +204,14 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/
 CELERY_TASK_ALWAYS_EAGER = not USE_CELERY_BROKER
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+
+# Customs gateway: "single_window" (China International Trade Single Window over HTTPS, signed;
+# see twoway.customs.gateways) or "sandbox" (the in-process simulator, refused unless the sandbox
+# is on). Production settings force single_window; local and test settings use the sandbox.
+TWOWAY_CUSTOMS_GATEWAY = os.environ.get("TWOWAY_CUSTOMS_GATEWAY", "single_window")
+TWOWAY_CUSTOMS_SW_ENDPOINT = os.environ.get("TWOWAY_CUSTOMS_SW_ENDPOINT", "")
+TWOWAY_CUSTOMS_SW_KEY_PATH = os.environ.get("TWOWAY_CUSTOMS_SW_KEY_PATH", "")
+TWOWAY_CUSTOMS_SW_CERT_PATH = os.environ.get("TWOWAY_CUSTOMS_SW_CERT_PATH", "")
 
 # Public base URL (notify and return URLs given to payment providers).
 TWOWAY_PUBLIC_URL = os.environ.get("TWOWAY_PUBLIC_URL", "http://127.0.0.1:8000")

@@ -27,6 +27,10 @@ TWOWAY_ID_ENCRYPTION_KEY = _require("TWOWAY_ID_ENCRYPTION_KEY", 40)
 TWOWAY_ID_HASH_KEY = _require("TWOWAY_ID_HASH_KEY", 40)
 USE_CELERY_BROKER = True
 TWOWAY_PAYMENTS_SANDBOX = env_bool("TWOWAY_PAYMENTS_SANDBOX", False)
+# Never the simulators here: the sandbox app is not installed (nor routed), customs goes to the
+# Single Window (configured by TWOWAY_CUSTOMS_SW_* in the environment).
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "twoway.sandbox"]  # noqa: F405
+TWOWAY_CUSTOMS_GATEWAY = "single_window"
 CELERY_TASK_ALWAYS_EAGER = False
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

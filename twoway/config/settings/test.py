@@ -1,9 +1,10 @@
 """Test settings: fast hashing, locmem email, eager background tasks, fixed keys."""
 
 import base64
+import os
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import VAR_DIR, with_sandbox
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = False
@@ -24,3 +25,5 @@ ALLOWED_HOSTS = ["*"]
 AXES_ENABLED = False
 # Sandboxes (wallets, card processor, customs): on here, off in production.
 TWOWAY_PAYMENTS_SANDBOX = True
+INSTALLED_APPS = with_sandbox(INSTALLED_APPS, TWOWAY_PAYMENTS_SANDBOX)  # noqa: F405
+TWOWAY_CUSTOMS_GATEWAY = os.environ.get("TWOWAY_CUSTOMS_GATEWAY", "sandbox")

@@ -46,6 +46,11 @@ ACTOR_LABELS = {
 
 CUSTOMS_LABELS = {
     "": _("not declared yet"),
+    "pending": _("not declared yet"),
+    "not_submitted": _("waiting for the customs connection"),
+    "build_failed": _("could not be prepared"),
+    "submitted": _("sent, waiting for customs"),
+    "submit_failed": _("sending failed, will retry"),
     "accepted": _("accepted, released"),
     "rejected": _("rejected"),
     "match_failed": _("documents do not match, not sent"),

@@ -1,6 +1,6 @@
 """After-sales on the order pages: cancel, return, refunds and the order's money, for the buyer
-(Chinese first, or English) and the seller. Reads through selectors; the forms post to
-``payments`` views, which call the services."""
+(Chinese first, or English) and the seller. Reads through selectors; the forms post to the
+after-sales views (``twoway.web.after_sales``), which call the payments services."""
 
 from __future__ import annotations
 

@@ -15,8 +15,7 @@ from twoway.checkout.models import Order, ReturnRequest
 from twoway.checkout.services import can_decide_return
 from twoway.core.errors import NotFound
 from twoway.identity.auth import api_auth
-
-from . import selectors, services
+from twoway.payments import selectors, services
 
 router = Router(tags=["after-sales"], auth=api_auth)
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from .ceb import (
+from ..ceb import (
     CEB_NS,
     CHINA_TZ,
     MESSAGE_VERSION,
@@ -34,8 +34,8 @@ from .ceb import (
     new_guid,
     validate,
 )
-from .replies import CustomsReply, parse_reply
-from .rules.three_document_match import MatchResult, three_document_match
+from ..replies import CustomsReply, parse_reply
+from ..rules.three_document_match import MatchResult, three_document_match
 
 ACCEPTED_CODE = "120"
 REJECTED_CODE = "100"
