@@ -15,27 +15,25 @@ no file is read here. Kind spellings (``section_301``) are the rule's aliases.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
-from pathlib import Path
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twoway.catalog.models import Currency, Product, ProductStatus
 from twoway.core.errors import FieldProblem
 from twoway.reference import selectors as reference
+from twoway.reference.models import MfnRate as MfnRateRow
 from twoway.reference.models import TariffMeasure as TariffMeasureRow
 
 from .errors import CheckoutErrorCode
 from .pricing import CartItem, freight_rate_on
 from .rules import us_landed_cost as rule
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 LANE = "CN-US"
@@ -56,35 +54,14 @@ KIND_TEXT = {
 # --- data: MFN rates and the tariff measures ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MfnRate:
-    hts_prefix: str
-    rate_percent: Decimal
-    description: str
-    source: str
-    confidence: str
+#: MFN rates are a reference table (``reference.MfnRate``, dated and sourced).
+MfnRate = MfnRateRow
 
 
-@lru_cache(maxsize=1)
-def _mfn_rows() -> tuple[MfnRate, ...]:
-    with (DATA_DIR / "us_mfn_rates.csv").open(encoding="utf-8") as fh:
-        return tuple(
-            MfnRate(
-                hts_prefix=row["hts_prefix"].strip(),
-                rate_percent=Decimal(row["rate_percent"]),
-                description=row["description"],
-                source=row["source"],
-                confidence=row["confidence"],
-            )
-            for row in csv.DictReader(fh)
-        )
-
-
-def mfn_rate_for(hts_code: str) -> MfnRate | None:
-    """The MFN (column 1 general) rate of an HTS line: the longest matching prefix, or None."""
-    digits = "".join(c for c in hts_code if c.isdigit())
-    matches = [r for r in _mfn_rows() if digits.startswith(r.hts_prefix)]
-    return max(matches, key=lambda r: len(r.hts_prefix)) if matches else None
+def mfn_rate_for(hts_code: str, day: dt.date | None = None) -> MfnRate | None:
+    """The MFN (column 1 general) rate of an HTS line in force on ``day`` (today by default):
+    the longest matching prefix, or None."""
+    return reference.mfn_rate_for(hts_code, day or timezone.now().date())
 
 
 def tariff_measure_of(row: TariffMeasureRow) -> rule.TariffMeasure:
@@ -256,7 +233,7 @@ def landed_cost_of(
     value = (
         customs_value_usd if customs_value_usd is not None else (price * quantity).quantize(CENT)
     )
-    mfn = mfn_rate_for(product.us_hts_line)
+    mfn = mfn_rate_for(product.us_hts_line, day)
     measures: Sequence[rule.TariffMeasure] = in_force.measures
     if without_de_minimis:
         measures = [m for m in measures if m.kind != "de_minimis"]

@@ -4,17 +4,15 @@ pure rules. Nothing here writes; ``services.purchase_place`` re-prices inside it
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 
 from twoway.catalog.models import Product
 from twoway.core.errors import FieldProblem
 from twoway.reference import selectors as reference
+from twoway.reference.models import FreightRate as FreightRateRow
 
 from .errors import CheckoutErrorCode
 from .rules.cbec_tax import CbecChannel, CbecTaxResult, DutiableLine, TaxRates, cbec_tax
@@ -22,50 +20,14 @@ from .rules.landed_price import cny_from_usd
 from .rules.money import FEN, quantize_cny
 from .rules.quota import CbecLimits
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 CENT = Decimal("0.01")
-
-
-@dataclass(frozen=True)
-class FreightRate:
-    lane: str
-    currency: str
-    base_per_shipment: Decimal
-    per_kg: Decimal
-    effective_from: dt.date
-    effective_to: dt.date | None
-    source: str
-
-    def price(self, weight_kg: Decimal) -> Decimal:
-        return (self.base_per_shipment + self.per_kg * weight_kg).quantize(CENT)
-
-
-@lru_cache(maxsize=1)
-def _freight_rows() -> tuple[FreightRate, ...]:
-    with (DATA_DIR / "freight_rates.csv").open(encoding="utf-8") as fh:
-        return tuple(
-            FreightRate(
-                lane=row["lane"],
-                currency=row["currency"],
-                base_per_shipment=Decimal(row["base_per_shipment"]),
-                per_kg=Decimal(row["per_kg"]),
-                effective_from=dt.date.fromisoformat(row["effective_from"]),
-                effective_to=dt.date.fromisoformat(row["effective_to"]) if row["effective_to"] else None,
-                source=row["source"],
-            )
-            for row in csv.DictReader(fh)
-        )
+#: The freight price list is a reference table (``reference.FreightRate``, dated and sourced).
+FreightRate = FreightRateRow
 
 
 def freight_rate_on(lane: str, day: dt.date) -> FreightRate:
-    rows = [
-        r
-        for r in _freight_rows()
-        if r.lane == lane and r.effective_from <= day and (r.effective_to is None or day <= r.effective_to)
-    ]
-    if not rows:
-        raise LookupError(f"No freight rate for lane {lane} on {day}")
-    return max(rows, key=lambda r: r.effective_from)
+    """The freight rate of ``lane`` in force on ``day`` (reference data; LookupError if none)."""
+    return reference.freight_rate_on(lane, day)
 
 
 @dataclass(frozen=True)
