@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "twoway.dashboard",
     "twoway.operations",
     "twoway.web",
+    # Demo data (`twoway seed`): the highest floor; nothing imports it.
+    "twoway.demo",
 ]
 
 MIDDLEWARE = [
