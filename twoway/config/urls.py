@@ -20,9 +20,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("payments/", include("twoway.payments.urls")),
-    path("compliance/", include("twoway.compliance.urls")),
+    path("compliance/", include("twoway.web.compliance.urls")),
     path("", include("twoway.checkout.urls")),
     path("us/", include("twoway.checkout.import_urls")),
-    path("", include("twoway.search.urls")),
+    path("", include("twoway.web.search.urls")),
     path("", include("twoway.web.urls")),
 ]

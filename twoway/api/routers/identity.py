@@ -8,10 +8,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from twoway.core.schemas import StrictIn
-
-from . import services
-from .auth import api_auth
-from .models import ApiKey
+from twoway.identity import services
+from twoway.identity.auth import api_auth
+from twoway.identity.models import ApiKey
 
 router = Router(tags=["me"], auth=api_auth)
 
