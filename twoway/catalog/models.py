@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from twoway.businesses.models import Business, Country
 from twoway.core.models import TimeStamped, money_field, move_to_field
+from twoway.reference import hs
 from twoway.reference.models import ChinaProvince, UsState
-
-from . import hs
 
 
 class ProductStatus(models.TextChoices):

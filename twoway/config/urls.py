@@ -22,10 +22,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("payments/", include("twoway.web.after_sales.urls")),
-    path("compliance/", include("twoway.compliance.urls")),
+    path("compliance/", include("twoway.web.compliance.urls")),
     path("", include((checkout_urls.export_patterns, "checkout"))),  # buyer steps /cn/, seller queue
     path("us/", include((checkout_urls.import_patterns, "us_import"))),  # buyer steps /us/
-    path("", include("twoway.search.urls")),
+    path("", include("twoway.web.search.urls")),
     path("", include("twoway.web.urls")),
 ]
 if apps.is_installed("twoway.sandbox"):  # dev-only simulators; production never installs them

@@ -26,9 +26,12 @@ from .models import (
     CensusRegion,
     ChinaProvince,
     DatasetCompleteness,
+    EeiRuleSet,
     ExchangeRate,
+    FreightRate,
     IlabGood,
     JobsRatio,
+    MfnRate,
     PositiveListEntry,
     PositiveListStatus,
     ReturnPolicy,
@@ -76,7 +79,7 @@ class Dataset:
     path: str  # relative to DATA_DIR
     model: type[models.Model]
     key: tuple[str, ...]
-    parse: Callable[[Row, ParseContext], dict[str, Any]]
+    parse: Callable[[Row, ParseContext], dict[str, Any] | None]  # None: a row to skip
     required: tuple[str, ...] = ()
     one_of: tuple[tuple[str, ...], ...] = ()
     completeness: str = DatasetCompleteness.COMPLETE
@@ -430,8 +433,8 @@ def _yields_to(row: Row, kind: str) -> str:
 def parse_tariff(row: Row, ctx: ParseContext) -> dict[str, Any]:
     date_from, date_to = row.period()
     optional_money = {"required": False, "min_value": Decimal(0)}
-    origin = row.raw("origin_country") or "CN"
-    if not re.fullmatch(r"[A-Z]{2}", origin):
+    origin = row.raw("origin_country")  # empty: every origin (e.g. MFN, the global de minimis)
+    if origin and not re.fullmatch(r"[A-Z]{2}", origin):
         raise row.error("origin_country", "country", f"'{origin}' is not an ISO 3166 code")
     kind = row.choice("kind", TARIFF_KINDS)
     rate_percent = row.decimal("rate_percent", required=False, min_value=Decimal(0))
@@ -471,6 +474,94 @@ def parse_tariff(row: Row, ctx: ParseContext) -> dict[str, Any]:
         else "",
         "stacks": stacks,
         "yields_to": _yields_to(row, kind),
+        "effective_from": date_from,
+        "effective_to": date_to,
+        **sourced(row, folder="us", ctx=ctx),
+    }
+
+
+# ---------------------------------------------------------------- freight, MFN, EEI
+
+
+def parse_freight(row: Row, ctx: ParseContext) -> dict[str, Any]:
+    lane = row.text("lane")
+    if not re.fullmatch(r"[A-Z]{2}-[A-Z]{2}", lane):
+        raise row.error("lane", "lane", f"'{lane}' is not an origin-destination pair like US-CN")
+    date_from, date_to = row.period()
+    if date_from is None:
+        raise row.error("effective_from", "required", "a date (YYYY-MM-DD) is required")
+    return {
+        "lane": lane,
+        "currency": _currency(row, "currency"),
+        "base_per_shipment": row.decimal("base_per_shipment", min_value=Decimal(0)),
+        "per_kg": row.decimal("per_kg", min_value=Decimal(0)),
+        "effective_from": date_from,
+        "effective_to": date_to,
+        **sourced(row, folder="platform", ctx=ctx),
+    }
+
+
+MFN_CODE = ("hts_prefix", "HTS Number")
+MFN_RATE = ("rate_percent", "General Rate of Duty")
+MFN_DESCRIPTION = ("description", "Description")
+
+
+def parse_mfn(row: Row, ctx: ParseContext) -> dict[str, Any] | None:
+    """A row of the repo's file, or of the USITC HTS export (``HTS Number``, ``General Rate of
+    Duty``): headings without a rate and specific or compound rates are skipped, never guessed."""
+    code_col = row.pick(*MFN_CODE) or MFN_CODE[0]
+    rate_col = row.pick(*MFN_RATE) or MFN_RATE[0]
+    description_col = row.pick(*MFN_DESCRIPTION) or MFN_DESCRIPTION[0]
+    if rate_col == "General Rate of Duty":  # the official schedule
+        general = row.raw(rate_col).strip()
+        code = row.raw(code_col).replace(".", "").strip()
+        if not general or not code:
+            return None
+        if general.lower() == "free":
+            rate = Decimal(0)
+        elif re.fullmatch(r"\d+(\.\d+)?%", general):
+            rate = Decimal(general[:-1])
+        else:
+            return None  # specific or compound rate: not an ad valorem percentage
+        if not code.isdigit() or not 4 <= len(code) <= 10:
+            raise row.error(code_col, "prefix", f"'{row.raw(code_col)}' is not an HTS number")
+        return {
+            "hts_prefix": code,
+            "rate_percent": rate,
+            "description": row.raw(description_col)[:400],
+            "effective_from": row.date("effective_from") if row.has("effective_from") else None,
+            "effective_to": None,
+            **sourced(row, folder="us", ctx=ctx),
+        }
+    date_from, date_to = row.period()
+    prefix = row.prefixes(code_col, min_len=4, max_len=10)
+    if not prefix or " " in prefix:
+        raise row.error(code_col, "prefix", "one HTS prefix (4 to 10 digits) is required")
+    return {
+        "hts_prefix": prefix,
+        "rate_percent": row.decimal(rate_col, min_value=Decimal(0), max_value=Decimal(1000)),
+        "description": row.text(description_col, max_length=400),
+        "effective_from": date_from,
+        "effective_to": date_to,
+        **sourced(row, folder="us", ctx=ctx),
+    }
+
+
+def _countries(row: Row, column: str) -> str:
+    codes = row.raw(column).upper().split()
+    for code in codes:
+        if not re.fullmatch(r"[A-Z]{2}", code):
+            raise row.error(column, "country", f"'{code}' is not an ISO 3166 alpha-2 code")
+    return " ".join(codes)
+
+
+def parse_eei(row: Row, ctx: ParseContext) -> dict[str, Any]:
+    date_from, date_to = row.period()
+    return {
+        "threshold_usd": row.decimal("threshold_usd", min_value=Decimal(0)),
+        "embargoed_destinations": _countries(row, "embargoed_destinations"),
+        "ccl_destinations": _countries(row, "ccl_destinations"),
+        "exempt_destinations": _countries(row, "exempt_destinations"),
         "effective_from": date_from,
         "effective_to": date_to,
         **sourced(row, folder="us", ctx=ctx),
@@ -756,6 +847,62 @@ DATASETS: tuple[Dataset, ...] = (
         parse=parse_tariff,
         required=("measure_id", "label", "kind", "effective_from", "effective_to", "confidence"),
         list_kind="tariffs",
+    ),
+    Dataset(
+        name="freight_rates",
+        title="Freight price per seller shipment, by lane (platform rate card)",
+        path="platform/freight_rates.csv",
+        model=FreightRate,
+        key=("lane", "effective_from"),
+        parse=parse_freight,
+        required=(
+            "lane",
+            "currency",
+            "base_per_shipment",
+            "per_kg",
+            "effective_from",
+            "effective_to",
+            "source_ids",
+            "confidence",
+        ),
+        check=no_overlap(("lane",)),
+    ),
+    Dataset(
+        name="us_mfn_rates",
+        title="US MFN (HTSUS column 1 general) rates by HTS line",
+        path="us/us_mfn_rates.csv",
+        model=MfnRate,
+        key=("hts_prefix", "effective_from"),
+        parse=parse_mfn,
+        one_of=(MFN_CODE, MFN_RATE, MFN_DESCRIPTION),
+        completeness=DatasetCompleteness.PARTIAL,
+        completeness_note=(
+            "The {rows} HTS lines of the demo import catalogue, not the whole schedule "
+            "(us/SOURCES.md S200); a line not listed is priced with MFN 0% and the page says the "
+            "rate is unknown. Load the official schedule (the USITC HTS CSV export) with "
+            "`twoway loadlist mfn FILE`."
+        ),
+        check=no_overlap(("hts_prefix",)),
+        list_kind="mfn",
+    ),
+    Dataset(
+        name="eei_rules",
+        title="EEI (AES) filing rules: threshold and destinations",
+        path="us/eei_rules.csv",
+        model=EeiRuleSet,
+        key=("effective_from",),
+        parse=parse_eei,
+        required=(
+            "effective_from",
+            "effective_to",
+            "threshold_usd",
+            "embargoed_destinations",
+            "ccl_destinations",
+            "exempt_destinations",
+            "source_ids",
+            "confidence",
+        ),
+        check=no_overlap(()),
     ),
 )
 

@@ -6,10 +6,14 @@ Nothing here is a bare literal in code: rows are loaded from CSV files kept in
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from twoway.core.models import SourcedRow
+
+CENT = Decimal("0.01")
 
 
 class DatasetCompleteness(models.TextChoices):
@@ -285,7 +289,9 @@ class TariffMeasure(SourcedRow):
     label = models.CharField(max_length=300)
     kind = models.CharField(max_length=32)
     legal_authority = models.CharField(max_length=200, blank=True)
-    origin_country = models.CharField(max_length=2, default="CN")
+    origin_country = models.CharField(
+        max_length=2, default="CN", blank=True, help_text=_("Empty: goods of every origin.")
+    )
     rate_percent = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
     per_item_usd = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     threshold_usd = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
@@ -311,6 +317,70 @@ class TariffMeasure(SourcedRow):
 
     def __str__(self) -> str:
         return f"{self.measure_id}: {self.label}"
+
+
+class FreightRate(SourcedRow):
+    """The platform's freight price to the buyer on one lane, per seller shipment."""
+
+    lane = models.CharField(_("lane"), max_length=8, help_text=_("Origin-destination, e.g. US-CN."))
+    currency = models.CharField(_("currency"), max_length=3)
+    base_per_shipment = models.DecimalField(_("base per shipment"), max_digits=10, decimal_places=2)
+    per_kg = models.DecimalField(_("per kg"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["lane", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lane", "effective_from"], name="freight_rate_one_per_lane_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lane}: {self.base_per_shipment} + {self.per_kg}/kg {self.currency}"
+
+    def price(self, weight_kg: Decimal) -> Decimal:
+        """Freight of one shipment of ``weight_kg``, to the cent (half even, as the price list always was)."""
+        return (self.base_per_shipment + self.per_kg * weight_kg).quantize(
+            CENT, rounding=ROUND_HALF_EVEN
+        )
+
+
+class MfnRate(SourcedRow):
+    """A US most-favoured-nation (HTSUS column 1 general) ad valorem rate by HTS prefix."""
+
+    hts_prefix = models.CharField(_("HTS prefix"), max_length=10)
+    rate_percent = models.DecimalField(_("rate (%)"), max_digits=7, decimal_places=3)
+    description = models.CharField(_("description"), max_length=400)
+
+    class Meta:
+        ordering = ["hts_prefix", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hts_prefix", "effective_from"], name="mfn_rate_one_per_prefix_day"
+            ),
+        ]
+        verbose_name = _("US MFN rate")
+
+    def __str__(self) -> str:
+        return f"{self.hts_prefix}: {self.rate_percent}%"
+
+
+class EeiRuleSet(SourcedRow):
+    """The EEI (AES) filing rules in force: value threshold per Schedule B number and the
+    destination sets (space-separated ISO 3166 alpha-2 codes)."""
+
+    threshold_usd = models.DecimalField(_("threshold (USD)"), max_digits=12, decimal_places=2)
+    embargoed_destinations = models.CharField(max_length=200, blank=True)
+    ccl_destinations = models.CharField(max_length=200, blank=True)
+    exempt_destinations = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("EEI rules")
+        verbose_name_plural = _("EEI rules")
+
+    def __str__(self) -> str:
+        return f"EEI over USD {self.threshold_usd} from {self.effective_from or 'always'}"
 
 
 class ListLoad(models.Model):

@@ -1,9 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from twoway.dashboard import views as dashboard_views
-
-from . import account_views, seller_views, views
+from . import views
+from .account import views as account_views
+from .dashboard import views as dashboard_views
+from .seller import views as seller_views
 
 app_name = "web"
 
@@ -19,7 +20,7 @@ urlpatterns = [
     path("signup/", account_views.sign_up_choose, name="signup_choose"),
     path("signup/<slug:kind>/", account_views.sign_up, name="signup"),
     path("dashboard/", dashboard_views.public, name="dashboard"),
-    path("dashboard/", include("twoway.dashboard.urls")),
+    path("dashboard/", include("twoway.web.dashboard.urls")),
     path("sources/", views.sources, name="sources"),
     path("language/", views.language, name="language"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),

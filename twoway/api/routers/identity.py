@@ -1,40 +1,91 @@
-"""Real-name identities of buyers in China (the identity context), under /api/v1/checkout/
-(their paths are kept): register one (GB 11643 checked, stored encrypted) and list mine, masked."""
+"""Who am I: role, language, and my API keys."""
 
 from __future__ import annotations
 
-from ninja import Field, Router, Schema, Status
+import datetime as dt
 
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from twoway.core.schemas import StrictIn
+from twoway.identity import services
 from twoway.identity.auth import api_auth
-from twoway.identity.models import Role
-from twoway.identity.permissions import require_role
-from twoway.identity.selectors import real_name_identities_for
-from twoway.identity.services import real_name_identity_register
+from twoway.identity.models import ApiKey
 
-router = Router(tags=["identity"], auth=api_auth)
+router = Router(tags=["me"], auth=api_auth)
 
 
-class IdentityIn(Schema):
-    full_name: str = Field(..., min_length=1, max_length=64)
-    id_number: str = Field(..., min_length=1, max_length=32)
-
-
-class IdentityOut(Schema):
+class MeOut(Schema):
     id: int
-    full_name: str
-    id_number_masked: str
-    province_code: str
+    username: str
+    email: str
+    role: str
+    preferred_language: str
+    language: str
 
 
-@router.post("/identities", response={201: IdentityOut}, summary="Register a real-name identity")
-def identity_register(request, payload: IdentityIn):
-    require_role(request.auth, Role.CONSUMER_CN)
-    identity = real_name_identity_register(
-        user=request.auth, full_name=payload.full_name, id_number=payload.id_number
+class LanguageIn(StrictIn):
+    language: str
+
+
+class LanguageOut(Schema):
+    preferred_language: str
+    language: str
+
+
+class ApiKeyIssueOut(Schema):
+    prefix: str
+    key: str
+    created_at: dt.datetime
+
+
+class ApiKeyOut(Schema):
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+def _me(user) -> MeOut:
+    return MeOut(
+        id=user.pk,
+        username=user.username,
+        email=user.email,
+        role=user.role,
+        preferred_language=user.preferred_language,
+        language=user.default_language(),
     )
-    return Status(201, identity)
 
 
-@router.get("/identities", response=list[IdentityOut], summary="My real-name identities (masked)")
-def identity_list(request):
-    return real_name_identities_for(user=request.auth)
+@router.get("", response=MeOut, summary="Who am I")
+def me(request):
+    return _me(request.auth)
+
+
+@router.put("/language", response=LanguageOut, summary="Keep my language")
+def me_language(request, payload: LanguageIn):
+    user = request.auth
+    services.user_language_set(user=user, language=payload.language)
+    return LanguageOut(preferred_language=user.preferred_language, language=user.default_language())
+
+
+@router.get("/api-keys", response=list[ApiKeyOut], summary="My API keys (no secrets)")
+def api_key_list(request):
+    return list(ApiKey.objects.filter(user_id=request.auth.pk).order_by("-id"))
+
+
+@router.post(
+    "/api-keys",
+    response={201: ApiKeyIssueOut},
+    summary="Issue an API key; the key is shown this once",
+)
+def api_key_issue(request):
+    key, plaintext = services.api_key_issue(user=request.auth)
+    return Status(201, ApiKeyIssueOut(prefix=key.prefix, key=plaintext, created_at=key.created_at))
+
+
+@router.delete("/api-keys/{prefix}", response={204: None}, summary="Revoke one of my API keys")
+def api_key_revoke(request, prefix: str):
+    key = get_object_or_404(ApiKey, prefix=prefix, user_id=request.auth.pk)
+    services.api_key_revoke(api_key=key, by=request.auth)
+    return Status(204, None)

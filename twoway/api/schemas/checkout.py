@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from ninja import Field, Schema
 
 from twoway.checkout.channels import channel_for
@@ -256,6 +257,20 @@ class OrderOut(Schema):
             for ln in obj.lines.all()
         ]
 
+    # The customs state is the customs context's (its declaration of the order); "" until then.
+    @staticmethod
+    def resolve_customs_status(obj: Order) -> str:
+        status = getattr(_declaration(obj), "status", "")
+        return "" if status == "pending" else status
+
+    @staticmethod
+    def resolve_customs_info(obj: Order) -> str:
+        return getattr(_declaration(obj), "info", "")
+
+    @staticmethod
+    def resolve_eei_required(obj: Order) -> bool:
+        return bool(getattr(_declaration(obj), "eei_required", False))
+
     @staticmethod
     def resolve_events(obj: Order):
         return list(obj.events.all())
@@ -285,3 +300,11 @@ class CancelIn(Schema):
 
 class ShipIn(Schema):
     tracking_number: str = Field(..., min_length=4, max_length=40)
+
+
+def _declaration(order: Order):
+    """The order's customs declaration (a reverse one-to-one of the customs app), or None."""
+    try:
+        return order.customs_declaration
+    except ObjectDoesNotExist:
+        return None

@@ -226,7 +226,7 @@ def landed_cost_of(
     value = (
         customs_value_usd if customs_value_usd is not None else (price * quantity).quantize(CENT)
     )
-    mfn = mfn_rate_for(product.us_hts_line)
+    mfn = mfn_rate_for(product.us_hts_line, day)
     measures: Sequence[rule.TariffMeasure] = in_force.measures
     if without_de_minimis:
         measures = [m for m in measures if m.kind != "de_minimis"]

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "twoway.dashboard",
     "twoway.operations",
     "twoway.web",
+    # Demo data (`twoway seed`): the highest floor; nothing imports it.
+    "twoway.demo",
 ]
 # Dev-only simulators (sandbox wallets, sandbox customs pages): added by the local and test
 # settings when the sandbox is on (``with_sandbox``); production never installs them.

@@ -21,8 +21,8 @@ from twoway.checkout.models import Order, OrderStatus, QuotaUsage, ReturnRequest
 from twoway.checkout.tests.import_factories import cn_seller, shirt, us_consumer
 from twoway.core.errors import DomainError
 from twoway.identity.models import User
-from twoway.ledger.check import ledger_check
 from twoway.ledger.models import TradeFlowEntry
+from twoway.operations.reconcile import ledger_check
 from twoway.payments import services
 from twoway.payments.keys import ensure_sandbox_keys
 from twoway.payments.models import (

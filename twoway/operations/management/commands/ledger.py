@@ -6,8 +6,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from twoway.ledger.check import ledger_check
 from twoway.ledger.services import rollups_rebuild
+from twoway.operations.reconcile import ledger_check
 
 
 class Command(BaseCommand):

@@ -18,10 +18,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twoway.dashboard import exports, selectors, svg
 from twoway.ledger import selectors as ledger
 from twoway.ledger.models import EntryKind, FlowDirection
-
-from . import exports, selectors, svg
 
 
 def public(request: HttpRequest) -> HttpResponse:

@@ -10,14 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from twoway.compliance import selectors
+from twoway.compliance.models import ListingReview, ReviewStatus, RiskLevel
+from twoway.compliance.review import review_decide
 from twoway.core.errors import DomainError
 from twoway.identity.models import Role
 from twoway.identity.permissions import role_required
 
-from . import selectors
 from .forms import DecisionForm
-from .models import ListingReview, ReviewStatus, RiskLevel
-from .review import review_decide
 
 REVIEWERS = (Role.REGULATOR, Role.OPERATOR)
 
@@ -30,7 +30,7 @@ class QueueRow:
 
     @property
     def level_label(self) -> str:
-        from .selectors import LEVEL_LABELS
+        from twoway.compliance.selectors import LEVEL_LABELS
 
         return str(LEVEL_LABELS.get(self.level, self.level))
 

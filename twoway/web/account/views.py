@@ -14,9 +14,9 @@ from twoway.core.errors import DomainError
 from twoway.identity.models import Role
 from twoway.identity.permissions import role_required
 from twoway.identity.services import account_sign_up
+from twoway.web import selectors
 
-from . import selectors
-from .account_forms import BusinessForm, SignUpForm
+from .forms import BusinessForm, SignUpForm
 
 #: URL slug → (role, country of a seller's business, title, lead, where to go next)
 KINDS = {

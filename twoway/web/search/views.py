@@ -19,10 +19,9 @@ from twoway.core.errors import DomainError
 from twoway.identity.models import Role
 from twoway.reference import labels
 from twoway.reference.models import CensusRegion
-
-from . import selectors, services
-from .backends.base import MARKETS, SORTS, Filters
-from .models import DemandNotice, DemandSubscription
+from twoway.search import selectors, services
+from twoway.search.backends.base import MARKETS, SORTS, Filters
+from twoway.search.models import DemandNotice, DemandSubscription
 
 STOREFRONT = {
     "cn_export": {"title": _("Search the China storefront"), "url": "search:cn"},

@@ -10,11 +10,10 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from twoway.businesses import selectors as business_selectors
+from twoway.catalog import selectors, services
 from twoway.core.errors import DomainError, NotFound
 from twoway.core.schemas import MAX_STOCK_DELTA, Id, Offset, StrictIn
 from twoway.identity.auth import api_auth
-
-from . import selectors, services
 
 router = Router(tags=["catalog"])
 

@@ -12,9 +12,8 @@ from ninja import Query, Router, Schema
 
 from twoway.core.errors import DomainError
 from twoway.reference import labels
-
-from . import selectors, services
-from .backends.base import Filters
+from twoway.search import selectors, services
+from twoway.search.backends.base import Filters
 
 router = Router(tags=["search"])
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
-from .. import selectors
+from twoway.search import selectors
 
 register = template.Library()
 

@@ -6,10 +6,9 @@ import datetime as dt
 
 from ninja import Router, Schema, Status
 
+from twoway.businesses import selectors, services
 from twoway.core.schemas import StrictIn
 from twoway.identity.auth import api_auth
-
-from . import selectors, services
 
 router = Router(tags=["businesses"], auth=api_auth)
 

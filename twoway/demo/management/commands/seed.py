@@ -141,7 +141,7 @@ class Command(BaseCommand):
         """The demo obeys its own rules: every order (orders_rules_check) and the ledger."""
         from twoway.checkout.models import Order
         from twoway.demo.checks import orders_rules_check
-        from twoway.ledger.check import ledger_check
+        from twoway.operations.reconcile import ledger_check
 
         steps.start("Checking the orders against the rules and the ledger")
         try:

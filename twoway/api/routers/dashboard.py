@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from . import selectors
+from twoway.dashboard import selectors
 
 router = Router(tags=["dashboard"])
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from ninja import Router, Schema
 
-from .models import ReferenceDataset
+from twoway.reference.models import ReferenceDataset
 
 router = Router(tags=["reference"])
 

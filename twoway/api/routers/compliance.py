@@ -7,14 +7,13 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from twoway.compliance import selectors
+from twoway.compliance.models import ListingReview
+from twoway.compliance.review import REVIEWER_ROLES, review_decide
 from twoway.core.errors import NotFound
 from twoway.core.schemas import Id, Offset
 from twoway.identity.auth import api_auth
 from twoway.identity.permissions import require_role
-
-from . import selectors
-from .models import ListingReview
-from .review import REVIEWER_ROLES, review_decide
 
 router = Router(tags=["compliance"], auth=api_auth)
 

@@ -12,11 +12,11 @@ from twoway.core.errors import DomainError
 from twoway.identity.models import Role
 from twoway.identity.permissions import role_required
 from twoway.reference import labels
+from twoway.web import selectors
+from twoway.web.account.views import _put_errors
 from twoway.web.seller import listing as cn_listing
 
-from . import selectors
-from .account_views import _put_errors
-from .seller_forms import UsListingForm
+from .forms import UsListingForm
 
 seller_only = role_required(Role.SELLER_STAFF)
 
