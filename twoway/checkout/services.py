@@ -90,16 +90,12 @@ def _quota_consume(*, id_number_hash: str, year: int, amount: Decimal, annual: D
     amount_fen, annual_fen = to_fen(amount), to_fen(annual)
     row = None
     if amount_fen <= annual_fen:
-        table = QuotaUsage._meta.db_table
+        sql, params = writes.quota_consume_statement(
+            id_number_hash, year, amount_fen, annual_fen,
+            connection.ops.adapt_datetimefield_value(timezone.now()),
+        )
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (id_number_hash, year, used_fen, updated_at) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (id_number_hash, year) DO UPDATE SET "
-                f"used_fen = {table}.used_fen + excluded.used_fen, updated_at = excluded.updated_at "
-                f"WHERE {table}.used_fen + excluded.used_fen <= %s RETURNING used_fen",
-                [id_number_hash, year, amount_fen,
-                 connection.ops.adapt_datetimefield_value(timezone.now()), annual_fen],
-            )
+            cursor.execute(sql, params)
             row = cursor.fetchone()
     if row is None:
         remaining = max(annual - quota_used(id_number_hash=id_number_hash, year=year), ZERO)
@@ -318,12 +314,14 @@ def _purchase_claim(
     fingerprint: str, now: dt.datetime,
 ) -> Purchase:
     """Insert the purchase row (the first write of a placement; claims the Idempotency-Key)."""
-    return Purchase.objects.create(
+    purchase = Purchase(
         number=_number("TP", now), buyer=buyer, direction=direction, currency=currency,
         total_payable=total_payable, idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
         reserved_until=now + dt.timedelta(minutes=settings.TWOWAY_RESERVATION_MINUTES),
     )
+    writes.row_insert(purchase)  # one plain INSERT, as the bench's raw client sends it
+    return purchase
 
 
 def _purchase_write(

@@ -10,8 +10,8 @@ baseline and its pgbench script (``order_rows_statement`` and ``stock_take_state
 Lock order: stock rows are locked in product-id order in every statement (the sorted ``FOR
 UPDATE`` sub-select), so two multi-line orders never deadlock; the decrement's condition
 (``stock_on_hand >= qty AND status = 'active'``) is re-checked by PostgreSQL on the newest row
-version after any wait, which is what makes it oversell-proof (see the ADR on the raw-SQL stock
-path and ``tests/test_concurrency.py``).
+version after any wait, which is what makes it oversell-proof (the raw-SQL stock path of issue
+11's ADRs; proved by ``tests/test_concurrency.py`` on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.db import connection, models
 
 from twoway.catalog.models import Product, ProductStatus
 
-from .models import Order, OrderEvent, OrderLine
+from .models import Order, OrderEvent, OrderLine, QuotaUsage
 
 # --- stock ------------------------------------------------------------------------------------
 
@@ -62,11 +62,34 @@ def stock_take(quantities: dict[int, int]) -> set[int]:
     return set(quantities) - taken
 
 
+# --- quota ------------------------------------------------------------------------------------
+
+
+def quota_consume_statement(
+    id_number_hash: str, year: int, amount_fen: int, annual_fen: int, now
+) -> tuple[str, list]:
+    """One conditional upsert on the per-person-per-year row: it returns the new total, or no row
+    when the total would pass ``annual_fen`` (see ``services._quota_consume``)."""
+    table = QuotaUsage._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (id_number_hash, year, used_fen, updated_at) "
+        "VALUES (%s, %s, %s, %s) ON CONFLICT (id_number_hash, year) DO UPDATE SET "
+        f"used_fen = {table}.used_fen + excluded.used_fen, updated_at = excluded.updated_at "
+        f"WHERE {table}.used_fen + excluded.used_fen <= %s RETURNING used_fen"
+    )
+    return sql, [id_number_hash, year, amount_fen, now, annual_fen]
+
+
 # --- orders, lines, events ------------------------------------------------------------------
 
 
-def _fields(model: type[models.Model]) -> tuple[models.Field, ...]:
-    return tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+@lru_cache(maxsize=32)
+def _fields(model: type[models.Model], child: bool = False) -> tuple[models.Field, ...]:
+    """The columns written (not the pk; for a ``child`` line or event, not its ``order``)."""
+    return tuple(
+        f for f in model._meta.concrete_fields
+        if not f.primary_key and not (child and f.name == "order")
+    )  # fmt: skip
 
 
 @lru_cache(maxsize=64)
@@ -78,7 +101,7 @@ def _order_rows_sql(n_orders: int, n_lines: int, n_events: int) -> str:
     order_row = "(" + ", ".join(["%s"] * len(order_fields)) + ")"
 
     def child(model, alias: str, n: int, key: str) -> str:
-        fields = [f for f in _fields(model) if f.name != "order"]
+        fields = _fields(model, child=True)
         cols = ", ".join(qn(f.column) for f in fields)
         first = "(%s::varchar, " + ", ".join(f"%s::{f.cast_db_type(connection)}" for f in fields) + ")"
         rest = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
@@ -105,8 +128,52 @@ def _order_rows_sql(n_orders: int, n_lines: int, n_events: int) -> str:
     return "WITH " + ", ".join(parts) + " " + " UNION ALL ".join(selects)
 
 
-def _values(obj: models.Model, fields: Sequence[models.Field]) -> list:
-    return [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+def insert_statement(obj: models.Model) -> tuple[str, list]:
+    """``INSERT INTO <table> (<every column but the pk>) VALUES (...) RETURNING id`` for one row,
+    as Django's ``save()`` writes it (the bench's raw client replays the purchase with it)."""
+    qn = connection.ops.quote_name
+    fields = _fields(type(obj))
+    sql = (
+        f"INSERT INTO {qn(obj._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id"
+    )
+    return sql, _values(obj)
+
+
+def row_insert(obj: models.Model) -> None:
+    """Insert one new row the way ``save()`` would, in one plain statement (no signals, no
+    save() machinery: the placement's purchase row)."""
+    sql, params = insert_statement(obj)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+
+
+# Fields whose value PostgreSQL's driver takes as the model holds it (Django's own preparation
+# returns it unchanged there): read directly, the placement's per-row cost.
+_AS_IS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField,
+          models.DecimalField, models.UUIDField, models.ForeignKey)  # fmt: skip
+
+
+@lru_cache(maxsize=32)
+def _plan(model: type[models.Model], child: bool, vendor: str) -> tuple:
+    """Per field: (attname, None) to read the value as is, or (None, field) to prepare it."""
+    return tuple(
+        (f.attname, None) if vendor == "postgresql" and isinstance(f, _AS_IS) else (None, f)
+        for f in _fields(model, child)
+    )
+
+
+def _values(obj: models.Model, child: bool = False) -> list:
+    out = []
+    for attname, field in _plan(type(obj), child, connection.vendor):
+        if field is None:
+            out.append(getattr(obj, attname))
+        else:
+            out.append(field.get_db_prep_save(field.pre_save(obj, add=True), connection))
+    return out
 
 
 def order_rows_statement(
@@ -116,12 +183,10 @@ def order_rows_statement(
     (each line and event has ``.order`` set to one of ``orders``, which have unique numbers)."""
     params: list = []
     for order in orders:
-        params += _values(order, _fields(Order))
-    for model, rows in ((OrderLine, lines), (OrderEvent, events)):
-        fields = [f for f in _fields(model) if f.name != "order"]
-        for row in rows:
-            params.append(row.order.number)
-            params += _values(row, fields)
+        params += _values(order)
+    for row in (*lines, *events):
+        params.append(row.order.number)
+        params += _values(row, child=True)
     return _order_rows_sql(len(orders), len(lines), len(events)), params
 
 
@@ -137,7 +202,7 @@ def orders_insert(
         return
     sql, params = order_rows_statement(orders, lines, events)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        _execute_many_values(cursor, sql, params)
         rows = cursor.fetchall()
     by_number = {number: pk for kind, pk, _order_id, number in rows if kind == "o"}
     for order in orders:
@@ -158,3 +223,25 @@ def orders_insert(
             obj.pk = returned[key].pop(0)
             obj._state.adding = False
             obj._state.db = connection.alias
+
+
+@lru_cache(maxsize=128)
+def _pieces(sql: str) -> tuple[str, ...]:
+    return tuple(sql.split("%s"))
+
+
+def _execute_many_values(cursor, sql: str, params: list) -> None:
+    """Execute a statement with many values on PostgreSQL. psycopg's client-side binding caches
+    its parse of a statement only up to 50 values and re-parses longer ones on every call (~2 ms
+    for a purchase's orders); the statement's pieces are split once here and each value quoted
+    by psycopg's own adapters, as its client-side cursor does. ``sql`` holds no other ``%``."""
+    from psycopg.adapt import Transformer
+
+    pieces = _pieces(sql)
+    if len(pieces) != len(params) + 1:
+        raise ValueError("placeholders and values disagree")
+    tx = Transformer(connection.connection)
+    out = [pieces[0]]
+    for value, piece in zip(params, pieces[1:], strict=True):
+        out += [tx.as_literal(value).decode(), piece]
+    cursor.execute("".join(out))
