@@ -9,12 +9,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Header, Router, Schema, Status
 
-from twoway.core.errors import DomainError, NotFound, PermissionDenied
+from twoway.api.seller_auth import seller_auth, seller_business, seller_object_check
+from twoway.businesses.permissions import has_seller_permission
+from twoway.core.errors import DomainError, NotFound
 from twoway.core.schemas import Id
 from twoway.identity.auth import api_auth
 from twoway.identity.models import RealNameIdentity, Role
-from twoway.identity.permissions import is_staff_of, require_role
+from twoway.identity.permissions import require_role
 from twoway.identity.services import real_name_identity_register
+from twoway.integrations.scopes import ORDERS_READ, SHIPMENTS_WRITE
 
 from . import selectors, services
 from .errors import caps_check
@@ -264,7 +267,7 @@ def purchase_detail(request, number: str):
 def _order_for(request, number: str) -> Order:
     order = selectors.order_get(number=number)
     user = request.auth
-    if order.buyer_id == user.pk or is_staff_of(user, order.business) or user.role in (
+    if order.buyer_id == user.pk or has_seller_permission(user, order.business, "fulfilment") or user.role in (
         Role.REGULATOR, Role.OPERATOR
     ) or user.is_superuser:
         return order
@@ -286,30 +289,38 @@ def order_cancel(request, number: str, payload: CancelIn):
     return selectors.order_get(number=number)
 
 
-seller_router = Router(tags=["seller orders"], auth=api_auth)
+seller_router = Router(tags=["seller orders"])
 
 
-def _membership_business_id(user) -> int:
-    membership = user.memberships.first()
-    if membership is None:
-        raise PermissionDenied("Only seller staff have an order queue.")
-    return membership.business_id
-
-
-@seller_router.get("/orders", response=list[OrderOut], summary="My business's order queue")
-def seller_queue(request, status: str | None = None):
-    business_id = _membership_business_id(request.auth)
+@seller_router.get("/orders", response=list[OrderOut], auth=seller_auth(ORDERS_READ),
+                   summary="My business's order queue (scope orders:read; role fulfilment)")
+def seller_queue(request, status: str | None = None, business_id: int | None = None):
+    business = seller_business(request, "fulfilment", business_id)
     return list(
-        selectors.order_queue_for_seller(business_id=business_id, status=status)
+        selectors.order_queue_for_seller(business_id=business.pk, status=status)
         .select_related("business").prefetch_related("events")
     )
 
 
-@seller_router.post("/orders/{number}/ship", response=OrderOut, summary="Mark a cleared order shipped")
-def seller_ship(request, number: str, payload: ShipIn):
-    order = selectors.order_get(number=number)
-    if order.business_id != _membership_business_id(request.auth):
+def _seller_order(request, number: str, permission: str) -> Order:
+    order = Order.objects.filter(number=number).select_related("business").first()
+    if order is None:
         raise NotFound("Order")
+    seller_object_check(request, order.business, permission, "Order")
+    return order
+
+
+@seller_router.get("/orders/{number}", response=OrderOut, auth=seller_auth(ORDERS_READ),
+                   summary="One order of my business (scope orders:read; role fulfilment)")
+def seller_order(request, number: str):
+    _seller_order(request, number, "fulfilment")
+    return selectors.order_get(number=number)
+
+
+@seller_router.post("/orders/{number}/ship", response=OrderOut, auth=seller_auth(SHIPMENTS_WRITE),
+                    summary="Mark a cleared order shipped (scope shipments:write; role fulfilment)")
+def seller_ship(request, number: str, payload: ShipIn):
+    order = _seller_order(request, number, "fulfilment")
     services.order_ship(order=order, by=request.auth, tracking_number=payload.tracking_number)
     return selectors.order_get(number=number)
 

@@ -20,13 +20,13 @@ from twoway.identity.permissions import role_required
 from twoway.identity.services import real_name_identity_register
 from twoway.payments.services import payment_start
 from twoway.search.services import search_purchase_attribute
+from twoway.web.seller.access import seller_page
 
 from . import page_data, selectors, services
 from .forms import DOMAIN_FIELDS, NEW_IDENTITY, CheckoutForm, PayForm, ShipForm
 from .models import OrderStatus
 
 consumer_only = role_required(Role.CONSUMER_CN)
-seller_only = role_required(Role.SELLER_STAFF)
 MAX_QUANTITY = 999
 QUEUE_PAGE_SIZE = 25
 QUEUE_LIMIT = 10_000  # pages reach this far back; older orders are in the admin
@@ -306,15 +306,15 @@ def _queue(
     return render(request, "checkout/seller_orders.html", context, status=status)
 
 
-@seller_only
+@seller_page("fulfilment")
 def seller_orders(request: HttpRequest) -> HttpResponse:
-    return _queue(request, business_id=page_data.seller_business_id(user=request.user))
+    return _queue(request, business_id=request.seller_business.pk)
 
 
-@seller_only
+@seller_page("fulfilment")
 @require_POST
 def seller_order_ship(request: HttpRequest, number: str) -> HttpResponse:
-    business_id = page_data.seller_business_id(user=request.user)
+    business_id = request.seller_business.pk
     order = (
         page_data.seller_order_get(business_id=business_id, number=number) if business_id else None
     )

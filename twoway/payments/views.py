@@ -187,17 +187,27 @@ def seller_return(request, number: str, action: str):
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
+    from twoway.businesses.permissions import (
+        SellerNotMember,
+        SellerPermissionDenied,
+        require_seller_permission,
+    )
     from twoway.checkout import services as checkout
     from twoway.checkout.models import ReturnRequest
     from twoway.core.errors import DomainError, PermissionDenied
+    from twoway.web.seller.access import forbidden
 
     from . import services
 
     ret = ReturnRequest.objects.filter(number=number).select_related("order__business").first()
-    if ret is None or action not in ("approve", "reject", "receive") or not (
-        checkout.can_decide_return(request.user, ret.order)
-    ):
+    if ret is None or action not in ("approve", "reject", "receive"):
         raise Http404
+    try:  # another business's return does not exist for this person; a role without it: 403
+        require_seller_permission(request.user, ret.order.business, "fulfilment")
+    except SellerNotMember:
+        raise Http404 from None
+    except SellerPermissionDenied as exc:
+        return forbidden(request, exc)
     try:
         if action == "receive":
             services.return_receive_and_refund(return_request=ret, by=request.user)

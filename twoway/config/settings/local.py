@@ -11,3 +11,6 @@ TWOWAY_ID_ENCRYPTION_KEY = dev_key("id-encryption-key")
 TWOWAY_ID_HASH_KEY = dev_key("id-hash-key")
 # Sandboxes (wallets, card processor, customs): on here, off in production.
 TWOWAY_PAYMENTS_SANDBOX = env_bool("TWOWAY_PAYMENTS_SANDBOX", True)
+TWOWAY_WEBHOOK_SECRET_KEY = dev_key("webhook-secret-key")
+TWOWAY_WEBHOOK_ALLOW_HTTP = True  # the demo's receiver runs on 127.0.0.1
+TWOWAY_WEBHOOK_ALLOW_PRIVATE_HOSTS = True

@@ -24,3 +24,7 @@ ALLOWED_HOSTS = ["*"]
 AXES_ENABLED = False
 # Sandboxes (wallets, card processor, customs): on here, off in production.
 TWOWAY_PAYMENTS_SANDBOX = True
+TWOWAY_WEBHOOK_SECRET_KEY = base64.urlsafe_b64encode(b"w" * 32).decode()
+TWOWAY_WEBHOOK_ALLOW_HTTP = True  # tests run a receiver on 127.0.0.1
+TWOWAY_WEBHOOK_ALLOW_PRIVATE_HOSTS = True
+TWOWAY_WEBHOOK_SEND_ON_COMMIT = False  # tests drive the scheduled job
