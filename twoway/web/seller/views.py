@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -132,7 +133,11 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     except DomainError as exc:
         return render(request, "seller/join.html", {"error": exc.message}, status=exc.status)
     context = {"invitation": invitation, "token": token, "error": "",
-               "next": request.get_full_path()}
+               "next": request.get_full_path(),
+               # addresses are codes, not words to translate: shown in a .mono span
+               "invitation_email": format_html('<span class="mono">{}</span>', invitation.email),
+               "user_email": format_html('<span class="mono">{}</span>',
+                                         getattr(request.user, "email", ""))}
     if request.method == "POST" and request.user.is_authenticated:
         try:
             membership = business_services.invitation_accept(token=token, user=request.user)
