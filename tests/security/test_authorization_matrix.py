@@ -61,6 +61,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("api/v1/dashboard/summary", "summary"): ALL,
     ("api/v1/seller/orders", "seller_queue"): frozenset({SELLER}),
     ("api/v1/seller/orders/<number>/ship", "seller_ship"): NOBODY,
+    ("api/v1/seller/orders/<number>", "seller_order"): frozenset({OPS}),  # operators look
     ("api/v1/compliance/reviews", "review_list"): REVIEWERS,
     ("api/v1/compliance/reviews/<review_id>", "review_detail"): REVIEWERS,
     ("api/v1/compliance/reviews/<review_id>/decision", "review_decision"): REVIEWERS,
@@ -133,6 +134,24 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("seller/demand/", "demand"): frozenset({SELLER}),
     ("seller/demand/subscribe/", "demand_subscribe"): frozenset({SELLER}),
     ("seller/demand/<int:subscription_id>/unsubscribe/", "demand_unsubscribe"): NOBODY,
+    # issue 13: staff and integrations (owners of their own business; the matrix's seller
+    # caller is fulfilment staff of another business, so every one is refused to them)
+    ("seller/staff/", "seller_staff"): NOBODY,
+    ("seller/staff/invite/", "seller_staff_invite"): NOBODY,
+    ("seller/staff/<int:membership_id>/role/", "seller_staff_role"): NOBODY,
+    ("seller/staff/<int:membership_id>/remove/", "seller_staff_remove"): NOBODY,
+    ("seller/staff/invitations/<int:invitation_id>/withdraw/", "seller_invitation_withdraw"):
+        NOBODY,
+    ("seller/join/<str:token>/", "seller_join"): ALL,  # the signed token is the key
+    ("seller/switch/", "seller_switch"): SIGNED_IN,  # only to one's own businesses
+    ("seller/integrations/", "seller_integrations"): NOBODY,
+    ("seller/integrations/keys/", "seller_api_key_issue"): NOBODY,
+    ("seller/integrations/keys/<int:key_id>/revoke/", "seller_api_key_revoke"): NOBODY,
+    ("seller/integrations/webhooks/", "seller_webhook_create"): NOBODY,
+    ("seller/integrations/webhooks/<int:endpoint_id>/active/", "seller_webhook_active"): NOBODY,
+    ("seller/integrations/webhooks/<int:endpoint_id>/delete/", "seller_webhook_delete"): NOBODY,
+    ("seller/integrations/deliveries/<int:delivery_id>/replay/", "seller_delivery_replay"):
+        NOBODY,
 }
 
 
@@ -191,11 +210,30 @@ def world(db, reference_data, make_seller, make_product, make_buyer, csl_loaded,
     review = review_open(product=listing, reason="tip from a journalist", by=reviewer)
     key, _secret = api_key_issue(user=buyer_a)
     order = purchase.orders.get()
+    # seller A's staff, invitation, business key, webhook endpoint and one delivery (issue 13)
+    from twoway.businesses.services import invitation_create
+    from twoway.integrations import services as integrations
+    from twoway.integrations.models import WebhookDelivery
+
+    owner_a = seller_a.memberships.get(role="owner").user
+    invitation, _token = invitation_create(business=seller_a, email="new@a.example",
+                                           role="finance", by=owner_a)
+    business_key, _plain = integrations.api_key_issue(business=seller_a, by=owner_a, name="erp",
+                                                      scopes=["orders:read"])
+    endpoint, _whsec = integrations.endpoint_create(business=seller_a, by=owner_a,
+                                                    url="https://hooks.example.com/a",
+                                                    events=["order.paid"])
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, business=seller_a, event_id="evt_matrix", event="order.paid",
+        payload={}, created_at=order.created_at)
     return {
         "callers": callers,
         "params": {
             "product_id": str(product.pk), "prefix": key.prefix, "review_id": str(review.pk),
             "provider": "alipay", "chart": "states", "fmt": "csv",
+            "membership_id": str(seller_a.memberships.get(role="owner").pk),
+            "invitation_id": str(invitation.pk), "key_id": str(business_key.pk),
+            "endpoint_id": str(endpoint.pk), "delivery_id": str(delivery.pk),
         },
         "numbers": {"cn/purchases": purchase.number, "us/purchases": us_purchase.number,
                     "checkout/purchases": purchase.number, "orders": order.number},

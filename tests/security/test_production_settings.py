@@ -34,6 +34,7 @@ def prod_env(tmp_path_factory):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         TWOWAY_ID_ENCRYPTION_KEY=_key(),
         TWOWAY_ID_HASH_KEY=_key(),
+        TWOWAY_WEBHOOK_SECRET_KEY=_key(),
         DATABASE_URL=f"sqlite:///{var / 'prod.sqlite3'}",
         TWOWAY_VAR_DIR=str(var),
         DJANGO_ALLOWED_HOSTS="twoway.example",
@@ -48,7 +49,8 @@ def run(env, *args: str, code: str | None = None) -> subprocess.CompletedProcess
 
 
 def test_it_refuses_to_start_without_real_secrets(prod_env):
-    for missing in ("DJANGO_SECRET_KEY", "TWOWAY_ID_ENCRYPTION_KEY", "TWOWAY_ID_HASH_KEY"):
+    for missing in ("DJANGO_SECRET_KEY", "TWOWAY_ID_ENCRYPTION_KEY", "TWOWAY_ID_HASH_KEY",
+                    "TWOWAY_WEBHOOK_SECRET_KEY"):
         env = {k: v for k, v in prod_env.items() if k != missing}
         result = run(env, "check")
         assert result.returncode != 0

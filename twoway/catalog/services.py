@@ -118,7 +118,10 @@ _MULTILINE_FIELDS = frozenset({"description_en", "description_zh", "raw_material
 
 
 def _check_can_manage(by: User, business: Business) -> None:
-    if not can_manage_products_of(by, business):
+    from twoway.businesses.permissions import has_seller_permission
+
+    if not (can_manage_products_of(by, business)
+            and (by.is_operator or has_seller_permission(by, business, "catalogue"))):
         raise PermissionDenied(
             _("Only staff of this business or an operator can change its products.")
         )

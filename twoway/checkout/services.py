@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -357,6 +358,12 @@ def _as_prefetched(queryset, rows: list):
 # --- the state machine ---------------------------------------------------------------------
 
 
+#: Sent inside the transaction that moves an order (after its event row is written):
+#: ``order`` (locked, new status set), ``from_status``, ``to_status``, ``now``. Contexts above
+#: (integrations' webhooks) record what they need in the same transaction; checkout imports none.
+order_status_changed = Signal()
+
+
 def order_transition(
     *,
     order: Order,
@@ -432,6 +439,8 @@ def order_transition(
             trade_flows_post(lines=_trade_flow_lines(locked), kind="shipment", posted_at=now)
         elif to in (OrderStatus.REFUNDED, OrderStatus.RETURNED) and previous in pipeline.SHIPPED_STATES:
             trade_flows_reverse(order_id=locked.pk, posted_at=now)  # idempotent
+        order_status_changed.send(sender=Order, order=locked, from_status=previous, to_status=to,
+                                  now=now)
     order.refresh_from_db()
     return order
 
@@ -772,10 +781,12 @@ def return_request_create(
 
 
 def can_decide_return(user: User, order: Order) -> bool:
-    """The seller's staff or an operator decide and receive returns."""
-    from twoway.identity.permissions import is_staff_of
+    """The seller's staff with the fulfilment role (or the owner) or an operator decide and
+    receive returns."""
+    from twoway.businesses.permissions import has_seller_permission
 
-    return bool(user.is_operator or user.is_superuser or is_staff_of(user, order.business))
+    return bool(user.is_operator or user.is_superuser
+                or has_seller_permission(user, order.business, "fulfilment"))
 
 
 def return_decide(*, return_request, by: User, approve: bool, note: str = "",

@@ -41,6 +41,10 @@ SCHEDULE: tuple[ScheduleEntry, ...] = (
         purpose="submit refunds that are due and retry failed submissions (with backoff)",
     ),
     ScheduleEntry(
+        "webhooks-deliver", "integrations.webhooks_deliver", 10,
+        purpose="send sellers' signed webhooks that are due (new ones and retries with backoff)",
+    ),
+    ScheduleEntry(
         "search-outbox-drain", "search.outbox_drain", 2,
         purpose="apply catalogue changes to the search index",
     ),

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -192,6 +193,10 @@ def payment_record(*, purchase: Purchase, provider_name: str, notification) -> P
 
 # --- refunds -------------------------------------------------------------------------------
 
+#: Sent inside the transaction that records a refund request: ``refund`` (the new row, with
+#: ``order`` when it is one order's refund) and ``now``. Contexts above listen (webhooks).
+refund_requested = Signal()
+
 REFUND_STATUSES = frozenset({
     STATUS_REFUNDED, STATUS_PARTIALLY_REFUNDED, STATUS_REFUND_FAILED, STATUS_REFUND_PENDING,
 })
@@ -251,6 +256,7 @@ def refund_issue(
                 reason=f"Refund {refund.number} of {refund.currency} {amount} requested "
                        f"through {refund.provider}.",
             )
+        refund_requested.send(sender=Refund, refund=refund, now=now)
         refund_id = refund.pk
         transaction.on_commit(lambda: _refund_submit_later(refund_id))
     return refund

@@ -17,6 +17,7 @@ urlpatterns = [
     path("seller/business/", account_views.seller_business, name="seller_business"),
     path("seller/products/new/", seller_views.seller_product_new, name="seller_product_new"),
     path("seller/products/<int:product_id>/", seller_views.seller_product, name="seller_product"),
+    path("", include("twoway.web.seller.urls")),
     path("signup/", account_views.sign_up_choose, name="signup_choose"),
     path("signup/<slug:kind>/", account_views.sign_up, name="signup"),
     path("dashboard/", dashboard_views.public, name="dashboard"),

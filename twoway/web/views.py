@@ -171,8 +171,18 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
 def seller_center(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.SELLER_STAFF:
         return render(request, "web/seller_not_for_you.html", status=403)
-    center = selectors.seller_center_for(user=request.user)
-    return render(request, "web/seller_center.html", {"center": center})
+    from twoway.businesses.permissions import seller_permissions
+    from twoway.businesses.selectors import memberships_of
+
+    from .seller.access import current_membership
+
+    membership = current_membership(request)
+    permissions = seller_permissions(membership)
+    center = selectors.seller_center_for(user=request.user, membership=membership,
+                                         with_products="catalogue" in permissions)
+    context = {"center": center, "membership": membership, "seller_perms": permissions,
+               "memberships": list(memberships_of(user=request.user))}
+    return render(request, "web/seller_center.html", context)
 
 
 def sources(request: HttpRequest) -> HttpResponse:

@@ -11,10 +11,11 @@ from decimal import Decimal
 
 from ninja import Field, Router, Schema
 
+from twoway.api.seller_auth import seller_auth, seller_business, seller_object_check
 from twoway.checkout.models import Order, ReturnRequest
-from twoway.checkout.services import can_decide_return
 from twoway.core.errors import NotFound
 from twoway.identity.auth import api_auth
+from twoway.integrations.scopes import ORDERS_READ
 from twoway.payments import selectors, services
 
 router = Router(tags=["after-sales"], auth=api_auth)
@@ -135,22 +136,25 @@ def return_create(request, number: str, payload: ReturnIn):
 
 def _seller_return(request, number: str) -> ReturnRequest:
     ret = ReturnRequest.objects.filter(number=number).select_related("order__business").first()
-    if ret is None or not can_decide_return(request.auth, ret.order):
+    if ret is None:
         raise NotFound("Return")
+    seller_object_check(request, ret.order.business, "fulfilment", "Return")
     return ret
 
 
-@router.get("/seller/returns", response=list[ReturnOut],
-            summary="Returns of my business's orders (newest first)")
-def seller_returns(request, status: str | None = None):
-    business_ids = list(request.auth.memberships.values_list("business_id", flat=True))
-    rows = ReturnRequest.objects.filter(order__business_id__in=business_ids).select_related("order")
+@router.get("/seller/returns", response=list[ReturnOut], auth=seller_auth(ORDERS_READ),
+            summary="Returns of my business's orders, newest first (scope orders:read; role "
+                    "fulfilment)")
+def seller_returns(request, status: str | None = None, business_id: int | None = None):
+    business = seller_business(request, "fulfilment", business_id)
+    rows = ReturnRequest.objects.filter(order__business=business).select_related("order")
     if status:
         rows = rows.filter(status=status)
     return list(rows.prefetch_related("lines")[:200])
 
 
-@router.post("/returns/{number}/approve", response=ReturnOut, summary="Approve a return")
+@router.post("/returns/{number}/approve", response=ReturnOut, auth=seller_auth(None),
+             summary="Approve a return (signed-in staff with the fulfilment role; no API key)")
 def return_approve(request, number: str, payload: DecisionIn):
     from twoway.checkout import services as checkout
 
@@ -158,7 +162,8 @@ def return_approve(request, number: str, payload: DecisionIn):
                                   approve=True, note=payload.note)
 
 
-@router.post("/returns/{number}/reject", response=ReturnOut, summary="Reject a return (say why)")
+@router.post("/returns/{number}/reject", response=ReturnOut, auth=seller_auth(None),
+             summary="Reject a return, saying why (signed-in staff with the fulfilment role)")
 def return_reject(request, number: str, payload: DecisionIn):
     from twoway.checkout import services as checkout
 
@@ -166,8 +171,9 @@ def return_reject(request, number: str, payload: DecisionIn):
                                   approve=False, note=payload.note)
 
 
-@router.post("/returns/{number}/receive", response=ReturnOut,
-             summary="The goods are back: restock, reverse the ledger, refund the buyer")
+@router.post("/returns/{number}/receive", response=ReturnOut, auth=seller_auth(None),
+             summary="The goods are back: restock, reverse the ledger, refund the buyer "
+                     "(signed-in staff with the fulfilment role)")
 def return_receive(request, number: str):
     return services.return_receive_and_refund(return_request=_seller_return(request, number),
                                               by=request.auth)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from twoway.businesses import selectors as business_selectors
+from twoway.api.seller_auth import seller_auth, seller_business, seller_object_check
 from twoway.catalog import selectors, services
-from twoway.core.errors import DomainError, NotFound
+from twoway.core.errors import NotFound
 from twoway.core.schemas import MAX_STOCK_DELTA, Id, Offset, StrictIn
-from twoway.identity.auth import api_auth
+from twoway.integrations.scopes import PRODUCTS_WRITE
 
 router = Router(tags=["catalog"])
 
@@ -148,24 +147,6 @@ class StockAdjustmentOut(Schema):
     created_at: dt.datetime
 
 
-def _my_business(user, business_id: int | None):
-    if business_id is not None:
-        business = business_selectors.business_get(business_id=business_id)
-        if business is None:
-            raise NotFound("Business")
-        return business
-    memberships = list(business_selectors.memberships_of(user=user)[:2])
-    if len(memberships) == 1:
-        return memberships[0].business
-    if not memberships:
-        raise DomainError.one(
-            "business_id", "no_business", _("Register a business first."), status=403
-        )
-    raise DomainError.one(
-        "business_id", "required", _("You work for several businesses: say which one.")
-    )
-
-
 def _product(product_id: int):
     product = selectors.product_get(product_id=product_id)
     if product is None:
@@ -176,12 +157,12 @@ def _product(product_id: int):
 @router.post(
     "/products",
     response={201: ProductCreateOut},
-    auth=api_auth,
-    summary="Create a product for my business",
+    auth=seller_auth(PRODUCTS_WRITE),
+    summary="Create a product for my business (scope products:write; role catalogue)",
 )
 def product_create(request, payload: ProductCreateIn):
     fields = payload.dict()
-    business = _my_business(request.auth, fields.pop("business_id"))
+    business = seller_business(request, "catalogue", fields.pop("business_id"))
     product = services.product_create(business=business, by=request.auth, **fields)
     return Status(201, product)
 
@@ -189,11 +170,12 @@ def product_create(request, payload: ProductCreateIn):
 @router.patch(
     "/products/{product_id}",
     response=ProductUpdateOut,
-    auth=api_auth,
-    summary="Change some fields of a product",
+    auth=seller_auth(PRODUCTS_WRITE),
+    summary="Change some fields of a product (scope products:write; role catalogue)",
 )
 def product_update(request, product_id: Id, payload: ProductUpdateIn):
     product = _product(product_id)
+    seller_object_check(request, product.business, "catalogue", "Product")
     fields = payload.dict(exclude_unset=True)
     return services.product_update(product=product, by=request.auth, **fields)
 
@@ -201,11 +183,12 @@ def product_update(request, product_id: Id, payload: ProductUpdateIn):
 @router.post(
     "/products/{product_id}/stock-adjustments",
     response={201: StockAdjustmentOut},
-    auth=api_auth,
-    summary="Add or remove stock, with a reason",
+    auth=seller_auth(PRODUCTS_WRITE),
+    summary="Add or remove stock, with a reason (scope products:write; role catalogue)",
 )
 def stock_adjustment_create(request, product_id: Id, payload: StockAdjustmentIn):
     product = _product(product_id)
+    seller_object_check(request, product.business, "catalogue", "Product")
     adjustment = services.stock_adjust(
         product=product, delta=payload.delta, reason=payload.reason, by=request.auth
     )

@@ -22,6 +22,7 @@ from twoway.api.schemas.checkout import (
     QuoteIn,
     QuoteOut,
 )
+from twoway.businesses.permissions import has_seller_permission
 from twoway.checkout import selectors, services
 from twoway.checkout.channels import EXPORT, IMPORT, ChannelPolicy
 from twoway.checkout.errors import caps_check
@@ -30,7 +31,7 @@ from twoway.checkout.rules.caps import merge_lines
 from twoway.core.errors import DomainError, NotFound
 from twoway.identity.auth import api_auth
 from twoway.identity.models import RealNameIdentity, Role
-from twoway.identity.permissions import is_staff_of, require_role
+from twoway.identity.permissions import require_role
 
 router = Router(tags=["checkout"], auth=api_auth)
 
@@ -175,7 +176,7 @@ def purchase_detail(request, number: str):
 def _order_for(request, number: str) -> Order:
     order = selectors.order_get(number=number)
     user = request.auth
-    if order.buyer_id == user.pk or is_staff_of(user, order.business) or user.role in (
+    if order.buyer_id == user.pk or has_seller_permission(user, order.business, "fulfilment") or user.role in (
         Role.REGULATOR, Role.OPERATOR
     ) or user.is_superuser:
         return order

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "twoway.search",
     "twoway.alternatives",
     "twoway.dashboard",
+    "twoway.integrations",
     "twoway.operations",
     "twoway.web",
     # Demo data (`twoway seed`): the highest floor; nothing imports it.
@@ -198,6 +199,18 @@ MONEY_DECIMAL_PLACES = 2
 # TWOWAY_ID_HASH_KEY keys the HMAC used to count quotas per person without decrypting.
 TWOWAY_ID_ENCRYPTION_KEY = os.environ.get("TWOWAY_ID_ENCRYPTION_KEY", "")
 TWOWAY_ID_HASH_KEY = os.environ.get("TWOWAY_ID_HASH_KEY", "")
+# Webhooks (twoway.integrations): the key that encrypts endpoints' signing secrets at rest
+# (AES-256-GCM, urlsafe base64 of 32 bytes); outgoing calls go only to public https URLs unless
+# the two switches below allow plain http or private/loopback hosts (demo and tests only).
+TWOWAY_WEBHOOK_SECRET_KEY = os.environ.get("TWOWAY_WEBHOOK_SECRET_KEY", "")
+TWOWAY_WEBHOOK_ALLOW_HTTP = False
+TWOWAY_WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+TWOWAY_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("TWOWAY_WEBHOOK_TIMEOUT_SECONDS", "5"))
+TWOWAY_WEBHOOK_BACKOFF_BASE_SECONDS = 30
+TWOWAY_WEBHOOK_BACKOFF_CAP_SECONDS = 6 * 3600
+TWOWAY_WEBHOOK_MAX_ATTEMPTS = 10
+TWOWAY_WEBHOOK_SEND_ON_COMMIT = True  # also sent by the schedule (webhooks-deliver)
+TWOWAY_INVITATION_DAYS = 7
 
 # Background work: Celery on Redis in production; in the demo and tests the same task code
 # runs in-process (CELERY_TASK_ALWAYS_EAGER).

@@ -25,6 +25,10 @@ def _require(name: str, min_length: int) -> str:
 SECRET_KEY = _require("DJANGO_SECRET_KEY", 40)
 TWOWAY_ID_ENCRYPTION_KEY = _require("TWOWAY_ID_ENCRYPTION_KEY", 40)
 TWOWAY_ID_HASH_KEY = _require("TWOWAY_ID_HASH_KEY", 40)
+TWOWAY_WEBHOOK_SECRET_KEY = _require("TWOWAY_WEBHOOK_SECRET_KEY", 40)
+# Webhooks go to public https URLs only (SSRF): no switch opens http or private hosts here.
+TWOWAY_WEBHOOK_ALLOW_HTTP = False
+TWOWAY_WEBHOOK_ALLOW_PRIVATE_HOSTS = False
 USE_CELERY_BROKER = True
 TWOWAY_PAYMENTS_SANDBOX = env_bool("TWOWAY_PAYMENTS_SANDBOX", False)
 # Never the simulators here: the sandbox app is not installed (nor routed), customs goes to the

@@ -27,3 +27,7 @@ AXES_ENABLED = False
 TWOWAY_PAYMENTS_SANDBOX = True
 INSTALLED_APPS = with_sandbox(INSTALLED_APPS, TWOWAY_PAYMENTS_SANDBOX)  # noqa: F405
 TWOWAY_CUSTOMS_GATEWAY = os.environ.get("TWOWAY_CUSTOMS_GATEWAY", "sandbox")
+TWOWAY_WEBHOOK_SECRET_KEY = base64.urlsafe_b64encode(b"w" * 32).decode()
+TWOWAY_WEBHOOK_ALLOW_HTTP = True  # tests run a receiver on 127.0.0.1
+TWOWAY_WEBHOOK_ALLOW_PRIVATE_HOSTS = True
+TWOWAY_WEBHOOK_SEND_ON_COMMIT = False  # tests drive the scheduled job

@@ -372,7 +372,7 @@ def test_a_new_import_listing_that_the_assessment_blocks_is_never_on_sale(refere
 
     seller = cn_seller(province="65")  # Xinjiang: rebuttable presumption
     owner = User.objects.create(username="xj-owner", role="seller_staff")
-    Membership.objects.create(user=owner, business=seller)
+    Membership.objects.create(user=owner, business=seller, role="owner")
     seen_statuses = []
 
     def spy(product):

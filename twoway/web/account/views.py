@@ -7,6 +7,7 @@ from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from twoway.businesses.services import business_register
@@ -94,6 +95,11 @@ def sign_up(request: HttpRequest, kind: str) -> HttpResponse:
             )
             return render(request, "web/signup.html", context, status=exc.status)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        wanted = request.GET.get("next", "")
+        if wanted and url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):  # e.g. back to a staff invitation, to accept it
+            return redirect(wanted)
         if country:
             return redirect(f"/seller/business/?country={country}")
         return redirect(next_url)

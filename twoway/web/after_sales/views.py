@@ -14,11 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from twoway.businesses.permissions import (
+    SellerNotMember,
+    SellerPermissionDenied,
+    require_seller_permission,
+)
 from twoway.checkout import services as checkout
 from twoway.checkout.models import Order, ReturnRequest
 from twoway.core.errors import DomainError, PermissionDenied
 from twoway.payments import services
 from twoway.payments.providers import PROVIDER_NAMES
+from twoway.web.seller.access import forbidden
 
 
 @csrf_exempt
@@ -94,10 +100,14 @@ def order_return(request, number: str):
 def seller_return(request, number: str, action: str):
     """The seller approves, rejects or receives a return (staff of the order's business)."""
     ret = ReturnRequest.objects.filter(number=number).select_related("order__business").first()
-    if ret is None or action not in ("approve", "reject", "receive") or not (
-        checkout.can_decide_return(request.user, ret.order)
-    ):
+    if ret is None or action not in ("approve", "reject", "receive"):
         raise Http404
+    try:  # another business's return does not exist for this person; a role without it: 403
+        require_seller_permission(request.user, ret.order.business, "fulfilment")
+    except SellerNotMember:
+        raise Http404 from None
+    except SellerPermissionDenied as exc:
+        return forbidden(request, exc)
     try:
         if action == "receive":
             services.return_receive_and_refund(return_request=ret, by=request.user)

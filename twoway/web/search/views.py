@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,12 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from twoway.core.errors import DomainError
-from twoway.identity.models import Role
 from twoway.reference import labels
 from twoway.reference.models import CensusRegion
 from twoway.search import selectors, services
 from twoway.search.backends.base import MARKETS, SORTS, Filters
 from twoway.search.models import DemandNotice, DemandSubscription
+from twoway.web.seller.access import seller_page
 
 STOREFRONT = {
     "cn_export": {"title": _("Search the China storefront"), "url": "search:cn"},
@@ -224,20 +223,9 @@ def go(request: HttpRequest, log_id: int, product_id: int) -> HttpResponse:
 # --- the seller's demand page ---------------------------------------------------------------
 
 
-def _seller_business(request: HttpRequest):
-    from twoway.businesses.models import Membership
-
-    if request.user.role != Role.SELLER_STAFF:
-        return None
-    m = Membership.objects.select_related("business").filter(user=request.user).first()
-    return m.business if m else None
-
-
-@login_required
+@seller_page("catalogue")
 def demand(request: HttpRequest) -> HttpResponse:
-    business = _seller_business(request)
-    if business is None:
-        return render(request, "web/seller_not_for_you.html", status=403)
+    business = request.seller_business
     report = selectors.demand_report(business=business)
     DemandNotice.objects.filter(business=business, read=False).update(read=True)
     context = {
@@ -249,12 +237,10 @@ def demand(request: HttpRequest) -> HttpResponse:
     return render(request, "search/demand.html", context)
 
 
-@login_required
+@seller_page("catalogue")
 @require_POST
 def demand_subscribe(request: HttpRequest) -> HttpResponse:
-    business = _seller_business(request)
-    if business is None:
-        return render(request, "web/seller_not_for_you.html", status=403)
+    business = request.seller_business
     try:
         services.demand_subscribe(
             business=business, by=request.user, query=request.POST.get("query", ""),
@@ -271,10 +257,10 @@ def demand_subscribe(request: HttpRequest) -> HttpResponse:
     return redirect("search:demand")
 
 
-@login_required
+@seller_page("catalogue")
 @require_POST
 def demand_unsubscribe(request: HttpRequest, subscription_id: int) -> HttpResponse:
-    business = _seller_business(request)
+    business = request.seller_business
     sub = get_object_or_404(DemandSubscription, pk=subscription_id, business=business)
     services.demand_unsubscribe(subscription=sub, by=request.user)
     return redirect("search:demand")

@@ -9,15 +9,12 @@ from django.shortcuts import redirect, render
 from twoway.businesses.models import Membership
 from twoway.catalog.services import product_create
 from twoway.core.errors import DomainError
-from twoway.identity.models import Role
-from twoway.identity.permissions import role_required
 
+from .access import seller_page
 from .forms import ImportListingForm
 
-seller_only = role_required(Role.SELLER_STAFF)
 
-
-@seller_only
+@seller_page("catalogue")
 def seller_product_new(request: HttpRequest) -> HttpResponse:
     membership = (
         Membership.objects.select_related("business", "business__cn_province")

@@ -13,13 +13,11 @@ from django.views.decorators.http import require_POST
 from twoway.checkout import selectors, services
 from twoway.checkout.models import OrderStatus
 from twoway.core.errors import DomainError
-from twoway.identity.models import Role
-from twoway.identity.permissions import role_required
 from twoway.web.checkout import page_data
+from twoway.web.seller.access import seller_page
 
 from .forms import ShipForm
 
-seller_only = role_required(Role.SELLER_STAFF)
 QUEUE_PAGE_SIZE = 25
 QUEUE_LIMIT = 10_000  # pages reach this far back; older orders are in the admin
 
@@ -54,15 +52,15 @@ def _queue(
     return render(request, "checkout/seller_orders.html", context, status=status)
 
 
-@seller_only
+@seller_page("fulfilment")
 def seller_orders(request: HttpRequest) -> HttpResponse:
-    return _queue(request, business_id=page_data.seller_business_id(user=request.user))
+    return _queue(request, business_id=request.seller_business.pk)
 
 
-@seller_only
+@seller_page("fulfilment")
 @require_POST
 def seller_order_ship(request: HttpRequest, number: str) -> HttpResponse:
-    business_id = page_data.seller_business_id(user=request.user)
+    business_id = request.seller_business.pk
     order = (
         page_data.seller_order_get(business_id=business_id, number=number) if business_id else None
     )

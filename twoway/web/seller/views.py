@@ -9,23 +9,18 @@ from django.shortcuts import redirect, render
 from twoway.catalog.services import product_create
 from twoway.compliance.eligibility import cbec_line_eligibility
 from twoway.core.errors import DomainError
-from twoway.identity.models import Role
-from twoway.identity.permissions import role_required
 from twoway.reference import labels
 from twoway.web import selectors
 from twoway.web.account.views import _put_errors
 from twoway.web.seller import listing as cn_listing
 
+from .access import seller_page
 from .forms import UsListingForm
 
-seller_only = role_required(Role.SELLER_STAFF)
 
-
-@seller_only
+@seller_page("catalogue")
 def seller_product_new(request: HttpRequest) -> HttpResponse:
-    business = selectors.seller_business_for(user=request.user)
-    if business is None:
-        return redirect("web:seller_business")
+    business = request.seller_business
     if business.country == "CN":
         return cn_listing.seller_product_new(request)
     initial = {
@@ -58,9 +53,9 @@ def seller_product_new(request: HttpRequest) -> HttpResponse:
     return redirect(f"/seller/products/{created.pk}/?created=1")
 
 
-@seller_only
+@seller_page("catalogue")
 def seller_product(request: HttpRequest, product_id: int) -> HttpResponse:
-    business = selectors.seller_business_for(user=request.user)
+    business = request.seller_business
     listing = (
         selectors.seller_listing_get(business=business, product_id=product_id)
         if business

@@ -134,5 +134,5 @@ def user(*, username: str, role: str = Role.CONSUMER_US, password: str = "pw-Two
 
 def seller(*, username: str, business: Business) -> User:
     account = user(username=username, role=Role.SELLER_STAFF)
-    Membership.objects.create(user=account, business=business)
+    Membership.objects.create(user=account, business=business, role="owner")
     return account
