@@ -385,3 +385,13 @@ def on_product_changed(product: Product) -> None:
     if fresh is not None and fresh.market_us_import:
         labor_risk_assess(product=fresh)
         product.status = fresh.status
+
+
+def on_products_changed(product_ids: list[int]) -> None:
+    """The same for many products (catalogue import), inside its transaction: the lists in
+    force are gathered once for the whole file."""
+    products = Product.objects.filter(pk__in=product_ids, market_us_import=True).order_by("pk")
+    lists = None
+    for product in products.iterator(chunk_size=500):
+        lists = lists or lists_in_force()
+        labor_risk_assess(product=product, lists=lists)

@@ -49,6 +49,13 @@ def on_product_changed(product) -> None:
     outbox_enqueue(product_ids=[product.pk])
 
 
+def on_products_changed(product_ids: list[int]) -> None:
+    """Catalogue hook for many products (bulk import, after commit)."""
+    SearchOutbox.objects.bulk_create(
+        [SearchOutbox(product_id=int(pid)) for pid in product_ids], batch_size=5000
+    )
+
+
 def outbox_drain(*, limit: int = DRAIN_BATCH) -> int:
     """Write the queued products into the index (removing those no longer shown); returns how
     many products were processed. Runs every few seconds (Celery beat: ``search.outbox_drain``).
