@@ -107,15 +107,19 @@ def _file_message(code: str, params: dict) -> str:
                            "or choose its encoding."),
         "file_xlsx": _("The file is not a readable XLSX workbook."),
         "file_empty": _("The file has no header row."),
-        "column_unknown": _("%(column)s is not a column of the template.") % params,
-        "column_missing": _("The required column %(column)s is missing.") % params,
+        "column_unknown": _("%(column)s is not a column of the template."),
+        "column_missing": _("The required column %(column)s is missing."),
         "column_not_in_stock_mode": _(
             "A stock and price file has only the columns SKU, unit price and stock; "
             "%(column)s is not one of them."
-        ) % params,
-        "too_many_rows": _("A file has at most %(max)s rows; split it.") % params,
+        ),
+        "too_many_rows": _("A file has at most %(max)s rows; split it."),
     }
-    return messages.get(code, code)
+    text = messages.get(code, code)
+    try:
+        return text % params if params and "%(" in text else text
+    except (KeyError, TypeError, ValueError):
+        return text
 
 
 def errors_csv(job: ImportJob, language: str) -> bytes:

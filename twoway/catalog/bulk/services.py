@@ -59,9 +59,10 @@ def _error(row: int, column: str, code: str, params=None, value: str = "") -> di
 
 def import_job_create(
     *, business: Business, by: User, file_name: str, data: bytes, mode: str = ImportMode.LISTINGS,
-    encoding: str = "auto", all_or_nothing: bool = True,
+    encoding: str = "auto", all_or_nothing: bool = True, write: bool = False,
 ) -> ImportJob:
-    """Store the file and a job waiting to be checked (nothing is read or written yet)."""
+    """Store the file and a job waiting to be checked (nothing is read or written yet); with
+    ``write`` (the API without dry run) the job is checked and written in one run."""
     if not can_manage_products_of(by, business):
         raise PermissionDenied(_("Only staff of this business or an operator can change its products."))
     if mode not in ImportMode.values:
@@ -82,6 +83,7 @@ def import_job_create(
     job = ImportJob(
         business=business, created_by=by, file_name=name, mode=mode, encoding=encoding,
         all_or_nothing=all_or_nothing,
+        status=ImportJobStatus.QUEUED if write else ImportJobStatus.UPLOADED,
     )  # fmt: skip
     job.file.save(f"{business.pk}-{name}", ContentFile(data), save=False)
     job.save()
@@ -160,8 +162,7 @@ def import_job_run(job_id: int) -> str:
         _finish(job, ImportJobStatus.DONE, rows_written=written, **counts)
         return f"wrote {written} rows"
     except reading.FileUnreadable as exc:
-        _finish(job, ImportJobStatus.REJECTED if not write else ImportJobStatus.REJECTED,
-                errors=[_error(1, "file", "file_" + exc.code, {"detail": exc.detail})],
+        _finish(job, ImportJobStatus.REJECTED, errors=[_error(1, "file", "file_" + exc.code, {"detail": exc.detail})],
                 rows_invalid=0)
         return f"unreadable: {exc.code}"
     except IntegrityError:

@@ -251,4 +251,4 @@ def test_error_report_header_in_chinese(business, staff):
     report = files.errors_csv(job, "zh-hans").decode("utf-8-sig")
     assert report.splitlines()[0] == "行,列,值,错误"
     with translation.override("zh-hans"):
-        assert "必填" in files.error_lines(job.errors, "zh-hans")[0]["message"]
+        assert files.error_lines(job.errors, "zh-hans")[0]["message"] == "缺少必填列 hs_code。"
