@@ -131,6 +131,15 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("seller/demand/", "demand"): frozenset({SELLER}),
     ("seller/demand/subscribe/", "demand_subscribe"): frozenset({SELLER}),
     ("seller/demand/<int:subscription_id>/unsubscribe/", "demand_unsubscribe"): NOBODY,
+    # catalogue imports (issue 13): a seller's own business only; seller A's job is nobody else's
+    ("api/v1/seller/imports", "import_create"): frozenset({SELLER}),  # into their own business
+    ("api/v1/seller/imports/<job_id>", "import_get"): NOBODY,
+    ("seller/imports/", "seller_imports"): frozenset({SELLER}),  # lists their own jobs only
+    ("seller/imports/template.<str:fmt>", "seller_import_template"): frozenset({SELLER}),
+    ("seller/imports/<int:job_id>/", "seller_import"): NOBODY,
+    ("seller/imports/<int:job_id>/progress/", "seller_import_progress"): NOBODY,
+    ("seller/imports/<int:job_id>/import/", "seller_import_commit"): NOBODY,
+    ("seller/imports/<int:job_id>/errors.csv", "seller_import_errors"): NOBODY,
 }
 
 
@@ -189,15 +198,20 @@ def world(db, reference_data, make_seller, make_product, make_buyer, csl_loaded,
     review = review_open(product=listing, reason="tip from a journalist", by=reviewer)
     key, _secret = api_key_issue(user=buyer_a)
     order = purchase.orders.get()
+    from twoway.catalog.bulk.services import import_job_create
+
+    job = import_job_create(business=seller_a, by=seller_a.memberships.first().user,
+                            file_name="SECRET-IMPORT-A.csv", data=b"sku\nA-1\n")
     return {
         "callers": callers,
         "params": {
             "product_id": str(product.pk), "prefix": key.prefix, "review_id": str(review.pk),
-            "provider": "alipay", "chart": "states", "fmt": "csv",
+            "provider": "alipay", "chart": "states", "fmt": "csv", "job_id": str(job.pk),
         },
         "numbers": {"cn/purchases": purchase.number, "us/purchases": us_purchase.number,
                     "checkout/purchases": purchase.number, "orders": order.number},
-        "secret_markers": [purchase.number, us_purchase.number, order.number],
+        "secret_markers": [purchase.number, us_purchase.number, order.number,
+                           "SECRET-IMPORT-A"],
     }
 
 
