@@ -390,8 +390,15 @@ def on_product_changed(product: Product) -> None:
 def on_products_changed(product_ids: list[int]) -> None:
     """The same for many products (catalogue import), inside its transaction: the lists in
     force are gathered once for the whole file."""
-    products = Product.objects.filter(pk__in=product_ids, market_us_import=True).order_by("pk")
+    if not product_ids:
+        return
+    wanted = set(product_ids)
+    # A range and a set, not an IN list of 100,000 parameters; most files hold no import listing.
+    candidates = Product.objects.filter(
+        market_us_import=True, pk__gte=min(wanted), pk__lte=max(wanted)
+    ).values_list("pk", flat=True)
+    ids = [pk for pk in candidates if pk in wanted]
     lists = None
-    for product in products.iterator(chunk_size=500):
+    for product in Product.objects.filter(pk__in=ids).order_by("pk").iterator(chunk_size=500):
         lists = lists or lists_in_force()
         labor_risk_assess(product=product, lists=lists)

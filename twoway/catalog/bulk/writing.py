@@ -70,13 +70,14 @@ def _product_rows(business: Business, values_list: list[dict[str, Any]]) -> list
 
 
 def _ids_by_sku(business: Business, skus: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(skus), BATCH):
-        chunk = skus[start : start + BATCH]
-        found.update(
-            Product.objects.filter(business=business, sku__in=chunk).values_list("sku", "pk")
-        )
-    return found
+    """The ids of ``skus`` just written: one scan of the business's (sku, id) index, no list of
+    100,000 parameters."""
+    wanted = set(skus)
+    return {
+        sku: pk
+        for sku, pk in Product.objects.filter(business=business).values_list("sku", "pk")
+        if sku in wanted
+    }
 
 
 def _adjustments(items: list[tuple[int, int, int]], reason: str, by: User | None, now) -> None:

@@ -10,7 +10,7 @@ caller loads once per file — so 100,000 rows never query per row. Messages liv
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -58,16 +58,17 @@ def national_line_extends(line: str, hs6: str, length: int) -> bool:
     )
 
 
+# Unicode category Cc is exactly U+0000-U+001F and U+007F-U+009F.
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
+_FORBIDDEN_MULTILINE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]"
+)
+
+
 def forbidden_character(value: str, *, multiline: bool = False) -> str | None:
     """The first control or bidi character of ``value`` (as twoway.core.text refuses), or None."""
-    if value.isascii() and value.isprintable():
-        return None
-    for char in value:
-        if multiline and char in "\n\r\t":
-            continue
-        if char in BIDI_CONTROLS or unicodedata.category(char) == "Cc":
-            return char
-    return None
+    found = (_FORBIDDEN_MULTILINE if multiline else _FORBIDDEN).search(value)
+    return found.group() if found else None
 
 
 def cross_field_problems(
@@ -190,6 +191,8 @@ def _int(raw: str, name: str, problems: list[Problem]) -> int | None:
 
 def _text(raw: str, name: str, max_length: int | None, problems: list[Problem],
           *, multiline: bool = False) -> str:
+    if not raw:
+        return ""
     char = forbidden_character(raw, multiline=multiline)
     if char is not None:
         problems.append(Problem(name, "control_character", {"code": ord(char)}))

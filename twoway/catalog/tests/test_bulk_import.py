@@ -252,3 +252,33 @@ def test_error_report_header_in_chinese(business, staff):
     assert report.splitlines()[0] == "行,列,值,错误"
     with translation.override("zh-hans"):
         assert files.error_lines(job.errors, "zh-hans")[0]["message"] == "缺少必填列 hs_code。"
+
+
+def test_an_import_listing_is_assessed_in_the_same_transaction(
+    reference_data, django_capture_on_commit_callbacks
+):
+    """A Chinese seller's file: the labor-risk assessment runs on the imported import listings
+    as it does for the form, so a listed manufacturer's listing is blocked, never on sale."""
+    from twoway.checkout.tests.import_factories import cn_seller, staff_of
+    from twoway.compliance.models import LaborRiskAssessment
+    from twoway.search.models import SearchOutbox
+
+    seller = cn_seller()
+    staff = staff_of(seller)
+    header = ["sku", "title_en", "title_zh", "hs_code", "us_hts_line", "unit_price", "weight_kg",
+              "markets", "status", "manufacturer"]
+    rows = [["SI-1", "Polysilicon chunks", "多晶硅块", "280461", "2804610000", "900", "1",
+             "us_import", "active", "Hoshine Silicon Industry (Shanshan) Co Ltd"],
+            ["LAMP-1", "LED desk lamp", "LED台灯", "940521", "9405210010", "129", "1.2",
+             "us_import", "active", "Foshan Light Works"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        job = run(seller, staff, csv_bytes(rows, header=header))
+    assert job.status == ImportJobStatus.DONE, job.errors
+    blocked = Product.objects.get(sku="SI-1")
+    assert (blocked.origin_country, blocked.currency, blocked.origin_cn_province_id) == (
+        "CN", "CNY", seller.cn_province_id)
+    assert blocked.status == "blocked"
+    assert Product.objects.get(sku="LAMP-1").status == "active"
+    assert LaborRiskAssessment.objects.count() == 2
+    assert set(SearchOutbox.objects.values_list("product_id", flat=True)) == set(
+        Product.objects.values_list("pk", flat=True))
