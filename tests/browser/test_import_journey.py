@@ -80,7 +80,7 @@ def test_us_seller_imports_500_products_from_a_spreadsheet(
         page.locator("[data-testid=template-xlsx-zh]").click()
     from openpyxl import load_workbook
 
-    zh_book = load_workbook(download_zh.value.path())
+    zh_book = load_workbook(io.BytesIO(download_zh.value.path().read_bytes()))
     assert zh_book.sheetnames == ["商品", "说明"]
     first = _workbook(template.read_bytes(), BAD)
     (tmp_path / "cheeses.xlsx").write_bytes(first)

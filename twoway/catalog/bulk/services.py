@@ -95,7 +95,8 @@ def import_commit(*, job: ImportJob, by: User, all_or_nothing: bool) -> ImportJo
     if not can_manage_products_of(by, job.business):
         raise PermissionDenied(_("Only staff of this business or an operator can change its products."))
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.CHECKED).update(
-        status=ImportJobStatus.QUEUED, all_or_nothing=all_or_nothing, updated_at=timezone.now()
+        status=ImportJobStatus.QUEUED, all_or_nothing=all_or_nothing, updated_at=timezone.now(),
+        rows_checked=0,
     )
     if not updated:
         raise DomainError.one(
