@@ -47,26 +47,27 @@ def _copy(model, rows: Iterable[dict[str, Any]], now) -> None:
             constant[f.attname] = None
         else:
             constant[f.attname] = ""
-    names = [f.attname for f in fields]
+    pairs = [(f.attname, constant[f.attname]) for f in fields]
     table = connection.ops.quote_name(model._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     connection.ensure_connection()
     with connection.connection.cursor() as cursor, cursor.copy(
         f"COPY {table} ({cols}) FROM STDIN"
     ) as copy:
+        write = copy.write_row
         for row in rows:
-            copy.write_row([row[n] if n in row else constant[n] for n in names])
+            get = row.get
+            write([get(n, c) for n, c in pairs])
 
 
 def _product_rows(business: Business, values_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    rows = []
-    for values in values_list:
-        row = dict(values)
-        row["business_id"] = business.pk
+    """The plan's values completed in place (they are not used again)."""
+    business_id = business.pk
+    for row in values_list:
+        row["business_id"] = business_id
         row["hs_chapter"] = row["hs_code"][:2]
         row["stock_on_hand"] = row.get("stock_on_hand") or 0
-        rows.append(row)
-    return rows
+    return values_list
 
 
 def _ids_by_sku(business: Business, skus: list[str]) -> dict[str, int]:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 SKU_MAX = 40
 TITLE_EN_MAX = 200
@@ -205,6 +206,12 @@ def _text(raw: str, name: str, max_length: int | None, problems: list[Problem],
 
 def parse_markets(raw: str) -> tuple[dict[str, bool], list[str]]:
     """``cn_export, us_domestic`` → the three market flags; unknown words returned apart."""
+    flags, unknown = _markets(raw)
+    return dict(flags), list(unknown)
+
+
+@lru_cache(maxsize=256)  # a file repeats a handful of market lists
+def _markets(raw: str) -> tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]:
     flags = dict.fromkeys(MARKETS.values(), False)
     unknown = []
     for word in raw.replace("，", ",").replace(";", ",").replace(" ", ",").split(","):
@@ -215,7 +222,7 @@ def parse_markets(raw: str) -> tuple[dict[str, bool], list[str]]:
             flags[MARKETS[word]] = True
         else:
             unknown.append(word)
-    return flags, unknown
+    return tuple(flags.items()), tuple(unknown)
 
 
 def parse_bool(raw: str) -> bool | None:
