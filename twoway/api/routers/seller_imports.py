@@ -5,6 +5,10 @@
 finished, a long one with its job (202) to poll at ``GET /seller/imports/{job_id}``. Per-row errors
 name row, column, rule and the message in the caller's language. API key or session; the caller
 needs the catalogue permission of the business; another business's job is a 404.
+
+Answers: 200 checked (dry run; errors listed), 201 written, 202 still running (poll the job),
+422 nothing written (all or nothing and some rows have errors, or an unreadable file) with
+``{message, errors: [{row, field, column, rule, value, message}]}`` and the job's counts.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ router = Router(tags=["seller catalogue imports"], auth=api_auth)
 
 class RowErrorOut(Schema):
     row: int
+    field: str  # the column (the API's usual error shape names it "field")
     column: str
     rule: str
     value: str
@@ -39,6 +44,7 @@ class RowErrorOut(Schema):
 
 
 class ImportJobOut(Schema):
+    message: str
     id: int
     business_id: int
     file_name: str
@@ -62,8 +68,14 @@ class ImportJobOut(Schema):
 def _out(job: ImportJob, dry_run: bool | None = None) -> dict:
     language = get_language() or "en"
     lines = files.error_lines(job.errors, language)
+    if job.status == ImportJobStatus.REJECTED:
+        message = _("Nothing was written; rows with errors: %(n)s.") % {"n": job.rows_invalid}
+    elif job.status == ImportJobStatus.FAILED:
+        message = _("The import failed and nothing was written.")
+    else:
+        message = str(job.get_status_display())
     return {
-        "id": job.pk, "business_id": job.business_id, "file_name": job.file_name,
+        "message": message, "id": job.pk, "business_id": job.business_id, "file_name": job.file_name,
         "mode": job.mode,
         "dry_run": dry_run if dry_run is not None else job.status == ImportJobStatus.CHECKED,
         "all_or_nothing": job.all_or_nothing, "status": job.status, "finished": job.finished,
@@ -72,7 +84,7 @@ def _out(job: ImportJob, dry_run: bool | None = None) -> dict:
         "rows_unchanged": job.rows_unchanged, "rows_invalid": job.rows_invalid,
         "rows_written": job.rows_written,
         "errors": [
-            {"row": e["row"], "column": e["column"], "rule": e["code"],
+            {"row": e["row"], "field": e["column"], "column": e["column"], "rule": e["code"],
              "value": str(e.get("value", "")), "message": line["text"]}
             for e, line in zip(job.errors, lines, strict=True)
         ],
@@ -102,7 +114,7 @@ def _business(user, business_id: int | None):
 
 @router.post(
     "/imports",
-    response={200: ImportJobOut, 201: ImportJobOut, 202: ImportJobOut},
+    response={200: ImportJobOut, 201: ImportJobOut, 202: ImportJobOut, 422: ImportJobOut},
     summary="Import products from a CSV or XLSX file (or check it: dry_run)",
 )
 def import_create(
@@ -126,6 +138,8 @@ def import_create(
     job.refresh_from_db()
     if not job.finished:
         return Status(202, _out(job, dry_run))
+    if job.status in (ImportJobStatus.REJECTED, ImportJobStatus.FAILED):
+        return Status(422, _out(job, dry_run))
     return Status(200 if dry_run else 201, _out(job, dry_run))
 
 

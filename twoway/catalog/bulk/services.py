@@ -272,10 +272,42 @@ def _row_errors(plan: Plan, number: int, problems, cells) -> None:
             plan.errors.append(_error(number, p.field, p.code, p.params, cells.get(p.field, "")))
 
 
+# Columns a file may leave out; for a SKU the seller already has, the product's own value is kept
+# (a file of titles and prices does not blank the descriptions or turn the markets off).
+_KEPT_COLUMNS = (
+    "title_zh", "description_en", "description_zh", "cn_tariff_line", "us_hts_line",
+    "origin_country", "origin_region", "currency", "markets", "manufacturer",
+    "raw_material_suppliers",
+)  # fmt: skip
+
+
+def _existing_cells(business: Business, missing: list[str]) -> dict[str, dict[str, str]]:
+    """SKU → the cells of the business's products for the ``missing`` columns (one query)."""
+    found: dict[str, dict[str, str]] = {}
+    rows = Product.objects.filter(business=business).values(
+        "sku", "title_zh", "description_en", "description_zh", "cn_tariff_line", "us_hts_line",
+        "origin_country", "origin_us_state_id", "origin_cn_province_id", "currency",
+        "market_cn_export", "market_us_domestic", "market_us_import", "manufacturer",
+        "raw_material_suppliers",
+    )  # fmt: skip
+    for row in rows.iterator(chunk_size=5000):
+        cells = {
+            "origin_region": row["origin_us_state_id"] or row["origin_cn_province_id"] or "",
+            "markets": ",".join(m for m, f in rules.MARKETS.items() if row[f]),
+            "raw_material_suppliers": row["raw_material_suppliers"].replace("\n", ";"),
+        }
+        found[row["sku"]] = {
+            c: cells[c] if c in cells else str(row[c] or "") for c in missing
+        }
+    return found
+
+
 def _check_listings(job, sheet, keys, existing, plan: Plan) -> None:
     reference = _reference(job.business)
     defaults = _defaults(job.business)
     seen: dict[str, int] = {}
+    missing = [c for c in _KEPT_COLUMNS if c not in set(keys)]
+    kept = _existing_cells(job.business, missing) if missing and existing else {}
     limit = settings.TWOWAY_IMPORT_MAX_ROWS
     for number, cells in _iter_cells(sheet, keys):
         plan.total += 1
@@ -286,6 +318,8 @@ def _check_listings(job, sheet, keys, existing, plan: Plan) -> None:
         _progress(job, plan.total)
         sku = cells.get("sku", "").strip()
         found = existing.get(sku)
+        if found and sku in kept:
+            cells.update(kept[sku])
         result = rules.row_validate(
             cells, defaults=defaults, reference=reference,
             existing_status=found[1] if found else None,

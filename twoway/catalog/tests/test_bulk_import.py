@@ -282,3 +282,18 @@ def test_an_import_listing_is_assessed_in_the_same_transaction(
     assert LaborRiskAssessment.objects.count() == 2
     assert set(SearchOutbox.objects.values_list("product_id", flat=True)) == set(
         Product.objects.values_list("pk", flat=True))
+
+
+def test_columns_left_out_keep_the_products_values(business, staff):
+    """A file of SKUs, titles and prices does not blank descriptions or turn markets off."""
+    honey = UsExportProductFactory(business=business, sku="HONEY-1", description_en="Clover.",
+                                   stock_on_hand=9)
+    header = ["sku", "title_en", "hs_code", "unit_price", "weight_kg"]
+    job = run(business, staff, csv_bytes([["HONEY-1", "Clover honey 500 g", "040900", "14.00",
+                                           "0.650"]], header=header))
+    assert job.status == ImportJobStatus.DONE, job.errors
+    honey.refresh_from_db()
+    assert (honey.title_en, honey.unit_price) == ("Clover honey 500 g", Decimal("14.00"))
+    assert honey.description_en == "Clover." and honey.title_zh == "生三叶草蜂蜜 500克"
+    assert honey.market_cn_export and honey.cn_tariff_line == "04090000"
+    assert honey.stock_on_hand == 9  # no stock column: no stock change

@@ -141,6 +141,12 @@ def test_api_import_dry_run_then_write(seller_a):
     assert body["status"] == "done" and body["rows_written"] == 1
     assert body["errors"][0]["message"].startswith("第 3 行，hs_code 列：")
     assert api.get(f"/api/v1/seller/imports/{body['id']}").json()["rows_written"] == 1
+    rejected = api.post("/api/v1/seller/imports", {
+        "file": SimpleUploadedFile("p.csv", csv_bytes(rows))})
+    assert rejected.status_code == 422
+    assert rejected.json()["message"] == "Nothing was written; rows with errors: 1."
+    assert rejected.json()["errors"][0]["field"] == "hs_code"
+    assert Product.objects.count() == 1
     other = keyed(seller_of(UsBusinessFactory()))
     assert other.get(f"/api/v1/seller/imports/{body['id']}").status_code == 404
 
