@@ -152,6 +152,15 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("seller/integrations/webhooks/<int:endpoint_id>/delete/", "seller_webhook_delete"): NOBODY,
     ("seller/integrations/deliveries/<int:delivery_id>/replay/", "seller_delivery_replay"):
         NOBODY,
+    # catalogue imports (issue 13): a seller's own business only; seller A's job is nobody else's
+    ("api/v1/seller/imports", "import_create"): frozenset({SELLER}),  # into their own business
+    ("api/v1/seller/imports/<job_id>", "import_get"): NOBODY,
+    ("seller/imports/", "seller_imports"): frozenset({SELLER}),  # lists their own jobs only
+    ("seller/imports/template.<str:fmt>", "seller_import_template"): frozenset({SELLER}),
+    ("seller/imports/<int:job_id>/", "seller_import"): NOBODY,
+    ("seller/imports/<int:job_id>/progress/", "seller_import_progress"): NOBODY,
+    ("seller/imports/<int:job_id>/import/", "seller_import_commit"): NOBODY,
+    ("seller/imports/<int:job_id>/errors.csv", "seller_import_errors"): NOBODY,
 }
 
 
@@ -226,6 +235,10 @@ def world(db, reference_data, make_seller, make_product, make_buyer, csl_loaded,
     delivery = WebhookDelivery.objects.create(
         endpoint=endpoint, business=seller_a, event_id="evt_matrix", event="order.paid",
         payload={}, created_at=order.created_at)
+    from twoway.catalog.bulk.services import import_job_create
+
+    job = import_job_create(business=seller_a, by=seller_a.memberships.first().user,
+                            file_name="SECRET-IMPORT-A.csv", data=b"sku\nA-1\n")
     return {
         "callers": callers,
         "params": {
@@ -233,11 +246,12 @@ def world(db, reference_data, make_seller, make_product, make_buyer, csl_loaded,
             "provider": "alipay", "chart": "states", "fmt": "csv",
             "membership_id": str(seller_a.memberships.get(role="owner").pk),
             "invitation_id": str(invitation.pk), "key_id": str(business_key.pk),
-            "endpoint_id": str(endpoint.pk), "delivery_id": str(delivery.pk),
+            "endpoint_id": str(endpoint.pk), "delivery_id": str(delivery.pk), "job_id": str(job.pk),
         },
         "numbers": {"cn/purchases": purchase.number, "us/purchases": us_purchase.number,
                     "checkout/purchases": purchase.number, "orders": order.number},
-        "secret_markers": [purchase.number, us_purchase.number, order.number],
+        "secret_markers": [purchase.number, us_purchase.number, order.number,
+                           "SECRET-IMPORT-A"],
     }
 
 

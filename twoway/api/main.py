@@ -87,6 +87,9 @@ def _mount_routers() -> None:
 
     api.add_router("/dashboard", dashboard_router)
     api.add_router("/seller", seller_router)
+    from .routers.seller_imports import router as seller_imports_router  # catalogue imports
+
+    api.add_router("/seller", seller_imports_router)
     from .routers.compliance import router as compliance_router  # regulators' queue
 
     api.add_router("/compliance", compliance_router)

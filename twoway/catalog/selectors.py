@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Product, ProductStatus
+from .models import ImportJob, Product, ProductStatus
 
 MARKET_FILTERS = {
     "cn_export": {"market_cn_export": True},
@@ -34,3 +34,13 @@ def product_get(*, product_id: int) -> Product | None:
         .filter(pk=product_id)
         .first()
     )
+
+
+def import_jobs_of(*, business_id: int) -> QuerySet[ImportJob]:
+    """A business's catalogue imports, newest first (the error list is not loaded)."""
+    return ImportJob.objects.filter(business_id=business_id).defer("errors", "preview").order_by("-id")
+
+
+def import_job_get(*, business_id: int, job_id: int) -> ImportJob | None:
+    """One import of ``business_id`` (None for another business's job: a 404 for the caller)."""
+    return ImportJob.objects.filter(business_id=business_id, pk=job_id).first()

@@ -60,6 +60,10 @@ PRODUCT_CHANGED_HOOKS: list[Callable[[Product], None]] = []
 # listing's labor risk there, so a listing that will be blocked is never buyable, not even for
 # the moment between commit and assessment).
 PRODUCT_SAVED_HOOKS: list[Callable[[Product], None]] = []
+# The same for many products at once (the bulk import): each hook gets the product ids. SAVED runs
+# inside the writing transaction, CHANGED after its commit.
+PRODUCTS_SAVED_MANY_HOOKS: list[Callable[[list[int]], None]] = []
+PRODUCTS_CHANGED_MANY_HOOKS: list[Callable[[list[int]], None]] = []
 
 #: Sent inside the transaction that changes listings' status (block, suspension, release):
 #: ``product_ids``, ``status``, ``reason``, ``final`` (a regulator's last word), ``now``.
@@ -72,6 +76,17 @@ def _product_changed(product: Product) -> None:
         hook(product)
     for hook in PRODUCT_CHANGED_HOOKS:
         transaction.on_commit(lambda hook=hook: hook(product), robust=True)
+
+
+def products_changed_many(product_ids: list[int]) -> None:
+    """Tell the contexts above that many products were written (call inside the transaction)."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return
+    for hook in PRODUCTS_SAVED_MANY_HOOKS:
+        hook(ids)
+    for hook in PRODUCTS_CHANGED_MANY_HOOKS:
+        transaction.on_commit(lambda hook=hook: hook(ids), robust=True)
 
 
 def listings_status_set(

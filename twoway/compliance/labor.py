@@ -394,3 +394,20 @@ def on_product_changed(product: Product) -> None:
     if fresh is not None and fresh.market_us_import:
         labor_risk_assess(product=fresh)
         product.status = fresh.status
+
+
+def on_products_changed(product_ids: list[int]) -> None:
+    """The same for many products (catalogue import), inside its transaction: the lists in
+    force are gathered once for the whole file."""
+    if not product_ids:
+        return
+    wanted = set(product_ids)
+    # A range and a set, not an IN list of 100,000 parameters; most files hold no import listing.
+    candidates = Product.objects.filter(
+        market_us_import=True, pk__gte=min(wanted), pk__lte=max(wanted)
+    ).values_list("pk", flat=True)
+    ids = [pk for pk in candidates if pk in wanted]
+    lists = None
+    for product in Product.objects.filter(pk__in=ids).order_by("pk").iterator(chunk_size=500):
+        lists = lists or lists_in_force()
+        labor_risk_assess(product=product, lists=lists)

@@ -45,6 +45,10 @@ SCHEDULE: tuple[ScheduleEntry, ...] = (
         purpose="send sellers' signed webhooks that are due (new ones and retries with backoff)",
     ),
     ScheduleEntry(
+        "catalogue-imports", "catalog.imports_run", 2,
+        purpose="check and write sellers' catalogue import files waiting for a worker",
+    ),
+    ScheduleEntry(
         "search-outbox-drain", "search.outbox_drain", 2,
         purpose="apply catalogue changes to the search index",
     ),

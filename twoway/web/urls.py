@@ -4,6 +4,7 @@ from django.urls import include, path
 from . import views
 from .account import views as account_views
 from .dashboard import views as dashboard_views
+from .seller import imports as seller_imports
 from .seller import views as seller_views
 
 app_name = "web"
@@ -17,6 +18,16 @@ urlpatterns = [
     path("seller/business/", account_views.seller_business, name="seller_business"),
     path("seller/products/new/", seller_views.seller_product_new, name="seller_product_new"),
     path("seller/products/<int:product_id>/", seller_views.seller_product, name="seller_product"),
+    path("seller/imports/", seller_imports.imports, name="seller_imports"),
+    path("seller/imports/template.<str:fmt>", seller_imports.import_template,
+         name="seller_import_template"),
+    path("seller/imports/<int:job_id>/", seller_imports.import_detail, name="seller_import"),
+    path("seller/imports/<int:job_id>/progress/", seller_imports.import_progress,
+         name="seller_import_progress"),
+    path("seller/imports/<int:job_id>/import/", seller_imports.import_commit_view,
+         name="seller_import_commit"),
+    path("seller/imports/<int:job_id>/errors.csv", seller_imports.import_errors,
+         name="seller_import_errors"),
     path("", include("twoway.web.seller.urls")),
     path("signup/", account_views.sign_up_choose, name="signup_choose"),
     path("signup/<slug:kind>/", account_views.sign_up, name="signup"),

@@ -278,3 +278,14 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Uploaded files (catalogue import files; product images) go through Django's storage API: the
+# file system under var/media in the demo, an S3-compatible bucket in production.
+MEDIA_ROOT = os.environ.get("TWOWAY_MEDIA_ROOT", str(VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+# Catalogue imports (seller center and API): the largest file accepted, and up to how many rows
+# a file is validated/written inside the request when tasks run in-process (demo, tests); longer
+# files wait for the scheduled worker (``catalog.imports_run``), with progress shown.
+TWOWAY_IMPORT_MAX_BYTES = int(os.environ.get("TWOWAY_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+TWOWAY_IMPORT_MAX_ROWS = int(os.environ.get("TWOWAY_IMPORT_MAX_ROWS", "200000"))
+TWOWAY_IMPORT_INLINE_ROWS = int(os.environ.get("TWOWAY_IMPORT_INLINE_ROWS", "1000"))
