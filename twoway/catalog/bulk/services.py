@@ -24,9 +24,9 @@ from twoway.businesses.models import Business
 from twoway.core.errors import DomainError, PermissionDenied
 from twoway.identity.models import User
 from twoway.identity.permissions import can_manage_products_of
+from twoway.reference import hs
 from twoway.reference.models import ChinaProvince, UsState
 
-from .. import hs
 from ..models import ImportJob, ImportJobStatus, ImportMode, Product
 from ..rules import listing as rules
 from . import columns, reading, writing

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def seller_of(business):
     user = SellerFactory()
-    Membership.objects.create(user=user, business=business, role=MembershipRole.STAFF)
+    Membership.objects.create(user=user, business=business, role=MembershipRole.CATALOGUE)
     return user
 
 
