@@ -12,10 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twoway.businesses.models import Membership
 from twoway.catalog.models import ProductStatus
 from twoway.catalog.selectors import product_get
-from twoway.catalog.services import product_create
 from twoway.core.errors import DomainError, NotFound
 from twoway.identity.models import Role
 from twoway.identity.permissions import role_required
@@ -24,7 +22,7 @@ from twoway.payments.services import payment_start
 from twoway.search.services import search_purchase_attribute
 
 from . import import_page_data, selectors, services
-from .import_forms import DOMAIN_FIELDS, ImportCheckoutForm, ImportListingForm, ImportPayForm
+from .import_forms import DOMAIN_FIELDS, ImportCheckoutForm, ImportPayForm
 from .models import Direction, OrderStatus
 from .views import MAX_QUANTITY, _quantity
 
@@ -216,47 +214,3 @@ def purchase_list(request: HttpRequest) -> HttpResponse:
         if p.direction == Direction.US_IMPORT
     ]
     return render(request, "checkout/import/purchase_list.html", {"purchases": purchases})
-
-
-# --- Chinese sellers list goods for the US market -----------------------------------------------
-
-
-@seller_only
-def seller_product_new(request: HttpRequest) -> HttpResponse:
-    membership = (
-        Membership.objects.select_related("business", "business__cn_province")
-        .filter(user=request.user)
-        .first()
-    )
-    business = membership.business if membership else None
-    if business is None or business.country != "CN":
-        # Reached through web's /seller/products/new/, which sends US sellers to their form.
-        raise Http404
-    form = ImportListingForm(
-        request.POST or None, initial={"origin_cn_province": business.cn_province_id}
-    )
-    context = {"form": form, "business": business}
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            created = product_create(
-                business=business,
-                by=request.user,
-                origin_country="CN",
-                currency="USD",
-                market_us_import=True,
-                **data,
-            )
-        except DomainError as exc:
-            for problem in exc.problems:
-                if problem.field in form.fields:
-                    form.add_error(problem.field, problem.message)
-            context["error"] = exc.message
-            return render(
-                request, "checkout/import/seller_product_new.html", context, status=exc.status
-            )
-        # The seller's own view of the listing shows its real status (a labor-risk hold is
-        # decided as the listing is saved).
-        return redirect(f"/seller/products/{created.pk}/?created=1")
-    status = 400 if form.is_bound else 200
-    return render(request, "checkout/import/seller_product_new.html", context, status=status)

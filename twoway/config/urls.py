@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic.base import RedirectView
+from django.views.static import serve
 
 from twoway.api.main import api
 
@@ -26,3 +28,10 @@ urlpatterns = [
     path("", include("twoway.search.urls")),
     path("", include("twoway.web.urls")),
 ]
+
+if settings.TWOWAY_SERVE_MEDIA:
+    # The demo and tests serve uploaded product images themselves (production: the S3 bucket).
+    _prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(
+        re_path(rf"^{_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
