@@ -110,6 +110,19 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("signup/<slug:kind>/", "signup"): ALL,
     ("seller/business/", "seller_business"): SIGNED_IN,
     ("seller/products/<int:product_id>/", "seller_product"): frozenset({OPS}),
+    ("^media/(?P<path>.*)$", "media"): ALL,  # product photos (demo/tests; S3 in production)
+    # the listing editor (issue 13): the seller's own products only (another's → 404)
+    ("seller/products/", "seller_products"): frozenset({SELLER}),
+    ("seller/products/<int:product_id>/edit/", "seller_product_edit"): NOBODY,
+    ("seller/products/<int:product_id>/images/", "seller_product_image_add"): NOBODY,
+    ("seller/products/<int:product_id>/images/<int:image_id>/delete/",
+     "seller_product_image_delete"): NOBODY,
+    ("seller/products/<int:product_id>/variants/", "seller_product_variant_add"): NOBODY,
+    ("seller/products/<int:product_id>/publish/", "seller_product_publish"): NOBODY,
+    ("seller/listing/hs/", "seller_listing_hs_search"): frozenset({SELLER}),
+    ("seller/listing/hs/pick/", "seller_listing_hs_pick"): frozenset({SELLER}),
+    ("seller/listing/check/", "seller_listing_check"): frozenset({SELLER}),
+    ("seller/listing/draft/", "seller_listing_draft"): frozenset({SELLER}),
     # after-sales: the buyer's own order (operators may look and cancel), the seller's returns
     ("api/v1/after-sales/orders/<number>/money", "order_money"): frozenset({OPS}),
     ("api/v1/after-sales/orders/<number>/cancel", "order_cancel"): frozenset({OPS}),
@@ -193,7 +206,7 @@ def world(db, reference_data, make_seller, make_product, make_buyer, csl_loaded,
         "callers": callers,
         "params": {
             "product_id": str(product.pk), "prefix": key.prefix, "review_id": str(review.pk),
-            "provider": "alipay", "chart": "states", "fmt": "csv",
+            "provider": "alipay", "chart": "states", "fmt": "csv", "image_id": "1",
         },
         "numbers": {"cn/purchases": purchase.number, "us/purchases": us_purchase.number,
                     "checkout/purchases": purchase.number, "orders": order.number},

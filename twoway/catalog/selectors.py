@@ -119,3 +119,12 @@ def variants_of(*, product: Product, active_only: bool = True) -> list[Product]:
     if active_only:
         qs = qs.filter(status=ProductStatus.ACTIVE)
     return list(qs.order_by("id"))
+
+
+def first_images(*, product_ids: list[int]) -> dict[int, ProductImage]:
+    """Each product's first image (the storefront card's), one query."""
+    out: dict[int, ProductImage] = {}
+    rows = ProductImage.objects.filter(product_id__in=product_ids).order_by("product_id", "position", "id")
+    for image in rows:
+        out.setdefault(image.product_id, image)
+    return out

@@ -33,5 +33,6 @@ if settings.TWOWAY_SERVE_MEDIA:
     # The demo and tests serve uploaded product images themselves (production: the S3 bucket).
     _prefix = settings.MEDIA_URL.lstrip("/")
     urlpatterns.append(
-        re_path(rf"^{_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+        re_path(rf"^{_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT},
+                name="media")
     )
