@@ -128,3 +128,14 @@ def first_images(*, product_ids: list[int]) -> dict[int, ProductImage]:
     for image in rows:
         out.setdefault(image.product_id, image)
     return out
+
+
+def images_for_display(*, product: Product) -> list[ProductImage]:
+    """The product's photos; a variant without its own shows its group's (first that has some)."""
+    own = list(product.images.all())
+    if own or not product.group_id:
+        return own
+    return list(
+        ProductImage.objects.filter(product__group_id=product.group_id)
+        .order_by("product_id", "position", "id")[:8]
+    )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twoway.catalog.models import ProductStatus
-from twoway.catalog.selectors import product_get, variants_of
+from twoway.catalog.selectors import images_for_display, product_get, variants_of
 from twoway.core.errors import DomainError, NotFound
 from twoway.identity.models import Role
 from twoway.identity.permissions import role_required
@@ -47,7 +47,7 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
         product=item, user=request.user, state=request.GET.get("state"), day=_today()
     )
     return render(request, "checkout/import/product.html", {
-        "page": page, "product": item, "images": list(item.images.all()),
+        "page": page, "product": item, "images": images_for_display(product=item),
         "variants": variants_of(product=item),
     })
 

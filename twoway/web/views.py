@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from twoway.catalog.models import ProductStatus
-from twoway.catalog.selectors import first_images, product_get, variants_of
+from twoway.catalog.selectors import first_images, images_for_display, product_get, variants_of
 from twoway.checkout import import_page_data
 from twoway.checkout.page_data import card_prices_cny, landed_price_for
 from twoway.identity.models import Role
@@ -165,7 +165,7 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
         "back_title": back_title,
         "back_query": _query(chapter=product.hs_chapter),
         "landed": landed_price_for(product=product) if product.market_cn_export else None,
-        "images": list(product.images.all()),
+        "images": images_for_display(product=product),
         "variants": variants_of(product=product),
     }
     return render(request, "web/product_detail.html", context)

@@ -264,10 +264,7 @@ def draft_zh(
         sources.append(item.sku)
         words = words[size:]
     parts.extend(_translate(words, book, untranslated=untranslated, used=used))
-    for extra in (attributes.size, attributes.colour):
-        if extra and extra.lower() not in title_en.lower():
-            extra_parts = _translate(_tokens(extra), book, untranslated=untranslated, used=used)
-            parts.append(" " + _join(extra_parts))
+    # Size and colour stay out of the title: variants share it (their label is shown apart).
     title = _join(parts)
     # The description: what it is, where from, who makes it, sizes, and the known keywords.
     kinds = {term.zh: term.kind for term in terms}

@@ -69,7 +69,7 @@ def test_description_is_built_from_attributes_and_known_keywords():
     assert draft.description == (
         "西洋参。产地：美国威斯康星州。生产商：草原农场。规格：113克。毛重约0.18千克。特点：有机。"
     )
-    assert draft.title == "西洋参 113克"
+    assert draft.title == "西洋参"  # the size is the variant's label, not the shared title
 
 
 def test_english_draft_from_chinese_maps_segmented_words():
