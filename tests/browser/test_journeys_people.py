@@ -268,7 +268,7 @@ def test_chinese_seller_lists_from_the_seller_center_navigation(live_server, bro
     page.get_by_label("库存数量").fill("100")
     page.get_by_label(re.compile("生产商")).fill("Ningbo Harbour Housewares Co., Ltd.")
     page.get_by_label(re.compile("原材料供应商")).fill("Jingdezhen Kaolin Clay Co., Ltd.")
-    page.get_by_role("button", name=re.compile("上架")).click()
+    page.locator("[data-testid=save-listing]").click()
     page.wait_for_url(re.compile(r"/seller/products/\d+/\?created=1$"))
     product = Product.objects.get(sku="NB-MUG-1")
     shown = page.locator("[data-testid=listing-status]").inner_text()

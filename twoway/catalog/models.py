@@ -28,6 +28,24 @@ class Currency(models.TextChoices):
     CNY = "CNY", "CNY"
 
 
+class ProductGroup(TimeStamped):
+    """Variants (size, colour) of one good: each variant is its own Product (own SKU, price,
+    stock); the group carries the shared name the buyer chooses a variant under."""
+
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="product_groups", verbose_name=_("seller")
+    )
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("product group")
+        verbose_name_plural = _("product groups")
+
+    def __str__(self) -> str:
+        return self.title_en
+
+
 class Product(TimeStamped):
     # No separate index on business_id: the (business, sku) unique index starts with it.
     business = models.ForeignKey(
@@ -85,6 +103,36 @@ class Product(TimeStamped):
     raw_material_suppliers = models.TextField(
         _("raw-material suppliers"), blank=True, help_text=_("One supplier name per line.")
     )
+    # Issue 13: the listing editor.
+    length_cm = models.DecimalField(
+        _("length (cm)"), max_digits=7, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+    )
+    width_cm = models.DecimalField(
+        _("width (cm)"), max_digits=7, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+    )
+    height_cm = models.DecimalField(
+        _("height (cm)"), max_digits=7, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+    )
+    #: The Chinese title/description is a generated draft the seller has not confirmed yet: such
+    #: a listing stays a draft (never on sale) until they confirm it.
+    zh_is_draft = models.BooleanField(_("Chinese text is an unconfirmed draft"), default=False)
+    made_in_usa_attested = models.BooleanField(_("Made in USA attested"), default=False)
+    made_in_usa_attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("Made in USA attested by"),
+    )
+    made_in_usa_attested_at = models.DateTimeField(
+        _("Made in USA attested at"), null=True, blank=True
+    )
+    group = models.ForeignKey(
+        ProductGroup, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="variants", verbose_name=_("product group"),
+    )
+    variant_size = models.CharField(_("size"), max_length=60, blank=True)
+    variant_colour = models.CharField(_("colour"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("product")
@@ -172,6 +220,10 @@ class Product(TimeStamped):
             )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def variant_label(self) -> str:
+        return " · ".join(v for v in (self.variant_size, self.variant_colour) if v)
 
     @property
     def hs_description(self) -> str:
@@ -285,3 +337,49 @@ class ImportJob(TimeStamped):
             return 100 if self.finished else 0
         done = self.rows_written if self.status == ImportJobStatus.WRITING else self.rows_checked
         return min(100, int(done * 100 / self.rows_total))
+
+
+class ProductImage(models.Model):
+    """A product photo, checked and re-encoded (EXIF gone, sRGB) with its thumbnails; files go
+    through Django's storage API (file system in the demo, S3-compatible in production)."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    alt_en = models.CharField(_("description of the image (English)"), max_length=200, blank=True)
+    alt_zh = models.CharField(_("description of the image (Chinese)"), max_length=120, blank=True)
+    #: storage names of the re-encoded full image and the two thumbnails
+    file_full = models.CharField(max_length=300)
+    file_960 = models.CharField(max_length=300)
+    file_320 = models.CharField(max_length=300)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    bytes_full = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=40)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        ordering = ["product_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} #{self.position}"
+
+    def _url(self, name: str) -> str:
+        from django.core.files.storage import storages
+
+        return storages["default"].url(name)
+
+    @property
+    def url(self) -> str:
+        return self._url(self.file_full)
+
+    @property
+    def url_960(self) -> str:
+        return self._url(self.file_960)
+
+    @property
+    def url_320(self) -> str:
+        return self._url(self.file_320)

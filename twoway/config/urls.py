@@ -1,9 +1,11 @@
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic.base import RedirectView
+from django.views.static import serve
 
 from twoway.api.main import api
 from twoway.web.checkout import urls as checkout_urls
@@ -30,3 +32,11 @@ urlpatterns = [
 ]
 if apps.is_installed("twoway.sandbox"):  # dev-only simulators; production never installs them
     urlpatterns.insert(0, path("", include("twoway.sandbox.urls")))
+
+if settings.TWOWAY_SERVE_MEDIA:
+    # The demo and tests serve uploaded product images themselves (production: the S3 bucket).
+    _prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(
+        re_path(rf"^{_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT},
+                name="media")
+    )

@@ -46,6 +46,11 @@ def is_subheading(code: str) -> bool:
     return entry is not None and entry.level == 6
 
 
+def entries() -> list[HsEntry]:
+    """Every chapter, heading and subheading of the nomenclature."""
+    return list(_index().values())
+
+
 def chapters() -> list[HsEntry]:
     return sorted((e for e in _index().values() if e.level == 2), key=lambda e: e.code)
 

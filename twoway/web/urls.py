@@ -5,7 +5,7 @@ from . import views
 from .account import views as account_views
 from .dashboard import views as dashboard_views
 from .seller import imports as seller_imports
-from .seller import views as seller_views
+from .seller import listing
 
 app_name = "web"
 
@@ -16,8 +16,23 @@ urlpatterns = [
     path("products/<int:product_id>/", views.product_detail, name="product_detail"),
     path("seller/", views.seller_center, name="seller_center"),
     path("seller/business/", account_views.seller_business, name="seller_business"),
-    path("seller/products/new/", seller_views.seller_product_new, name="seller_product_new"),
-    path("seller/products/<int:product_id>/", seller_views.seller_product, name="seller_product"),
+    path("seller/products/", listing.seller_products, name="seller_products"),
+    path("seller/products/new/", listing.seller_product_new, name="seller_product_new"),
+    path("seller/products/<int:product_id>/", listing.seller_product, name="seller_product"),
+    path("seller/products/<int:product_id>/edit/", listing.seller_product_edit,
+         name="seller_product_edit"),
+    path("seller/products/<int:product_id>/images/", listing.seller_product_image_add,
+         name="seller_product_image_add"),
+    path("seller/products/<int:product_id>/images/<int:image_id>/delete/",
+         listing.seller_product_image_delete, name="seller_product_image_delete"),
+    path("seller/products/<int:product_id>/variants/", listing.seller_product_variant_add,
+         name="seller_product_variant_add"),
+    path("seller/products/<int:product_id>/publish/", listing.seller_product_publish,
+         name="seller_product_publish"),
+    path("seller/listing/hs/", listing.listing_hs_search, name="seller_listing_hs_search"),
+    path("seller/listing/hs/pick/", listing.listing_hs_pick, name="seller_listing_hs_pick"),
+    path("seller/listing/check/", listing.listing_check, name="seller_listing_check"),
+    path("seller/listing/draft/", listing.listing_draft, name="seller_listing_draft"),
     path("seller/imports/", seller_imports.imports, name="seller_imports"),
     path("seller/imports/template.<str:fmt>", seller_imports.import_template,
          name="seller_import_template"),

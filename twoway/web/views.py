@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from twoway.catalog.models import ProductStatus
-from twoway.catalog.selectors import product_get
+from twoway.catalog.selectors import first_images, images_for_display, product_get, variants_of
 from twoway.identity.models import Role
 from twoway.identity.services import user_language_set
 from twoway.reference import labels
@@ -120,6 +120,7 @@ def _storefront(request: HttpRequest, *, market: str, chinese_first: bool) -> Ht
         "us_made_picks": (
             us_made_picks(chapter=chapter) if "us_made" in flags else []
         ),
+        "card_images": first_images(product_ids=[p.pk for p in page.products]),
         # A buyer in China pays CNY with the CBEC tax: the cards show that, not only USD.
         "cny_prices": (
             card_prices_cny(products=page.products) if market == "cn_export" else {}
@@ -163,6 +164,8 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
         "back_title": back_title,
         "back_query": _query(chapter=product.hs_chapter),
         "landed": landed_price_for(product=product) if product.market_cn_export else None,
+        "images": images_for_display(product=product),
+        "variants": variants_of(product=product),
     }
     return render(request, "web/product_detail.html", context)
 

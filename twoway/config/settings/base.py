@@ -190,6 +190,19 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 
+# Uploaded files (product images): Django's storage API. The demo and tests keep them under
+# var/media and the app serves MEDIA_URL itself (TWOWAY_SERVE_MEDIA); production sets
+# USE_S3_MEDIA and stores them in an S3-compatible bucket (settings.production).
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+TWOWAY_SERVE_MEDIA = env_bool("TWOWAY_SERVE_MEDIA", True)
+# Product images (catalog.images): what an upload may be, what it becomes.
+TWOWAY_IMAGE_MAX_BYTES = int(os.environ.get("TWOWAY_IMAGE_MAX_BYTES", str(8 * 1024 * 1024)))
+TWOWAY_IMAGE_MAX_PIXELS = int(os.environ.get("TWOWAY_IMAGE_MAX_PIXELS", str(40_000_000)))
+TWOWAY_IMAGE_MAX_SIDE = 2000  # the stored full image's longest side
+TWOWAY_IMAGE_THUMB_SIDES = (320, 960)
+TWOWAY_IMAGES_PER_PRODUCT = 8
+
 # Money: one place defines precision (Saleor's DEFAULT_MAX_DIGITS / DEFAULT_DECIMAL_PLACES idea).
 MONEY_MAX_DIGITS = 14
 MONEY_DECIMAL_PLACES = 2

@@ -49,3 +49,25 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Product images in an S3-compatible bucket (django-storages); the app never serves media itself.
+TWOWAY_SERVE_MEDIA = False
+USE_S3_MEDIA = env_bool("USE_S3_MEDIA", False)
+if USE_S3_MEDIA:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["TWOWAY_S3_BUCKET"],
+            "endpoint_url": os.environ.get("TWOWAY_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("TWOWAY_S3_REGION") or None,
+            "access_key": os.environ.get("TWOWAY_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("TWOWAY_S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": os.environ.get("TWOWAY_S3_CUSTOM_DOMAIN") or None,
+            "default_acl": None,
+            "querystring_auth": False,  # product photos are public
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    _media_origin = os.environ.get("TWOWAY_MEDIA_ORIGIN", "")
+    if _media_origin:
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)  # noqa: F405

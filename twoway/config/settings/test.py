@@ -20,6 +20,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["*"]
+MEDIA_ROOT = VAR_DIR / "test-media"
 # Django's test client logs in without a request, which django-axes refuses: the throttling
 # tests switch it on (twoway/identity/tests/test_throttle.py).
 AXES_ENABLED = False

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twoway.catalog.models import ProductStatus
-from twoway.catalog.selectors import product_get
+from twoway.catalog.selectors import images_for_display, product_get, variants_of
 from twoway.checkout import selectors, services
 from twoway.core.errors import DomainError, NotFound
 from twoway.identity.permissions import role_required
@@ -235,4 +235,7 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
     page = page_data.product_page_for(
         product=item, user=request.user, state=request.GET.get("state"), day=timezone.now().date()
     )
-    return render(request, "checkout/import/product.html", {"page": page, "product": item})
+    return render(request, "checkout/import/product.html", {
+        "page": page, "product": item, "images": images_for_display(product=item),
+        "variants": variants_of(product=item),
+    })
