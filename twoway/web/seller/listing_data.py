@@ -19,6 +19,7 @@ from twoway.compliance.eligibility import Eligibility, cbec_line_eligibility
 from twoway.compliance.labor import labor_risk_evaluate, lists_in_force
 from twoway.core.errors import DomainError
 from twoway.reference import hs, labels
+from twoway.reference import selectors as reference_selectors
 from twoway.reference.models import ChinaProvince, PositiveListEntry, UsState
 from twoway.web.checkout.page_data import LandedPrice, landed_price_for
 
