@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def _staff(business):
     user = User.objects.create(username=f"staff-{business.pk}", role="seller_staff")
-    Membership.objects.create(user=user, business=business)
+    Membership.objects.create(user=user, business=business, role="catalogue")
     return user
 
 

@@ -28,7 +28,7 @@ HONEY = {
 
 def _staff(business, name=None):
     user = User.objects.create(username=name or f"staff-{business.pk}", role="seller_staff")
-    Membership.objects.create(user=user, business=business)
+    Membership.objects.create(user=user, business=business, role="catalogue")
     return user
 
 
