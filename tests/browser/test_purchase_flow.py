@@ -159,12 +159,13 @@ def test_chinese_consumer_buys_a_midwest_product_from_browse_to_delivered(
     expect(row).to_contain_text("1101**********002X")
     expect(row).to_contain_text("$20.00")
     _shot(seller_page, screenshots_dir, "08-seller-queue")
-    row.locator("input[name=tracking_number]").fill("SF1234567890")
+    row.locator("select[name=carrier]").select_option("sf_express")
+    row.locator("input[name=tracking_number]").fill("SF1234567890123")
     row.get_by_role("button", name="Mark shipped").click()
     seller_page.wait_for_url(re.compile(r"/seller/orders/\?shipped="))
     expect(
         seller_page.locator(f'[data-testid=queue-order][data-order="{order.number}"]')
-    ).to_contain_text("SF1234567890")
+    ).to_contain_text("SF1234567890123")
     _shot(seller_page, screenshots_dir, "09-seller-shipped")
     seller_context.close()
 

@@ -149,6 +149,10 @@ class Order(TimeStamped):
     quota_returned = money_field(_("quota given back by returns"), default=0)
     customs_status = models.CharField(max_length=32, blank=True)
     customs_info = models.TextField(blank=True)
+    carrier = models.SlugField(
+        _("carrier"), max_length=24, blank=True,
+        help_text=_("The carrier of the tracking number (reference: carrier tracking formats)."),
+    )
     tracking_number = models.CharField(max_length=40, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     cleared_at = models.DateTimeField(null=True, blank=True)

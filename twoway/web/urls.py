@@ -4,6 +4,7 @@ from django.urls import include, path
 from twoway.dashboard import views as dashboard_views
 
 from . import account_views, seller_views, views
+from .seller import papers as seller_papers
 
 app_name = "web"
 
@@ -16,6 +17,8 @@ urlpatterns = [
     path("seller/business/", account_views.seller_business, name="seller_business"),
     path("seller/products/new/", seller_views.seller_product_new, name="seller_product_new"),
     path("seller/products/<int:product_id>/", seller_views.seller_product, name="seller_product"),
+    path("seller/orders/<str:number>/papers/<slug:kind>.pdf", seller_papers.order_paper,
+         name="seller_order_paper"),
     path("signup/", account_views.sign_up_choose, name="signup_choose"),
     path("signup/<slug:kind>/", account_views.sign_up, name="signup"),
     path("dashboard/", dashboard_views.public, name="dashboard"),

@@ -26,8 +26,8 @@ def test_loadreference_loads_every_dataset_then_skips_unchanged_ones():
     assert "china_provinces: loaded 31 rows from china/provinces.csv (complete; +31 ~0 -0)" in first
     assert "cbec_positive_list: loaded 123 rows" in first
     assert "(partial; +123 ~0 -0)" in first
-    assert second.count("skipped, unchanged since the last load") == 13
-    assert models.ReferenceDataset.objects.count() == 13
+    assert second.count("skipped, unchanged since the last load") == 15
+    assert models.ReferenceDataset.objects.count() == 15
 
 
 @pytest.mark.django_db
