@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "twoway.customs",
     "twoway.compliance",
     "twoway.ledger",
+    "twoway.payouts",
+    "twoway.insights",
     "twoway.search",
     "twoway.alternatives",
     "twoway.dashboard",
