@@ -16,14 +16,11 @@ from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import inch, mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-from .documents import Papers
+from twoway.core.pdffonts import FONT
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+from .documents import Papers
 
 LABEL_SIZE = (4 * inch, 6 * inch)
 CENT = Decimal("0.01")

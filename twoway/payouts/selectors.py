@@ -121,3 +121,71 @@ def statements_for(*, business: Business) -> QuerySet[PayoutStatement]:
 
 def statement_get(*, business: Business, number: str) -> PayoutStatement | None:
     return PayoutStatement.objects.filter(business=business, number=number).first()
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    kind: str
+    reference: str
+    order_number: str
+    occurred_at: dt.datetime
+    collected: Decimal
+    tax: Decimal
+    fee: Decimal
+    net: Decimal
+
+
+@dataclass(frozen=True)
+class StatementView:
+    """An issued statement or the live figures of a chosen range, as pages and files show it."""
+
+    number: str  # "" for a range not issued
+    issued_at: dt.datetime | None
+    business_name: str
+    start: dt.date
+    end: dt.date
+    collected_currency: str
+    payout_currency: str
+    orders: int
+    refunds: int
+    collected: Decimal
+    refunded: Decimal
+    tax: Decimal
+    fee: Decimal
+    net: Decimal
+    amount_due: Decimal
+    rate: Decimal
+    rate_from: dt.date | None
+    rate_source: str
+    fee_source: str
+    rows: list[StatementRow]
+
+
+def statement_view(statement: PayoutStatement) -> StatementView:
+    rows = [
+        StatementRow(x.kind, x.reference, x.order.number, x.occurred_at, x.collected, x.tax,
+                     x.fee, x.net)
+        for x in statement.lines.select_related("order").order_by("occurred_at", "pk")
+    ]
+    return StatementView(
+        statement.number, statement.issued_at, statement.business.legal_name,
+        statement.period_start, statement.period_end, statement.collected_currency,
+        statement.payout_currency, statement.orders_count, statement.refunds_count,
+        statement.collected, statement.refunded, statement.tax, statement.fee, statement.net,
+        statement.amount_due, statement.exchange_rate, statement.exchange_rate_from,
+        statement.exchange_rate_source, statement.fee_source, rows,
+    )
+
+
+def range_view(*, business: Business, start: dt.date, end: dt.date) -> StatementView:
+    draft = statement_draft(business=business, start=start, end=end)
+    t = draft.totals
+    rows = [StatementRow(x.kind, x.reference, x.order_number, x.occurred_at, x.collected, x.tax,
+                         x.fee, x.net) for x in draft.lines]
+    fee_source = "; ".join(sorted({f"{f.rate:.2%} of {f.basis}: {f.source}" for f in draft.fees}))
+    return StatementView(
+        "", None, business.legal_name, start, end, draft.currencies.collected,
+        draft.currencies.payout, t.orders, t.refunds, t.collected, t.refunded, t.tax, t.fee,
+        t.net, t.amount_due, draft.rate.rate, draft.rate.effective_from, draft.rate.source,
+        fee_source, rows,
+    )

@@ -5,6 +5,7 @@ from twoway.dashboard import views as dashboard_views
 
 from . import account_views, seller_views, views
 from .seller import papers as seller_papers
+from .seller import payouts as seller_payouts
 
 app_name = "web"
 
@@ -19,6 +20,10 @@ urlpatterns = [
     path("seller/products/<int:product_id>/", seller_views.seller_product, name="seller_product"),
     path("seller/orders/<str:number>/papers/<slug:kind>.pdf", seller_papers.order_paper,
          name="seller_order_paper"),
+    path("seller/payouts/", seller_payouts.payouts, name="seller_payouts"),
+    path("seller/payouts/<str:number>/", seller_payouts.payout, name="seller_payout"),
+    path("seller/payouts/<str:number>.<slug:fmt>", seller_payouts.payout_file,
+         name="seller_payout_file"),
     path("signup/", account_views.sign_up_choose, name="signup_choose"),
     path("signup/<slug:kind>/", account_views.sign_up, name="signup"),
     path("dashboard/", dashboard_views.public, name="dashboard"),
