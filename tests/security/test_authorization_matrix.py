@@ -82,6 +82,12 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("cn/orders/<str:number>/receipt/", "order_receipt"): NOBODY,
     ("seller/orders/", "seller_orders"): frozenset({SELLER}),
     ("seller/orders/<str:number>/ship/", "seller_order_ship"): NOBODY,
+    # issue 13: papers (fulfilment), payouts (finance), insights (catalogue/finance); own business
+    ("seller/orders/<str:number>/papers/<slug:kind>.pdf", "seller_order_paper"): NOBODY,
+    ("seller/payouts/", "seller_payouts"): frozenset({SELLER}),  # own business only
+    ("seller/payouts/<str:number>/", "seller_payout"): NOBODY,
+    ("seller/payouts/<str:number>.<slug:fmt>", "seller_payout_file"): NOBODY,
+    ("seller/insights/", "seller_insights"): frozenset({SELLER}),  # own business only
     ("us/products/<int:product_id>/", "product"): ALL,
     ("us/cart/", "cart"): frozenset({US}),
     ("us/cart/add/", "cart_add"): frozenset({US}),
@@ -189,15 +195,26 @@ def world(db, reference_data, make_seller, make_product, make_buyer, csl_loaded,
     review = review_open(product=listing, reason="tip from a journalist", by=reviewer)
     key, _secret = api_key_issue(user=buyer_a)
     order = purchase.orders.get()
+    import datetime as dt
+
+    from twoway.payouts.models import PayoutStatement
+
+    statement = PayoutStatement.objects.create(
+        number="PS202611-A", business=seller_a, period_start=dt.date(2026, 11, 1),
+        period_end=dt.date(2026, 11, 30), collected_currency="CNY", payout_currency="USD",
+        orders_count=0, refunds_count=0, collected=0, refunded=0, tax=0, fee=0, net=0,
+        amount_due=0, exchange_rate="7.1884", exchange_rate_from=dt.date(2025, 1, 1),
+        exchange_rate_source="test", fee_source="test", issued_at=dt.datetime.now(dt.UTC))
     return {
         "callers": callers,
         "params": {
             "product_id": str(product.pk), "prefix": key.prefix, "review_id": str(review.pk),
-            "provider": "alipay", "chart": "states", "fmt": "csv",
+            "provider": "alipay", "chart": "states", "fmt": "csv", "kind": "invoice",
         },
         "numbers": {"cn/purchases": purchase.number, "us/purchases": us_purchase.number,
-                    "checkout/purchases": purchase.number, "orders": order.number},
-        "secret_markers": [purchase.number, us_purchase.number, order.number],
+                    "checkout/purchases": purchase.number, "orders": order.number,
+                    "payouts": statement.number},
+        "secret_markers": [purchase.number, us_purchase.number, order.number, statement.number],
     }
 
 

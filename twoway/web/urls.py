@@ -4,6 +4,7 @@ from django.urls import include, path
 from twoway.dashboard import views as dashboard_views
 
 from . import account_views, seller_views, views
+from .seller import insights as seller_insights
 from .seller import papers as seller_papers
 from .seller import payouts as seller_payouts
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("seller/products/<int:product_id>/", seller_views.seller_product, name="seller_product"),
     path("seller/orders/<str:number>/papers/<slug:kind>.pdf", seller_papers.order_paper,
          name="seller_order_paper"),
+    path("seller/insights/", seller_insights.insights, name="seller_insights"),
     path("seller/payouts/", seller_payouts.payouts, name="seller_payouts"),
     path("seller/payouts/<str:number>/", seller_payouts.payout, name="seller_payout"),
     path("seller/payouts/<str:number>.<slug:fmt>", seller_payouts.payout_file,
