@@ -9,8 +9,8 @@ from django.test import Client
 from twoway.businesses.models import Membership
 from twoway.identity.models import User
 from twoway.insights.models import ProductViewDay
-from twoway.insights.services import is_bot
 from twoway.insights.selectors import insights_for
+from twoway.insights.services import is_bot
 
 pytestmark = pytest.mark.django_db
 BROWSER = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
