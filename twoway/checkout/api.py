@@ -175,6 +175,11 @@ class CancelIn(Schema):
 
 class ShipIn(Schema):
     tracking_number: str = Field(..., min_length=4, max_length=40)
+    carrier: str | None = Field(
+        None, max_length=24,
+        description="ups, usps, fedex, dhl, china_post or sf_express: the tracking number must "
+                    "then have that carrier's form and check digit (reference carrier formats).",
+    )
 
 
 def _items(payload_items: list[ItemIn]) -> dict[int, int]:
@@ -310,7 +315,8 @@ def seller_ship(request, number: str, payload: ShipIn):
     order = selectors.order_get(number=number)
     if order.business_id != _membership_business_id(request.auth):
         raise NotFound("Order")
-    services.order_ship(order=order, by=request.auth, tracking_number=payload.tracking_number)
+    services.order_ship(order=order, by=request.auth, tracking_number=payload.tracking_number,
+                        carrier=payload.carrier)
     return selectors.order_get(number=number)
 
 

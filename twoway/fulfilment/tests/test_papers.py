@@ -164,3 +164,25 @@ def test_shipping_checks_the_carrier_format_and_check_digit(cleared_export):
     assert (shipped.status, shipped.carrier, shipped.tracking_number) == (
         "shipped", "ups", "1Z879E930346834440")
     assert Business.objects.count() >= 1
+
+
+def test_the_api_checks_the_carrier_format_when_the_carrier_is_named(paid_import):
+    order, staff = paid_import
+    client = Client()
+    client.force_login(staff)
+    url = f"/api/v1/seller/orders/{order.number}/ship"
+    bad = client.post(url, {"tracking_number": "1Z879E930346834441", "carrier": "ups"},
+                      content_type="application/json")
+    assert bad.status_code == 400
+    assert bad.json()["errors"][0] == {
+        "field": "tracking_number", "rule": "tracking_check_digit",
+        "message": "1Z879E930346834441 is not a valid UPS tracking number: its check digit "
+                   "should be 0. Check the number for a typo.",
+    }
+    order.refresh_from_db()
+    assert order.status == "paid"
+    good = client.post(url, {"tracking_number": "1Z879E930346834440", "carrier": "ups"},
+                       content_type="application/json")
+    assert good.status_code == 200, good.content
+    order.refresh_from_db()
+    assert (order.status, order.carrier) == ("shipped", "ups")
