@@ -230,12 +230,13 @@ def test_us_seller_signs_up_verifies_lists_receives_an_order_and_ships(
     expect(row).to_contain_text("3101**********0011")
     expect(row).to_contain_text("$37.00")
     j.shot_both("order-queue")
-    row.locator("input[name=tracking_number]").fill("UPS1Z999AA10123456784")
+    row.locator("select[name=carrier]").select_option("ups")
+    row.locator("input[name=tracking_number]").fill("1Z879E930346834440")
     row.get_by_role("button", name="Mark shipped").click()
     page.wait_for_url(re.compile(r"/seller/orders/\?shipped="))
     expect(
         page.locator(f'[data-testid=queue-order][data-order="{order.number}"]')
-    ).to_contain_text("UPS1Z999AA10123456784")
+    ).to_contain_text("1Z879E930346834440")
     j.shot_both("order-shipped")
     order.refresh_from_db()
     assert order.status == OrderStatus.SHIPPED

@@ -85,6 +85,12 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("cn/orders/<str:number>/receipt/", "order_receipt"): NOBODY,
     ("seller/orders/", "seller_orders"): frozenset({SELLER}),
     ("seller/orders/<str:number>/ship/", "seller_order_ship"): NOBODY,
+    # issue 13: papers (fulfilment), payouts (finance), insights (catalogue/finance); own business
+    ("seller/orders/<str:number>/papers/<slug:kind>.pdf", "seller_order_paper"): NOBODY,
+    ("seller/payouts/", "seller_payouts"): frozenset({SELLER}),  # own business only
+    ("seller/payouts/<str:number>/", "seller_payout"): NOBODY,
+    ("seller/payouts/<str:number>.<slug:fmt>", "seller_payout_file"): NOBODY,
+    ("seller/insights/", "seller_insights"): frozenset({SELLER}),  # own business only
     ("us/products/<int:product_id>/", "product"): ALL,
     ("us/cart/", "cart"): frozenset({US}),
     ("us/cart/add/", "cart_add"): frozenset({US}),
@@ -252,6 +258,16 @@ def world(db, reference_data, make_seller, make_product, make_buyer, csl_loaded,
 
     job = import_job_create(business=seller_a, by=seller_a.memberships.first().user,
                             file_name="SECRET-IMPORT-A.csv", data=b"sku\nA-1\n")
+    import datetime as dt
+
+    from twoway.payouts.models import PayoutStatement
+
+    statement = PayoutStatement.objects.create(
+        number="PS202611-A", business=seller_a, period_start=dt.date(2026, 11, 1),
+        period_end=dt.date(2026, 11, 30), collected_currency="CNY", payout_currency="USD",
+        orders_count=0, refunds_count=0, collected=0, refunded=0, tax=0, fee=0, net=0,
+        amount_due=0, exchange_rate="7.1884", exchange_rate_from=dt.date(2025, 1, 1),
+        exchange_rate_source="test", fee_source="test", issued_at=dt.datetime.now(dt.UTC))
     return {
         "callers": callers,
         "params": {
@@ -260,12 +276,13 @@ def world(db, reference_data, make_seller, make_product, make_buyer, csl_loaded,
             "membership_id": str(seller_a.memberships.get(role="owner").pk),
             "invitation_id": str(invitation.pk), "key_id": str(business_key.pk),
             "endpoint_id": str(endpoint.pk), "delivery_id": str(delivery.pk), "job_id": str(job.pk),
-            "image_id": "1",
+            "image_id": "1", "kind": "invoice",
         },
         "numbers": {"cn/purchases": purchase.number, "us/purchases": us_purchase.number,
-                    "checkout/purchases": purchase.number, "orders": order.number},
+                    "checkout/purchases": purchase.number, "orders": order.number,
+                    "payouts": statement.number},
         "secret_markers": [purchase.number, us_purchase.number, order.number,
-                           "SECRET-IMPORT-A"],
+                           "SECRET-IMPORT-A", statement.number],
     }
 
 

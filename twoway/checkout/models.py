@@ -149,6 +149,10 @@ class Order(TimeStamped):
         help_text=_("Where a release returns the order."),
     )
     quota_returned = money_field(_("quota given back by returns"), default=0)
+    carrier = models.SlugField(
+        _("carrier"), max_length=24, blank=True,
+        help_text=_("The carrier of the tracking number (reference: carrier tracking formats)."),
+    )
     tracking_number = models.CharField(max_length=40, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     cleared_at = models.DateTimeField(null=True, blank=True)

@@ -559,10 +559,56 @@ def order_cancel(*, order: Order, by: User, reason: str = "") -> Order:
                             reason=reason or "Cancelled by the buyer before payment.")
 
 
-def order_ship(*, order: Order, by: User, tracking_number: str) -> Order:
-    """The seller hands the parcel to the carrier (only once customs has cleared an export)."""
+def tracking_number_check(*, carrier: str, tracking_number: str,
+                          day: dt.date | None = None) -> str:
+    """The tracking number, normalised, if it has the form (and check digit) of one of the
+    carrier's formats in force (reference rows); else a DomainError naming the field and rule."""
+    from twoway.reference.selectors import carrier_formats_on
+
+    from .rules.tracking import TrackingFormat, tracking_check
+
+    rows = carrier_formats_on(day or timezone.now().date())
+    formats = [
+        TrackingFormat(
+            carrier=r.carrier, name=r.format_name, pattern=r.pattern, checksum=r.checksum,
+            evens_multiplier=r.evens_multiplier, odds_multiplier=r.odds_multiplier,
+            weightings=tuple(int(w) for w in r.weightings.split()),
+        )
+        for r in rows
+    ]
+    result = tracking_check(tracking_number, carrier=carrier, formats=formats)
+    if result.ok:
+        return result.normalized
+    mine = [r for r in rows if r.carrier == carrier]
+    if result.rule == "carrier":
+        raise DomainError.one("carrier", "carrier_known", _("Choose a carrier from the list."))
+    examples = ", ".join(r.example for r in mine)
+    name = mine[0].carrier_name_en
+    if result.rule == "check_digit":
+        message = _(
+            "%(number)s is not a valid %(carrier)s tracking number: its check digit should be "
+            "%(digit)s. Check the number for a typo."
+        ) % {"number": result.normalized, "carrier": name, "digit": result.expected_check}
+    else:
+        message = _(
+            "%(number)s does not look like a %(carrier)s tracking number (for example %(examples)s)."
+        ) % {"number": result.normalized or "—", "carrier": name, "examples": examples}
+    raise DomainError.one(
+        "tracking_number", f"tracking_{result.rule}", message
+    )
+
+
+def order_ship(*, order: Order, by: User, tracking_number: str, carrier: str | None = None) -> Order:
+    """The seller hands the parcel to the carrier (only once customs has cleared an export).
+
+    With ``carrier`` (the seller's pages and API), the number must have that carrier's form and
+    check digit; without it (internal callers, the demo) it is kept as given."""
+    if carrier is not None:
+        tracking_number = tracking_number_check(carrier=carrier, tracking_number=tracking_number)
     with transaction.atomic():
-        Order.objects.filter(pk=order.pk).update(tracking_number=tracking_number)
+        Order.objects.filter(pk=order.pk).update(
+            tracking_number=tracking_number, carrier=carrier or ""
+        )
         return order_transition(order=order, to=OrderStatus.SHIPPED, actor=by, actor_label="seller",
                                 reason=f"Handed to the carrier, tracking {tracking_number}.")
 

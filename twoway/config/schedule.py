@@ -60,6 +60,10 @@ SCHEDULE: tuple[ScheduleEntry, ...] = (
         "search-index-rebuild", "search.index_rebuild", 86400,
         purpose="rebuild the search index (rates, stock and status changes outside the outbox)",
     ),
+    ScheduleEntry(
+        "payout-statements", "payouts.statements_issue", 3600,
+        purpose="issue each seller's payout statement once a calendar month has closed",
+    ),
 )  # fmt: skip
 
 

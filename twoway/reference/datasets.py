@@ -21,6 +21,7 @@ from twoway.core.errors import DomainError
 
 from .csvparse import YES_NO_NOT_STATED, Row, cell_error
 from .models import (
+    CarrierTrackingFormat,
     CbecLimits,
     CbecTaxCategory,
     CensusRegion,
@@ -32,6 +33,7 @@ from .models import (
     IlabGood,
     JobsRatio,
     MfnRate,
+    PlatformFee,
     PositiveListEntry,
     PositiveListStatus,
     ReturnPolicy,
@@ -217,6 +219,63 @@ def parse_return_policy(row: Row, ctx: ParseContext) -> dict[str, Any]:
         "refunds_tax": row.flag("refunds_tax", yes_no),
         "refunds_freight": row.flag("refunds_freight", yes_no),
         "restores_quota": row.flag("restores_quota", yes_no),
+        "effective_from": date_from,
+        "effective_to": date_to,
+        **sourced(row, folder="platform", ctx=ctx),
+    }
+
+
+CHECKSUMS = ("none", "mod10", "mod7", "mod11_10", "s10")
+
+
+def parse_carrier_format(row: Row, ctx: ParseContext) -> dict[str, Any]:
+    date_from, date_to = row.period()
+    if date_from is None:
+        raise row.error("effective_from", "required", "a date (YYYY-MM-DD) is required")
+    pattern = row.text("pattern", max_length=200)
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise row.error("pattern", "regex", f"not a regular expression: {exc}") from None
+    checksum = row.choice("checksum", CHECKSUMS)
+    if checksum != "none" and not {"serial", "check"} <= set(compiled.groupindex):
+        raise row.error("pattern", "groups", "a pattern with a check digit names (?P<serial>) "
+                        "and (?P<check>)")
+    weightings = row.text("weightings", required=False, max_length=80)
+    if weightings and not re.fullmatch(r"\d+( \d+)*", weightings):
+        raise row.error("weightings", "format", "space-separated whole numbers")
+    if checksum == "mod11_10" and not weightings:
+        raise row.error("weightings", "required", "mod11_10 needs weightings")
+    example = row.text("example", max_length=40)
+    if not compiled.fullmatch(example):
+        raise row.error("example", "pattern", f"'{example}' does not match the pattern")
+    return {
+        "carrier": row.text("carrier", max_length=24),
+        "carrier_name_en": row.text("carrier_name_en", max_length=80),
+        "carrier_name_zh": row.text("carrier_name_zh", max_length=40),
+        "format_name": row.text("format_name", max_length=80),
+        "pattern": pattern,
+        "checksum": checksum,
+        "evens_multiplier": row.integer("evens_multiplier", min_value=1) if row.raw(
+            "evens_multiplier") else 1,
+        "odds_multiplier": row.integer("odds_multiplier", min_value=1) if row.raw(
+            "odds_multiplier") else 1,
+        "weightings": weightings,
+        "example": example,
+        "effective_from": date_from,
+        "effective_to": date_to,
+        **sourced(row, folder="platform", ctx=ctx),
+    }
+
+
+def parse_platform_fee(row: Row, ctx: ParseContext) -> dict[str, Any]:
+    date_from, date_to = row.period()
+    if date_from is None:
+        raise row.error("effective_from", "required", "a date (YYYY-MM-DD) is required")
+    return {
+        "direction": row.choice("direction", ("us_export", "us_import")),
+        "rate": row.decimal("rate", percent=True, min_value=Decimal(0), max_value=Decimal(1)),
+        "basis": row.text("basis", max_length=120),
         "effective_from": date_from,
         "effective_to": date_to,
         **sourced(row, folder="platform", ctx=ctx),
@@ -709,6 +768,32 @@ DATASETS: tuple[Dataset, ...] = (
             "effective_to",
             "source",
             "confidence",
+        ),
+        check=no_overlap(("direction",)),
+    ),
+    Dataset(
+        name="carrier_tracking_formats",
+        title="Carrier tracking-number formats",
+        path="platform/carrier_tracking_formats.csv",
+        model=CarrierTrackingFormat,
+        key=("carrier", "format_name", "effective_from"),
+        parse=parse_carrier_format,
+        required=(
+            "carrier", "carrier_name_en", "carrier_name_zh", "format_name", "pattern",
+            "checksum", "evens_multiplier", "odds_multiplier", "weightings", "example",
+            "effective_from", "effective_to", "source", "confidence",
+        ),
+        check=no_overlap(("carrier", "format_name")),
+    ),
+    Dataset(
+        name="platform_fees",
+        title="Platform fee schedule",
+        path="platform/fees.csv",
+        model=PlatformFee,
+        key=("direction", "effective_from"),
+        parse=parse_platform_fee,
+        required=(
+            "direction", "rate", "basis", "effective_from", "effective_to", "source", "confidence",
         ),
         check=no_overlap(("direction",)),
     ),

@@ -178,6 +178,56 @@ class ReturnPolicy(SourcedRow):
         return f"{self.direction}: {self.window_days} days from {self.window_starts}"
 
 
+class CarrierTrackingFormat(SourcedRow):
+    """One tracking-number format of a carrier: a pattern with the named groups ``serial`` and
+    ``check`` and the check-digit algorithm (``checkout/rules/tracking.py``) with its parameters."""
+
+    carrier = models.SlugField(_("carrier"), max_length=24)
+    carrier_name_en = models.CharField(_("carrier (English)"), max_length=80)
+    carrier_name_zh = models.CharField(_("carrier (Chinese)"), max_length=40)
+    format_name = models.CharField(_("format"), max_length=80)
+    pattern = models.CharField(_("pattern"), max_length=200)
+    checksum = models.CharField(_("check-digit algorithm"), max_length=12)
+    evens_multiplier = models.PositiveSmallIntegerField(default=1)
+    odds_multiplier = models.PositiveSmallIntegerField(default=1)
+    weightings = models.CharField(max_length=80, blank=True)
+    example = models.CharField(_("example"), max_length=40)
+
+    class Meta:
+        ordering = ["carrier", "format_name"]
+        verbose_name = _("carrier tracking-number format")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carrier", "format_name", "effective_from"],
+                name="carrier_format_once_per_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier_name_en}: {self.format_name}"
+
+
+class PlatformFee(SourcedRow):
+    """The platform's fee on a seller's sales: a share of the goods value (taxes and freight are
+    not charged), per trade direction, from the platform's own fee schedule."""
+
+    direction = models.CharField(_("direction"), max_length=12)
+    rate = models.DecimalField(_("fee rate"), max_digits=6, decimal_places=4)
+    basis = models.CharField(_("charged on"), max_length=120)
+
+    class Meta:
+        ordering = ["direction", "-effective_from"]
+        verbose_name = _("platform fee")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0, rate__lte=1), name="platform_fee_rate_share"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.direction}: {self.rate:%} of {self.basis}"
+
+
 class PositiveListStatus(models.TextChoices):
     LISTED = "listed", _("on the list")
     DELETED = "deleted", _("deleted from the list")

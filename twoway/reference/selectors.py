@@ -12,6 +12,7 @@ from django.utils import timezone
 from twoway.core.errors import DomainError
 
 from .models import (
+    CarrierTrackingFormat,
     CbecLimits,
     CbecTaxCategory,
     CensusRegion,
@@ -20,6 +21,7 @@ from .models import (
     FreightRate,
     JobsRatio,
     MfnRate,
+    PlatformFee,
     PositiveListEntry,
     PositiveListStatus,
     ReferenceDataset,
@@ -101,6 +103,29 @@ def return_policy_on(direction: str, day: dt.date) -> ReturnPolicy:
     if row is None:
         raise DomainError.one(
             "return_policy", "policy_in_force", f"No return policy for {direction} on {day}."
+        )
+    return row
+
+
+def carrier_formats_on(day: dt.date) -> list[CarrierTrackingFormat]:
+    """Every carrier tracking-number format in force on ``day``."""
+    return _cached(
+        ("carrier_formats", day),
+        lambda: list(CarrierTrackingFormat.objects.filter(in_force_on(day))),
+    )
+
+
+def platform_fee_on(direction: str, day: dt.date) -> PlatformFee:
+    """The platform's fee row in force on ``day`` for one trade direction."""
+    row = _cached(
+        ("platform_fee", direction, day),
+        lambda: PlatformFee.objects.filter(in_force_on(day), direction=direction)
+        .order_by("-effective_from")
+        .first(),
+    )
+    if row is None:
+        raise DomainError.one(
+            "platform_fee", "fee_in_force", f"No platform fee for {direction} on {day}."
         )
     return row
 

@@ -5,7 +5,10 @@ from . import views
 from .account import views as account_views
 from .dashboard import views as dashboard_views
 from .seller import imports as seller_imports
+from .seller import insights as seller_insights
 from .seller import listing
+from .seller import papers as seller_papers
+from .seller import payouts as seller_payouts
 
 app_name = "web"
 
@@ -44,6 +47,13 @@ urlpatterns = [
     path("seller/imports/<int:job_id>/errors.csv", seller_imports.import_errors,
          name="seller_import_errors"),
     path("", include("twoway.web.seller.urls")),
+    path("seller/orders/<str:number>/papers/<slug:kind>.pdf", seller_papers.order_paper,
+         name="seller_order_paper"),
+    path("seller/insights/", seller_insights.insights, name="seller_insights"),
+    path("seller/payouts/", seller_payouts.payouts, name="seller_payouts"),
+    path("seller/payouts/<str:number>/", seller_payouts.payout, name="seller_payout"),
+    path("seller/payouts/<str:number>.<slug:fmt>", seller_payouts.payout_file,
+         name="seller_payout_file"),
     path("signup/", account_views.sign_up_choose, name="signup_choose"),
     path("signup/<slug:kind>/", account_views.sign_up, name="signup"),
     path("dashboard/", dashboard_views.public, name="dashboard"),

@@ -46,5 +46,6 @@ def seller_order(request, number: str):
              summary="Mark a cleared order shipped (scope shipments:write; role fulfilment)")
 def seller_ship(request, number: str, payload: ShipIn):
     order = _seller_order(request, number, "fulfilment")
-    services.order_ship(order=order, by=request.auth, tracking_number=payload.tracking_number)
+    services.order_ship(order=order, by=request.auth, tracking_number=payload.tracking_number,
+                        carrier=payload.carrier)
     return selectors.order_get(number=number)

@@ -300,6 +300,11 @@ class CancelIn(Schema):
 
 class ShipIn(Schema):
     tracking_number: str = Field(..., min_length=4, max_length=40)
+    carrier: str | None = Field(
+        None, max_length=24,
+        description="ups, usps, fedex, dhl, china_post or sf_express: the tracking number must "
+                    "then have that carrier's form and check digit (reference carrier formats).",
+    )
 
 
 def _declaration(order: Order):

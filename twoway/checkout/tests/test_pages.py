@@ -437,12 +437,19 @@ def test_ship_is_refused_unless_cleared_and_only_for_own_orders(two_sellers_orde
         services.order_transition(order=ours_order, to=to, actor_label="test")
     page = client.get("/seller/orders/").content.decode()
     assert f'action="/seller/orders/{ours_order.number}/ship/"' in page
+    # The tracking number must have the carrier's form (reference carrier formats).
+    bad = client.post(f"/seller/orders/{ours_order.number}/ship/",
+                      {"tracking_number": "SF123456", "carrier": "sf_express"})
+    assert bad.status_code == 400
+    assert "SF123456 does not look like a SF Express tracking number" in bad.content.decode()
     shipped = client.post(
-        f"/seller/orders/{ours_order.number}/ship/", {"tracking_number": "SF123456"}
+        f"/seller/orders/{ours_order.number}/ship/",
+        {"tracking_number": "SF1234567890123", "carrier": "sf_express"},
     )
     assert shipped.status_code == 302
     ours_order.refresh_from_db()
-    assert ours_order.status == OrderStatus.SHIPPED and ours_order.tracking_number == "SF123456"
+    assert ours_order.status == OrderStatus.SHIPPED
+    assert (ours_order.carrier, ours_order.tracking_number) == ("sf_express", "SF1234567890123")
     assert ours_order.events.last().actor_label == "seller"
 
 

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "twoway.customs",
     "twoway.compliance",
     "twoway.ledger",
+    "twoway.payouts",
+    "twoway.insights",
     "twoway.search",
     "twoway.alternatives",
     "twoway.dashboard",
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "twoway.identity.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "twoway.web.view_counter.ProductViewCounterMiddleware",
     # Last, so it sees exceptions from the views first: /api/ answers {message, errors} always.
     "twoway.api.middleware.ApiErrorShapeMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks

@@ -29,8 +29,8 @@ def test_loadreference_loads_every_dataset_then_skips_unchanged_ones():
     assert "us_mfn_rates: loaded 12 rows from us/us_mfn_rates.csv (partial; +12 ~0 -0)" in first
     assert "freight_rates: loaded 2 rows" in first
     assert "eei_rules: loaded 1 rows" in first
-    assert second.count("skipped, unchanged since the last load") == 16
-    assert models.ReferenceDataset.objects.count() == 16
+    assert second.count("skipped, unchanged since the last load") == 18
+    assert models.ReferenceDataset.objects.count() == 18
 
 
 @pytest.mark.django_db

@@ -80,6 +80,7 @@ def seller_order_ship(request: HttpRequest, number: str) -> HttpResponse:
             order=order,
             by=request.user,
             tracking_number=form.cleaned_data["tracking_number"].strip(),
+            carrier=request.POST.get("carrier", ""),
         )
     except DomainError as exc:
         return _queue(
