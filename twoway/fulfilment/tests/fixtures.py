@@ -62,7 +62,7 @@ def export_shop(keys_and_csl, make_seller, make_product, make_buyer):
     product = make_product(seller, stock=50, price="25.00")
     buyer, identity = make_buyer()
     staff = User.objects.create(username="packer", role="seller_staff")
-    Membership.objects.create(user=staff, business=seller)
+    Membership.objects.create(user=staff, business=seller, role="owner")
     return seller, product, buyer, identity, staff
 
 
@@ -84,7 +84,7 @@ def paid_import(keys_and_csl, reference_data):
     seller = cn_seller()
     product = shirt(seller, stock=10)
     staff = User.objects.create(username="cn-staff", role="seller_staff")
-    Membership.objects.create(user=staff, business=seller)
+    Membership.objects.create(user=staff, business=seller, role="owner")
     buyer = us_consumer()
     purchase = checkout.purchase_place_import(buyer=buyer, items={product.pk: 2},
                                               consignee_state="WI", consignee=US_CONSIGNEE)

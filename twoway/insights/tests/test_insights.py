@@ -69,7 +69,7 @@ def test_other_sellers_and_buyers_see_nothing_of_it(cleared_export, make_seller)
     order, _ = cleared_export
     other = make_seller("Other Farm LLC")
     stranger = User.objects.create(username="stranger", role="seller_staff")
-    Membership.objects.create(user=stranger, business=other)
+    Membership.objects.create(user=stranger, business=other, role="owner")
     client = Client()
     client.force_login(stranger)
     html = client.get("/seller/insights/").content.decode()

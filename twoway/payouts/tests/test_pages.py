@@ -86,7 +86,7 @@ def test_another_business_and_buyers_see_nothing(issued, make_seller):
     statement, _, (seller, kept, _) = issued
     other = make_seller("Other Farm LLC")
     stranger = User.objects.create(username="stranger", role="seller_staff")
-    Membership.objects.create(user=stranger, business=other)
+    Membership.objects.create(user=stranger, business=other, role="owner")
     client = client_for(stranger)
     assert client.get(f"/seller/payouts/{statement.number}/").status_code == 404
     assert client.get(f"/seller/payouts/{statement.number}.pdf").status_code == 404

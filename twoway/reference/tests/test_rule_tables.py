@@ -23,7 +23,7 @@ def test_freight_rate_in_force_prices_a_shipment(reference_data):
         Decimal("12.00"), Decimal("4.50"), "USD",
     )  # fmt: skip
     assert rate.price(Decimal("1.200")) == Decimal("17.40")
-    assert rate.source == "R3 (see reference/data/platform/SOURCES.md)"
+    assert rate.source == "R20 (see reference/data/platform/SOURCES.md)"
     with pytest.raises(LookupError, match="No freight rate for lane US-CN on 2023-12-31"):
         selectors.freight_rate_on("US-CN", dt.date(2023, 12, 31))
 
