@@ -19,7 +19,7 @@ settings.load_profile("twoway")
 
 # Shared fixtures: a Midwest seller with a positive-list product, a buyer in China with a
 # verified real-name identity (used by checkout, payments, customs and ledger tests).
-pytest_plugins = ["twoway.checkout.tests.fixtures"]
+pytest_plugins = ["twoway.checkout.tests.fixtures", "twoway.fulfilment.tests.fixtures"]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -49,7 +49,7 @@ SUFFIX = ["Works", "Mills", "Goods", "Supply", "Makers", "Co."]
 
 def _headings(rng: random.Random, total: int) -> tuple[list[str], list[int], dict[str, list]]:
     """Every HS heading with its subheadings, and a size per heading summing to ``total``."""
-    from twoway.catalog import hs
+    from twoway.reference import hs
 
     subs: dict[str, list] = {}
     for entry in hs._index().values():

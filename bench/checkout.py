@@ -1,7 +1,8 @@
 """Checkout throughput: orders/s through ``purchase_place_export`` and through HTTP (gunicorn) vs a
 raw-SQL baseline doing the same writes, measured in the same run on PostgreSQL.
 
-    python -m bench.checkout [--quick] [--orders N] [--http-clients 16] [--no-http]
+    python -m bench.checkout [--quick] [--orders N] [--http-clients 16] [--workers 4] [--no-http]
+                             [--pgbench-seconds 10] [--no-pgbench]
 
 DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/twoway_bench_checkout (created and
 migrated here; its checkout, catalog, business and user tables are emptied at the start).
@@ -13,11 +14,16 @@ orders). Each client (a thread with its own database connection) uses its own bu
 meet only on product rows, as real buyers do. The same orders are replayed by:
 
 * the service: ``purchase_place_export`` with an Idempotency-Key (all its reads and writes);
-* raw SQL (psycopg 3, prepared statements, one transaction per order): conditional stock UPDATE
-  in product-id order, quota INSERT .. ON CONFLICT DO NOTHING + conditional UPDATE, INSERT
-  purchase, INSERT order per seller, INSERT lines, INSERT event per order — same tables, same
-  columns, values computed beforehand;
-* HTTP: POST /api/v1/checkout/purchases to gunicorn (2 sync workers) with API keys.
+* raw SQL (psycopg 3, prepared statements, one transaction per order): the very statements the
+  service sends, built by ``twoway.checkout.writes`` — INSERT purchase (claims the key), one
+  conditional stock UPDATE for every line (rows locked in product-id order), the quota upsert
+  with its limit in the WHERE, and orders + lines + events in one statement — with every value
+  computed beforehand;
+* HTTP: POST /api/v1/checkout/purchases to gunicorn (``--workers`` sync workers) with API keys;
+* pgbench, the physical anchor: PostgreSQL's C client runs scripts generated from the raw
+  client's statements (one per order shape, weighted as the workload), prepared, at 1/8/32 and
+  the HTTP clients: ``orders_per_s_pgbench``, ``ratio_service_pgbench`` (service at 8 clients /
+  pgbench at 8), ``ratio_http_pgbench`` (HTTP / pgbench at the HTTP clients).
 
 Between runs the order tables and quota rows are truncated and stock is reset, so every run starts
 from the same state. A hot-SKU run then sends 32 clients at 10 SKUs of known stock and checks the
@@ -60,6 +66,7 @@ HOT_STOCK = 300
 BIG_STOCK = 1_000_000
 ORDERS_PER_BUYER = 40  # keeps every buyer far inside the annual quota within one run
 CENT = Decimal("0.01")
+HTTP_WORKERS = 4  # sync workers on 2 cores: a worker waits on PostgreSQL much of each request
 
 
 # --- workload ------------------------------------------------------------------------------
@@ -349,124 +356,123 @@ def run_service_processes(per_client: list[list[Job]]) -> RunStats:
 
 
 # --- the raw-SQL baseline ------------------------------------------------------------------
-
-SQL_STOCK = (
-    "UPDATE catalog_product SET stock_on_hand = stock_on_hand - %s"
-    " WHERE id = %s AND stock_on_hand >= %s AND status = 'active' RETURNING id"
-)
-SQL_QUOTA_ROW = (
-    "INSERT INTO checkout_quotausage (id_number_hash, year, {col}, updated_at)"
-    " VALUES (%s, %s, 0, %s) ON CONFLICT (id_number_hash, year) DO NOTHING"
-)
-SQL_QUOTA_TAKE = (
-    "UPDATE checkout_quotausage SET {col} = {col} + %s, updated_at = %s"
-    " WHERE id_number_hash = %s AND year = %s AND {col} <= %s"
-)
-
-
-def _quota_sql() -> tuple[str, str, bool]:
-    """The quota statements for the current schema: ``used_fen`` (integer fen) or ``used_cny``."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT column_name FROM information_schema.columns"
-            " WHERE table_name = 'checkout_quotausage' AND column_name IN ('used_fen', 'used_cny')"
-        )
-        col = cursor.fetchone()[0]
-    return SQL_QUOTA_ROW.format(col=col), SQL_QUOTA_TAKE.format(col=col), col == "used_fen"
-
-
-SQL_PURCHASE = (
-    "INSERT INTO checkout_purchase (created_at, updated_at, number, direction, currency,"
-    " total_payable, idempotency_key, request_fingerprint, reserved_until, paid_at, buyer_id)"
-    " VALUES (%s, %s, %s, 'us_export', 'CNY', %s, %s, %s, %s, NULL, %s) RETURNING id"
-)
-ORDER_COLUMNS = (
-    "created_at, updated_at, number, guid, direction, status, buyer_name, buyer_id_masked,"
-    " buyer_id_hash, consignee_name, consignee_phone, consignee_address, consignee_district,"
-    " consignee_state, currency, exchange_rate, exchange_rate_source, goods_value, freight,"
-    " insurance, discount, tax_total, total_payable, customs_value_usd, tax_channel, quota_year,"
-    " quota_amount, quota_released, stock_released, eei_required, eei_reason, hold_reason,"
-    " customs_status, customs_info, tracking_number, paid_at, shipped_at, delivered_at,"
-    " business_id, buyer_id, identity_id, purchase_id"
-)
-SQL_ORDER = (
-    f"INSERT INTO checkout_order ({ORDER_COLUMNS}) VALUES (%s, %s, %s, %s, 'us_export', 'created',"
-    " %s, %s, %s, %s, %s, %s, %s, '', 'CNY', %s, %s, %s, %s, 0, 0, %s, %s, %s,"
-    " 'cbec_within_limits', %s, %s, false, false, false, '', '', '', '', '', NULL, NULL, NULL,"
-    " %s, %s, %s, %s) RETURNING id"
-)
-SQL_LINE = (
-    "INSERT INTO checkout_orderline (sku, title, title_zh, hs_code, national_line, origin_state,"
-    " origin_province, quantity, unit_price_usd, unit_price, goods_value, freight_share, tariff,"
-    " consumption_tax, vat, tax_total, tax_category, customs_value_usd, order_id, product_id)"
-    " VALUES (%s, %s, %s, %s, %s, %s, '', %s, %s, %s, %s, %s, 0, 0, %s, %s, %s, %s, %s, %s)"
-)
-SQL_EVENT = (
-    "INSERT INTO checkout_orderevent (from_status, to_status, actor_label, reason, created_at,"
-    " actor_id, order_id) VALUES ('', 'created', 'buyer', %s, %s, %s, %s)"
-)
+#
+# The raw client sends exactly the statements the service sends (built by the same functions of
+# ``twoway.checkout.writes``), with every value computed beforehand: purchase INSERT, the stock
+# of every line in one UPDATE, the quota upsert, and orders + lines + events in one statement.
+# When the service's SQL gets cheaper, so does this baseline: the ratios stay honest.
 
 
 @dataclass
-class RawOrder:
-    business_id: int
-    goods: Decimal
-    freight: Decimal
-    tax: Decimal
-    total: Decimal
-    customs_usd: Decimal
-    lines: list[tuple]  # (product, qty, unit_cny, goods, freight_share, vat, tax)
+class RawPlan:
+    purchase: tuple[str, list]
+    stock: tuple[str, list]
+    quota: tuple[str, list]
+    orders: tuple[str, list]
+    purchase_slots: list[int]  # where the purchase id goes in ``orders`` params
+    lines: int
+    order_count: int
 
 
-def _raw_rows(job: Job, products: dict, rate: Decimal) -> None:
-    """The values the service would write, computed beforehand (the baseline is only writes)."""
+def _raw_objects(job: Job, products: dict, rate: Decimal, rate_source: str, now: dt.datetime):
+    """Unsaved Purchase, Orders, OrderLines and OrderEvents as the service builds them (values
+    computed as the quote does for this workload: one tax category, freight per seller)."""
+    from twoway.checkout import models as m
+
+    Direction, Order, OrderEvent, OrderLine = m.Direction, m.Order, m.OrderEvent, m.OrderLine
+    OrderStatus, Purchase, TaxChannel = m.OrderStatus, m.Purchase, m.TaxChannel
+
+    identity = job.buyer.identity
     by_seller: dict[int, list] = {}
     for pid in sorted(job.items):
         by_seller.setdefault(products[pid].business_id, []).append(products[pid])
-    orders = []
+    orders, lines = [], []
     for business_id, ps in sorted(by_seller.items()):
         weight = sum(p.weight_kg * job.items[p.pk] for p in ps)
         freight = ((Decimal("12.00") + Decimal("4.50") * weight) * rate).quantize(
             CENT, ROUND_HALF_UP
         )
-        lines, goods_total = [], Decimal("0.00")
+        rows, goods_total = [], Decimal("0.00")
         for p in ps:
             unit = (p.unit_price * rate).quantize(CENT, ROUND_HALF_UP)
             goods = unit * job.items[p.pk]
             goods_total += goods
-            lines.append([p, job.items[p.pk], unit, goods])
-        out_lines, tax_total = [], Decimal("0.00")
-        for p, qty, unit, goods in lines:
+            rows.append((p, job.items[p.pk], unit, goods))
+        order = Order(
+            number=f"TW{now:%y%m%d}{secrets.token_hex(5).upper()}", purchase_id=0,
+            buyer_id=job.buyer.user.pk, business_id=business_id, direction=Direction.US_EXPORT,
+            status=OrderStatus.CREATED, identity_id=identity.pk, buyer_name=identity.full_name,
+            buyer_id_masked=identity.id_number_masked, buyer_id_hash=identity.id_number_hash,
+            consignee_name=CONSIGNEE[0], consignee_phone=CONSIGNEE[1],
+            consignee_address=CONSIGNEE[2], consignee_district=CONSIGNEE[3], currency="CNY",
+            exchange_rate=rate, exchange_rate_source=rate_source[:300], goods_value=goods_total,
+            freight=freight, insurance=Decimal("0.00"), discount=Decimal("0.00"),
+            tax_total=Decimal("0.00"), total_payable=Decimal("0.00"),
+            customs_value_usd=sum((p.unit_price * job.items[p.pk] for p in ps), Decimal("0.00")),
+            tax_channel=TaxChannel.CBEC_WITHIN_LIMITS, quota_year=now.year,
+            quota_amount=goods_total + freight, created_at=now,
+        )  # fmt: skip
+        tax_total = Decimal("0.00")
+        for p, qty, unit, goods in rows:
             share = (freight * goods / goods_total).quantize(CENT, ROUND_HALF_UP)
             vat = ((goods + share) * Decimal("0.091")).quantize(CENT, ROUND_HALF_UP)
             tax_total += vat
-            out_lines.append((p, qty, unit, goods, share, vat, vat))
-        orders.append(
-            RawOrder(
-                business_id=business_id,
-                goods=goods_total,
-                freight=freight,
-                tax=tax_total,
-                total=goods_total + freight + tax_total,
-                customs_usd=sum((p.unit_price * job.items[p.pk] for p in ps), Decimal("0.00")),
-                lines=out_lines,
-            )  # fmt: skip
-        )
+            lines.append(OrderLine(
+                order=order, product_id=p.pk, sku=p.sku, title=p.title_en, title_zh=p.title_zh,
+                hs_code=p.hs_code, national_line=p.cn_tariff_line,
+                origin_state=p.origin_us_state_id or "", quantity=qty, unit_price_usd=p.unit_price,
+                unit_price=unit, goods_value=goods, freight_share=share, vat=vat, tax_total=vat,
+                tax_category="bench", customs_value_usd=p.unit_price * qty,
+            ))  # fmt: skip
+        order.tax_total = tax_total
+        order.total_payable = goods_total + freight + tax_total
+        orders.append(order)
+    events = [
+        OrderEvent(order=o, from_status="", to_status=OrderStatus.CREATED,
+                   actor_id=job.buyer.user.pk, actor_label="buyer",
+                   reason=f"placed; stock and quota reserved until {now:%Y-%m-%d %H:%M} UTC",
+                   created_at=now)
+        for o in orders
+    ]  # fmt: skip
     fingerprint = hashlib.sha256(
         json.dumps({"items": sorted(job.items.items())}, sort_keys=True).encode()
     ).hexdigest()
-    job.raw = (orders, fingerprint)
+    purchase = Purchase(
+        number=f"TP{now:%y%m%d}{secrets.token_hex(5).upper()}", buyer_id=job.buyer.user.pk,
+        direction=Direction.US_EXPORT, currency="CNY",
+        total_payable=sum((o.total_payable for o in orders), Decimal("0.00")),
+        idempotency_key=job.key, request_fingerprint=fingerprint,
+        reserved_until=now + dt.timedelta(minutes=30),
+    )  # fmt: skip
+    return purchase, orders, lines, events
 
 
-def _raw_client_factory(url: str, rate: Decimal, rate_source: str, annual: Decimal):
+def _raw_rows(job: Job, products: dict, rate: Decimal, rate_source: str, annual: Decimal) -> None:
+    """The statements (and values) the service would send for this job, computed beforehand."""
+    from twoway.checkout import writes
+    from twoway.checkout.models import Order, to_fen
+
+    now = dt.datetime.now(dt.UTC)
+    purchase, orders, lines, events = _raw_objects(job, products, rate, rate_source, now)
+    sql, params = writes.order_rows_statement(orders, lines, events)
+    n_fields = len([f for f in Order._meta.concrete_fields if not f.primary_key])
+    at = [f.name for f in Order._meta.concrete_fields if not f.primary_key].index("purchase")
+    amount = sum((o.quota_amount for o in orders), Decimal("0.00"))
+    job.raw = RawPlan(
+        purchase=writes.insert_statement(purchase),
+        stock=writes.stock_take_statement(job.items, "postgresql"),
+        quota=writes.quota_consume_statement(
+            job.buyer.identity.id_number_hash, now.year, to_fen(amount), to_fen(annual), now
+        ),
+        orders=(sql, params),
+        purchase_slots=[i * n_fields + at for i in range(len(orders))],
+        lines=len(job.items),
+        order_count=len(orders),
+    )
+
+
+def _raw_client_factory(url: str):
     import psycopg
-
-    sql_quota_row, sql_quota_take, in_fen = _quota_sql()
-
-    def money(value: Decimal):
-        return int((value * 100).to_integral_value(ROUND_HALF_UP)) if in_fen else value
 
     def client(jobs: list[Job], stats: RunStats, barrier: threading.Barrier) -> None:
         conn = psycopg.connect(url)
@@ -474,74 +480,24 @@ def _raw_client_factory(url: str, rate: Decimal, rate_source: str, annual: Decim
             barrier.wait()
             for job in jobs:
                 t0 = time.perf_counter()
-                orders, fingerprint = job.raw
-                now = dt.datetime.now(dt.UTC)
-                identity = job.buyer.identity
-                quota_amount = sum((o.goods + o.freight for o in orders), Decimal("0.00"))
+                plan: RawPlan = job.raw
                 try:
                     with conn.transaction():
                         cur = conn.cursor()
-                        short = False
-                        for pid in sorted(job.items):
-                            qty = job.items[pid]
-                            cur.execute(SQL_STOCK, (qty, pid, qty), prepare=True)
-                            if cur.fetchone() is None:
-                                short = True
-                                break
-                        if short:
-                            raise _OutOfStock
-                        cur.execute(
-                            sql_quota_row, (identity.id_number_hash, now.year, now), prepare=True
-                        )
-                        cur.execute(
-                            sql_quota_take,
-                            (
-                                money(quota_amount),
-                                now,
-                                identity.id_number_hash,
-                                now.year,
-                                money(annual - quota_amount),
-                            ),
-                            prepare=True,
-                        )
-                        if cur.rowcount != 1:
-                            raise _OverQuota
-                        cur.execute(
-                            SQL_PURCHASE,
-                            (now, now, f"TP{now:%y%m%d}{secrets.token_hex(5).upper()}",
-                             sum((o.total for o in orders), Decimal("0.00")), job.key, fingerprint,
-                             now + dt.timedelta(minutes=30), job.buyer.user.pk),
-                            prepare=True,
-                        )  # fmt: skip
+                        cur.execute(*plan.purchase, prepare=True)
                         purchase_id = cur.fetchone()[0]
-                        line_rows, event_rows = [], []
-                        for o in orders:
-                            cur.execute(
-                                SQL_ORDER,
-                                (now, now, f"TW{now:%y%m%d}{secrets.token_hex(5).upper()}", uuid.uuid4(),
-                                 identity.full_name, identity.id_number_masked, identity.id_number_hash,
-                                 *CONSIGNEE[:4], rate, rate_source[:300], o.goods, o.freight, o.tax,
-                                 o.total, o.customs_usd, now.year, o.goods + o.freight,
-                                 o.business_id, job.buyer.user.pk, identity.pk, purchase_id),
-                                prepare=True,
-                            )  # fmt: skip
-                            order_id = cur.fetchone()[0]
-                            for p, qty, unit, goods, share, vat, tax in o.lines:
-                                line_rows.append(
-                                    (p.sku, p.title_en, p.title_zh, p.hs_code, p.cn_tariff_line,
-                                     p.origin_us_state_id or "", qty, p.unit_price, unit, goods, share,
-                                     vat, tax, "bench", (p.unit_price * qty), order_id, p.pk)
-                                )  # fmt: skip
-                            event_rows.append(
-                                (
-                                    "placed; stock and quota reserved",
-                                    now,
-                                    job.buyer.user.pk,
-                                    order_id,
-                                )
-                            )
-                        cur.executemany(SQL_LINE, line_rows)
-                        cur.executemany(SQL_EVENT, event_rows)
+                        cur.execute(*plan.stock, prepare=True)
+                        if len(cur.fetchall()) != plan.lines:
+                            raise _OutOfStock
+                        cur.execute(*plan.quota, prepare=True)
+                        if cur.fetchone() is None:
+                            raise _OverQuota
+                        sql, params = plan.orders
+                        params = list(params)
+                        for slot in plan.purchase_slots:
+                            params[slot] = purchase_id
+                        cur.execute(sql, params, prepare=True)
+                        cur.fetchall()
                 except _OutOfStock:
                     stats.out_of_stock += 1
                     continue
@@ -570,6 +526,136 @@ def run_raw(per_client: list[list[Job]], client) -> RunStats:
     return _threads(client, per_client, stats)
 
 
+# --- pgbench: the physical anchor -----------------------------------------------------------
+#
+# pgbench (PostgreSQL's own C client) replays the raw client's statements: one script per order
+# shape of the workload (1 line; 2 lines of one seller; 2 lines of two sellers), generated from
+# a job of that shape, run with weights matching the workload. The values that must differ per
+# transaction become pgbench variables: product ids and quantities, order/purchase numbers, the
+# Idempotency-Key, the quota holder; the purchase id comes back through \gset.
+
+PGBENCH_BUYERS = 1000  # quota holders: few enough to update rows, many enough never to hit the cap
+
+
+class _Var:
+    """A value pgbench supplies: ``expr`` is the SQL text put in its place."""
+
+    def __init__(self, expr: str) -> None:
+        self.expr = expr
+
+
+def _literal(value, conn) -> str:
+    from psycopg import sql as psql
+
+    if isinstance(value, _Var):
+        return value.expr
+    if isinstance(value, list):
+        return "ARRAY[" + ", ".join(_literal(v, conn) for v in value) + "]"
+    return psql.Literal(value).as_string(conn)
+
+
+def _render(sql: str, params: list, conn) -> str:
+    pieces = sql.split("%s")
+    assert len(pieces) == len(params) + 1, "a statement's placeholders and values disagree"
+    out = [pieces[0]]
+    for value, piece in zip(params, pieces[1:], strict=True):
+        out += [_literal(value, conn), piece]
+    return "".join(out)
+
+
+def pgbench_script(job: Job, conn) -> str:
+    """The pgbench script of one job's statements (see ``_raw_rows``), with variables."""
+    plan: RawPlan = job.raw
+    pids = sorted(job.items)
+    lines = ["-- generated by bench/checkout.py from the raw client's statements"]
+    for k in range(len(pids)):
+        low = ":pool_lo" if k == 0 else f":p{k - 1} + 1"
+        high = f":pool_hi - {len(pids) - 1 - k}"
+        lines += [f"\\set p{k} random({low}, {high})", f"\\set q{k} random(1, 2)"]
+    lines.append(f"\\set buyer random(1, {PGBENCH_BUYERS})")
+    for k in range(plan.order_count):
+        lines.append(f"\\set n{k} random(1, 999999999999999)")
+    lines += ["\\set pn random(1, 999999999999999)", "BEGIN;"]
+    # The purchase: number and Idempotency-Key vary.
+    sql, params = plan.purchase
+    params = list(params)
+    number = params.index(next(p for p in params if isinstance(p, str) and p.startswith("TP")))
+    params[number] = _Var("'TP' || :pn::text")
+    params[params.index(job.key)] = _Var("'pgbench-' || :pn::text")
+    lines.append(_render(sql, params, conn) + " \\gset pur_")
+    # Stock: product ids and quantities.
+    sql, params = plan.stock
+    ids = [_Var(f":p{k}::bigint") for k in range(len(pids))]
+    qtys = [_Var(f":q{k}::integer") for k in range(len(pids))]
+    lines.append(_render(sql, [ids, ids, qtys, params[3]], conn) + ";")
+    # Quota: the holder varies.
+    sql, params = plan.quota
+    params = list(params)
+    params[0] = _Var("md5('pgbench-buyer-' || :buyer::text)")
+    lines.append(_render(sql, params, conn) + ";")
+    # Orders + lines + events: order numbers, the purchase id, the lines' product ids and qtys.
+    sql, params = plan.orders
+    params = list(params)
+    numbers = {}
+    for slot in plan.purchase_slots:
+        params[slot] = _Var(":pur_id::bigint")
+    for i, value in enumerate(params):
+        if isinstance(value, uuid.UUID):  # the order's unique guid
+            params[i] = _Var("gen_random_uuid()")
+        elif isinstance(value, str) and value.startswith("TW") and len(value) == 18:
+            k = numbers.setdefault(value, len(numbers))
+            params[i] = _Var(f"('TW' || :n{k}::text)")
+    from twoway.checkout.models import Order, OrderLine
+
+    base = plan.order_count * len([f for f in Order._meta.concrete_fields if not f.primary_key])
+    line_fields = [f.name for f in OrderLine._meta.concrete_fields
+                   if not f.primary_key and f.name != "order"]  # fmt: skip
+    width = 1 + len(line_fields)  # the order number, then the line's columns
+    at_product, at_qty = 1 + line_fields.index("product"), 1 + line_fields.index("quantity")
+    for j in range(len(pids)):
+        k = pids.index(params[base + j * width + at_product])
+        params[base + j * width + at_product] = _Var(f":p{k}::bigint")
+        params[base + j * width + at_qty] = _Var(f":q{k}::integer")
+    rendered = _render(sql, params, conn)
+    lines += [rendered + ";", "COMMIT;"]
+    return "\n".join(lines) + "\n"
+
+
+def _shape(job: Job, products: dict) -> str:
+    sellers = {products[pid].business_id for pid in job.items}
+    return f"{len(job.items)}l{len(sellers)}o"
+
+
+def run_pgbench(
+    url: str, scripts: list[tuple[Path, int]], clients: int, seconds: int, pool: tuple[int, int]
+) -> tuple[float, str]:
+    """tps of the weighted scripts at ``clients`` (prepared statements, as the raw client)."""
+    import re
+    import shutil
+    from urllib.parse import urlparse
+
+    exe = shutil.which("pgbench") or next(
+        (str(p) for p in sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None
+    )
+    if exe is None:
+        raise SystemExit("pgbench not found (install postgresql-client)")
+    parts = urlparse(url)
+    cmd = [exe, "-n", "-M", "prepared", "-c", str(clients), "-j", str(min(clients, 4)),
+           "-T", str(seconds), "-D", f"pool_lo={pool[0]}", "-D", f"pool_hi={pool[1]}",
+           "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432),
+           "-U", parts.username or "postgres"]  # fmt: skip
+    for path, weight in scripts:
+        cmd += ["-f", f"{path}@{weight}"]
+    cmd.append(parts.path.lstrip("/"))
+    env = dict(os.environ, PGPASSWORD=parts.password or "")
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    match = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", out.stdout)
+    if out.returncode != 0 or match is None:
+        raise SystemExit(f"pgbench failed: {out.stdout[-1500:]}\n{out.stderr[-1500:]}")
+    failed = re.search(r"number of failed transactions: (\d+)", out.stdout)
+    return float(match.group(1)), failed.group(1) if failed else "?"
+
+
 # --- HTTP ----------------------------------------------------------------------------------
 
 
@@ -579,19 +665,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _gunicorn_start(url: str, port: int, log: Path) -> subprocess.Popen:
+def _gunicorn_start(url: str, port: int, log: Path, workers: int) -> subprocess.Popen:
     env = dict(
         os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE=SETTINGS, DJANGO_DEBUG="0",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost", LOG_LEVEL="WARNING",
     )  # fmt: skip
     gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
-        [str(gunicorn), "twoway.config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
+        [str(gunicorn), "twoway.config.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}",
          "--backlog", "256", "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
         start_new_session=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a shared machine can be slow to import Django 4 times
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"gunicorn exited: {log.read_text(errors='replace')[-2000:]}")
@@ -603,7 +689,8 @@ def _gunicorn_start(url: str, port: int, log: Path) -> subprocess.Popen:
             return proc
         except OSError:
             time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer within 60 s")
+    _gunicorn_stop(proc)
+    raise SystemExit("gunicorn did not answer within 180 s")
 
 
 def _gunicorn_stop(proc: subprocess.Popen) -> None:
@@ -699,6 +786,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="small counts: a smoke run")
     parser.add_argument("--http-clients", type=int, default=16)
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--workers", type=int, default=HTTP_WORKERS,
+                        help=f"gunicorn sync workers (default {HTTP_WORKERS})")
+    parser.add_argument("--pgbench-seconds", type=int, default=10)
+    parser.add_argument("--no-pgbench", action="store_true")
     parser.add_argument("--seed", type=int, default=2025)
     args = parser.parse_args(argv)
     if args.quick:
@@ -745,15 +836,15 @@ def main(argv: list[str] | None = None) -> None:
         f"rate {rate_row.rate} ({rate_row.effective_from})"
     )
     rng = random.Random(args.seed)
-    raw_client = _raw_client_factory(url, rate_row.rate, rate_row.source, limits.annual_cny)
+    raw_client = _raw_client_factory(url)
 
     # One order profiled (also warms imports and caches) -----------------------------------
     _reset_orders(stock)
     warm = _jobs(clients=1, total=5, buyers=buyers, products=pool, rng=rng, tag="warm")[0]
-    query_count, queries = _profile_one(warm[0])
+    first_count, _ = _profile_one(warm[0])  # the process's first order also fills its caches
     for job in warm[1:]:
         _profile_one(job)
-    _, queries = _profile_one(
+    query_count, queries = _profile_one(
         Job(buyer=buyers[1], items={pool[0].pk: 1, pool[15].pk: 2}, key="profile-2-sellers")
     )
     say(f"one service order (2 lines, 2 sellers): {len(queries)} queries, "
@@ -764,6 +855,7 @@ def main(argv: list[str] | None = None) -> None:
     service_rates: dict[str, float] = {}
     raw_rates: dict[str, float] = {}
     service_8: RunStats | None = None
+    c8_jobs: list[list[Job]] = []
     all_runs: list[RunStats] = []
     say("throughput (same orders replayed by each path; tables reset between runs):")
     for clients in levels:
@@ -772,7 +864,7 @@ def main(argv: list[str] | None = None) -> None:
                            tag=f"c{clients}")  # fmt: skip
         for jobs in per_client:
             for job in jobs:
-                _raw_rows(job, products, rate_row.rate)
+                _raw_rows(job, products, rate_row.rate, rate_row.source, limits.annual_cny)
         _reset_orders(stock)
         s = run_service(per_client)
         _line("service", s)
@@ -785,6 +877,7 @@ def main(argv: list[str] | None = None) -> None:
         say(f"           ratio service/raw at {clients} clients: {s.rate / r.rate:.3f}")
         if clients == 8:
             service_8 = s
+            c8_jobs = per_client
     ratio_service = service_rates["8"] / raw_rates["8"]
     geo = math.exp(
         statistics.fmean(math.log(service_rates[k] / raw_rates[k]) for k in service_rates)
@@ -814,12 +907,12 @@ def main(argv: list[str] | None = None) -> None:
         )
         for jobs in per_client:
             for job in jobs:
-                _raw_rows(job, products, rate_row.rate)
+                _raw_rows(job, products, rate_row.rate, rate_row.source, limits.annual_cny)
         _reset_orders(stock)
         connection.close()
         port = _free_port()
         log = Path(tempfile.mkdtemp(prefix="bench-checkout-")) / "gunicorn.log"
-        proc = _gunicorn_start(url, port, log)
+        proc = _gunicorn_start(url, port, log, args.workers)
         try:
             warm = _jobs(
                 clients=2, total=20, buyers=buyers[-8:], products=pool, rng=rng, tag="hwarm"
@@ -839,6 +932,35 @@ def main(argv: list[str] | None = None) -> None:
         all_runs += [http_stats, raw_http]
         raw_rates[str(hc)] = round(raw_http.rate, 1)
         say(f"           ratio HTTP/raw at {hc} clients: {http_stats.rate / raw_http.rate:.3f}")
+
+    # pgbench: the same statements from PostgreSQL's own C client ----------------------------
+    pgbench_rates: dict[str, float] = {}
+    if not args.no_pgbench:
+        import psycopg
+
+        shapes: dict[str, list[Job]] = {}
+        for jobs in c8_jobs:
+            for job in jobs:
+                shapes.setdefault(_shape(job, products), []).append(job)
+        folder = Path(tempfile.mkdtemp(prefix="bench-checkout-pgbench-"))
+        scripts = []
+        with psycopg.connect(url) as conn:
+            for shape, jobs in sorted(shapes.items()):
+                path = folder / f"order_{shape}.sql"
+                path.write_text(pgbench_script(jobs[0], conn), encoding="utf-8")
+                scripts.append((path, len(jobs)))
+        pool_ids = sorted(p.pk for p in pool)
+        say(f"pgbench scripts (weight = orders of that shape at 8 clients) in {folder}: "
+            + ", ".join(f"{p.name}@{w}" for p, w in scripts))  # fmt: skip
+        seconds = 3 if args.quick else args.pgbench_seconds
+        connection.close()
+        for clients in sorted({1, 8, 32, args.http_clients if not args.no_http else 8}):
+            _reset_orders(stock)
+            connection.close()
+            tps, failed = run_pgbench(url, scripts, clients, seconds, (pool_ids[0], pool_ids[-1]))
+            pgbench_rates[str(clients)] = round(tps, 1)
+            say(f"  pgbench  {clients:>2} clients: {tps:8,.1f} orders/s ({seconds} s, "
+                f"{failed} failed)")  # fmt: skip
 
     # Hot SKUs -----------------------------------------------------------------------------
     _reset_orders(stock)
@@ -887,19 +1009,29 @@ def main(argv: list[str] | None = None) -> None:
         "ratio_service_processes": {
             k: round(process_rates[k] / raw_rates[k], 3) for k in process_rates
         },
-        "queries_per_order_service": query_count,
+        "queries_per_order_service": query_count,  # a 2-line order of 2 sellers, caches warm
+        "queries_first_order_service": first_count,  # the process's first (reference rows read)
         "p50_ms_service": round(service_8.pct(0.50), 1),
         "p99_ms_service": round(service_8.pct(0.99), 1),
     }
     if http_stats is not None:
         payload.update({
             "http_clients": args.http_clients,
+            "http_workers": args.workers,
             "orders_per_s_http": round(http_stats.rate, 1),
             "orders_per_s_raw_http_concurrency": round(raw_http.rate, 1),
             "ratio_http": round(http_stats.rate / raw_http.rate, 3),
             "p50_ms_http": round(http_stats.pct(0.50), 1),
             "p99_ms_http": round(http_stats.pct(0.99), 1),
         })  # fmt: skip
+    if pgbench_rates:
+        payload["orders_per_s_pgbench"] = pgbench_rates
+        payload["ratio_service_pgbench"] = round(service_rates["8"] / pgbench_rates["8"], 3)
+        if http_stats is not None:
+            payload["ratio_http_pgbench"] = round(
+                http_stats.rate / pgbench_rates[str(args.http_clients)], 3
+            )
+        payload["ratio_raw_pgbench"] = round(raw_rates["8"] / pgbench_rates["8"], 3)
     payload.update({
         "hot_sku": {"skus": HOT_SKUS, "initial_stock": initial, "attempts": hot_attempts,
                     "orders": hot_stats.ok, "sold": sold, "refused": hot_stats.out_of_stock,

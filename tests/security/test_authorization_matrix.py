@@ -61,6 +61,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("api/v1/dashboard/summary", "summary"): ALL,
     ("api/v1/seller/orders", "seller_queue"): frozenset({SELLER}),
     ("api/v1/seller/orders/<number>/ship", "seller_ship"): NOBODY,
+    ("api/v1/seller/orders/<number>", "seller_order"): frozenset({OPS}),  # operators look
     ("api/v1/compliance/reviews", "review_list"): REVIEWERS,
     ("api/v1/compliance/reviews/<review_id>", "review_detail"): REVIEWERS,
     ("api/v1/compliance/reviews/<review_id>/decision", "review_decision"): REVIEWERS,
@@ -69,6 +70,8 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("payments/sandbox/alipay/gateway.do", "sandbox-alipay"): SIGNED_IN,  # signed form
     ("payments/sandbox/wechat/pay/", "sandbox-wechat"): SIGNED_IN,
     ("payments/sandbox/card/pay/", "sandbox-card"): SIGNED_IN,
+    ("sandbox/customs/", "sandbox-customs"): frozenset({OPS}),  # dev-only simulator
+    ("sandbox/customs/sweep/", "sandbox-customs-sweep"): frozenset({OPS}),
     ("compliance/", "queue"): REVIEWERS,
     ("compliance/reviews/<int:review_id>/", "review"): REVIEWERS,
     ("compliance/reviews/<int:review_id>/decide/", "review_decide"): REVIEWERS,
@@ -82,6 +85,12 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("cn/orders/<str:number>/receipt/", "order_receipt"): NOBODY,
     ("seller/orders/", "seller_orders"): frozenset({SELLER}),
     ("seller/orders/<str:number>/ship/", "seller_order_ship"): NOBODY,
+    # issue 13: papers (fulfilment), payouts (finance), insights (catalogue/finance); own business
+    ("seller/orders/<str:number>/papers/<slug:kind>.pdf", "seller_order_paper"): NOBODY,
+    ("seller/payouts/", "seller_payouts"): frozenset({SELLER}),  # own business only
+    ("seller/payouts/<str:number>/", "seller_payout"): NOBODY,
+    ("seller/payouts/<str:number>.<slug:fmt>", "seller_payout_file"): NOBODY,
+    ("seller/insights/", "seller_insights"): frozenset({SELLER}),  # own business only
     ("us/products/<int:product_id>/", "product"): ALL,
     ("us/cart/", "cart"): frozenset({US}),
     ("us/cart/add/", "cart_add"): frozenset({US}),
@@ -110,6 +119,19 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("signup/<slug:kind>/", "signup"): ALL,
     ("seller/business/", "seller_business"): SIGNED_IN,
     ("seller/products/<int:product_id>/", "seller_product"): frozenset({OPS}),
+    ("^media/(?P<path>.*)$", "media"): ALL,  # product photos (demo/tests; S3 in production)
+    # the listing editor (issue 13): the seller's own products only (another's → 404)
+    ("seller/products/", "seller_products"): frozenset({SELLER}),
+    ("seller/products/<int:product_id>/edit/", "seller_product_edit"): NOBODY,
+    ("seller/products/<int:product_id>/images/", "seller_product_image_add"): NOBODY,
+    ("seller/products/<int:product_id>/images/<int:image_id>/delete/",
+     "seller_product_image_delete"): NOBODY,
+    ("seller/products/<int:product_id>/variants/", "seller_product_variant_add"): NOBODY,
+    ("seller/products/<int:product_id>/publish/", "seller_product_publish"): NOBODY,
+    ("seller/listing/hs/", "seller_listing_hs_search"): frozenset({SELLER}),
+    ("seller/listing/hs/pick/", "seller_listing_hs_pick"): frozenset({SELLER}),
+    ("seller/listing/check/", "seller_listing_check"): frozenset({SELLER}),
+    ("seller/listing/draft/", "seller_listing_draft"): frozenset({SELLER}),
     # after-sales: the buyer's own order (operators may look and cancel), the seller's returns
     ("api/v1/after-sales/orders/<number>/money", "order_money"): frozenset({OPS}),
     ("api/v1/after-sales/orders/<number>/cancel", "order_cancel"): frozenset({OPS}),
@@ -131,6 +153,33 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("seller/demand/", "demand"): frozenset({SELLER}),
     ("seller/demand/subscribe/", "demand_subscribe"): frozenset({SELLER}),
     ("seller/demand/<int:subscription_id>/unsubscribe/", "demand_unsubscribe"): NOBODY,
+    # issue 13: staff and integrations (owners of their own business; the matrix's seller
+    # caller is fulfilment staff of another business, so every one is refused to them)
+    ("seller/staff/", "seller_staff"): NOBODY,
+    ("seller/staff/invite/", "seller_staff_invite"): NOBODY,
+    ("seller/staff/<int:membership_id>/role/", "seller_staff_role"): NOBODY,
+    ("seller/staff/<int:membership_id>/remove/", "seller_staff_remove"): NOBODY,
+    ("seller/staff/invitations/<int:invitation_id>/withdraw/", "seller_invitation_withdraw"):
+        NOBODY,
+    ("seller/join/<str:token>/", "seller_join"): ALL,  # the signed token is the key
+    ("seller/switch/", "seller_switch"): SIGNED_IN,  # only to one's own businesses
+    ("seller/integrations/", "seller_integrations"): NOBODY,
+    ("seller/integrations/keys/", "seller_api_key_issue"): NOBODY,
+    ("seller/integrations/keys/<int:key_id>/revoke/", "seller_api_key_revoke"): NOBODY,
+    ("seller/integrations/webhooks/", "seller_webhook_create"): NOBODY,
+    ("seller/integrations/webhooks/<int:endpoint_id>/active/", "seller_webhook_active"): NOBODY,
+    ("seller/integrations/webhooks/<int:endpoint_id>/delete/", "seller_webhook_delete"): NOBODY,
+    ("seller/integrations/deliveries/<int:delivery_id>/replay/", "seller_delivery_replay"):
+        NOBODY,
+    # catalogue imports (issue 13): a seller's own business only; seller A's job is nobody else's
+    ("api/v1/seller/imports", "import_create"): frozenset({SELLER}),  # into their own business
+    ("api/v1/seller/imports/<job_id>", "import_get"): NOBODY,
+    ("seller/imports/", "seller_imports"): frozenset({SELLER}),  # lists their own jobs only
+    ("seller/imports/template.<str:fmt>", "seller_import_template"): frozenset({SELLER}),
+    ("seller/imports/<int:job_id>/", "seller_import"): NOBODY,
+    ("seller/imports/<int:job_id>/progress/", "seller_import_progress"): NOBODY,
+    ("seller/imports/<int:job_id>/import/", "seller_import_commit"): NOBODY,
+    ("seller/imports/<int:job_id>/errors.csv", "seller_import_errors"): NOBODY,
 }
 
 
@@ -189,15 +238,51 @@ def world(db, reference_data, make_seller, make_product, make_buyer, csl_loaded,
     review = review_open(product=listing, reason="tip from a journalist", by=reviewer)
     key, _secret = api_key_issue(user=buyer_a)
     order = purchase.orders.get()
+    # seller A's staff, invitation, business key, webhook endpoint and one delivery (issue 13)
+    from twoway.businesses.services import invitation_create
+    from twoway.integrations import services as integrations
+    from twoway.integrations.models import WebhookDelivery
+
+    owner_a = seller_a.memberships.get(role="owner").user
+    invitation, _token = invitation_create(business=seller_a, email="new@a.example",
+                                           role="finance", by=owner_a)
+    business_key, _plain = integrations.api_key_issue(business=seller_a, by=owner_a, name="erp",
+                                                      scopes=["orders:read"])
+    endpoint, _whsec = integrations.endpoint_create(business=seller_a, by=owner_a,
+                                                    url="https://hooks.example.com/a",
+                                                    events=["order.paid"])
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, business=seller_a, event_id="evt_matrix", event="order.paid",
+        payload={}, created_at=order.created_at)
+    from twoway.catalog.bulk.services import import_job_create
+
+    job = import_job_create(business=seller_a, by=seller_a.memberships.first().user,
+                            file_name="SECRET-IMPORT-A.csv", data=b"sku\nA-1\n")
+    import datetime as dt
+
+    from twoway.payouts.models import PayoutStatement
+
+    statement = PayoutStatement.objects.create(
+        number="PS202611-A", business=seller_a, period_start=dt.date(2026, 11, 1),
+        period_end=dt.date(2026, 11, 30), collected_currency="CNY", payout_currency="USD",
+        orders_count=0, refunds_count=0, collected=0, refunded=0, tax=0, fee=0, net=0,
+        amount_due=0, exchange_rate="7.1884", exchange_rate_from=dt.date(2025, 1, 1),
+        exchange_rate_source="test", fee_source="test", issued_at=dt.datetime.now(dt.UTC))
     return {
         "callers": callers,
         "params": {
             "product_id": str(product.pk), "prefix": key.prefix, "review_id": str(review.pk),
             "provider": "alipay", "chart": "states", "fmt": "csv",
+            "membership_id": str(seller_a.memberships.get(role="owner").pk),
+            "invitation_id": str(invitation.pk), "key_id": str(business_key.pk),
+            "endpoint_id": str(endpoint.pk), "delivery_id": str(delivery.pk), "job_id": str(job.pk),
+            "image_id": "1", "kind": "invoice",
         },
         "numbers": {"cn/purchases": purchase.number, "us/purchases": us_purchase.number,
-                    "checkout/purchases": purchase.number, "orders": order.number},
-        "secret_markers": [purchase.number, us_purchase.number, order.number],
+                    "checkout/purchases": purchase.number, "orders": order.number,
+                    "payouts": statement.number},
+        "secret_markers": [purchase.number, us_purchase.number, order.number,
+                           "SECRET-IMPORT-A", statement.number],
     }
 
 

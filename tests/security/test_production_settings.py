@@ -34,6 +34,7 @@ def prod_env(tmp_path_factory):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         TWOWAY_ID_ENCRYPTION_KEY=_key(),
         TWOWAY_ID_HASH_KEY=_key(),
+        TWOWAY_WEBHOOK_SECRET_KEY=_key(),
         DATABASE_URL=f"sqlite:///{var / 'prod.sqlite3'}",
         TWOWAY_VAR_DIR=str(var),
         DJANGO_ALLOWED_HOSTS="twoway.example",
@@ -48,7 +49,8 @@ def run(env, *args: str, code: str | None = None) -> subprocess.CompletedProcess
 
 
 def test_it_refuses_to_start_without_real_secrets(prod_env):
-    for missing in ("DJANGO_SECRET_KEY", "TWOWAY_ID_ENCRYPTION_KEY", "TWOWAY_ID_HASH_KEY"):
+    for missing in ("DJANGO_SECRET_KEY", "TWOWAY_ID_ENCRYPTION_KEY", "TWOWAY_ID_HASH_KEY",
+                    "TWOWAY_WEBHOOK_SECRET_KEY"):
         env = {k: v for k, v in prod_env.items() if k != missing}
         result = run(env, "check")
         assert result.returncode != 0
@@ -125,3 +127,61 @@ def test_it_serves_routes_no_sandbox_and_refuses_seed(prod_env):
     assert out["sandbox_card"] == 404
     assert "Traceback" not in result.stderr
     assert "11010519491231002X" not in result.stderr
+
+
+def test_production_installs_and_routes_no_simulator(prod_env):
+    """Issue 11: the dev-only sandbox app (wallet pay pages, sandbox customs) is neither installed
+    nor routed under the production settings — even with the sandbox switch turned on — and
+    customs goes to the Single Window gateway, never the simulator."""
+    result = run(prod_env | {"TWOWAY_PAYMENTS_SANDBOX": "1", "TWOWAY_CUSTOMS_GATEWAY": "sandbox"},
+                 code="""
+        import json
+        import django
+        django.setup()
+        from django.apps import apps
+        from django.conf import settings
+        from django.urls import NoReverseMatch, Resolver404, get_resolver, resolve, reverse
+
+        def walk(patterns, prefix=""):
+            for p in patterns:
+                if hasattr(p, "url_patterns"):
+                    yield from walk(p.url_patterns, prefix + str(p.pattern))
+                else:
+                    yield prefix + str(p.pattern), getattr(p, "callback", None)
+
+        routes = list(walk(get_resolver().url_patterns))
+        out = {
+            "installed": [a for a in settings.INSTALLED_APPS if "sandbox" in a],
+            "is_installed": apps.is_installed("twoway.sandbox"),
+            "gateway": settings.TWOWAY_CUSTOMS_GATEWAY,
+            "sandbox_views": sorted(r for r, view in routes
+                                    if "sandbox" in (getattr(view, "__module__", "") or "")
+                                    or "sandbox" in r),
+        }
+        for path in ("/payments/sandbox/card/pay/", "/payments/sandbox/alipay/gateway.do",
+                     "/payments/sandbox/wechat/pay/", "/sandbox/customs/", "/sandbox/customs/sweep/"):
+            try:
+                resolve(path)
+                out[path] = "routed"
+            except Resolver404:
+                out[path] = "404"
+        try:
+            reverse("sandbox:sandbox-card")
+            out["reverse"] = "routed"
+        except NoReverseMatch:
+            out["reverse"] = "none"
+        out["notify"] = resolve("/payments/notify/alipay/").url_name
+        print(json.dumps(out))
+    """)
+    assert result.returncode == 0, result.stderr
+    import json
+
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["installed"] == [] and out["is_installed"] is False
+    assert out["gateway"] == "single_window"
+    assert out["sandbox_views"] == []
+    assert {out[p] for p in ("/payments/sandbox/card/pay/", "/payments/sandbox/alipay/gateway.do",
+                             "/payments/sandbox/wechat/pay/", "/sandbox/customs/",
+                             "/sandbox/customs/sweep/")} == {"404"}
+    assert out["reverse"] == "none"
+    assert out["notify"] == "notify"  # the real notify endpoint stays

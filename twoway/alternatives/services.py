@@ -167,3 +167,10 @@ def on_product_changed(product: Product) -> None:
     """Catalog hook (after commit): refresh this product's row in the candidates read model."""
     if product.origin_country == "US":
         candidates_refresh(product_ids=[product.pk])
+
+
+def on_products_changed(product_ids: list[int]) -> None:
+    """Catalog hook for many products (bulk import, after commit), in chunks."""
+    ids = list(product_ids)
+    for start in range(0, len(ids), 5000):
+        candidates_refresh(product_ids=ids[start : start + 5000])

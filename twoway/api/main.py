@@ -10,7 +10,21 @@ from twoway.core.errors import DomainError
 
 from .errors import problem_of
 
-api = NinjaAPI(
+ROUTERS_PACKAGE = "twoway.api.routers."
+
+
+class TwowayAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """``<module>_<function>`` as ninja names it, with a router under ``api/routers/<area>.py``
+        keeping the id it had as ``twoway/<area>/api.py``: clients generated from the schema do
+        not change when a router moves to the presentation layer."""
+        module = operation.view_func.__module__
+        if module.startswith(ROUTERS_PACKAGE):
+            module = f"twoway.{module[len(ROUTERS_PACKAGE):].split('.')[0]}.api"
+        return (module + "_" + operation.view_func.__name__).replace(".", "_")
+
+
+api = TwowayAPI(
     title="Twoway API",
     version="1.0.0",
     description=(
@@ -54,30 +68,37 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 def _mount_routers() -> None:
-    from twoway.businesses.api import router as businesses_router
-    from twoway.catalog.api import router as catalog_router
-    from twoway.identity.api import router as identity_router
-    from twoway.reference.api import router as reference_router
+    from .routers.businesses import router as businesses_router
+    from .routers.catalog import router as catalog_router
+    from .routers.identity import router as identity_router
+    from .routers.reference import router as reference_router
 
     api.add_router("/reference/", reference_router)
     api.add_router("/catalog/", catalog_router)
     api.add_router("/businesses", businesses_router)
     api.add_router("/me", identity_router)
-    from twoway.checkout.api import router as checkout_router
-    from twoway.checkout.api import seller_router
+    from twoway.api.routers.checkout import router as checkout_router
+    from twoway.api.routers.real_name import router as real_name_router
+    from twoway.api.routers.seller import router as seller_router
 
+    api.add_router("/checkout", real_name_router)  # real-name identities (paths kept)
     api.add_router("/checkout", checkout_router)
-    from twoway.dashboard.api import router as dashboard_router  # trade dashboard (public)
+    from .routers.dashboard import router as dashboard_router  # trade dashboard (public)
 
     api.add_router("/dashboard", dashboard_router)
     api.add_router("/seller", seller_router)
-    from twoway.compliance.api import router as compliance_router  # regulators' queue
+    from .routers.seller_imports import router as seller_imports_router  # catalogue imports
+
+    api.add_router("/seller", seller_imports_router)
+    from .routers.compliance import router as compliance_router  # regulators' queue
 
     api.add_router("/compliance", compliance_router)
-    from twoway.payments.api import router as after_sales_router  # cancel, returns, refunds
+    from twoway.api.routers.after_sales import (
+        router as after_sales_router,  # cancel, returns, refunds
+    )
 
     api.add_router("/after-sales", after_sales_router)
-    from twoway.search.api import router as search_router  # bilingual product search (public)
+    from .routers.search import router as search_router  # bilingual product search (public)
 
     api.add_router("/search", search_router)
 

@@ -182,8 +182,12 @@ class Business(TimeStamped):
 
 
 class MembershipRole(models.TextChoices):
+    """What a member of staff does; what each role may do is ``rules.roles.ROLE_PERMISSIONS``."""
+
     OWNER = "owner", _("owner")
-    STAFF = "staff", _("staff")
+    CATALOGUE = "catalogue", _("catalogue")
+    FULFILMENT = "fulfilment", _("fulfilment")
+    FINANCE = "finance", _("finance")
 
 
 class Membership(TimeStamped):
@@ -194,7 +198,8 @@ class Membership(TimeStamped):
     )
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(
-        max_length=8, choices=MembershipRole.choices, default=MembershipRole.STAFF
+        _("role"), max_length=12, choices=MembershipRole.choices,
+        default=MembershipRole.FULFILMENT,
     )
 
     class Meta:
@@ -208,3 +213,35 @@ class Membership(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.business} ({self.role})"
+
+
+class Invitation(models.Model):
+    """An owner invites a person by e-mail with a role. The link carries a signed token; only the
+    SHA-256 of its random part is stored. Single use (``accepted_at``), with an expiry."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=12, choices=MembershipRole.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited"))
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        indexes = [models.Index(fields=["business", "created_at"], name="invitation_business")]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.business} ({self.role})"
+
+    def is_open(self, now) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and now < self.expires_at

@@ -20,3 +20,28 @@ def memberships_of(*, user) -> QuerySet[Membership]:
 
 def business_get(*, business_id: int) -> Business | None:
     return Business.objects.select_related("us_state", "cn_province").filter(pk=business_id).first()
+
+
+def membership_current(*, user, business_id: int | None = None) -> Membership | None:
+    """The membership a seller page works in: the business chosen in the session
+    (``business_id``) when the user works there, else their oldest membership."""
+    rows = memberships_of(user=user)
+    if business_id is not None:
+        chosen = rows.filter(business_id=business_id).first()
+        if chosen is not None:
+            return chosen
+    return rows.first()
+
+
+def members_of(*, business: Business) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(business=business).select_related("user").order_by("id")
+    )
+
+
+def invitations_open(*, business: Business, now):
+    from .models import Invitation
+
+    return Invitation.objects.filter(
+        business=business, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).order_by("-created_at")

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from twoway.core.admin import LargeTablePaginator, OperatorOnlyAdmin
+from twoway.reference import hs
 
-from . import hs, services
+from . import services
 from .models import Product, StockAdjustment
 
 

@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from twoway.businesses.models import Business, Country
 from twoway.core.models import TimeStamped, money_field, move_to_field
+from twoway.reference import hs
 from twoway.reference.models import ChinaProvince, UsState
-
-from . import hs
 
 
 class ProductStatus(models.TextChoices):
@@ -27,6 +26,24 @@ class ProductStatus(models.TextChoices):
 class Currency(models.TextChoices):
     USD = "USD", "USD"
     CNY = "CNY", "CNY"
+
+
+class ProductGroup(TimeStamped):
+    """Variants (size, colour) of one good: each variant is its own Product (own SKU, price,
+    stock); the group carries the shared name the buyer chooses a variant under."""
+
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="product_groups", verbose_name=_("seller")
+    )
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("product group")
+        verbose_name_plural = _("product groups")
+
+    def __str__(self) -> str:
+        return self.title_en
 
 
 class Product(TimeStamped):
@@ -86,6 +103,36 @@ class Product(TimeStamped):
     raw_material_suppliers = models.TextField(
         _("raw-material suppliers"), blank=True, help_text=_("One supplier name per line.")
     )
+    # Issue 13: the listing editor.
+    length_cm = models.DecimalField(
+        _("length (cm)"), max_digits=7, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+    )
+    width_cm = models.DecimalField(
+        _("width (cm)"), max_digits=7, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+    )
+    height_cm = models.DecimalField(
+        _("height (cm)"), max_digits=7, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+    )
+    #: The Chinese title/description is a generated draft the seller has not confirmed yet: such
+    #: a listing stays a draft (never on sale) until they confirm it.
+    zh_is_draft = models.BooleanField(_("Chinese text is an unconfirmed draft"), default=False)
+    made_in_usa_attested = models.BooleanField(_("Made in USA attested"), default=False)
+    made_in_usa_attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("Made in USA attested by"),
+    )
+    made_in_usa_attested_at = models.DateTimeField(
+        _("Made in USA attested at"), null=True, blank=True
+    )
+    group = models.ForeignKey(
+        ProductGroup, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="variants", verbose_name=_("product group"),
+    )
+    variant_size = models.CharField(_("size"), max_length=60, blank=True)
+    variant_colour = models.CharField(_("colour"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("product")
@@ -147,78 +194,36 @@ class Product(TimeStamped):
                 },
             ) from None
 
-    def clean(self) -> None:  # noqa: C901 - one rule per block, each naming its field
-        errors: dict[str, list[ValidationError]] = {}
-
-        def add(field: str, message: str, code: str) -> None:
-            errors.setdefault(field, []).append(ValidationError(message, code=code))
+    def clean(self) -> None:
+        # The rules between fields live in rules/listing.py (the bulk import runs the same ones).
+        from .messages import message_for
+        from .rules.listing import cross_field_problems
 
         self.hs_code = hs.compact(self.hs_code)
-        if not hs.is_subheading(self.hs_code):
-            add(
-                "hs_code",
-                _("%(code)s is not a 6-digit subheading of the HS nomenclature.")
-                % {"code": self.hs_code or "''"},
-                "hs_unknown",
-            )
-        if self.cn_tariff_line and not hs.national_line_extends(self.cn_tariff_line, self.hs_code, 8):
-            add(
-                "cn_tariff_line",
-                _("China's tariff line has 8 digits and starts with the HS code."),
-                "cn_line_format",
-            )
-        if self.us_hts_line and not hs.national_line_extends(self.us_hts_line, self.hs_code, 10):
-            add(
-                "us_hts_line",
-                _("A US HTS line has 10 digits and starts with the HS code."),
-                "hts_line_format",
-            )
-        if self.stock_on_hand is not None and self.stock_on_hand < 0:
-            add("stock_on_hand", _("Stock on hand cannot be negative."), "stock_negative")
-        if self.market_cn_export:
-            if not self.title_zh.strip():
-                add(
-                    "title_zh",
-                    _("A product sold to China needs a Chinese title."),
-                    "title_zh_required_for_china",
-                )
-            if not self.cn_tariff_line:
-                add(
-                    "cn_tariff_line",
-                    _("A product sold to China needs its 8-digit China tariff line."),
-                    "cn_line_required_for_china",
-                )
-        if self.market_us_import:
-            if self.origin_country == Country.US:
-                add("market_us_import", _("US-made goods are not imports."), "import_needs_foreign_origin")
-            if not self.us_hts_line:
-                add(
-                    "us_hts_line",
-                    _("An import to the US needs its 10-digit HTS line."),
-                    "hts_line_required_for_import",
-                )
-        if self.origin_country == Country.US and self.origin_cn_province_id:
-            add(
-                "origin_cn_province",
-                _("US-origin goods have no Chinese province of origin."),
-                "origin_region_mismatch",
-            )
-        if self.origin_country == Country.CN and self.origin_us_state_id:
-            add(
-                "origin_us_state",
-                _("Chinese-origin goods have no US state of origin."),
-                "origin_region_mismatch",
-            )
-        if self.origin_country == Country.US and not self.origin_us_state_id:
-            add("origin_us_state", _("US-origin goods need their state of origin."), "origin_state_required")
-        if self.origin_country == Country.CN and not self.origin_cn_province_id:
-            add(
-                "origin_cn_province",
-                _("Chinese-origin goods need their province of origin."),
-                "origin_province_required",
+        problems = cross_field_problems(
+            hs_code=self.hs_code,
+            cn_tariff_line=self.cn_tariff_line,
+            us_hts_line=self.us_hts_line,
+            stock_on_hand=self.stock_on_hand,
+            market_cn_export=self.market_cn_export,
+            market_us_import=self.market_us_import,
+            title_zh=self.title_zh,
+            origin_country=self.origin_country,
+            origin_us_state=self.origin_us_state_id,
+            origin_cn_province=self.origin_cn_province_id,
+            is_subheading=hs.is_subheading,
+        )
+        errors: dict[str, list[ValidationError]] = {}
+        for p in problems:
+            errors.setdefault(p.field, []).append(
+                ValidationError(message_for(p.code, p.params, p.field), code=p.code)
             )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def variant_label(self) -> str:
+        return " · ".join(v for v in (self.variant_size, self.variant_colour) if v)
 
     @property
     def hs_description(self) -> str:
@@ -256,3 +261,125 @@ class StockAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id}: {self.delta:+d} ({self.reason})"
+
+
+class ImportMode(models.TextChoices):
+    LISTINGS = "listings", _("new and changed listings")
+    STOCK = "stock", _("stock and price update")
+
+
+class ImportJobStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("waiting to be checked")
+    CHECKING = "checking", _("checking")
+    CHECKED = "checked", _("checked: ready to import")
+    QUEUED = "queued", _("waiting to be imported")
+    WRITING = "writing", _("importing")
+    DONE = "done", _("imported")
+    REJECTED = "rejected", _("not imported: the file has errors")
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(TimeStamped):
+    """One spreadsheet a seller imports: the file, what was asked, progress and every row error.
+
+    Errors are stored as (row, column, code, params, value) so they render in the reader's
+    language. ``all_or_nothing``: one bad row and nothing is written; otherwise the valid rows.
+    """
+
+    business = models.ForeignKey(
+        Business, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("seller")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("by"),
+    )  # fmt: skip
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=200)
+    encoding = models.CharField(_("encoding"), max_length=12, default="auto")
+    mode = models.CharField(_("mode"), max_length=10, choices=ImportMode.choices)
+    all_or_nothing = models.BooleanField(_("all or nothing"), default=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportJobStatus.choices,
+        default=ImportJobStatus.UPLOADED,
+    )  # fmt: skip
+    rows_total = models.IntegerField(_("rows"), default=0)
+    rows_checked = models.IntegerField(_("rows checked"), default=0)
+    rows_new = models.IntegerField(_("new"), default=0)
+    rows_updated = models.IntegerField(_("updated"), default=0)
+    rows_unchanged = models.IntegerField(_("unchanged"), default=0)
+    rows_invalid = models.IntegerField(_("invalid"), default=0)
+    rows_written = models.IntegerField(_("written"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    preview = models.JSONField(_("preview"), default=list, blank=True)
+    failure = models.TextField(_("failure"), blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("catalogue import")
+        verbose_name_plural = _("catalogue imports")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "id"], name="importjob_status")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (
+            ImportJobStatus.CHECKED, ImportJobStatus.DONE, ImportJobStatus.REJECTED,
+            ImportJobStatus.FAILED,
+        )  # fmt: skip
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 100 if self.finished else 0
+        done = self.rows_written if self.status == ImportJobStatus.WRITING else self.rows_checked
+        return min(100, int(done * 100 / self.rows_total))
+
+
+class ProductImage(models.Model):
+    """A product photo, checked and re-encoded (EXIF gone, sRGB) with its thumbnails; files go
+    through Django's storage API (file system in the demo, S3-compatible in production)."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    alt_en = models.CharField(_("description of the image (English)"), max_length=200, blank=True)
+    alt_zh = models.CharField(_("description of the image (Chinese)"), max_length=120, blank=True)
+    #: storage names of the re-encoded full image and the two thumbnails
+    file_full = models.CharField(max_length=300)
+    file_960 = models.CharField(max_length=300)
+    file_320 = models.CharField(max_length=300)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    bytes_full = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=40)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        ordering = ["product_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} #{self.position}"
+
+    def _url(self, name: str) -> str:
+        from django.core.files.storage import storages
+
+        return storages["default"].url(name)
+
+    @property
+    def url(self) -> str:
+        return self._url(self.file_full)
+
+    @property
+    def url_960(self) -> str:
+        return self._url(self.file_960)
+
+    @property
+    def url_320(self) -> str:
+        return self._url(self.file_320)

@@ -6,12 +6,16 @@ reservation services next to it), with a conditional UPDATE and F() — never re
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +28,8 @@ from twoway.identity.models import User
 from twoway.identity.permissions import can_manage_products_of, has_role
 from twoway.reference.models import ChinaProvince, UsState
 
-from .models import Product, ProductStatus, StockAdjustment
+from .models import Product, ProductGroup, ProductImage, ProductStatus, StockAdjustment
+from .rules.images import ImageRejected, process_image
 
 # What a seller (or operator) may set. Stock and the seller are not here: stock changes through
 # stock_adjust, and a product never moves to another business.
@@ -50,6 +55,15 @@ EDITABLE_FIELDS = frozenset(
         "status",
         "manufacturer",
         "raw_material_suppliers",
+        # issue 13: the listing editor
+        "length_cm",
+        "width_cm",
+        "height_cm",
+        "zh_is_draft",
+        "made_in_usa_attested",
+        "group",
+        "variant_size",
+        "variant_colour",
     }
 )
 CREATE_ONLY_FIELDS = frozenset({"stock_on_hand"})
@@ -60,6 +74,10 @@ PRODUCT_CHANGED_HOOKS: list[Callable[[Product], None]] = []
 # listing's labor risk there, so a listing that will be blocked is never buyable, not even for
 # the moment between commit and assessment).
 PRODUCT_SAVED_HOOKS: list[Callable[[Product], None]] = []
+# The same for many products at once (the bulk import): each hook gets the product ids. SAVED runs
+# inside the writing transaction, CHANGED after its commit.
+PRODUCTS_SAVED_MANY_HOOKS: list[Callable[[list[int]], None]] = []
+PRODUCTS_CHANGED_MANY_HOOKS: list[Callable[[list[int]], None]] = []
 
 #: Sent inside the transaction that changes listings' status (block, suspension, release):
 #: ``product_ids``, ``status``, ``reason``, ``final`` (a regulator's last word), ``now``.
@@ -72,6 +90,17 @@ def _product_changed(product: Product) -> None:
         hook(product)
     for hook in PRODUCT_CHANGED_HOOKS:
         transaction.on_commit(lambda hook=hook: hook(product), robust=True)
+
+
+def products_changed_many(product_ids: list[int]) -> None:
+    """Tell the contexts above that many products were written (call inside the transaction)."""
+    ids = sorted(set(product_ids))
+    if not ids:
+        return
+    for hook in PRODUCTS_SAVED_MANY_HOOKS:
+        hook(ids)
+    for hook in PRODUCTS_CHANGED_MANY_HOOKS:
+        transaction.on_commit(lambda hook=hook: hook(ids), robust=True)
 
 
 def listings_status_set(
@@ -109,6 +138,8 @@ _TEXT_FIELDS = frozenset(
         "manufacturer",
         "raw_material_suppliers",
         "status",
+        "variant_size",
+        "variant_colour",
     }
 )
 
@@ -118,7 +149,10 @@ _MULTILINE_FIELDS = frozenset({"description_en", "description_zh", "raw_material
 
 
 def _check_can_manage(by: User, business: Business) -> None:
-    if not can_manage_products_of(by, business):
+    from twoway.businesses.permissions import has_seller_permission
+
+    if not (can_manage_products_of(by, business)
+            and (by.is_operator or has_seller_permission(by, business, "catalogue"))):
         raise PermissionDenied(
             _("Only staff of this business or an operator can change its products.")
         )
@@ -158,6 +192,8 @@ def _normalize(fields: dict[str, Any], allowed: Iterable[str]) -> dict[str, Any]
             value = _region(UsState, value, name)
         elif name == "origin_cn_province":
             value = _region(ChinaProvince, value, name)
+        elif name == "group":
+            value = _group(value)
         clean[name] = value
     return clean
 
@@ -171,6 +207,18 @@ def _region(model, value, field_name: str):
         raise DomainError.one(
             field_name, "region_unknown", _("Unknown code %(code)s.") % {"code": code}
         )
+    return found
+
+
+def _group(value):
+    if value in (None, "") or isinstance(value, ProductGroup):
+        return value or None
+    try:
+        found = ProductGroup.objects.filter(pk=int(value)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise DomainError.one("group", "group_unknown", _("This product group does not exist."))
     return found
 
 
@@ -203,13 +251,67 @@ def _full_clean(product: Product) -> None:
         raise from_validation_error(exc) from None
 
 
+def _listing_rules(product: Product, *, by: User, attested_before: bool) -> list[str]:
+    """The editor's rules beyond one row's model checks. Returns notices (not errors) for the
+    seller, e.g. that an unconfirmed Chinese draft keeps the listing a draft."""
+    problems: list[FieldProblem] = []
+    notices: list[str] = []
+    if product.group_id and product.group.business_id != product.business_id:
+        problems.append(FieldProblem(
+            "group", "group_other_business",
+            _("A variant belongs to a product group of the same business."),
+        ))
+    if product.made_in_usa_attested and product.origin_country != "US":
+        problems.append(FieldProblem(
+            "made_in_usa_attested", "made_in_usa_needs_us_origin",
+            _("Only goods made in the US can be attested Made in USA."),
+        ))
+    if problems:
+        raise DomainError("; ".join(f"{p.field}: {p.message}" for p in problems), problems)
+    if product.made_in_usa_attested and not attested_before:
+        product.made_in_usa_attested_by = by
+        product.made_in_usa_attested_at = timezone.now()
+    elif not product.made_in_usa_attested:
+        product.made_in_usa_attested_by = None
+        product.made_in_usa_attested_at = None
+    if product.zh_is_draft and product.status == ProductStatus.ACTIVE:
+        product.status = ProductStatus.DRAFT
+        notices.append(str(_(
+            "The Chinese title and description are an unconfirmed draft: the listing stays a "
+            "draft until you confirm them."
+        )))
+    return notices
+
+
+def listing_validate(
+    *, business: Business, by: User, fields: dict[str, Any], product: Product | None = None
+) -> tuple[Product, dict[str, Any], list[str]]:
+    """Every listing rule, without writing: the one validation the listing editor, the bulk
+    import and the API share. ``product`` None validates a new listing of ``business``; otherwise
+    the changes to ``product`` (stock not editable there). Returns the product as it would be
+    saved (unsaved), the normalized values, and notices for the seller; raises DomainError naming
+    each field and rule."""
+    _check_can_manage(by, business)
+    if product is None:
+        values = _normalize(fields, EDITABLE_FIELDS | CREATE_ONLY_FIELDS)
+        candidate = Product(business=business, **values)
+        old_status, attested_before = None, False
+    else:
+        values = _normalize(fields, EDITABLE_FIELDS)
+        candidate = product
+        old_status, attested_before = product.status, product.made_in_usa_attested
+        for name, value in values.items():
+            setattr(candidate, name, value)
+    _check_status(product=candidate, by=by, new_status=values.get("status"), old_status=old_status)
+    _full_clean(candidate)
+    notices = _listing_rules(candidate, by=by, attested_before=attested_before)
+    return candidate, values, notices
+
+
 def product_create(*, business: Business, by: User, **fields: Any) -> Product:
     """A new product of ``business`` (draft unless ``status="active"`` and it is verified)."""
-    _check_can_manage(by, business)
-    values = _normalize(fields, EDITABLE_FIELDS | CREATE_ONLY_FIELDS)
-    product = Product(business=business, **values)
-    _check_status(product=product, by=by, new_status=values.get("status"), old_status=None)
-    _full_clean(product)
+    product, _values, notices = listing_validate(business=business, by=by, fields=fields)
+    product.notices = notices  # shown by the editor; not a column
     try:
         with transaction.atomic():
             product.save()
@@ -229,19 +331,23 @@ def product_create(*, business: Business, by: User, **fields: Any) -> Product:
     return product
 
 
+#: Columns the editor's rules may change besides the ones a caller sends.
+_DERIVED_COLUMNS = frozenset({
+    "hs_code", "cn_tariff_line", "us_hts_line", "updated_at", "status",
+    "made_in_usa_attested_by", "made_in_usa_attested_at",
+})
+
+
 def product_update(*, product: Product, by: User, **fields: Any) -> Product:
     """Change the given fields; stock on hand is left to stock_adjust and never overwritten."""
     _check_can_manage(by, product.business)
-    values = _normalize(fields, EDITABLE_FIELDS)
     fresh = Product.objects.select_related("business").get(pk=product.pk)
-    old_status = fresh.status
-    for name, value in values.items():
-        setattr(fresh, name, value)
-    _check_status(product=fresh, by=by, new_status=values.get("status"), old_status=old_status)
-    _full_clean(fresh)
+    fresh, values, notices = listing_validate(
+        business=fresh.business, by=by, fields=fields, product=fresh
+    )
     # Only the columns a seller can edit (plus the ones clean() normalizes): saving the whole row
     # would write back a stale stock_on_hand over a concurrent adjustment or reservation.
-    update_fields = set(values) | {"hs_code", "cn_tariff_line", "us_hts_line", "updated_at"}
+    update_fields = set(values) | _DERIVED_COLUMNS
     try:
         with transaction.atomic():
             fresh.save(update_fields=sorted(update_fields))
@@ -251,7 +357,48 @@ def product_update(*, product: Product, by: User, **fields: Any) -> Product:
             "sku", "sku_taken", _("This business already has a product with this SKU.")
         ) from None
     product.refresh_from_db()
+    product.notices = notices
     return product
+
+
+def product_group_create(*, business: Business, by: User, title_en: str, title_zh: str = "") -> ProductGroup:
+    """A group for a product's variants (size, colour), each variant its own SKU."""
+    _check_can_manage(by, business)
+    texts = clean_fields({"title_en": title_en, "title_zh": title_zh}, multiline=frozenset())
+    group = ProductGroup(business=business, title_en=texts["title_en"] or "", title_zh=texts["title_zh"] or "")
+    _full_clean(group)
+    group.save()
+    return group
+
+
+def product_variant_add(
+    *, product: Product, by: User, sku: str, unit_price, stock_on_hand: int = 0,
+    variant_size: str = "", variant_colour: str = "", weight_kg=None,
+) -> Product:
+    """Another size/colour of ``product``: a new SKU with its own price and stock, under the same
+    product group (made on the first variant), copying the listing's other fields."""
+    _check_can_manage(by, product.business)
+    with transaction.atomic():
+        base = Product.objects.select_for_update().select_related("group").get(pk=product.pk)
+        if base.group_id is None:
+            group = product_group_create(
+                business=base.business, by=by, title_en=base.title_en, title_zh=base.title_zh
+            )
+            Product.objects.filter(pk=base.pk).update(group=group)
+            base.group = group
+        copied = {
+            name: getattr(base, name)
+            for name in EDITABLE_FIELDS - {
+                "sku", "unit_price", "variant_size", "variant_colour", "weight_kg", "group",
+                "status", "made_in_usa_attested",
+            }
+        }
+        return product_create(
+            business=base.business, by=by, **copied, group=base.group, sku=sku,
+            unit_price=unit_price, stock_on_hand=stock_on_hand, variant_size=variant_size,
+            variant_colour=variant_colour, weight_kg=weight_kg or base.weight_kg,
+            made_in_usa_attested=base.made_in_usa_attested, status=base.status,
+        )
 
 
 def stock_adjust(*, product: Product, delta: int, reason: str, by: User) -> StockAdjustment:
@@ -311,3 +458,90 @@ def products_suspend(*, product_ids: Iterable[int], by: User) -> int:
         product_ids=product_ids, status=ProductStatus.SUSPENDED,
         reason="The listing was suspended by an operator.",
     )
+
+
+# --- product images -----------------------------------------------------------------------------
+
+def _image_problem(exc: ImageRejected) -> DomainError:
+    figures = exc.figures
+    messages = {
+        "empty": _("The file is empty."),
+        "too_large": _("An image is at most %(max)s MB.")
+        % {"max": settings.TWOWAY_IMAGE_MAX_BYTES // (1024 * 1024)},
+        "too_many_pixels": _("An image has at most %(max)s million pixels.")
+        % {"max": settings.TWOWAY_IMAGE_MAX_PIXELS // 1_000_000},
+        "wrong_type": _("Upload a JPEG, PNG or WebP image (this file is %(found)s).")
+        % {"found": figures.get("found", "?")},
+        "not_an_image": _("This file is not a JPEG, PNG or WebP image."),
+    }
+    message = messages.get(exc.rule, _("This image cannot be used."))
+    return DomainError.one("image", f"image_{exc.rule}", str(message))
+
+
+def product_image_add(
+    *, product: Product, by: User, data: bytes, alt_en: str = "", alt_zh: str = ""
+) -> ProductImage:
+    """Check and re-encode an upload (catalog.rules.images), store it and its thumbnails through
+    the default storage, and record it as the product's next image."""
+    _check_can_manage(by, product.business)
+    texts = clean_fields({"alt_en": alt_en, "alt_zh": alt_zh}, multiline=frozenset())
+    for name, limit in (("alt_en", 200), ("alt_zh", 120)):
+        if len(texts[name] or "") > limit:
+            raise DomainError.one(name, "max_length", _("At most %(n)s characters.") % {"n": limit})
+    if product.images.count() >= settings.TWOWAY_IMAGES_PER_PRODUCT:
+        raise DomainError.one(
+            "image", "too_many_images",
+            _("A product has at most %(n)s images.") % {"n": settings.TWOWAY_IMAGES_PER_PRODUCT},
+        )
+    try:
+        processed = process_image(
+            data,
+            max_bytes=settings.TWOWAY_IMAGE_MAX_BYTES,
+            max_pixels=settings.TWOWAY_IMAGE_MAX_PIXELS,
+            max_side=settings.TWOWAY_IMAGE_MAX_SIDE,
+            thumb_sides=tuple(settings.TWOWAY_IMAGE_THUMB_SIDES),
+        )
+    except ImageRejected as exc:
+        raise _image_problem(exc) from None
+    storage = storages["default"]
+    stem = f"products/{product.business_id}/{product.pk}/{uuid.uuid4().hex}"
+    small, large = sorted(processed.thumbs)[:1][0], sorted(processed.thumbs)[-1]
+    saved: list[str] = []
+    try:
+        full = storage.save(f"{stem}.{processed.extension}", ContentFile(processed.full))
+        saved.append(full)
+        names = {}
+        for side, blob in processed.thumbs.items():
+            names[side] = storage.save(f"{stem}-{side}.{processed.extension}", ContentFile(blob))
+            saved.append(names[side])
+        with transaction.atomic():
+            position = (
+                ProductImage.objects.filter(product=product).aggregate(m=Max("position"))["m"]
+            )
+            image = ProductImage(
+                product=product,
+                position=0 if position is None else position + 1,
+                alt_en=texts["alt_en"] or "",
+                alt_zh=texts["alt_zh"] or "",
+                file_full=full,
+                file_960=names[large],
+                file_320=names[small],
+                width=processed.width,
+                height=processed.height,
+                bytes_full=len(processed.full),
+                content_type=processed.content_type,
+            )
+            image.save()
+    except BaseException:
+        for name in saved:
+            storage.delete(name)
+        raise
+    return image
+
+
+def product_image_delete(*, image: ProductImage, by: User) -> None:
+    _check_can_manage(by, image.product.business)
+    names = [image.file_full, image.file_960, image.file_320]
+    with transaction.atomic():
+        image.delete()
+        transaction.on_commit(lambda: [storages["default"].delete(n) for n in names])

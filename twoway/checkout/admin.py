@@ -62,7 +62,7 @@ class PurchaseAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
 class OrderAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
     list_display = ("number", "purchase", "business", "buyer", "direction", "status",
                     "total_payable", "currency", "created_at")
-    list_filter = ("direction", "status", "customs_status")
+    list_filter = ("direction", "status")
     search_fields = ("=number", "=purchase__number", "=tracking_number", "business__legal_name",
                      "buyer__username", "buyer__email")
     list_select_related = ("purchase", "business", "buyer")

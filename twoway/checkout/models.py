@@ -95,16 +95,20 @@ class Purchase(TimeStamped):
 class Order(TimeStamped):
     """One seller's part of a purchase: the customs order (CEB311) and the seller's queue item."""
 
-    number = models.CharField(_("order number"), max_length=32, unique=True)
+    number = models.CharField(_("order number"), max_length=32)  # unique: see Meta
     guid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     purchase = models.ForeignKey(Purchase, on_delete=models.PROTECT, related_name="orders")
+    # No single-column indexes on buyer, business and status: the composite indexes in Meta lead
+    # with them (the order row is the placement's hot insert: every index is written each time).
     buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders", db_index=False
     )
-    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="orders")
+    business = models.ForeignKey(
+        Business, on_delete=models.PROTECT, related_name="orders", db_index=False
+    )
     direction = models.CharField(max_length=12, choices=Direction.choices)
     status = models.CharField(
-        max_length=12, choices=OrderStatus.choices, default=OrderStatus.CREATED, db_index=True
+        max_length=12, choices=OrderStatus.choices, default=OrderStatus.CREATED
     )
     # Real name (export to China): identity row + what customs gets. The clear ID number is only
     # ever decrypted by the identity context when building the customs message.
@@ -113,7 +117,7 @@ class Order(TimeStamped):
     )
     buyer_name = models.CharField(max_length=64, blank=True)
     buyer_id_masked = models.CharField(max_length=18, blank=True)
-    buyer_id_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    buyer_id_hash = models.CharField(max_length=64, blank=True)  # indexed in Meta
     consignee_name = models.CharField(max_length=64, blank=True)
     consignee_phone = models.CharField(max_length=30, blank=True)
     consignee_address = models.CharField(max_length=200, blank=True)
@@ -135,8 +139,6 @@ class Order(TimeStamped):
     quota_amount = money_field(_("quota consumed"), default=0)
     quota_released = models.BooleanField(default=False)
     stock_released = models.BooleanField(default=False)
-    eei_required = models.BooleanField(_("EEI filing required"), default=False)
-    eei_reason = models.CharField(max_length=300, blank=True)
     hold_reason = models.TextField(blank=True)
     hold_code = models.CharField(
         _("hold kind"), max_length=24, blank=True,
@@ -147,8 +149,10 @@ class Order(TimeStamped):
         help_text=_("Where a release returns the order."),
     )
     quota_returned = money_field(_("quota given back by returns"), default=0)
-    customs_status = models.CharField(max_length=32, blank=True)
-    customs_info = models.TextField(blank=True)
+    carrier = models.SlugField(
+        _("carrier"), max_length=24, blank=True,
+        help_text=_("The carrier of the tracking number (reference: carrier tracking formats)."),
+    )
     tracking_number = models.CharField(max_length=40, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     cleared_at = models.DateTimeField(null=True, blank=True)
@@ -160,7 +164,10 @@ class Order(TimeStamped):
             models.Index(fields=["business", "status", "-created_at"], name="order_seller_queue"),
             models.Index(fields=["buyer", "-created_at"], name="order_buyer_recent"),
             models.Index(fields=["status", "purchase"], name="order_status_purchase"),
+            models.Index(fields=["buyer_id_hash"], name="order_buyer_id_hash"),
         ]
+        # A constraint, not unique=True: PostgreSQL then gets no second (LIKE pattern) index.
+        constraints = [models.UniqueConstraint(fields=["number"], name="order_number_unique")]
 
     def __str__(self) -> str:
         return self.number

@@ -11,38 +11,37 @@ import hashlib
 import json
 import logging
 import secrets
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twoway.catalog.models import Product, ProductStatus
-from twoway.core.errors import DomainError, FieldProblem, NotFound
+from twoway.core.errors import DomainError, FieldProblem
 from twoway.identity.models import RealNameIdentity, User
 from twoway.ledger.rules.keys import flow_places
 from twoway.ledger.services import TradeFlowInput, trade_flows_post, trade_flows_reverse
 
-from . import lock_objects
+from . import lock_objects, writes
+from .channels import EXPORT, IMPORT, ChannelPolicy, Consignee
 from .errors import CheckoutErrorCode, caps_check
 from .models import (
     Cart,
     CartLine,
-    Direction,
     Order,
     OrderEvent,
     OrderLine,
     OrderStatus,
     Purchase,
     QuotaUsage,
-    TaxChannel,
     to_fen,
 )
-from .pricing import CartItem, ExportQuote, export_quote
 from .rules import order_status as pipeline
+from .selectors import quota_used
 
 logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
@@ -51,20 +50,22 @@ ZERO = Decimal("0.00")
 # --- cart ---------------------------------------------------------------------------------
 
 
-def cart_line_set(*, buyer: User, product: Product, quantity: int) -> Cart:
-    """Set the quantity of a product in the buyer's cart (0 removes it)."""
+def cart_line_set(*, channel: ChannelPolicy, buyer: User, product: Product, quantity: int) -> Cart:
+    """Set the quantity of a product in the buyer's cart (0 removes it); the channel says whether
+    the product may go into its cart."""
     if quantity < 0:
         raise DomainError.one("quantity", "not_negative", "Quantity cannot be negative.")
-    if quantity > 0 and product.status != ProductStatus.ACTIVE:
-        raise DomainError.one("product", CheckoutErrorCode.NOT_FOR_SALE, "This product is not on sale.")
+    channel.cart_line_check(product, quantity)
     with transaction.atomic():
-        cart, _created = Cart.objects.get_or_create(buyer=buyer)
+        cart, _created = Cart.objects.get_or_create(buyer=buyer, defaults={"direction": channel.direction})
         if quantity == 0:
             CartLine.objects.filter(cart=cart, product=product).delete()
         else:
             CartLine.objects.update_or_create(
                 cart=cart, product=product, defaults={"quantity": quantity}
             )
+        if cart.direction != channel.direction:
+            Cart.objects.filter(pk=cart.pk).update(direction=channel.direction)
     return cart
 
 
@@ -72,12 +73,12 @@ def cart_clear(*, buyer: User) -> None:
     CartLine.objects.filter(cart__buyer=buyer).delete()
 
 
+def cart_lines_remove(*, buyer: User, product_ids) -> None:
+    """Take these products out of the buyer's cart (what a placed purchase bought)."""
+    CartLine.objects.filter(cart__buyer=buyer, product_id__in=list(product_ids)).delete()
+
+
 # --- quota ---------------------------------------------------------------------------------
-
-
-def quota_used(*, id_number_hash: str, year: int) -> Decimal:
-    row = QuotaUsage.objects.filter(id_number_hash=id_number_hash, year=year).only("used_fen").first()
-    return row.used_cny if row else ZERO
 
 
 def _quota_consume(*, id_number_hash: str, year: int, amount: Decimal, annual: Decimal) -> None:
@@ -90,16 +91,12 @@ def _quota_consume(*, id_number_hash: str, year: int, amount: Decimal, annual: D
     amount_fen, annual_fen = to_fen(amount), to_fen(annual)
     row = None
     if amount_fen <= annual_fen:
-        table = QuotaUsage._meta.db_table
+        sql, params = writes.quota_consume_statement(
+            id_number_hash, year, amount_fen, annual_fen,
+            connection.ops.adapt_datetimefield_value(timezone.now()),
+        )
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (id_number_hash, year, used_fen, updated_at) "
-                "VALUES (%s, %s, %s, %s) ON CONFLICT (id_number_hash, year) DO UPDATE SET "
-                f"used_fen = {table}.used_fen + excluded.used_fen, updated_at = excluded.updated_at "
-                f"WHERE {table}.used_fen + excluded.used_fen <= %s RETURNING used_fen",
-                [id_number_hash, year, amount_fen,
-                 connection.ops.adapt_datetimefield_value(timezone.now()), annual_fen],
-            )
+            cursor.execute(sql, params)
             row = cursor.fetchone()
     if row is None:
         remaining = max(annual - quota_used(id_number_hash=id_number_hash, year=year), ZERO)
@@ -132,28 +129,22 @@ def _quota_release(order: Order) -> None:
 
 
 def _stock_take(quantities: dict[int, int]) -> None:
-    """Decrement stock for every line, locking rows in product-id order (no deadlocks between
-    multi-line orders); one error lists every short line."""
-    short: list[FieldProblem] = []
-    table = Product._meta.db_table
-    sql = (
-        f"UPDATE {table} SET stock_on_hand = stock_on_hand - %s "
-        "WHERE id = %s AND stock_on_hand >= %s AND status = %s"
-    )
-    with connection.cursor() as cursor:  # the hot path: one plain statement per line
-        for product_id in sorted(quantities):
-            qty = quantities[product_id]
-            cursor.execute(sql, [qty, product_id, qty, ProductStatus.ACTIVE.value])
-            if cursor.rowcount != 1:
-                short.append(
-                    FieldProblem(
-                        f"items.{product_id}",
-                        CheckoutErrorCode.OUT_OF_STOCK,
-                        f"Not enough stock for product {product_id} (asked for {qty}).",
-                    )
-                )
+    """Decrement stock for every line in one statement, locking rows in product-id order (no
+    deadlocks between multi-line orders); one error lists every short line."""
+    short = writes.stock_take(quantities)
     if short:
-        raise DomainError("Some items are out of stock.", short, status=409)
+        raise DomainError(
+            "Some items are out of stock.",
+            [
+                FieldProblem(
+                    f"items.{product_id}",
+                    CheckoutErrorCode.OUT_OF_STOCK,
+                    f"Not enough stock for product {product_id} (asked for {quantities[product_id]}).",
+                )
+                for product_id in sorted(short)
+            ],
+            status=409,
+        )
 
 
 def _stock_release(order: Order) -> None:
@@ -167,23 +158,6 @@ def _stock_release(order: Order) -> None:
 
 
 # --- placing a purchase --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Consignee:
-    name: str
-    phone: str
-    address: str
-    district: str = ""  # 6-digit GB/T 2260 code
-
-    def __post_init__(self) -> None:  # issue 9: one text validator; names NFKC, trimmed
-        from twoway.core.text import clean_fields
-
-        clean = clean_fields({"consignee.name": self.name, "consignee.phone": self.phone,
-                              "consignee.address": self.address, "consignee.district": self.district},
-                             names={"consignee.name"})
-        for attr in ("name", "phone", "address", "district"):
-            object.__setattr__(self, attr, clean[f"consignee.{attr}"])
 
 
 def _number(prefix: str, now: dt.datetime) -> str:
@@ -211,8 +185,12 @@ def _existing_for_key(buyer: User, key: str, fingerprint: str) -> Purchase | Non
 
 def _place_once(*, buyer: User, idempotency_key: str, fingerprint: str, write) -> Purchase:
     """Run ``write()`` (one transaction) unless this key already placed the purchase; a retry,
-    even a concurrent one, gets the first purchase back. ``purchase.created`` says which."""
-    existing = _existing_for_key(buyer, idempotency_key, fingerprint)
+    even a concurrent one, gets the first purchase back. ``purchase.created`` says which.
+
+    The key is not read first: the purchase row's unique (buyer, key), written first inside
+    ``write()``, claims it, and a retry learns of the first purchase from the conflict (or from
+    a refusal) — one round trip less for every placement, a quote more for a retry."""
+    existing = None
     if existing is None:
         try:
             purchase = write()
@@ -234,85 +212,86 @@ def _place_once(*, buyer: User, idempotency_key: str, fingerprint: str, write) -
     return existing
 
 
+def cart_quote(*, channel: ChannelPolicy, items: dict[int, int], identity: RealNameIdentity | None = None,
+          day: dt.date | None = None):
+    """Price a cart in ``channel`` (read-only); with ``identity`` the export quote counts the
+    buyer's quota used this year."""
+    return channel.quote_for(items=items, identity=identity, day=day or timezone.now().date())
+
+
 def export_quote_for(
     *, items: dict[int, int], identity: RealNameIdentity | None, day: dt.date | None = None
-) -> ExportQuote:
-    """Price a cart for a buyer in China (read-only)."""
-    day = day or timezone.now().date()
-    products = {
-        p.pk: p
-        for p in Product.objects.select_related("business").filter(pk__in=list(items))
-    }
-    missing = [pid for pid in items if pid not in products]
-    if missing:
-        raise NotFound(f"Product {missing[0]}")
-    used = quota_used(id_number_hash=identity.id_number_hash, year=day.year) if identity else ZERO
-    return export_quote(
-        items=[CartItem(products[pid], qty) for pid, qty in items.items()],
-        day=day,
-        quota_used=used,
-    )
+):
+    """``cart_quote`` in the export channel (the name callers outside checkout use)."""
+    return cart_quote(channel=EXPORT, items=items, identity=identity, day=day)
 
 
-def purchase_place_export(
+def purchase_place(
     *,
+    channel: ChannelPolicy,
     buyer: User,
     items: dict[int, int],
-    identity: RealNameIdentity,
     consignee: Consignee,
+    identity: RealNameIdentity | None = None,
+    consignee_state: str = "",
     idempotency_key: str = "",
     now: dt.datetime | None = None,
 ) -> Purchase:
-    """Place a purchase from US sellers by a buyer in China (CBEC retail import).
+    """Place a purchase in ``channel``: export (a buyer in China from US sellers, CBEC: needs the
+    buyer's own real-name ``identity``) or import (a consumer in the US from Chinese sellers: needs
+    ``consignee_state``).
 
-    Prices at the rate in force (locked on the orders), checks eligibility, limits and quota,
-    reserves stock and quota, and writes one order per seller, all in one transaction. A retry
-    with the same ``idempotency_key`` returns the same purchase.
+    Prices on today's date (the rate and rows in force are locked on the orders), refuses what
+    the channel refuses (eligibility, limits), reserves stock and the channel's quota and writes
+    one order per seller, all in one transaction. No provider call. A retry with the same
+    ``idempotency_key`` returns the same purchase (``purchase.created`` says which).
     """
     now = now or timezone.now()
-    if identity.user_id != buyer.pk:
-        raise DomainError.one(
-            "identity", CheckoutErrorCode.PAYER_NOT_BUYER, "The real-name identity must be the buyer's own."
-        )
+    channel.buyer_check(buyer=buyer, identity=identity)
     if not items or any(q < 1 for q in items.values()):
         raise DomainError.one("items", CheckoutErrorCode.EMPTY_CART, "Add at least one item (quantity ≥ 1).")
     caps_check(items)  # issue 9: lines per purchase, quantity per product (merged lines)
-    for field_name, value in (("consignee.name", consignee.name), ("consignee.phone", consignee.phone),
-                              ("consignee.address", consignee.address)):
-        if not value.strip():
-            raise DomainError.one(field_name, "required", f"{field_name} is required for customs.")
-    fingerprint = _fingerprint(items, f"{identity.pk}|{consignee}")
+    delivery = channel.delivery_check(consignee=consignee, identity=identity, state=consignee_state)
+    fingerprint = _fingerprint(items, delivery.fingerprint)
 
     def write() -> Purchase:
         # The quota is not read here: the conditional upsert inside the transaction decides, on
         # the committed amount (a read now could be stale by the time the row is locked).
-        quote = export_quote_for(items=items, identity=None, day=now.date())
-        if not quote.ok:
-            problems = quote.all_problems
+        priced = channel.quote_for(items=items, identity=None, day=now.date())
+        if not priced.ok:
+            problems = priced.all_problems
             raise DomainError("; ".join(p.message for p in problems), problems, status=409)
         with transaction.atomic():
             # The purchase row is written first: its unique (buyer, Idempotency-Key) claims the
             # key, so a concurrent retry waits on it and then returns this purchase instead of
             # racing for the stock (and answering out_of_stock).
             purchase = _purchase_claim(
-                buyer=buyer, direction=Direction.US_EXPORT, currency="CNY",
-                total_payable=quote.total_payable, idempotency_key=idempotency_key,
+                buyer=buyer, direction=channel.direction, currency=channel.currency,
+                total_payable=priced.total_payable, idempotency_key=idempotency_key,
                 fingerprint=fingerprint, now=now,
             )
             _stock_take(items)
-            _quota_consume(
-                id_number_hash=identity.id_number_hash,
-                year=now.year,
-                amount=quote.quota_amount,
-                annual=quote.limits.annual,
-            )
-            _purchase_write(purchase=purchase, buyer=buyer, quote=quote, identity=identity,
-                            consignee=consignee, now=now)
-        logger.info("purchase %s placed by user %s", purchase.number, buyer.pk)
+            claim = channel.quota_claim(quote=priced, delivery=delivery, year=now.year)
+            if claim is not None:
+                _quota_consume(id_number_hash=claim.id_number_hash, year=claim.year,
+                               amount=claim.amount, annual=claim.annual)
+            _purchase_write(channel=channel, purchase=purchase, buyer=buyer, quote=priced,
+                            delivery=delivery, now=now)
+        logger.info("%s purchase %s placed by user %s", channel.code, purchase.number, buyer.pk)
         return purchase
 
     return _place_once(buyer=buyer, idempotency_key=idempotency_key, fingerprint=fingerprint,
                        write=write)
+
+
+def purchase_place_export(*, identity: RealNameIdentity, **kwargs) -> Purchase:
+    """``purchase_place`` in the export channel (the name callers outside checkout use)."""
+    return purchase_place(channel=EXPORT, identity=identity, **kwargs)
+
+
+def purchase_place_import(*, consignee_state: str, **kwargs) -> Purchase:
+    """``purchase_place`` in the import channel (the name callers outside checkout use)."""
+    return purchase_place(channel=IMPORT, consignee_state=consignee_state, **kwargs)
 
 
 def _purchase_claim(
@@ -320,71 +299,46 @@ def _purchase_claim(
     fingerprint: str, now: dt.datetime,
 ) -> Purchase:
     """Insert the purchase row (the first write of a placement; claims the Idempotency-Key)."""
-    return Purchase.objects.create(
+    purchase = Purchase(
         number=_number("TP", now), buyer=buyer, direction=direction, currency=currency,
         total_payable=total_payable, idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
         reserved_until=now + dt.timedelta(minutes=settings.TWOWAY_RESERVATION_MINUTES),
     )
+    writes.row_insert(purchase)  # one plain INSERT, as the bench's raw client sends it
+    return purchase
 
 
 def _purchase_write(
-    *, purchase: Purchase, buyer: User, quote: ExportQuote, identity: RealNameIdentity,
-    consignee: Consignee, now: dt.datetime,
+    *, channel: ChannelPolicy, purchase: Purchase, buyer: User, quote, delivery, now: dt.datetime,
 ) -> Purchase:
+    """The orders (one per seller), their lines and first events, as the channel writes them."""
     reserved_until = purchase.reserved_until
     orders = [
-        Order(
-            number=_number("TW", now), purchase=purchase, buyer=buyer, business_id=seller.business_id,
-            direction=Direction.US_EXPORT, status=OrderStatus.CREATED, identity=identity,
-            buyer_name=identity.full_name, buyer_id_masked=identity.id_number_masked,
-            buyer_id_hash=identity.id_number_hash, consignee_name=consignee.name,
-            consignee_phone=consignee.phone, consignee_address=consignee.address,
-            consignee_district=consignee.district, currency="CNY", exchange_rate=quote.rate,
-            exchange_rate_source=quote.rate_source[:300], goods_value=seller.goods_value,
-            freight=seller.freight, insurance=seller.insurance, discount=ZERO,
-            tax_total=seller.tax_total, total_payable=seller.total_payable,
-            customs_value_usd=seller.customs_value_usd,
-            tax_channel=(
-                TaxChannel.CBEC_FULL_TAX_SINGLE_ITEM
-                if seller.channel == "full_tax_single_item"
-                else TaxChannel.CBEC_WITHIN_LIMITS
-            ),
-            quota_year=now.year, quota_amount=seller.dutiable_value,
-            created_at=now,
-        )
+        channel.order_for(purchase=purchase, buyer=buyer, seller=seller, quote=quote,
+                          delivery=delivery, number=_number("TW", now), now=now)
         for seller in quote.sellers
     ]
-    Order.objects.bulk_create(orders)
-    lines = []
-    for order, seller in zip(orders, quote.sellers, strict=True):
-        lines.extend(
-            OrderLine(
-                order=order, product_id=q.product_id, sku=q.sku, title=q.title, title_zh=q.title_zh,
-                hs_code=q.hs_code, national_line=q.national_line, origin_state=q.origin_state,
-                quantity=q.quantity, unit_price_usd=q.unit_price_usd, unit_price=q.unit_price,
-                goods_value=q.goods_value, freight_share=q.freight_share, tariff=q.tariff,
-                consumption_tax=q.consumption_tax, vat=q.vat, tax_total=q.tax_total,
-                tax_category=q.tax_category, customs_value_usd=q.customs_value_usd,
-            )
-            for q in seller.lines
-        )
-    OrderLine.objects.bulk_create(lines)
-    events = OrderEvent.objects.bulk_create(
+    lines_by_order = [channel.lines_for(order=order, seller=seller)
+                      for order, seller in zip(orders, quote.sellers, strict=True)]
+    events = [
         OrderEvent(
             order=order, from_status="", to_status=OrderStatus.CREATED, actor=buyer,
-            actor_label="buyer", reason=f"placed; stock and quota reserved until {reserved_until:%Y-%m-%d %H:%M} UTC",
+            actor_label="buyer",
+            reason=channel.placed_reason(order=order, reserved_until=reserved_until, now=now),
             created_at=now,
         )
         for order in orders
+    ]
+    writes.orders_insert(  # one statement on PostgreSQL
+        orders=orders, lines=[line for lines in lines_by_order for line in lines], events=events
     )
     # What was just written is what a caller shows: no re-read (the API answers from these).
-    for order, seller, event in zip(orders, quote.sellers, events, strict=True):
+    for order, seller, lines, event in zip(orders, quote.sellers, lines_by_order, events, strict=True):
         if seller.business is not None:
             order.business = seller.business
         order._prefetched_objects_cache = {
-            "lines": _as_prefetched(OrderLine.objects.filter(order=order),
-                                    [ln for ln in lines if ln.order is order]),
+            "lines": _as_prefetched(OrderLine.objects.filter(order=order), lines),
             "events": _as_prefetched(OrderEvent.objects.filter(order=order), [event]),
         }
     purchase._prefetched_objects_cache = {
@@ -402,6 +356,12 @@ def _as_prefetched(queryset, rows: list):
 
 
 # --- the state machine ---------------------------------------------------------------------
+
+
+#: Sent inside the transaction that moves an order (after its event row is written):
+#: ``order`` (locked, new status set), ``from_status``, ``to_status``, ``now``. Contexts above
+#: (integrations' webhooks) record what they need in the same transaction; checkout imports none.
+order_status_changed = Signal()
 
 
 def order_transition(
@@ -479,6 +439,8 @@ def order_transition(
             trade_flows_post(lines=_trade_flow_lines(locked), kind="shipment", posted_at=now)
         elif to in (OrderStatus.REFUNDED, OrderStatus.RETURNED) and previous in pipeline.SHIPPED_STATES:
             trade_flows_reverse(order_id=locked.pk, posted_at=now)  # idempotent
+        order_status_changed.send(sender=Order, order=locked, from_status=previous, to_status=to,
+                                  now=now)
     order.refresh_from_db()
     return order
 
@@ -597,10 +559,56 @@ def order_cancel(*, order: Order, by: User, reason: str = "") -> Order:
                             reason=reason or "Cancelled by the buyer before payment.")
 
 
-def order_ship(*, order: Order, by: User, tracking_number: str) -> Order:
-    """The seller hands the parcel to the carrier (only once customs has cleared an export)."""
+def tracking_number_check(*, carrier: str, tracking_number: str,
+                          day: dt.date | None = None) -> str:
+    """The tracking number, normalised, if it has the form (and check digit) of one of the
+    carrier's formats in force (reference rows); else a DomainError naming the field and rule."""
+    from twoway.reference.selectors import carrier_formats_on
+
+    from .rules.tracking import TrackingFormat, tracking_check
+
+    rows = carrier_formats_on(day or timezone.now().date())
+    formats = [
+        TrackingFormat(
+            carrier=r.carrier, name=r.format_name, pattern=r.pattern, checksum=r.checksum,
+            evens_multiplier=r.evens_multiplier, odds_multiplier=r.odds_multiplier,
+            weightings=tuple(int(w) for w in r.weightings.split()),
+        )
+        for r in rows
+    ]
+    result = tracking_check(tracking_number, carrier=carrier, formats=formats)
+    if result.ok:
+        return result.normalized
+    mine = [r for r in rows if r.carrier == carrier]
+    if result.rule == "carrier":
+        raise DomainError.one("carrier", "carrier_known", _("Choose a carrier from the list."))
+    examples = ", ".join(r.example for r in mine)
+    name = mine[0].carrier_name_en
+    if result.rule == "check_digit":
+        message = _(
+            "%(number)s is not a valid %(carrier)s tracking number: its check digit should be "
+            "%(digit)s. Check the number for a typo."
+        ) % {"number": result.normalized, "carrier": name, "digit": result.expected_check}
+    else:
+        message = _(
+            "%(number)s does not look like a %(carrier)s tracking number (for example %(examples)s)."
+        ) % {"number": result.normalized or "—", "carrier": name, "examples": examples}
+    raise DomainError.one(
+        "tracking_number", f"tracking_{result.rule}", message
+    )
+
+
+def order_ship(*, order: Order, by: User, tracking_number: str, carrier: str | None = None) -> Order:
+    """The seller hands the parcel to the carrier (only once customs has cleared an export).
+
+    With ``carrier`` (the seller's pages and API), the number must have that carrier's form and
+    check digit; without it (internal callers, the demo) it is kept as given."""
+    if carrier is not None:
+        tracking_number = tracking_number_check(carrier=carrier, tracking_number=tracking_number)
     with transaction.atomic():
-        Order.objects.filter(pk=order.pk).update(tracking_number=tracking_number)
+        Order.objects.filter(pk=order.pk).update(
+            tracking_number=tracking_number, carrier=carrier or ""
+        )
         return order_transition(order=order, to=OrderStatus.SHIPPED, actor=by, actor_label="seller",
                                 reason=f"Handed to the carrier, tracking {tracking_number}.")
 
@@ -819,10 +827,12 @@ def return_request_create(
 
 
 def can_decide_return(user: User, order: Order) -> bool:
-    """The seller's staff or an operator decide and receive returns."""
-    from twoway.identity.permissions import is_staff_of
+    """The seller's staff with the fulfilment role (or the owner) or an operator decide and
+    receive returns."""
+    from twoway.businesses.permissions import has_seller_permission
 
-    return bool(user.is_operator or user.is_superuser or is_staff_of(user, order.business))
+    return bool(user.is_operator or user.is_superuser
+                or has_seller_permission(user, order.business, "fulfilment"))
 
 
 def return_decide(*, return_request, by: User, approve: bool, note: str = "",
@@ -910,128 +920,6 @@ def return_receive(*, return_request, by: User, now: dt.datetime | None = None):
             OrderEvent.objects.create(order=order, from_status=order.status, to_status=order.status,
                                       actor=by, actor_label="seller", reason=reason, created_at=now)
     return locked
-
-
-# --- imports: US consumers buying from Chinese sellers (issue 5) -----------------------------
-
-
-def import_cart_line_set(*, buyer: User, product: Product, quantity: int) -> Cart:
-    """Set the quantity of an import product in a US consumer's cart (0 removes it)."""
-    from .import_pricing import import_problems
-
-    if quantity > 0:
-        problems = [
-            p for p in import_problems(product, quantity) if p.rule != CheckoutErrorCode.OUT_OF_STOCK
-        ]
-        if problems:
-            raise DomainError(problems[0].message, [FieldProblem("product", problems[0].rule,
-                                                                 problems[0].message)])
-    cart = cart_line_set(buyer=buyer, product=product, quantity=quantity)
-    if cart.direction != Direction.US_IMPORT:
-        Cart.objects.filter(pk=cart.pk).update(direction=Direction.US_IMPORT)
-    return cart
-
-
-def purchase_place_import(
-    *,
-    buyer: User,
-    items: dict[int, int],
-    consignee_state: str,
-    consignee: Consignee,
-    idempotency_key: str = "",
-    now: dt.datetime | None = None,
-) -> Purchase:
-    """Place a purchase from Chinese sellers by a consumer in the US.
-
-    Prices in USD on today's date (goods + CN-US freight per seller shipment + each duty and fee
-    in force), refuses lines not listed for import or blocked, reserves stock and writes one
-    order per seller (``TaxChannel.US_IMPORT``, duties in ``tax_total``), all in one transaction.
-    No quota. A retry with the same ``idempotency_key`` returns the same purchase.
-    """
-    from twoway.reference.models import UsState
-
-    from .import_pricing import ImportQuote, import_quote_for
-
-    now = now or timezone.now()
-    if not items or any(q < 1 for q in items.values()):
-        raise DomainError.one("items", CheckoutErrorCode.EMPTY_CART, "Add at least one item (quantity ≥ 1).")
-    caps_check(items)  # issue 9: lines per purchase, quantity per product (merged lines)
-    for field_name, value in (("consignee.name", consignee.name), ("consignee.address", consignee.address)):
-        if not value.strip():
-            raise DomainError.one(field_name, "required", f"{field_name} is required for delivery.")
-    state = (consignee_state or "").strip().upper()
-    if not UsState.objects.filter(pk=state).exists():
-        raise DomainError.one("consignee_state", "state_unknown", "Choose the US state of delivery.")
-    fingerprint = _fingerprint(items, f"import|{state}|{consignee}")
-
-    def write() -> Purchase:
-        quote: ImportQuote = import_quote_for(items=items, day=now.date())
-        if not quote.ok:
-            problems = list(quote.problems)
-            raise DomainError("; ".join(p.message for p in problems), problems, status=409)
-        with transaction.atomic():
-            purchase = _purchase_claim(
-                buyer=buyer, direction=Direction.US_IMPORT, currency="USD",
-                total_payable=quote.total_payable, idempotency_key=idempotency_key,
-                fingerprint=fingerprint, now=now,
-            )
-            _stock_take(items)
-            _import_purchase_write(purchase=purchase, buyer=buyer, quote=quote,
-                                   consignee=consignee, consignee_state=state, now=now)
-        logger.info("import purchase %s placed by user %s", purchase.number, buyer.pk)
-        return purchase
-
-    return _place_once(buyer=buyer, idempotency_key=idempotency_key, fingerprint=fingerprint,
-                       write=write)
-
-
-def _import_purchase_write(
-    *, purchase: Purchase, buyer: User, quote, consignee: Consignee, consignee_state: str,
-    now: dt.datetime,
-) -> Purchase:
-    reserved_until = purchase.reserved_until
-    orders = [
-        Order(
-            number=_number("TW", now), purchase=purchase, buyer=buyer, business_id=seller.business_id,
-            direction=Direction.US_IMPORT, status=OrderStatus.CREATED, buyer_name=consignee.name,
-            consignee_name=consignee.name, consignee_phone=consignee.phone,
-            consignee_address=consignee.address, consignee_state=consignee_state, currency="USD",
-            goods_value=seller.goods_value, freight=seller.freight, insurance=ZERO, discount=ZERO,
-            tax_total=seller.duty_total, total_payable=seller.total_payable,
-            customs_value_usd=seller.customs_value_usd, tax_channel=TaxChannel.US_IMPORT,
-            created_at=now,
-        )
-        for seller in quote.sellers
-    ]
-    Order.objects.bulk_create(orders)
-    lines = []
-    for order, seller in zip(orders, quote.sellers, strict=True):
-        for q in seller.lines:
-            product = q.product
-            lines.append(
-                OrderLine(
-                    order=order, product_id=product.pk, sku=product.sku, title=product.title_en,
-                    title_zh=product.title_zh, hs_code=product.hs_code,
-                    national_line=product.us_hts_line,
-                    origin_province=product.origin_cn_province_id or "", quantity=q.quantity,
-                    unit_price_usd=q.unit_price_usd, unit_price=q.unit_price_usd,
-                    goods_value=q.goods_value, freight_share=q.freight_share, tariff=q.duty,
-                    tax_total=q.duty + q.fees, tax_category=" ".join(q.cost.measure_ids)[:48],
-                    customs_value_usd=q.goods_value,
-                )
-            )
-    OrderLine.objects.bulk_create(lines)
-    OrderEvent.objects.bulk_create(
-        OrderEvent(
-            order=order, from_status="", to_status=OrderStatus.CREATED, actor=buyer,
-            actor_label="buyer",
-            reason=f"placed; stock reserved until {reserved_until:%Y-%m-%d %H:%M} UTC; "
-                   f"US duties ${order.tax_total} as of {now:%Y-%m-%d}",
-            created_at=now,
-        )
-        for order in orders
-    )
-    return purchase
 
 
 def on_listing_status_changed(*, product_ids, status, reason, now=None, **_kwargs) -> None:

@@ -1,6 +1,6 @@
 """The Consolidated Screening List (CSL) file and name matching, without Django.
 
-ITA publishes the CSL as a CSV with a fixed header (``CSL_COLUMNS``; customs/data/export_rules.md
+ITA publishes the CSL as a CSV with a fixed header (``CSL_COLUMNS``; reference/data/us/export_rules.md
 §2 and the public test fixtures cited there). ``parse_csl`` checks the header and every row and either
 returns all records or raises ``CslFileInvalid`` naming each bad line and column, so a loader can
 refuse a bad file before it changes anything.

@@ -207,6 +207,23 @@ def zh_aliases() -> dict[str, list[str]]:
     return aliases
 
 
+def uflpa_entity_of(row: UflpaEntityRow) -> UflpaEntity:
+    """One loaded UFLPA Entity List row as the matching rule's ``UflpaEntity``. A row listed
+    without a day cites the listing as its notes read it ("effective date as read: 2023-06 …")."""
+    list_date = row.effective_from.isoformat() if row.effective_from else ""
+    if not list_date:
+        read = re.search(r"effective date as read:\s*([^;]+)", row.notes or "")
+        list_date = read.group(1).strip() if read else ""
+    return UflpaEntity(
+        name=row.name,
+        aliases=parse_aliases(row.name, row.aliases),
+        list_date=list_date,
+        list_section=row.list_section,
+        basis=row.basis,
+        source=row.source,
+    )
+
+
 def lists_in_force(*, day: dt.date | None = None) -> ListsInForce:
     """The ILAB goods, UFLPA entities and sectors in force on ``day``, as the rule takes them."""
     day = day or timezone.now().date()
@@ -227,15 +244,7 @@ def lists_in_force(*, day: dt.date | None = None) -> ListsInForce:
         for r in ilab_rows
     )
     entities = with_aliases(tuple(
-        UflpaEntity(
-            name=e.name,
-            aliases=parse_aliases(e.name, e.aliases),
-            list_date=e.effective_from.isoformat() if e.effective_from else "",
-            list_section=e.list_section,
-            basis=e.basis,
-            source=e.source,
-        )
-        for e in UflpaEntityRow.objects.filter(_in_force(day)).order_by("pk")
+        uflpa_entity_of(e) for e in UflpaEntityRow.objects.filter(_in_force(day)).order_by("pk")
     ), zh_aliases())
     sectors = tuple(
         rule.Sector(hs_prefix=s.hs_prefix, name=s.name, source=s.source, designated=s.designated)
@@ -385,3 +394,20 @@ def on_product_changed(product: Product) -> None:
     if fresh is not None and fresh.market_us_import:
         labor_risk_assess(product=fresh)
         product.status = fresh.status
+
+
+def on_products_changed(product_ids: list[int]) -> None:
+    """The same for many products (catalogue import), inside its transaction: the lists in
+    force are gathered once for the whole file."""
+    if not product_ids:
+        return
+    wanted = set(product_ids)
+    # A range and a set, not an IN list of 100,000 parameters; most files hold no import listing.
+    candidates = Product.objects.filter(
+        market_us_import=True, pk__gte=min(wanted), pk__lte=max(wanted)
+    ).values_list("pk", flat=True)
+    ids = [pk for pk in candidates if pk in wanted]
+    lists = None
+    for product in Product.objects.filter(pk__in=ids).order_by("pk").iterator(chunk_size=500):
+        lists = lists or lists_in_force()
+        labor_risk_assess(product=product, lists=lists)

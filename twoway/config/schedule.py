@@ -41,6 +41,14 @@ SCHEDULE: tuple[ScheduleEntry, ...] = (
         purpose="submit refunds that are due and retry failed submissions (with backoff)",
     ),
     ScheduleEntry(
+        "webhooks-deliver", "integrations.webhooks_deliver", 10,
+        purpose="send sellers' signed webhooks that are due (new ones and retries with backoff)",
+    ),
+    ScheduleEntry(
+        "catalogue-imports", "catalog.imports_run", 2,
+        purpose="check and write sellers' catalogue import files waiting for a worker",
+    ),
+    ScheduleEntry(
         "search-outbox-drain", "search.outbox_drain", 2,
         purpose="apply catalogue changes to the search index",
     ),
@@ -51,6 +59,10 @@ SCHEDULE: tuple[ScheduleEntry, ...] = (
     ScheduleEntry(
         "search-index-rebuild", "search.index_rebuild", 86400,
         purpose="rebuild the search index (rates, stock and status changes outside the outbox)",
+    ),
+    ScheduleEntry(
+        "payout-statements", "payouts.statements_issue", 3600,
+        purpose="issue each seller's payout statement once a calendar month has closed",
     ),
 )  # fmt: skip
 

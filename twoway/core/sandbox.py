@@ -1,8 +1,9 @@
 """One switch for every sandbox (wallets, card processor, China customs): TWOWAY_PAYMENTS_SANDBOX.
 
 On in the local and test settings, off in production (``settings.production``): a production
-deployment never routes a sandbox page, never accepts a sandbox-signed notification and never
-answers customs declarations from the sandbox customs.
+deployment never installs or routes the dev-only ``twoway.sandbox`` app (the simulators' pages),
+never accepts a sandbox-signed notification and never lets the sandbox customs gateway answer a
+declaration (``twoway.customs.gateways.get_gateway`` refuses it).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from twoway.core.admin import LargeTablePaginator, ReadOnlyOperatorAdmin
 
-from .models import CustomsMessage
+from .models import CustomsDeclaration, CustomsMessage
 
 
 @admin.register(CustomsMessage)
@@ -18,3 +18,15 @@ class CustomsMessageAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
     show_full_result_count = False
     paginator = LargeTablePaginator
     ordering = ("-sent_at",)
+
+
+@admin.register(CustomsDeclaration)
+class CustomsDeclarationAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
+    list_display = ("order", "status", "gateway", "reply_code", "attempts", "submitted_at",
+                    "replied_at", "eei_required")
+    list_filter = ("status", "gateway", "eei_required")
+    search_fields = ("=order__number", "=order__purchase__number", "=guid", "=reference")
+    list_select_related = ("order",)
+    show_full_result_count = False
+    paginator = LargeTablePaginator
+    ordering = ("-updated_at",)

@@ -1,5 +1,8 @@
 """Declaring a paid export order to China customs: screen (CSL), flag EEI, build CEB311/411/511,
-check the three-document match, submit, and apply the replies to the order.
+check the three-document match, submit through the configured gateway, and apply the replies.
+
+The declaration's state lives on ``CustomsDeclaration`` (one per order); the order itself is moved
+only through ``checkout.services.order_transition`` (declared, cleared, held).
 
 The buyer's ID number is decrypted here, through the identity context's single decryption call,
 only to put it into the messages; what is stored keeps it masked.
@@ -13,13 +16,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from twoway.checkout import services as checkout
 from twoway.checkout.models import Order, OrderStatus
 from twoway.core.errors import DomainError
-from twoway.core.sandbox import sandbox_enabled
 from twoway.identity.crypto import decrypt_id_number, mask_id_number
 
 from .ceb import (
@@ -28,15 +30,22 @@ from .ceb import (
     CebOrder,
     CebOrderItem,
     CebPayment,
+    MessageType,
     build_ceb311,
     build_ceb411,
     build_ceb511,
 )
 from .errors import CustomsMessageInvalid
-from .models import CustomsMessage
+from .gateways import (
+    CustomsGateway,
+    CustomsGatewayUnavailable,
+    DeclarationDocuments,
+    GatewayResult,
+    get_gateway,
+)
+from .models import CustomsDeclaration, CustomsMessage, DeclarationStatus
 from .rules.eei import ExportLine
 from .rules.three_document_match import three_document_match
-from .sandbox import sandbox_declare
 from .services import eei_check
 
 logger = logging.getLogger(__name__)
@@ -130,62 +139,87 @@ def _screen(order: Order) -> str | None:
     return None
 
 
-def _hold(order: Order, reason: str, code: str, now: datetime | None = None) -> Order:
+def _declaration(order: Order) -> CustomsDeclaration:
+    declaration, _created = CustomsDeclaration.objects.get_or_create(order=order)
+    return declaration
+
+
+def _record(declaration: CustomsDeclaration, **fields) -> None:
+    """Write some fields of the declaration (and its ``updated_at``: the sweep's clock)."""
+    for name, value in fields.items():
+        setattr(declaration, name, value)
+    declaration.updated_at = timezone.now()
+    CustomsDeclaration.objects.filter(pk=declaration.pk).update(**fields,
+                                                                updated_at=declaration.updated_at)
+
+
+def _hold(order: Order, declaration: CustomsDeclaration, reason: str, code: str,
+          now: datetime | None = None, **fields) -> Order:
     logger.warning("order %s held: %s", order.number, reason)
-    Order.objects.filter(pk=order.pk).update(customs_info=reason[:2000])
-    return checkout.order_transition(order=order, to=OrderStatus.HELD, actor_label="customs",
-                                     reason=reason, hold_code=code, now=now)
+    with transaction.atomic():
+        _record(declaration, info=reason[:2000], **fields)
+        return checkout.order_transition(order=order, to=OrderStatus.HELD, actor_label="customs",
+                                         reason=reason, hold_code=code, now=now)
+
+
+def _build(order: Order, now: datetime) -> tuple[DeclarationDocuments, str]:
+    """The three documents and their XML; ``CustomsMessageInvalid``/``ValueError`` when they
+    cannot be built. Returns the clear ID number too (to mask what is stored; never stored)."""
+    ceb_order, ceb_payment, ceb_logistics, id_number = documents_for(order, now=now)
+    messages = {
+        MessageType.ORDER: build_ceb311(ceb_order),
+        MessageType.PAYMENT: build_ceb411(ceb_payment),
+        MessageType.LOGISTICS: build_ceb511(ceb_logistics),
+    }
+    return DeclarationDocuments(order=ceb_order, payment=ceb_payment, logistics=ceb_logistics,
+                                messages=messages), id_number
 
 
 def order_declare(*, order_id: int, now: datetime | None = None) -> Order:
     """Screen, flag EEI, build and validate the three documents of a paid export order, mark it
-    declared with the messages stored (a short transaction), then submit them to customs after
-    that commit — never inside the transaction holding the order lock. A message that cannot be
-    built, a failed match or a rejection holds the order with the reason; a transport failure
-    leaves it for the scheduled sweep to retry. ``now`` (default: the clock) dates the messages
-    and the transitions (the demo's history)."""
+    declared with the messages stored (a short transaction), then submit them through the
+    customs gateway after that commit — never inside the transaction holding the order lock. A
+    message that cannot be built, a failed match or a rejection holds the order with the reason;
+    a gateway that cannot be reached (or is not configured) leaves it for the scheduled sweep.
+    ``now`` (default: the clock) dates the messages and the transitions (the demo's history)."""
     now = now or timezone.now()
     order = Order.objects.select_related("business", "identity", "purchase").get(pk=order_id)
     if order.status != OrderStatus.PAID:
         return order
+    declaration = _declaration(order)
     hold = _screen(order)
     if hold:
-        return _hold(order, f"Consolidated Screening List: {hold}", checkout.HOLD_CSL, now)
+        return _hold(order, declaration, f"Consolidated Screening List: {hold}",
+                     checkout.HOLD_CSL, now)
     decision = eei_check(
         lines=[ExportLine(schedule_b=line.hs_code, value_usd=line.customs_value_usd,
                           description=line.title) for line in order.lines.all()],
         destination_country="CN", day=now.date(),
     )
-    Order.objects.filter(pk=order.pk).update(
-        eei_required=decision.required, eei_reason=f"{decision.rule}: {decision.citation}"[:300]
-    )
-    if not sandbox_enabled():  # production: no customs gateway wired; never the sandbox customs
-        Order.objects.filter(pk=order.pk).update(
-            customs_status="not_submitted",
-            customs_info="No customs gateway is configured; the sandbox customs is off.")
-        logger.warning("order %s not declared: no customs gateway (sandbox off)", order.number)
+    _record(declaration, eei_required=decision.required,
+            eei_reason=f"{decision.rule}: {decision.citation}"[:300])
+    try:
+        gateway = get_gateway()
+    except CustomsGatewayUnavailable as exc:  # e.g. production without its Single Window keys
+        _record(declaration, status=DeclarationStatus.NOT_SUBMITTED, info=str(exc)[:2000])
+        logger.warning("order %s not declared: %s", order.number, exc)
         return Order.objects.get(pk=order.pk)
     id_number = ""
     try:
-        ceb_order, ceb_payment, ceb_logistics, id_number = documents_for(order, now=now)
-        messages = {
-            "CEB311": build_ceb311(ceb_order),
-            "CEB411": build_ceb411(ceb_payment),
-            "CEB511": build_ceb511(ceb_logistics),
-        }
+        documents, id_number = _build(order, now)
     except (CustomsMessageInvalid, ValueError) as exc:
         text = str(exc)
         if id_number:
             text = text.replace(id_number, mask_id_number(id_number))
-        return _hold(order, f"The customs declaration could not be built: {text}",
-                     checkout.HOLD_CUSTOMS, now)
-    match = three_document_match(ceb_order, ceb_payment, ceb_logistics)
+        return _hold(order, declaration, f"The customs declaration could not be built: {text}",
+                     checkout.HOLD_CUSTOMS, now, status=DeclarationStatus.BUILD_FAILED)
+    match = three_document_match(documents.order, documents.payment, documents.logistics)
     if not match.ok:
-        Order.objects.filter(pk=order.pk).update(customs_status="match_failed")
-        return _hold(order, f"Three-document match failed: {match.summary()}",
-                     checkout.HOLD_CUSTOMS, now)
+        return _hold(order, declaration, f"Three-document match failed: {match.summary()}",
+                     checkout.HOLD_CUSTOMS, now, status=DeclarationStatus.MATCH_FAILED)
     masked = mask_id_number(id_number)
-    documents = {"CEB311": ceb_order, "CEB411": ceb_payment, "CEB511": ceb_logistics}
+    kinds = {MessageType.ORDER: documents.order, MessageType.PAYMENT: documents.payment,
+             MessageType.LOGISTICS: documents.logistics}
     try:
         with transaction.atomic():
             checkout.order_transition(
@@ -193,34 +227,55 @@ def order_declare(*, order_id: int, now: datetime | None = None) -> Order:
                 reason="CEB311 order, CEB411 payment and CEB511 waybill agree (three-document match).",
                 now=now, expect_from=OrderStatus.PAID,
             )
-            for kind, xml in messages.items():
+            for kind, xml in documents.messages.items():
                 CustomsMessage.objects.create(
-                    order=order, message_type=kind, guid=documents[kind].guid,
+                    order=order, message_type=str(kind), guid=kinds[kind].guid,
                     xml_masked=xml.decode("utf-8").replace(id_number, masked), sent_at=now,
                 )
-            Order.objects.filter(pk=order.pk).update(customs_status="submitted", customs_info="")
+            _record(declaration, status=DeclarationStatus.SUBMITTED, info="", gateway=gateway.name,
+                    guid=documents.order.guid, reference="", submitted_at=None, reply_code="",
+                    reply_text="", replied_at=None)
     except DomainError as exc:  # held (or cancelled) while the documents were being built
         logger.warning("order %s not declared: %s", order.number, exc.message)
         return Order.objects.get(pk=order.pk)
-    return _submit(order, ceb_order, ceb_payment, ceb_logistics, now=now)
+    return _submit(order, declaration, documents, gateway, now=now)
 
 
-def _submit(order: Order, ceb_order, ceb_payment, ceb_logistics, *, now=None) -> Order:
-    """Send the stored declaration to customs (outside any order lock) and apply the receipts."""
+def _submit(order: Order, declaration: CustomsDeclaration, documents: DeclarationDocuments,
+            gateway: CustomsGateway, *, now: datetime | None = None) -> Order:
+    """Send the stored declaration through the gateway (outside any order lock) and apply the
+    receipts that came back."""
     now = now or timezone.now()
+    attempts = declaration.attempts + 1
     try:
-        result = customs_transport_submit(ceb_order, ceb_payment, ceb_logistics, now=now)
-    except ConnectionError as exc:
-        Order.objects.filter(pk=order.pk).update(customs_status="submit_failed",
-                                                 customs_info=str(exc)[:2000])
+        result = gateway.submit(documents, now=now)
+    except CustomsGatewayUnavailable as exc:
+        _record(declaration, status=DeclarationStatus.SUBMIT_FAILED, info=str(exc)[:2000],
+                attempts=attempts)
         logger.warning("order %s: customs submission failed, will retry: %s", order.number, exc)
         return Order.objects.get(pk=order.pk)
+    with transaction.atomic():
+        _record(declaration, attempts=attempts, submitted_at=now, reference=result.reference[:64],
+                gateway=result.gateway)
+        return receipts_apply(order=order, result=result, now=now)
+
+
+def receipts_apply(*, order: Order, result: GatewayResult, now: datetime | None = None) -> Order:
+    """Customs' receipts for an order's messages: stored on the messages and the declaration; once
+    customs has decided, the order is cleared or held with the reason."""
+    now = now or timezone.now()
+    declaration = _declaration(order)
     with transaction.atomic():
         for kind, reply in result.replies.items():
             CustomsMessage.objects.filter(order=order, message_type=str(kind)).update(
                 reply_code=reply.code, reply_status=str(reply.status), reply_info=reply.info,
                 replied_at=now,
             )
+        lead = result.replies.get(MessageType.ORDER) or next(iter(result.replies.values()), None)
+        if lead is not None:
+            _record(declaration, reply_code=lead.code, reply_text=lead.info[:2000], replied_at=now)
+        if not result.decided:  # sent; customs answers later
+            return Order.objects.get(pk=order.pk)
         try:
             return customs_reply_apply(order=order, accepted=result.accepted,
                                        info="; ".join(result.reasons) or "Released (code 120).",
@@ -230,31 +285,25 @@ def _submit(order: Order, ceb_order, ceb_payment, ceb_logistics, *, now=None) ->
             return Order.objects.get(pk=order.pk)
 
 
-def customs_transport_submit(ceb_order, ceb_payment, ceb_logistics, *, now):
-    """The transport to China E-Port: the sandbox customs in the demo and tests; without it and
-    without a configured live transport, a ConnectionError (the sweep retries, the order shows
-    that it waits for customs)."""
-    if not sandbox_enabled():  # production: no live E-Port transport wired, never the sandbox
-        raise ConnectionError("The China E-Port transport is not configured on this server.")
-    return sandbox_declare(order=ceb_order, payment=ceb_payment, logistics=ceb_logistics, now=now)
-
-
 def declarations_sweep(*, now=None, grace_minutes: int = 1, limit: int = 200) -> int:
     """Declare paid export orders that have waited past the grace period (a lost task, a broker
-    outage, a transport failure). Returns how many were attempted."""
+    outage, a gateway that was down or not configured), and send again declared orders whose
+    submission failed or never left. Returns how many were attempted."""
     now = now or timezone.now()
     before = now - dt.timedelta(minutes=grace_minutes)
     due = list(
         Order.objects.filter(direction="us_export", status=OrderStatus.PAID, paid_at__lt=before)
-        .exclude(customs_status__in=("submitted", "accepted"))
+        .exclude(customs_declaration__status__in=(DeclarationStatus.SUBMITTED,
+                                                  DeclarationStatus.ACCEPTED))
         .order_by("paid_at").values_list("pk", flat=True)[:limit]
     )
-    # Declared, but the transport failed (or the process died before it answered): send again.
+    # Declared, but the gateway failed (or the process died before it was asked): send again.
     unsent = list(
-        Order.objects.filter(direction="us_export", status=OrderStatus.DECLARED,
-                             customs_status__in=("submitted", "submit_failed"),
-                             updated_at__lt=before)
-        .order_by("updated_at").values_list("pk", flat=True)[:limit]
+        CustomsDeclaration.objects.filter(order__status=OrderStatus.DECLARED,
+                                          updated_at__lt=before)
+        .filter(models.Q(status=DeclarationStatus.SUBMIT_FAILED)
+                | models.Q(status=DeclarationStatus.SUBMITTED, submitted_at__isnull=True))
+        .order_by("updated_at").values_list("order_id", flat=True)[:limit]
     )
     for order_id in due:
         try:
@@ -264,8 +313,8 @@ def declarations_sweep(*, now=None, grace_minutes: int = 1, limit: int = 200) ->
     for order_id in unsent:
         try:
             order = Order.objects.select_related("business", "identity", "purchase").get(pk=order_id)
-            ceb_order, ceb_payment, ceb_logistics, _id = documents_for(order)
-            _submit(order, ceb_order, ceb_payment, ceb_logistics)
+            documents, _id = _build(order, timezone.now())
+            _submit(order, _declaration(order), documents, get_gateway())
         except Exception:  # noqa: BLE001
             logger.exception("resubmitting order %s failed", order_id)
     return len(due) + len(unsent)
@@ -275,14 +324,15 @@ def customs_reply_apply(
     *, order: Order, accepted: bool, info: str, now: datetime | None = None
 ) -> Order:
     """Customs answered: cleared, or held with the reason so a person can fix and release it."""
-    Order.objects.filter(pk=order.pk).update(
-        customs_status="accepted" if accepted else "rejected", customs_info=info[:2000]
-    )
-    if accepted:
-        return checkout.order_transition(order=order, to=OrderStatus.CLEARED, actor_label="customs",
-                                         reason=f"Customs accepted: {info}", now=now,
-                                         expect_from=OrderStatus.DECLARED)
-    return checkout.order_transition(order=order, to=OrderStatus.HELD, actor_label="customs",
-                                     reason=f"Customs rejected the declaration: {info}",
-                                     hold_code=checkout.HOLD_CUSTOMS, now=now,
-                                     expect_from=OrderStatus.DECLARED)
+    with transaction.atomic():
+        _record(_declaration(order),
+                status=DeclarationStatus.ACCEPTED if accepted else DeclarationStatus.REJECTED,
+                info=info[:2000])
+        if accepted:
+            return checkout.order_transition(
+                order=order, to=OrderStatus.CLEARED, actor_label="customs",
+                reason=f"Customs accepted: {info}", now=now, expect_from=OrderStatus.DECLARED)
+        return checkout.order_transition(
+            order=order, to=OrderStatus.HELD, actor_label="customs",
+            reason=f"Customs rejected the declaration: {info}", hold_code=checkout.HOLD_CUSTOMS,
+            now=now, expect_from=OrderStatus.DECLARED)

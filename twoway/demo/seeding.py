@@ -156,6 +156,11 @@ def seed_run(
 
         step("US-made alternatives")
         candidates_refresh()
+    if derive and not use_copy:  # a few generated product photos (through the image service)
+        from .images import demo_images_seed
+
+        step("Product photos (generated)")
+        demo_images_seed()
     return SeedSummary(
         skipped=False,
         path=writer.name,

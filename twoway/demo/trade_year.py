@@ -154,7 +154,7 @@ class _Trade:
 
     # --- what can be sold, and to whom --------------------------------------------------
     def _pools(self) -> None:
-        from twoway.checkout.import_pricing import import_problems
+        from twoway.checkout.channels.us_import import import_problems
         from twoway.compliance.eligibility import cbec_eligibility_many
 
         exports = list(

@@ -1,19 +1,20 @@
 """``twoway ledger check``: the ledger agrees with the orders, and the rollups with the ledger.
 
-Orders are read back as a read model through the app registry (``apps.get_model``), not by
-importing checkout: the ledger is a lower floor. Expected ledger = shipped order lines on the day
-they shipped, minus the same lines on the day a shipped order was returned or refunded. Places and
+The orders come in as plain values (``OrderLineFlow``), handed over by a higher floor that reads
+them from checkout (``twoway.operations.reconcile.ledger_check``): the ledger imports nothing from
+checkout. Expected ledger = shipped order lines on the day they shipped, minus the same lines on
+the day a shipped order was returned or refunded. Places and
 HS parts come from the same pure rules the posting uses (``rules.keys``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.apps import apps
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
@@ -21,11 +22,34 @@ from .models import TradeFlowBusinessMonth, TradeFlowCube, TradeFlowEntry, Trade
 from .rules.keys import cube_keys, flow_places, hs_parts
 
 CENT = Decimal("0.01")
-SHIPPED_STATES = ("shipped", "delivered")
-REVERSING_STATES = ("returned", "refunded")
 ROLLUP_KEY = ("day", "direction", "state", "province", "chapter")
 CUBE_KEY = ("grain", "fdim", "fval", "gdim", "direction", "period", "gval")
 BUSINESS_KEY = ("month", "direction", "business")
+
+
+@dataclass(frozen=True)
+class OrderLineFlow:
+    """One shipped order line as plain values: what the orders say the ledger should hold.
+
+    Built by the orders' owner (``checkout.selectors.shipped_order_lines``), which decides what
+    counts as shipped and reversed; the ledger imports nothing from checkout."""
+
+    order_number: str
+    direction: str
+    shipped_on: dt.date
+    origin_state: str
+    origin_province: str
+    consignee_district: str
+    consignee_state: str
+    business_us_state: str
+    business_cn_province: str
+    hs_code: str
+    quantity: int
+    customs_value_usd: Decimal
+    #: Partial returns received: (day received, units, customs value USD).
+    returned: tuple[tuple[dt.date, int, Decimal], ...] = ()
+    #: The day the order was returned or refunded after it shipped, if it was.
+    reversed_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -55,88 +79,32 @@ def _q(value: Decimal | None) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
 
 
-def expected_from_orders() -> dict[tuple, tuple[Decimal, int]]:
+def expected_from_orders(order_lines: Iterable[OrderLineFlow]) -> dict[tuple, tuple[Decimal, int]]:
     """Shipped minus returned order lines per (day, direction, state, province, chapter)."""
-    order_line = apps.get_model("checkout", "OrderLine")
-    order_event = apps.get_model("checkout", "OrderEvent")
-    reversed_on: dict[int, object] = {}
-    for order_id, created_at in (
-        order_event.objects.filter(to_status__in=REVERSING_STATES, from_status__in=SHIPPED_STATES)
-        .order_by("created_at", "id")
-        .values_list("order_id", "created_at")
-    ):
-        reversed_on.setdefault(order_id, created_at)
-    # Partial returns: units and customs value that came back per order line, on the day they
-    # were received (checkout's ReturnLine rows, read as a read model like the orders).
-    returned_parts: dict[int, list[tuple[object, int, Decimal]]] = defaultdict(list)
-    try:
-        return_line = apps.get_model("checkout", "ReturnLine")
-    except LookupError:  # pragma: no cover - checkout always has it
-        return_line = None
-    if return_line is not None:
-        for line_id, received_at, qty, value in return_line.objects.filter(
-            return_request__status="received"
-        ).values_list(
-            "order_line_id", "return_request__received_at", "quantity", "customs_value_usd"
-        ):
-            returned_parts[line_id].append((received_at, qty, _q(value)))
     totals: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0])
-    rows = (
-        order_line.objects.filter(order__shipped_at__isnull=False)
-        .values_list(
-            "id",
-            "order_id",
-            "order__direction",
-            "order__shipped_at",
-            "origin_state",
-            "origin_province",
-            "order__consignee_district",
-            "order__consignee_state",
-            "order__business__us_state_id",
-            "order__business__cn_province_id",
-            "hs_code",
-            "quantity",
-            "customs_value_usd",
-        )
-        .iterator(chunk_size=5000)
-    )
-    for (
-        line_id,
-        order_id,
-        direction,
-        shipped_at,
-        o_state,
-        o_prov,
-        district,
-        c_state,
-        b_state,
-        b_prov,
-        hs_code,
-        quantity,
-        value,
-    ) in rows:
+    for line in order_lines:
         state, province = flow_places(
-            direction=direction,
-            origin_state=o_state or "",
-            origin_province=o_prov or "",
-            consignee_district=district or "",
-            consignee_state=c_state or "",
-            business_us_state=b_state or "",
-            business_cn_province=b_prov or "",
+            direction=line.direction,
+            origin_state=line.origin_state,
+            origin_province=line.origin_province,
+            consignee_district=line.consignee_district,
+            consignee_state=line.consignee_state,
+            business_us_state=line.business_us_state,
+            business_cn_province=line.business_cn_province,
         )
-        chapter = hs_parts(hs_code)[0]
-        value = _q(value)
-        key = (shipped_at.date(), direction, state, province, chapter)
+        chapter = hs_parts(line.hs_code)[0]
+        direction, value, quantity = line.direction, _q(line.customs_value_usd), line.quantity
+        key = (line.shipped_on, direction, state, province, chapter)
         totals[key][0] += value
         totals[key][1] += quantity
         left_value, left_qty = value, quantity
-        for received_at, qty, part in returned_parts.get(line_id, ()):
-            key = (received_at.date(), direction, state, province, chapter)
-            totals[key][0] -= part
+        for received_on, qty, part in line.returned:
+            key = (received_on, direction, state, province, chapter)
+            totals[key][0] -= _q(part)
             totals[key][1] -= qty
-            left_value, left_qty = left_value - part, left_qty - qty
-        if order_id in reversed_on and left_qty > 0:
-            key = (reversed_on[order_id].date(), direction, state, province, chapter)
+            left_value, left_qty = left_value - _q(part), left_qty - qty
+        if line.reversed_on is not None and left_qty > 0:
+            key = (line.reversed_on, direction, state, province, chapter)
             totals[key][0] -= left_value
             totals[key][1] -= left_qty
     return {k: (v[0], v[1]) for k, v in totals.items()}
@@ -168,11 +136,14 @@ def _compare(
             yield Difference(check, key, names, exp_label, e, act_label, a)
 
 
-def ledger_check() -> list[Difference]:
-    """Every difference between orders, ledger and rollups; empty when they all agree."""
+def ledger_check(*, order_lines: Iterable[OrderLineFlow]) -> list[Difference]:
+    """Every difference between orders, ledger and rollups; empty when they all agree.
+
+    ``order_lines`` are the shipped order lines as plain values, handed over by the caller
+    (``twoway.operations.reconcile.ledger_check`` reads them from checkout)."""
     differences: list[Difference] = []
     ledger = ledger_totals()
-    orders = expected_from_orders()
+    orders = expected_from_orders(order_lines)
     ledger_vq = {k: v[:2] for k, v in ledger.items() if v[:2] != (Decimal("0.00"), 0)}
     orders_vq = {k: v for k, v in orders.items() if v != (Decimal("0.00"), 0)}
     differences += _compare(

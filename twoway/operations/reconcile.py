@@ -39,7 +39,8 @@ from django.utils import timezone
 from twoway.catalog.models import Product, StockAdjustment
 from twoway.checkout.models import Order, OrderLine, OrderStatus, Purchase, QuotaUsage
 from twoway.checkout.rules.order_status import OPEN_STATES, SHIPPED_STATES
-from twoway.ledger.check import ledger_check
+from twoway.checkout.selectors import shipped_order_lines
+from twoway.ledger import check as ledger
 from twoway.payments.models import Payment, PaymentStatus
 
 CENT = Decimal("0.01")
@@ -312,6 +313,12 @@ def payment_differences() -> list[Difference]:
 def ledger_differences() -> list[Difference]:
     """Ledger = shipped − returned order lines; rollups = ledger (``twoway ledger check``)."""
     return [Difference("ledger", "", d.line()) for d in ledger_check()]
+
+
+def ledger_check() -> list[ledger.Difference]:
+    """The ledger's own check, handed checkout's shipped order lines as plain values (this
+    floor reads both; the ledger imports nothing from checkout)."""
+    return ledger.ledger_check(order_lines=shipped_order_lines())
 
 
 # --- deadlines -------------------------------------------------------------------------------

@@ -13,13 +13,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twoway.checkout import lock_objects
 from twoway.checkout import services as checkout
-from twoway.checkout.models import Direction, Order, OrderEvent, OrderStatus, Purchase
+from twoway.checkout.models import Order, OrderEvent, OrderStatus, Purchase
 from twoway.checkout.rules import order_status as pipeline
+from twoway.checkout.signals import orders_paid
 from twoway.core.errors import DomainError, PermissionDenied
 
 from .models import (
@@ -175,11 +177,9 @@ def payment_record(*, purchase: Purchase, provider_name: str, notification) -> P
             purchase=purchase, now=now, actor_label=f"provider:{provider_name}",
             reason=f"{provider_name} transaction {notification.provider_txn_id}",
         )
-        # China customs declarations are for exports only; imports go straight to the seller.
-        order_ids = list(
-            purchase.orders.filter(direction=Direction.US_EXPORT).values_list("pk", flat=True)
-        )
-        transaction.on_commit(lambda: _after_paid(order_ids))
+        # Customs (a receiver of this signal) declares the exports among them after commit.
+        orders_paid.send(sender=Payment, order_ids=list(
+            purchase.orders.values_list("pk", flat=True)))
     else:
         logger.warning("purchase %s paid but not payable (%s): refund due", purchase.number, why)
         held = any(o.status == OrderStatus.HELD for o in purchase.orders.all())
@@ -191,14 +191,11 @@ def payment_record(*, purchase: Purchase, provider_name: str, notification) -> P
     return payment
 
 
-def _after_paid(order_ids: list[int]) -> None:
-    from twoway.customs.tasks import order_declare
-
-    for order_id in order_ids:
-        order_declare.delay(order_id)
-
-
 # --- refunds -------------------------------------------------------------------------------
+
+#: Sent inside the transaction that records a refund request: ``refund`` (the new row, with
+#: ``order`` when it is one order's refund) and ``now``. Contexts above listen (webhooks).
+refund_requested = Signal()
 
 REFUND_STATUSES = frozenset({
     STATUS_REFUNDED, STATUS_PARTIALLY_REFUNDED, STATUS_REFUND_FAILED, STATUS_REFUND_PENDING,
@@ -259,6 +256,7 @@ def refund_issue(
                 reason=f"Refund {refund.number} of {refund.currency} {amount} requested "
                        f"through {refund.provider}.",
             )
+        refund_requested.send(sender=Refund, refund=refund, now=now)
         refund_id = refund.pk
         transaction.on_commit(lambda: _refund_submit_later(refund_id))
     return refund

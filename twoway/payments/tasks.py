@@ -6,51 +6,17 @@ import logging
 from decimal import Decimal
 
 from celery import shared_task
-from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
 
 def _deliver(provider_name: str, body: bytes, headers: dict) -> tuple[int, bytes]:
-    """Hand a sandbox wallet's signed notification to our notification handler, as the HTTP
+    """Hand a sandbox wallet's signed notification to the notification service, as the HTTP
     notify endpoint does (raw body and headers; nothing else is trusted)."""
     from .services import notification_receive
 
     ack = notification_receive(provider_name=provider_name, raw_body=body, headers=headers)
     return ack.status_code, ack.body
-
-
-@shared_task(name="payments.sandbox_notification_deliver")
-def sandbox_notification_deliver(provider_name: str, out_trade_no: str, amount: str,
-                                 notify_path: str, return_url: str, subject: str) -> int:
-    """The sandbox wallet's side: sign a 'paid' notification and deliver it to our notification
-    handler on the provider's real retry schedule (scaled by TWOWAY_SANDBOX_RETRY_MULTIPLIER)
-    until it is acknowledged. Returns the number of attempts."""
-    import time
-
-    from twoway.payments.keys import ensure_sandbox_keys
-    from twoway.payments.providers import PaymentRequest
-    from twoway.payments.providers.sandbox import NotificationSchedule, SandboxWallet
-
-    multiplier = float(getattr(settings, "TWOWAY_SANDBOX_RETRY_MULTIPLIER", 0.0))
-    wallet = SandboxWallet(
-        provider_name, ensure_sandbox_keys(),
-        schedule=NotificationSchedule.for_provider(provider_name, multiplier=multiplier),
-    )
-    request = PaymentRequest(
-        out_trade_no=out_trade_no, amount=Decimal(amount), currency="CNY", subject=subject,
-        buyer_name="", buyer_id_number_masked_or_token="", notify_url=notify_path,
-        return_url=return_url,
-    )
-    signed = wallet.notification(request, "paid")
-
-    def send(body: bytes, headers: dict) -> tuple[int, bytes]:
-        return _deliver(provider_name, body, headers)
-
-    log = wallet.deliver(signed, send, sleeper=time.sleep if multiplier else (lambda _s: None))
-    logger.info("sandbox %s notification for %s: %s attempts, acknowledged=%s",
-                provider_name, out_trade_no, log.attempt_count, log.acknowledged)
-    return log.attempt_count
 
 
 @shared_task(name="payments.sandbox_refund_notify")

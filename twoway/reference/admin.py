@@ -209,3 +209,23 @@ class ListLoadAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@admin.register(models.FreightRate)
+class FreightRateAdmin(SourcedAdmin):
+    list_display = ("lane", "currency", "base_per_shipment", "per_kg", "effective_from",
+                    "effective_to", "confidence")  # fmt: skip
+    list_filter = ("lane", *SOURCED_FILTERS)
+
+
+@admin.register(models.MfnRate)
+class MfnRateAdmin(SourcedAdmin):
+    list_display = ("hts_prefix", "rate_percent", "description", "effective_from", "effective_to",
+                    "confidence")  # fmt: skip
+    search_fields = ("hts_prefix", "description", "source")
+
+
+@admin.register(models.EeiRuleSet)
+class EeiRuleSetAdmin(SourcedAdmin):
+    list_display = ("threshold_usd", "embargoed_destinations", "ccl_destinations",
+                    "exempt_destinations", "effective_from", "effective_to", "confidence")  # fmt: skip

@@ -21,14 +21,19 @@ from twoway.core.errors import DomainError
 
 from .csvparse import YES_NO_NOT_STATED, Row, cell_error
 from .models import (
+    CarrierTrackingFormat,
     CbecLimits,
     CbecTaxCategory,
     CensusRegion,
     ChinaProvince,
     DatasetCompleteness,
+    EeiRuleSet,
     ExchangeRate,
+    FreightRate,
     IlabGood,
     JobsRatio,
+    MfnRate,
+    PlatformFee,
     PositiveListEntry,
     PositiveListStatus,
     ReturnPolicy,
@@ -76,7 +81,7 @@ class Dataset:
     path: str  # relative to DATA_DIR
     model: type[models.Model]
     key: tuple[str, ...]
-    parse: Callable[[Row, ParseContext], dict[str, Any]]
+    parse: Callable[[Row, ParseContext], dict[str, Any] | None]  # None: a row to skip
     required: tuple[str, ...] = ()
     one_of: tuple[tuple[str, ...], ...] = ()
     completeness: str = DatasetCompleteness.COMPLETE
@@ -214,6 +219,63 @@ def parse_return_policy(row: Row, ctx: ParseContext) -> dict[str, Any]:
         "refunds_tax": row.flag("refunds_tax", yes_no),
         "refunds_freight": row.flag("refunds_freight", yes_no),
         "restores_quota": row.flag("restores_quota", yes_no),
+        "effective_from": date_from,
+        "effective_to": date_to,
+        **sourced(row, folder="platform", ctx=ctx),
+    }
+
+
+CHECKSUMS = ("none", "mod10", "mod7", "mod11_10", "s10")
+
+
+def parse_carrier_format(row: Row, ctx: ParseContext) -> dict[str, Any]:
+    date_from, date_to = row.period()
+    if date_from is None:
+        raise row.error("effective_from", "required", "a date (YYYY-MM-DD) is required")
+    pattern = row.text("pattern", max_length=200)
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise row.error("pattern", "regex", f"not a regular expression: {exc}") from None
+    checksum = row.choice("checksum", CHECKSUMS)
+    if checksum != "none" and not {"serial", "check"} <= set(compiled.groupindex):
+        raise row.error("pattern", "groups", "a pattern with a check digit names (?P<serial>) "
+                        "and (?P<check>)")
+    weightings = row.text("weightings", required=False, max_length=80)
+    if weightings and not re.fullmatch(r"\d+( \d+)*", weightings):
+        raise row.error("weightings", "format", "space-separated whole numbers")
+    if checksum == "mod11_10" and not weightings:
+        raise row.error("weightings", "required", "mod11_10 needs weightings")
+    example = row.text("example", max_length=40)
+    if not compiled.fullmatch(example):
+        raise row.error("example", "pattern", f"'{example}' does not match the pattern")
+    return {
+        "carrier": row.text("carrier", max_length=24),
+        "carrier_name_en": row.text("carrier_name_en", max_length=80),
+        "carrier_name_zh": row.text("carrier_name_zh", max_length=40),
+        "format_name": row.text("format_name", max_length=80),
+        "pattern": pattern,
+        "checksum": checksum,
+        "evens_multiplier": row.integer("evens_multiplier", min_value=1) if row.raw(
+            "evens_multiplier") else 1,
+        "odds_multiplier": row.integer("odds_multiplier", min_value=1) if row.raw(
+            "odds_multiplier") else 1,
+        "weightings": weightings,
+        "example": example,
+        "effective_from": date_from,
+        "effective_to": date_to,
+        **sourced(row, folder="platform", ctx=ctx),
+    }
+
+
+def parse_platform_fee(row: Row, ctx: ParseContext) -> dict[str, Any]:
+    date_from, date_to = row.period()
+    if date_from is None:
+        raise row.error("effective_from", "required", "a date (YYYY-MM-DD) is required")
+    return {
+        "direction": row.choice("direction", ("us_export", "us_import")),
+        "rate": row.decimal("rate", percent=True, min_value=Decimal(0), max_value=Decimal(1)),
+        "basis": row.text("basis", max_length=120),
         "effective_from": date_from,
         "effective_to": date_to,
         **sourced(row, folder="platform", ctx=ctx),
@@ -430,8 +492,8 @@ def _yields_to(row: Row, kind: str) -> str:
 def parse_tariff(row: Row, ctx: ParseContext) -> dict[str, Any]:
     date_from, date_to = row.period()
     optional_money: dict[str, Any] = {"required": False, "min_value": Decimal(0)}
-    origin = row.raw("origin_country") or "CN"
-    if not re.fullmatch(r"[A-Z]{2}", origin):
+    origin = row.raw("origin_country")  # empty: every origin (e.g. MFN, the global de minimis)
+    if origin and not re.fullmatch(r"[A-Z]{2}", origin):
         raise row.error("origin_country", "country", f"'{origin}' is not an ISO 3166 code")
     kind = row.choice("kind", TARIFF_KINDS)
     rate_percent = row.decimal("rate_percent", required=False, min_value=Decimal(0))
@@ -471,6 +533,94 @@ def parse_tariff(row: Row, ctx: ParseContext) -> dict[str, Any]:
         else "",
         "stacks": stacks,
         "yields_to": _yields_to(row, kind),
+        "effective_from": date_from,
+        "effective_to": date_to,
+        **sourced(row, folder="us", ctx=ctx),
+    }
+
+
+# ---------------------------------------------------------------- freight, MFN, EEI
+
+
+def parse_freight(row: Row, ctx: ParseContext) -> dict[str, Any]:
+    lane = row.text("lane")
+    if not re.fullmatch(r"[A-Z]{2}-[A-Z]{2}", lane):
+        raise row.error("lane", "lane", f"'{lane}' is not an origin-destination pair like US-CN")
+    date_from, date_to = row.period()
+    if date_from is None:
+        raise row.error("effective_from", "required", "a date (YYYY-MM-DD) is required")
+    return {
+        "lane": lane,
+        "currency": _currency(row, "currency"),
+        "base_per_shipment": row.decimal("base_per_shipment", min_value=Decimal(0)),
+        "per_kg": row.decimal("per_kg", min_value=Decimal(0)),
+        "effective_from": date_from,
+        "effective_to": date_to,
+        **sourced(row, folder="platform", ctx=ctx),
+    }
+
+
+MFN_CODE = ("hts_prefix", "HTS Number")
+MFN_RATE = ("rate_percent", "General Rate of Duty")
+MFN_DESCRIPTION = ("description", "Description")
+
+
+def parse_mfn(row: Row, ctx: ParseContext) -> dict[str, Any] | None:
+    """A row of the repo's file, or of the USITC HTS export (``HTS Number``, ``General Rate of
+    Duty``): headings without a rate and specific or compound rates are skipped, never guessed."""
+    code_col = row.pick(*MFN_CODE) or MFN_CODE[0]
+    rate_col = row.pick(*MFN_RATE) or MFN_RATE[0]
+    description_col = row.pick(*MFN_DESCRIPTION) or MFN_DESCRIPTION[0]
+    if rate_col == "General Rate of Duty":  # the official schedule
+        general = row.raw(rate_col).strip()
+        code = row.raw(code_col).replace(".", "").strip()
+        if not general or not code:
+            return None
+        if general.lower() == "free":
+            rate = Decimal(0)
+        elif re.fullmatch(r"\d+(\.\d+)?%", general):
+            rate = Decimal(general[:-1])
+        else:
+            return None  # specific or compound rate: not an ad valorem percentage
+        if not code.isdigit() or not 4 <= len(code) <= 10:
+            raise row.error(code_col, "prefix", f"'{row.raw(code_col)}' is not an HTS number")
+        return {
+            "hts_prefix": code,
+            "rate_percent": rate,
+            "description": row.raw(description_col)[:400],
+            "effective_from": row.date("effective_from") if row.has("effective_from") else None,
+            "effective_to": None,
+            **sourced(row, folder="us", ctx=ctx),
+        }
+    date_from, date_to = row.period()
+    prefix = row.prefixes(code_col, min_len=4, max_len=10)
+    if not prefix or " " in prefix:
+        raise row.error(code_col, "prefix", "one HTS prefix (4 to 10 digits) is required")
+    return {
+        "hts_prefix": prefix,
+        "rate_percent": row.decimal(rate_col, min_value=Decimal(0), max_value=Decimal(1000)),
+        "description": row.text(description_col, max_length=400),
+        "effective_from": date_from,
+        "effective_to": date_to,
+        **sourced(row, folder="us", ctx=ctx),
+    }
+
+
+def _countries(row: Row, column: str) -> str:
+    codes = row.raw(column).upper().split()
+    for code in codes:
+        if not re.fullmatch(r"[A-Z]{2}", code):
+            raise row.error(column, "country", f"'{code}' is not an ISO 3166 alpha-2 code")
+    return " ".join(codes)
+
+
+def parse_eei(row: Row, ctx: ParseContext) -> dict[str, Any]:
+    date_from, date_to = row.period()
+    return {
+        "threshold_usd": row.decimal("threshold_usd", min_value=Decimal(0)),
+        "embargoed_destinations": _countries(row, "embargoed_destinations"),
+        "ccl_destinations": _countries(row, "ccl_destinations"),
+        "exempt_destinations": _countries(row, "exempt_destinations"),
         "effective_from": date_from,
         "effective_to": date_to,
         **sourced(row, folder="us", ctx=ctx),
@@ -622,6 +772,32 @@ DATASETS: tuple[Dataset, ...] = (
         check=no_overlap(("direction",)),
     ),
     Dataset(
+        name="carrier_tracking_formats",
+        title="Carrier tracking-number formats",
+        path="platform/carrier_tracking_formats.csv",
+        model=CarrierTrackingFormat,
+        key=("carrier", "format_name", "effective_from"),
+        parse=parse_carrier_format,
+        required=(
+            "carrier", "carrier_name_en", "carrier_name_zh", "format_name", "pattern",
+            "checksum", "evens_multiplier", "odds_multiplier", "weightings", "example",
+            "effective_from", "effective_to", "source", "confidence",
+        ),
+        check=no_overlap(("carrier", "format_name")),
+    ),
+    Dataset(
+        name="platform_fees",
+        title="Platform fee schedule",
+        path="platform/fees.csv",
+        model=PlatformFee,
+        key=("direction", "effective_from"),
+        parse=parse_platform_fee,
+        required=(
+            "direction", "rate", "basis", "effective_from", "effective_to", "source", "confidence",
+        ),
+        check=no_overlap(("direction",)),
+    ),
+    Dataset(
         name="cbec_tax_categories",
         title="CBEC tax categories (VAT and consumption tax)",
         path="china/cbec_tax_categories.csv",
@@ -756,6 +932,62 @@ DATASETS: tuple[Dataset, ...] = (
         parse=parse_tariff,
         required=("measure_id", "label", "kind", "effective_from", "effective_to", "confidence"),
         list_kind="tariffs",
+    ),
+    Dataset(
+        name="freight_rates",
+        title="Freight price per seller shipment, by lane (platform rate card)",
+        path="platform/freight_rates.csv",
+        model=FreightRate,
+        key=("lane", "effective_from"),
+        parse=parse_freight,
+        required=(
+            "lane",
+            "currency",
+            "base_per_shipment",
+            "per_kg",
+            "effective_from",
+            "effective_to",
+            "source_ids",
+            "confidence",
+        ),
+        check=no_overlap(("lane",)),
+    ),
+    Dataset(
+        name="us_mfn_rates",
+        title="US MFN (HTSUS column 1 general) rates by HTS line",
+        path="us/us_mfn_rates.csv",
+        model=MfnRate,
+        key=("hts_prefix", "effective_from"),
+        parse=parse_mfn,
+        one_of=(MFN_CODE, MFN_RATE, MFN_DESCRIPTION),
+        completeness=DatasetCompleteness.PARTIAL,
+        completeness_note=(
+            "The {rows} HTS lines of the demo import catalogue, not the whole schedule "
+            "(us/SOURCES.md S200); a line not listed is priced with MFN 0% and the page says the "
+            "rate is unknown. Load the official schedule (the USITC HTS CSV export) with "
+            "`twoway loadlist mfn FILE`."
+        ),
+        check=no_overlap(("hts_prefix",)),
+        list_kind="mfn",
+    ),
+    Dataset(
+        name="eei_rules",
+        title="EEI (AES) filing rules: threshold and destinations",
+        path="us/eei_rules.csv",
+        model=EeiRuleSet,
+        key=("effective_from",),
+        parse=parse_eei,
+        required=(
+            "effective_from",
+            "effective_to",
+            "threshold_usd",
+            "embargoed_destinations",
+            "ccl_destinations",
+            "exempt_destinations",
+            "source_ids",
+            "confidence",
+        ),
+        check=no_overlap(()),
     ),
 )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.utils import translation
 
-from twoway.catalog import hs
+from . import hs
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "display"
 

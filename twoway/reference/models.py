@@ -6,10 +6,14 @@ Nothing here is a bare literal in code: rows are loaded from CSV files kept in
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from twoway.core.models import SourcedRow
+
+CENT = Decimal("0.01")
 
 
 class DatasetCompleteness(models.TextChoices):
@@ -174,6 +178,56 @@ class ReturnPolicy(SourcedRow):
         return f"{self.direction}: {self.window_days} days from {self.window_starts}"
 
 
+class CarrierTrackingFormat(SourcedRow):
+    """One tracking-number format of a carrier: a pattern with the named groups ``serial`` and
+    ``check`` and the check-digit algorithm (``checkout/rules/tracking.py``) with its parameters."""
+
+    carrier = models.SlugField(_("carrier"), max_length=24)
+    carrier_name_en = models.CharField(_("carrier (English)"), max_length=80)
+    carrier_name_zh = models.CharField(_("carrier (Chinese)"), max_length=40)
+    format_name = models.CharField(_("format"), max_length=80)
+    pattern = models.CharField(_("pattern"), max_length=200)
+    checksum = models.CharField(_("check-digit algorithm"), max_length=12)
+    evens_multiplier = models.PositiveSmallIntegerField(default=1)
+    odds_multiplier = models.PositiveSmallIntegerField(default=1)
+    weightings = models.CharField(max_length=80, blank=True)
+    example = models.CharField(_("example"), max_length=40)
+
+    class Meta:
+        ordering = ["carrier", "format_name"]
+        verbose_name = _("carrier tracking-number format")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carrier", "format_name", "effective_from"],
+                name="carrier_format_once_per_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.carrier_name_en}: {self.format_name}"
+
+
+class PlatformFee(SourcedRow):
+    """The platform's fee on a seller's sales: a share of the goods value (taxes and freight are
+    not charged), per trade direction, from the platform's own fee schedule."""
+
+    direction = models.CharField(_("direction"), max_length=12)
+    rate = models.DecimalField(_("fee rate"), max_digits=6, decimal_places=4)
+    basis = models.CharField(_("charged on"), max_length=120)
+
+    class Meta:
+        ordering = ["direction", "-effective_from"]
+        verbose_name = _("platform fee")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rate__gte=0, rate__lte=1), name="platform_fee_rate_share"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.direction}: {self.rate:%} of {self.basis}"
+
+
 class PositiveListStatus(models.TextChoices):
     LISTED = "listed", _("on the list")
     DELETED = "deleted", _("deleted from the list")
@@ -285,7 +339,9 @@ class TariffMeasure(SourcedRow):
     label = models.CharField(max_length=300)
     kind = models.CharField(max_length=32)
     legal_authority = models.CharField(max_length=200, blank=True)
-    origin_country = models.CharField(max_length=2, default="CN")
+    origin_country = models.CharField(
+        max_length=2, default="CN", blank=True, help_text=_("Empty: goods of every origin.")
+    )
     rate_percent = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
     per_item_usd = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     threshold_usd = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
@@ -311,6 +367,70 @@ class TariffMeasure(SourcedRow):
 
     def __str__(self) -> str:
         return f"{self.measure_id}: {self.label}"
+
+
+class FreightRate(SourcedRow):
+    """The platform's freight price to the buyer on one lane, per seller shipment."""
+
+    lane = models.CharField(_("lane"), max_length=8, help_text=_("Origin-destination, e.g. US-CN."))
+    currency = models.CharField(_("currency"), max_length=3)
+    base_per_shipment = models.DecimalField(_("base per shipment"), max_digits=10, decimal_places=2)
+    per_kg = models.DecimalField(_("per kg"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["lane", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lane", "effective_from"], name="freight_rate_one_per_lane_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lane}: {self.base_per_shipment} + {self.per_kg}/kg {self.currency}"
+
+    def price(self, weight_kg: Decimal) -> Decimal:
+        """Freight of one shipment of ``weight_kg``, to the cent (half even, as the price list always was)."""
+        return (self.base_per_shipment + self.per_kg * weight_kg).quantize(
+            CENT, rounding=ROUND_HALF_EVEN
+        )
+
+
+class MfnRate(SourcedRow):
+    """A US most-favoured-nation (HTSUS column 1 general) ad valorem rate by HTS prefix."""
+
+    hts_prefix = models.CharField(_("HTS prefix"), max_length=10)
+    rate_percent = models.DecimalField(_("rate (%)"), max_digits=7, decimal_places=3)
+    description = models.CharField(_("description"), max_length=400)
+
+    class Meta:
+        ordering = ["hts_prefix", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hts_prefix", "effective_from"], name="mfn_rate_one_per_prefix_day"
+            ),
+        ]
+        verbose_name = _("US MFN rate")
+
+    def __str__(self) -> str:
+        return f"{self.hts_prefix}: {self.rate_percent}%"
+
+
+class EeiRuleSet(SourcedRow):
+    """The EEI (AES) filing rules in force: value threshold per Schedule B number and the
+    destination sets (space-separated ISO 3166 alpha-2 codes)."""
+
+    threshold_usd = models.DecimalField(_("threshold (USD)"), max_digits=12, decimal_places=2)
+    embargoed_destinations = models.CharField(max_length=200, blank=True)
+    ccl_destinations = models.CharField(max_length=200, blank=True)
+    exempt_destinations = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("EEI rules")
+        verbose_name_plural = _("EEI rules")
+
+    def __str__(self) -> str:
+        return f"EEI over USD {self.threshold_usd} from {self.effective_from or 'always'}"
 
 
 class ListLoad(models.Model):

@@ -6,17 +6,22 @@ import datetime as dt
 import time
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from twoway.core.errors import DomainError
 
 from .models import (
+    CarrierTrackingFormat,
     CbecLimits,
     CbecTaxCategory,
     CensusRegion,
+    EeiRuleSet,
     ExchangeRate,
+    FreightRate,
     JobsRatio,
+    MfnRate,
+    PlatformFee,
     PositiveListEntry,
     PositiveListStatus,
     ReferenceDataset,
@@ -102,6 +107,29 @@ def return_policy_on(direction: str, day: dt.date) -> ReturnPolicy:
     return row
 
 
+def carrier_formats_on(day: dt.date) -> list[CarrierTrackingFormat]:
+    """Every carrier tracking-number format in force on ``day``."""
+    return _cached(
+        ("carrier_formats", day),
+        lambda: list(CarrierTrackingFormat.objects.filter(in_force_on(day))),
+    )
+
+
+def platform_fee_on(direction: str, day: dt.date) -> PlatformFee:
+    """The platform's fee row in force on ``day`` for one trade direction."""
+    row = _cached(
+        ("platform_fee", direction, day),
+        lambda: PlatformFee.objects.filter(in_force_on(day), direction=direction)
+        .order_by("-effective_from")
+        .first(),
+    )
+    if row is None:
+        raise DomainError.one(
+            "platform_fee", "fee_in_force", f"No platform fee for {direction} on {day}."
+        )
+    return row
+
+
 def limits_on(day: dt.date) -> CbecLimits:
     row = _cached(
         ("limits", day),
@@ -177,6 +205,45 @@ def midwest_state_codes() -> list[str]:
 
 def tariff_measures_on(day: dt.date) -> QuerySet[TariffMeasure]:
     return TariffMeasure.objects.filter(in_force_on(day))
+
+
+def freight_rate_on(lane: str, day: dt.date) -> FreightRate:
+    """The platform's freight price on ``lane`` (e.g. "US-CN") in force on ``day`` (cached)."""
+    row = _cached(
+        ("freight", lane, day),
+        lambda: FreightRate.objects.filter(in_force_on(day), lane=lane)
+        .order_by("-effective_from")
+        .first(),
+    )
+    if row is None:
+        raise LookupError(f"No freight rate for lane {lane} on {day}")
+    return row
+
+
+def mfn_rates_on(day: dt.date) -> list[MfnRate]:
+    """The MFN rows in force on ``day`` (cached; the lists are short or read once per day)."""
+    return _cached(("mfn", day), lambda: list(MfnRate.objects.filter(in_force_on(day))))
+
+
+def mfn_rate_for(hts_code: str, day: dt.date) -> MfnRate | None:
+    """The MFN (column 1 general) rate of an HTS line on ``day``: the longest matching prefix,
+    or None when the line is not in the loaded schedule."""
+    digits = "".join(c for c in hts_code if c.isdigit())
+    matches = [r for r in mfn_rates_on(day) if digits.startswith(r.hts_prefix)]
+    return max(matches, key=lambda r: len(r.hts_prefix)) if matches else None
+
+
+def eei_rules_on(day: dt.date) -> EeiRuleSet:
+    """The EEI (AES) filing rules in force on ``day`` (``effective_to`` is the last day in force)."""
+    row = _cached(
+        ("eei", day),
+        lambda: EeiRuleSet.objects.filter(in_force_on(day))
+        .order_by(F("effective_from").desc(nulls_last=True))
+        .first(),
+    )
+    if row is None:
+        raise LookupError(f"No EEI rules in force on {day.isoformat()}.")
+    return row
 
 
 def dataset_status_cached(name: str) -> ReferenceDataset | None:

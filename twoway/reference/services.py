@@ -271,6 +271,8 @@ def _parse(dataset: Dataset, *, path: Path, label: str, official: bool) -> list[
     seen: dict[tuple[Any, ...], int] = {}
     for row in csv_file.rows:
         values = dataset.parse(row, context)
+        if values is None:  # e.g. a heading of an official schedule, without a rate
+            continue
         key = tuple(values[k] for k in dataset.key)
         if key in seen:
             raise cell_error(

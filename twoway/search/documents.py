@@ -121,7 +121,7 @@ class _Context:
 
     def in_force(self):
         if self._in_force is None:
-            from twoway.checkout.import_pricing import tariff_measures_in_force
+            from twoway.checkout.channels.us_import import tariff_measures_in_force
             from twoway.reference.selectors import _cached
 
             self._in_force = _cached(
@@ -201,7 +201,7 @@ def documents_for(
 ) -> list[SearchDoc]:
     """Documents of the given products (those that belong in the index; the rest are left out,
     and the caller deletes their ids)."""
-    from twoway.checkout.import_pricing import landed_cost_of
+    from twoway.checkout.channels.us_import import landed_cost_of
 
     day = day or timezone.now().date()
     ctx = _Context(day)

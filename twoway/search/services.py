@@ -55,6 +55,23 @@ def on_product_changed(product: Product) -> None:
     outbox_enqueue(product_ids=[product.pk])
 
 
+def on_products_changed(product_ids: list[int]) -> None:
+    """Catalogue hook for many products (bulk import, after commit)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # one statement, the ids as one array parameter
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {SearchOutbox._meta.db_table} (product_id, created_at) "
+                "SELECT unnest(%s::bigint[]), %s",
+                [[int(pid) for pid in product_ids], timezone.now()],
+            )
+        return
+    SearchOutbox.objects.bulk_create(
+        [SearchOutbox(product_id=int(pid)) for pid in product_ids], batch_size=5000
+    )
+
+
 def outbox_drain(*, limit: int = DRAIN_BATCH) -> int:
     """Write the queued products into the index (removing those no longer shown); returns how
     many products were processed. Runs every few seconds (Celery beat: ``search.outbox_drain``).

@@ -15,12 +15,11 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from twoway.catalog.models import ProductStatus
-from twoway.catalog.selectors import product_get
-from twoway.checkout import import_page_data
-from twoway.checkout.page_data import card_prices_cny, landed_price_for
+from twoway.catalog.selectors import first_images, images_for_display, product_get, variants_of
 from twoway.identity.models import Role
 from twoway.identity.services import user_language_set
 from twoway.reference import labels
+from twoway.web.checkout.page_data import card_prices_cny, landed_price_for, us_made_picks
 
 from . import selectors
 
@@ -119,8 +118,9 @@ def _storefront(request: HttpRequest, *, market: str, chinese_first: bool) -> Ht
         "next_query": _query(chapter=chapter, state=state, page=page.number + 1, **flags),
         "flags": flags,
         "us_made_picks": (
-            import_page_data.us_made_picks(chapter=chapter) if "us_made" in flags else []
+            us_made_picks(chapter=chapter) if "us_made" in flags else []
         ),
+        "card_images": first_images(product_ids=[p.pk for p in page.products]),
         # A buyer in China pays CNY with the CBEC tax: the cards show that, not only USD.
         "cny_prices": (
             card_prices_cny(products=page.products) if market == "cn_export" else {}
@@ -164,6 +164,8 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
         "back_title": back_title,
         "back_query": _query(chapter=product.hs_chapter),
         "landed": landed_price_for(product=product) if product.market_cn_export else None,
+        "images": images_for_display(product=product),
+        "variants": variants_of(product=product),
     }
     return render(request, "web/product_detail.html", context)
 
@@ -172,8 +174,18 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
 def seller_center(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.SELLER_STAFF:
         return render(request, "web/seller_not_for_you.html", status=403)
-    center = selectors.seller_center_for(user=request.user)
-    return render(request, "web/seller_center.html", {"center": center})
+    from twoway.businesses.permissions import seller_permissions
+    from twoway.businesses.selectors import memberships_of
+
+    from .seller.access import current_membership
+
+    membership = current_membership(request)
+    permissions = seller_permissions(membership)
+    center = selectors.seller_center_for(user=request.user, membership=membership,
+                                         with_products="catalogue" in permissions)
+    context = {"center": center, "membership": membership, "seller_perms": permissions,
+               "memberships": list(memberships_of(user=request.user))}
+    return render(request, "web/seller_center.html", context)
 
 
 def sources(request: HttpRequest) -> HttpResponse:

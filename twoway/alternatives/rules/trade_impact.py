@@ -5,7 +5,7 @@
 * Buying the US-made alternative instead keeps its price in the seller's state and adds nothing to
   the deficit. The US jobs that spending supports are *estimated* with the ITA ratio of jobs
   supported per $1 billion of exports: jobs = value × ratio / 1,000,000,000, exact (no rounding;
-  the display rounds). ITA measures jobs supported by *exports*; applied to domestic spending it
+  the display rounds), by the project's one jobs rule, ``ledger.rules.jobs.jobs_exact``. ITA measures jobs supported by *exports*; applied to domestic spending it
   is an indicative figure only, and the result says so.
 """
 
@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-BILLION = Decimal(1_000_000_000)
+from twoway.ledger.rules.jobs import jobs_exact
+
 CENT = Decimal("0.01")
 JOBS_SHOWN = Decimal("0.000001")  # jobs are shown to six decimal places
 HOURS_PER_JOB_YEAR = Decimal(2080)  # 52 weeks × 40 hours: one full-time job for a year
@@ -71,7 +72,8 @@ def money(amount: Decimal) -> str:
 
 
 def jobs_estimate(value_usd: Decimal, ratio: RatioRow) -> JobsEstimate:
-    jobs = Decimal(value_usd) * Decimal(ratio.jobs_per_usd_bn) / BILLION
+    """The jobs rule (``ledger.rules.jobs.jobs_exact``), shown with hours and its caveat."""
+    jobs = jobs_exact(value_usd, ratio.jobs_per_usd_bn)
     what = "goods exports" if ratio.basis == "goods" else "exports of goods and services"
     publication = ratio.publication if "ITA" in ratio.publication else f"ITA {ratio.publication}"
     method = (

@@ -43,8 +43,16 @@ def seller(business):
     return user
 
 
-def key_client(user) -> Client:
-    _, plaintext = api_key_issue(user=user)
+def key_client(user, scopes=("orders:read", "products:write", "shipments:write")) -> Client:
+    """A business key (issue 13) when ``user`` owns a business, else a personal key."""
+    from twoway.integrations.services import api_key_issue as business_key_issue
+
+    owned = Membership.objects.filter(user=user, role=MembershipRole.OWNER).first()
+    if owned is not None:
+        _, plaintext = business_key_issue(business=owned.business, by=user, name="test",
+                                          scopes=list(scopes))
+    else:
+        _, plaintext = api_key_issue(user=user)
     return Client(headers={"Authorization": f"Bearer {plaintext}"})
 
 
@@ -151,10 +159,17 @@ def test_regulator_cannot_create_products(business):
     assert Product.objects.count() == 0
 
 
-def test_without_a_business_you_are_told_to_register_one():
+def test_a_personal_key_does_not_open_seller_endpoints():
     response = key_client(SellerFactory()).post(
         "/api/v1/catalog/products", HONEY, content_type="application/json"
     )
+    assert response.status_code == 403
+    assert rules(response) == {("authorization", "business_key_required")}
+
+
+def test_without_a_business_you_are_told_to_register_one(client):
+    client.force_login(SellerFactory())
+    response = client.post("/api/v1/catalog/products", HONEY, content_type="application/json")
     assert response.status_code == 403
     assert rules(response) == {("business_id", "no_business")}
 
@@ -162,13 +177,13 @@ def test_without_a_business_you_are_told_to_register_one():
 def test_staff_of_another_business_cannot_patch(business):
     product = UsExportProductFactory(business=business)
     other = SellerFactory()
-    Membership.objects.create(user=other, business=UsBusinessFactory())
+    Membership.objects.create(user=other, business=UsBusinessFactory(), role=MembershipRole.OWNER)
     response = key_client(other).patch(
         f"/api/v1/catalog/products/{product.pk}",
         {"title_en": "Stolen"},
         content_type="application/json",
     )
-    assert response.status_code == 403
+    assert response.status_code == 404  # another business's product does not exist for them
     product.refresh_from_db()
     assert product.title_en == "Raw clover honey 500 g"
 

@@ -99,4 +99,4 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(SellerFactory)
     business = factory.SubFactory(UsBusinessFactory)
-    role = MembershipRole.STAFF
+    role = MembershipRole.FULFILMENT

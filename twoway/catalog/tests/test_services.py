@@ -23,7 +23,7 @@ def business():
 @pytest.fixture
 def staff(business):
     user = SellerFactory()
-    Membership.objects.create(user=user, business=business, role=MembershipRole.STAFF)
+    Membership.objects.create(user=user, business=business, role=MembershipRole.CATALOGUE)
     return user
 
 

@@ -1,6 +1,8 @@
 """China cross-border e-commerce (CBEC) retail import tax (pure, no Django).
 
-Source: /work/shared/data/china/cbec_tax_policy.md (Cai Guan Shui [2016] No.18, [2018] No.49).
+Source: Cai Guan Shui [2016] No.18 [S37][S5][S2] and [2018] No.49 [S3][S4][S9] (entries of
+twoway/reference/data/china/SOURCES.md), summarised with worked examples in
+twoway/reference/data/china/cbec_tax_policy.md.
 
 Dutiable value (完税价格) of a line = goods value (unit price x quantity) + its share of freight
 + its share of insurance. Freight and insurance are each split over the lines pro rata to goods

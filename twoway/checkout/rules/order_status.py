@@ -50,6 +50,8 @@ PIPELINES: Final = {"us_export": EXPORT_PIPELINE, "us_import": IMPORT_PIPELINE}
 
 #: Statuses whose goods have left the seller (a refund after these posts a ledger reversal).
 SHIPPED_STATES: Final = frozenset({SHIPPED, DELIVERED, RETURNED})
+#: Statuses that undo a shipment: entered from a shipped status, the ledger posts a reversal.
+REVERSING_STATES: Final = frozenset({RETURNED, REFUNDED})
 #: Statuses that still hold stock and quota.
 OPEN_STATES: Final = frozenset({CREATED, PAID, HELD, DECLARED, CLEARED})
 #: Statuses a block moves to ``held`` (the goods have not left the seller).

@@ -1,8 +1,8 @@
 """US import duties on one customs line: which measures apply on the entry date, and how much.
 
 Pure rule: no Django imports; the measures in force come in as arguments (the service picks
-the rows; ``tariff_measures_from_rows`` turns rows of
-``reference/data/us/us_tariff_measures.csv`` into ``TariffMeasure`` values).
+the rows; ``checkout.channels.us_import.tariff_measure_of`` maps a loaded ``reference.TariffMeasure``
+row to a ``TariffMeasure`` value).
 
 Rounding (stated once): every duty and fee line is rounded to the cent with ROUND_HALF_UP
 (``CENT``, ``ROUNDING``); totals are sums of the rounded lines, so a total always equals the
@@ -35,10 +35,10 @@ How measures combine
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = [
     "CENT",
@@ -49,8 +49,6 @@ __all__ = [
     "LandedCost",
     "TariffMeasure",
     "normalize_hts",
-    "tariff_measure_from_row",
-    "tariff_measures_from_rows",
     "us_landed_cost",
 ]
 
@@ -352,71 +350,3 @@ def us_landed_cost(  # noqa: C901 — the CBP duty steps in the order the law st
         notes=tuple(notes),
         measure_ids=tuple(applied_ids),
     )
-
-
-# ---------------------------------------------------------------------------- CSV rows
-
-
-def _decimal(row: Mapping[str, str], column: str) -> Decimal | None:
-    text = (row.get(column) or "").strip()
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{row.get('measure_id')}: {column} {text!r} is not a number") from None
-
-
-def _date(row: Mapping[str, str], column: str) -> date | None:
-    text = (row.get(column) or "").strip()
-    return date.fromisoformat(text) if text else None
-
-
-def _words(row: Mapping[str, str], column: str) -> tuple[str, ...]:
-    return tuple((row.get(column) or "").replace(".", "").split())
-
-
-def tariff_measure_from_row(row: Mapping[str, str]) -> TariffMeasure:
-    """A measure from a row of ``us_tariff_measures.csv`` (strings in, typed values out).
-
-    ``origin_country`` (or ``origin``) is space-separated ISO codes, empty = all countries;
-    ``stacks`` is yes/no (default yes); ``yields_to`` is space-separated kinds.
-    """
-    effective_from = _date(row, "effective_from")
-    if effective_from is None:
-        raise ValueError(f"{row.get('measure_id')}: effective_from is required")
-    origins = row.get("origin_country", row.get("origin", "")) or ""
-    stacks = (row.get("stacks") or "yes").strip().lower()
-    if stacks not in ("yes", "no", "true", "false"):
-        raise ValueError(f"{row.get('measure_id')}: stacks must be yes or no, got {stacks!r}")
-    source = (row.get("source_ids") or row.get("source") or "").strip()
-    return TariffMeasure(
-        measure_id=(row.get("measure_id") or "").strip(),
-        label=(row.get("label") or "").strip(),
-        kind=(row.get("kind") or "").strip(),
-        rate_percent=_decimal(row, "rate_percent"),
-        per_item_usd=_decimal(row, "per_item_usd"),
-        hts_prefixes=_words(row, "hts_prefixes"),
-        excluded_hts_prefixes=_words(row, "excluded_hts_prefixes"),
-        effective_from=effective_from,
-        effective_to=_date(row, "effective_to"),
-        stacks=stacks in ("yes", "true"),
-        source=source,
-        origins=tuple(origins.upper().split()),
-        threshold_usd=_decimal(row, "threshold_usd"),
-        min_usd=_decimal(row, "min_usd"),
-        max_usd=_decimal(row, "max_usd"),
-        yields_to=tuple((row.get("yields_to") or "").split()),
-        confidence=(row.get("confidence") or "").strip(),
-    )
-
-
-def tariff_measures_from_rows(rows: Iterable[Mapping[str, str]]) -> tuple[TariffMeasure, ...]:
-    """Measures the engine can apply: every row except ``other`` (reference-only) rows."""
-    measures = []
-    for row in rows:
-        kind = KIND_ALIASES.get((row.get("kind") or "").strip(), (row.get("kind") or "").strip())
-        if kind == "other":
-            continue
-        measures.append(tariff_measure_from_row(row))
-    return tuple(measures)

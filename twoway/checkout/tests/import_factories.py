@@ -35,7 +35,8 @@ def cn_seller(
 
 def staff_of(business: Business, username: str | None = None) -> User:
     user = User.objects.create(username=username or f"staff{next(_n)}", role="seller_staff")
-    Membership.objects.create(user=user, business=business)
+    # Before roles (issue 13) staff could do everything: the owner role is that.
+    Membership.objects.create(user=user, business=business, role="owner")
     return user
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from twoway.catalog.models import Product
 from twoway.checkout import services
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import CartLine, Purchase
 from twoway.checkout.rules.caps import cap_problems, merge_lines
 from twoway.core.errors import DomainError
@@ -63,9 +64,9 @@ def test_the_checkout_page_refuses_a_cart_over_the_line_cap(client, make_seller,
     settings.TWOWAY_MAX_LINES_PER_ORDER = 2
     seller = make_seller()
     buyer, identity = make_buyer()
-    cart = services.cart_line_set(buyer=buyer, product=make_product(seller), quantity=1)
+    cart = services.cart_line_set(channel=EXPORT, buyer=buyer, product=make_product(seller), quantity=1)
     for _ in range(2):
-        services.cart_line_set(buyer=buyer, product=make_product(seller), quantity=1)
+        services.cart_line_set(channel=EXPORT, buyer=buyer, product=make_product(seller), quantity=1)
     assert CartLine.objects.filter(cart=cart).count() == 3
     client.force_login(buyer)
     page = client.get("/cn/checkout/")

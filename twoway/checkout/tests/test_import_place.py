@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from twoway.checkout import services
+from twoway.checkout.channels import IMPORT
 from twoway.checkout.models import Order, OrderEvent, Purchase, QuotaUsage, TaxChannel
 from twoway.core.errors import DomainError
 from twoway.ledger.models import TradeFlowEntry
@@ -78,7 +79,7 @@ def test_a_blocked_listing_cannot_be_bought(reference_data):
     product.refresh_from_db()
     assert product.stock_on_hand == 10
     with pytest.raises(DomainError):
-        services.import_cart_line_set(buyer=buyer, product=product, quantity=1)
+        services.cart_line_set(channel=IMPORT, buyer=buyer, product=product, quantity=1)
 
 
 def test_a_product_not_listed_for_import_is_refused(reference_data, make_seller, make_product):

@@ -22,6 +22,7 @@ import twoway.compliance
 from twoway.businesses.models import Membership
 from twoway.catalog.models import Product
 from twoway.checkout import services
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import CartLine, Order, OrderEvent, OrderStatus, Purchase, QuotaUsage
 from twoway.identity.models import RealNameIdentity, User
 
@@ -184,8 +185,8 @@ def test_cart_shows_problems_next_to_the_line_they_concern(make_seller, make_pro
     scarce = make_product(seller, price="10.00", stock=1)
     ginseng = make_product(make_seller("Ginseng Co"), line=GINSENG_LINE)
     client = client_for(consumer)
-    services.cart_line_set(buyer=consumer, product=scarce, quantity=3)
-    services.cart_line_set(buyer=consumer, product=ginseng, quantity=1)
+    services.cart_line_set(channel=EXPORT, buyer=consumer, product=scarce, quantity=3)
+    services.cart_line_set(channel=EXPORT, buyer=consumer, product=ginseng, quantity=1)
     html = client.get("/cn/cart/").content.decode()
     scarce_row = re.search(rf'data-product="{scarce.pk}">(.*?)</tr>', html, flags=re.S).group(1)
     assert "库存仅剩 1 件" in scarce_row  # out of stock, on its own line
@@ -199,7 +200,7 @@ def test_cart_over_the_per_order_limit_explains_the_single_item_rule(
     make_seller, make_product, consumer
 ):
     pricey = make_product(make_seller(), price="400.00", stock=5)
-    services.cart_line_set(buyer=consumer, product=pricey, quantity=2)
+    services.cart_line_set(channel=EXPORT, buyer=consumer, product=pricey, quantity=2)
     page = text(client_for(consumer).get("/cn/cart/"))
     # 2 × 400 × 7.1884 = 5,750.72 goods + freight (12 + 4.5) × 7.1884 = 118.61 → 5,869.33.
     assert "¥5,869.33" in page and "¥5,000.00" in page
@@ -208,7 +209,7 @@ def test_cart_over_the_per_order_limit_explains_the_single_item_rule(
 
 def test_cart_quantity_update_and_remove(honey, consumer):
     client = client_for(consumer)
-    services.cart_line_set(buyer=consumer, product=honey, quantity=1)
+    services.cart_line_set(channel=EXPORT, buyer=consumer, product=honey, quantity=1)
     client.post(f"/cn/cart/lines/{honey.pk}/", {"quantity": "4"})
     assert CartLine.objects.get(cart__buyer=consumer).quantity == 4
     client.post(f"/cn/cart/lines/{honey.pk}/", {"quantity": "4", "remove": "1"})
@@ -222,7 +223,7 @@ def test_checkout_with_a_bad_id_number_shows_the_gb11643_error_at_the_id_field_a
     honey, consumer
 ):
     client = client_for(consumer)
-    services.cart_line_set(buyer=consumer, product=honey, quantity=1)
+    services.cart_line_set(channel=EXPORT, buyer=consumer, product=honey, quantity=1)
     key = checkout_key(client)
     response = client.post(
         "/cn/checkout/",
@@ -251,7 +252,7 @@ def test_checkout_with_a_bad_id_number_shows_the_gb11643_error_at_the_id_field_a
 
 def test_checkout_twice_with_the_same_key_creates_one_purchase(honey, consumer):
     client = client_for(consumer)
-    services.cart_line_set(buyer=consumer, product=honey, quantity=2)
+    services.cart_line_set(channel=EXPORT, buyer=consumer, product=honey, quantity=2)
     key = checkout_key(client)
     data = {
         "idempotency_key": key,
@@ -285,7 +286,7 @@ def test_checkout_shows_quota_used_and_left_before_and_after(honey, make_buyer):
         id_number_hash=identity.id_number_hash, year=year, used_cny=Decimal("1000.00")
     )
     client = client_for(buyer)
-    services.cart_line_set(buyer=buyer, product=honey, quantity=1)
+    services.cart_line_set(channel=EXPORT, buyer=buyer, product=honey, quantity=1)
     response = client.get("/cn/checkout/")
     html = response.content.decode()
     # The existing identity is offered, masked; the quota counts goods + freight (246.20).
@@ -300,7 +301,7 @@ def test_checkout_with_an_existing_identity_and_a_missing_phone_names_the_phone_
 ):
     buyer, identity = make_buyer()
     client = client_for(buyer)
-    services.cart_line_set(buyer=buyer, product=honey, quantity=1)
+    services.cart_line_set(channel=EXPORT, buyer=buyer, product=honey, quantity=1)
     key = checkout_key(client)
     data = {
         "idempotency_key": key,
@@ -319,7 +320,7 @@ def test_checkout_with_an_existing_identity_and_a_missing_phone_names_the_phone_
 
 def test_pay_page_shows_total_and_deadline_and_hands_over_to_the_wallet(honey, consumer):
     client = client_for(consumer)
-    services.cart_line_set(buyer=consumer, product=honey, quantity=1)
+    services.cart_line_set(channel=EXPORT, buyer=consumer, product=honey, quantity=1)
     purchase = place_via_pages(
         client, identity_fields={"identity": "new", "full_name": "张三", "id_number": VALID_ID}
     )
@@ -338,7 +339,7 @@ def test_paying_leads_to_the_tracking_page_with_the_order_cleared(
 ):
     settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
     client = client_for(consumer)
-    services.cart_line_set(buyer=consumer, product=honey, quantity=1)
+    services.cart_line_set(channel=EXPORT, buyer=consumer, product=honey, quantity=1)
     purchase = place_via_pages(
         client, identity_fields={"identity": "new", "full_name": "张三", "id_number": VALID_ID}
     )
@@ -361,7 +362,7 @@ def test_paying_leads_to_the_tracking_page_with_the_order_cleared(
 
 def test_tracking_page_is_only_for_the_buyer(honey, consumer, make_buyer, make_seller):
     client = client_for(consumer)
-    services.cart_line_set(buyer=consumer, product=honey, quantity=1)
+    services.cart_line_set(channel=EXPORT, buyer=consumer, product=honey, quantity=1)
     purchase = place_via_pages(
         client, identity_fields={"identity": "new", "full_name": "张三", "id_number": VALID_ID}
     )
@@ -436,12 +437,19 @@ def test_ship_is_refused_unless_cleared_and_only_for_own_orders(two_sellers_orde
         services.order_transition(order=ours_order, to=to, actor_label="test")
     page = client.get("/seller/orders/").content.decode()
     assert f'action="/seller/orders/{ours_order.number}/ship/"' in page
+    # The tracking number must have the carrier's form (reference carrier formats).
+    bad = client.post(f"/seller/orders/{ours_order.number}/ship/",
+                      {"tracking_number": "SF123456", "carrier": "sf_express"})
+    assert bad.status_code == 400
+    assert "SF123456 does not look like a SF Express tracking number" in bad.content.decode()
     shipped = client.post(
-        f"/seller/orders/{ours_order.number}/ship/", {"tracking_number": "SF123456"}
+        f"/seller/orders/{ours_order.number}/ship/",
+        {"tracking_number": "SF1234567890123", "carrier": "sf_express"},
     )
     assert shipped.status_code == 302
     ours_order.refresh_from_db()
-    assert ours_order.status == OrderStatus.SHIPPED and ours_order.tracking_number == "SF123456"
+    assert ours_order.status == OrderStatus.SHIPPED
+    assert (ours_order.carrier, ours_order.tracking_number) == ("sf_express", "SF1234567890123")
     assert ours_order.events.last().actor_label == "seller"
 
 

@@ -12,18 +12,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from twoway.checkout.channels.us_import import tariff_measure_of
 from twoway.checkout.rules.us_landed_cost import (
     CENT,
     TariffMeasure,
     normalize_hts,
-    tariff_measure_from_row,
-    tariff_measures_from_rows,
     us_landed_cost,
 )
+from twoway.reference.tests.rows import unsaved_rows
 
 TWOWAY = Path(__file__).resolve().parents[2]
 MEASURES_CSV = TWOWAY / "reference" / "data" / "us" / "us_tariff_measures.csv"
-SHARED_CSV = TWOWAY.parents[1] / "shared" / "data" / "us" / "us_tariffs_on_china.csv"
+# The research file the measures were built from (us/SOURCES.md), kept in the repo beside them.
+RESEARCH_CSV = TWOWAY / "reference" / "data" / "us" / "us_tariffs_on_china.csv"
 
 SHIRT = "6205200020"  # men's cotton woven shirt, MFN 19.7% (6205.20.20)
 LAPTOP = "8471300100"  # portable computer, MFN Free; Section 301 List 4B never took effect
@@ -36,7 +37,11 @@ def _rows() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-CSV_MEASURES = tariff_measures_from_rows(_rows())
+# The shipped file as production applies it: parsed by the reference loader, mapped by
+# ``channels.us_import.tariff_measure_of`` (``other`` rows are reference-only, as in pricing).
+CSV_MEASURES = tuple(
+    tariff_measure_of(row) for row in unsaved_rows("us_tariff_measures") if row.kind != "other"
+)
 
 
 def m(
@@ -241,7 +246,7 @@ def test_mfn_line_takes_label_and_source_from_the_mfn_row() -> None:
     assert (mfn.measure_id, mfn.label, mfn.source, mfn.rate_percent) == (
         "MFN",
         "Most-favored-nation (Column 1 General) duty",
-        "S47;S94",
+        "S47;S94 (see reference/data/us/SOURCES.md)",
         Decimal("19.7"),
     )
 
@@ -257,7 +262,7 @@ def test_de_minimis_line_explains_itself() -> None:
     assert (line.rate_percent, line.amount_usd, line.source) == (
         Decimal(0),
         Decimal("0.00"),
-        "S90;S91",
+        "S90;S91 (see reference/data/us/SOURCES.md)",
     )
     assert result.fees == ()
     assert result.measure_ids == ("DM-800",)
@@ -271,13 +276,11 @@ def test_every_csv_row_is_valid_and_ids_are_unique() -> None:
     ids = [r["measure_id"] for r in rows]
 
     assert len(ids) == len(set(ids)) == 41
-    applied = tariff_measures_from_rows(rows)
-    assert len(applied) == sum(r["kind"] != "other" for r in rows) == 28
+    assert len(CSV_MEASURES) == sum(r["kind"] != "other" for r in rows) == 28
+    assert {m.measure_id for m in CSV_MEASURES} == {r["measure_id"] for r in rows if r["kind"] != "other"}
     for row in rows:
         if row["kind"] == "other":
             assert row["effective_from"], row["measure_id"]
-        else:
-            assert tariff_measure_from_row(row).measure_id == row["measure_id"]
         assert row["confidence"] in {"high", "medium", "low"}
         assert row["source_ids"] and row["notes"], row["measure_id"]
 
@@ -289,9 +292,8 @@ def test_section_301_rows_never_cover_every_line() -> None:
             assert measure.stacks is False
 
 
-@pytest.mark.skipif(not SHARED_CSV.exists(), reason="shared/ not beside the repo")
-def test_every_row_traces_to_the_shared_file_and_every_shared_row_is_kept() -> None:
-    with SHARED_CSV.open(encoding="utf-8", newline="") as handle:
+def test_every_row_traces_to_the_research_file_and_every_research_row_is_kept() -> None:
+    with RESEARCH_CSV.open(encoding="utf-8", newline="") as handle:
         shared = {r["measure_id"]: r for r in csv.DictReader(handle)}
     rows = _rows()
 

@@ -74,7 +74,6 @@ __all__ = [
     "near_match",
     "normalize_name",
     "parse_aliases",
-    "uflpa_entities_from_rows",
     "with_aliases",
 ]
 
@@ -170,44 +169,6 @@ def parse_aliases(name: str, aliases_or_notes: str) -> tuple[str, ...]:
             seen.add(alias.casefold())
             unique.append(alias)
     return tuple(unique)
-
-
-def _pick(row: Mapping[str, str], *columns: str) -> str:
-    for column in columns:
-        value = row.get(column)
-        if value is not None and value.strip():
-            return value.strip()
-    return ""
-
-
-def uflpa_entities_from_rows(rows: Iterable[Mapping[str, str]]) -> tuple[UflpaEntity, ...]:
-    """Entities from rows shaped like ``us/labor/uflpa_entities.csv``.
-
-    Accepts the research file's columns (entity, aliases_or_notes, effective_date,
-    uflpa_list_section, basis, source_ids) and the usual alternatives (name / Entity Name,
-    aliases, effective_from / Date Added, list_section, source). Rows without a name are skipped.
-    """
-    entities: list[UflpaEntity] = []
-    for row in rows:
-        name = _pick(row, "entity", "name", "entity_name", "Entity Name", "Entity")
-        if not name:
-            continue
-        notes = _pick(row, "aliases_or_notes", "aliases", "Aliases", "alias")
-        list_date = _pick(row, "effective_date", "effective_from", "date_added", "Date Added")
-        if not list_date:
-            read = re.search(r"effective date as read:\s*([^;]+)", row.get("notes") or "")
-            list_date = read.group(1).strip() if read else ""
-        entities.append(
-            UflpaEntity(
-                name=name,
-                aliases=parse_aliases(name, notes),
-                list_date=list_date,
-                list_section=_pick(row, "uflpa_list_section", "list_section", "List", "list"),
-                basis=_pick(row, "basis", "Basis", "reason"),
-                source=_pick(row, "source_ids", "source"),
-            )
-        )
-    return tuple(entities)
 
 
 # ---------------------------------------------------------------------------- vocabulary

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
+from twoway.compliance.labor import uflpa_entity_of
 from twoway.compliance.rules.name_match import (
     DEFAULT_THRESHOLD,
     NEAR_MATCH_THRESHOLD,
@@ -31,17 +32,12 @@ from twoway.compliance.rules.name_match import (
     near_match,
     normalize_name,
     parse_aliases,
-    uflpa_entities_from_rows,
     with_aliases,
 )
+from twoway.reference.tests.rows import unsaved_rows
 
 HERE = Path(__file__).resolve().parent
 PAIRS_CSV = HERE / "data" / "uflpa_name_pairs.csv"
-ENTITY_FILES = (
-    HERE.parents[1] / "reference" / "data" / "us" / "labor" / "uflpa_entities.csv",
-    HERE / "data" / "uflpa_entities.csv",  # copy of shared/data/us/labor/uflpa_entities.csv
-    HERE.parents[3] / "shared" / "data" / "us" / "labor" / "uflpa_entities.csv",
-)
 MATCH_KINDS = {
     "suffix_variant",
     "transliteration",
@@ -64,9 +60,7 @@ ZH_ALIASES = HERE.parents[1] / "reference" / "data" / "us" / "labor" / "uflpa_al
 
 def _load_entities() -> tuple[UflpaEntity, ...]:
     """The entity list with the registered Chinese names of ``uflpa_aliases_zh.csv``."""
-    path = next(p for p in ENTITY_FILES if p.exists())
-    with path.open(encoding="utf-8", newline="") as handle:
-        entities = uflpa_entities_from_rows(csv.DictReader(handle))
+    entities = tuple(uflpa_entity_of(row) for row in unsaved_rows("uflpa_entities"))
     aliases: dict[str, list[str]] = {}
     with ZH_ALIASES.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):

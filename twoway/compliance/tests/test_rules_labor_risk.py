@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from twoway.compliance.labor import uflpa_entity_of
 from twoway.compliance.rules.labor_risk import (
     DEFAULT_HIGH_PRIORITY_SECTORS,
     ILAB_LIST,
@@ -23,9 +24,9 @@ from twoway.compliance.rules.labor_risk import (
     ilab_goods_from_rows,
     labor_risk,
 )
-from twoway.compliance.rules.name_match import DEFAULT_THRESHOLD, uflpa_entities_from_rows
+from twoway.compliance.rules.name_match import DEFAULT_THRESHOLD
+from twoway.reference.tests.rows import unsaved_rows
 
-DATA = Path(__file__).resolve().parent / "data"
 REFERENCE_ILAB = Path(__file__).resolve().parents[2] / "reference/data/us/labor/ilab_goods.csv"
 
 # An excerpt of us/labor/ilab_goods.csv as researched (its quirks included).
@@ -46,8 +47,9 @@ Thailand,Shrimp,removed,,2024,removed in 2024 edition,S134,high,
 """
 ILAB = ilab_goods_from_rows(csv.DictReader(io.StringIO(ILAB_EXCERPT)))
 
-with (DATA / "uflpa_entities.csv").open(encoding="utf-8", newline="") as _handle:
-    ENTITIES = uflpa_entities_from_rows(csv.DictReader(_handle))
+# The shipped list as production reads it: the reference loader's parser, then the converter
+# ``labor.lists_in_force`` applies to loaded rows.
+ENTITIES = tuple(uflpa_entity_of(row) for row in unsaved_rows("uflpa_entities"))
 
 
 def assess(

@@ -51,12 +51,25 @@ INSTALLED_APPS = [
     "twoway.customs",
     "twoway.compliance",
     "twoway.ledger",
+    "twoway.payouts",
+    "twoway.insights",
     "twoway.search",
     "twoway.alternatives",
     "twoway.dashboard",
+    "twoway.integrations",
     "twoway.operations",
     "twoway.web",
+    # Demo data (`twoway seed`): the highest floor; nothing imports it.
+    "twoway.demo",
 ]
+# Dev-only simulators (sandbox wallets, sandbox customs pages): added by the local and test
+# settings when the sandbox is on (``with_sandbox``); production never installs them.
+SANDBOX_APP = "twoway.sandbox"
+
+
+def with_sandbox(apps: list[str], enabled: bool) -> list[str]:
+    return [*apps, SANDBOX_APP] if enabled and SANDBOX_APP not in apps else list(apps)
+
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -70,6 +83,7 @@ MIDDLEWARE = [
     "twoway.identity.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "twoway.web.view_counter.ProductViewCounterMiddleware",
     # Last, so it sees exceptions from the views first: /api/ answers {message, errors} always.
     "twoway.api.middleware.ApiErrorShapeMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
@@ -179,6 +193,19 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 
+# Uploaded files (product images): Django's storage API. The demo and tests keep them under
+# var/media and the app serves MEDIA_URL itself (TWOWAY_SERVE_MEDIA); production sets
+# USE_S3_MEDIA and stores them in an S3-compatible bucket (settings.production).
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+TWOWAY_SERVE_MEDIA = env_bool("TWOWAY_SERVE_MEDIA", True)
+# Product images (catalog.images): what an upload may be, what it becomes.
+TWOWAY_IMAGE_MAX_BYTES = int(os.environ.get("TWOWAY_IMAGE_MAX_BYTES", str(8 * 1024 * 1024)))
+TWOWAY_IMAGE_MAX_PIXELS = int(os.environ.get("TWOWAY_IMAGE_MAX_PIXELS", str(40_000_000)))
+TWOWAY_IMAGE_MAX_SIDE = 2000  # the stored full image's longest side
+TWOWAY_IMAGE_THUMB_SIDES = (320, 960)
+TWOWAY_IMAGES_PER_PRODUCT = 8
+
 # Money: one place defines precision (Saleor's DEFAULT_MAX_DIGITS / DEFAULT_DECIMAL_PLACES idea).
 MONEY_MAX_DIGITS = 14
 MONEY_DECIMAL_PLACES = 2
@@ -188,6 +215,18 @@ MONEY_DECIMAL_PLACES = 2
 # TWOWAY_ID_HASH_KEY keys the HMAC used to count quotas per person without decrypting.
 TWOWAY_ID_ENCRYPTION_KEY = os.environ.get("TWOWAY_ID_ENCRYPTION_KEY", "")
 TWOWAY_ID_HASH_KEY = os.environ.get("TWOWAY_ID_HASH_KEY", "")
+# Webhooks (twoway.integrations): the key that encrypts endpoints' signing secrets at rest
+# (AES-256-GCM, urlsafe base64 of 32 bytes); outgoing calls go only to public https URLs unless
+# the two switches below allow plain http or private/loopback hosts (demo and tests only).
+TWOWAY_WEBHOOK_SECRET_KEY = os.environ.get("TWOWAY_WEBHOOK_SECRET_KEY", "")
+TWOWAY_WEBHOOK_ALLOW_HTTP = False
+TWOWAY_WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+TWOWAY_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("TWOWAY_WEBHOOK_TIMEOUT_SECONDS", "5"))
+TWOWAY_WEBHOOK_BACKOFF_BASE_SECONDS = 30
+TWOWAY_WEBHOOK_BACKOFF_CAP_SECONDS = 6 * 3600
+TWOWAY_WEBHOOK_MAX_ATTEMPTS = 10
+TWOWAY_WEBHOOK_SEND_ON_COMMIT = True  # also sent by the schedule (webhooks-deliver)
+TWOWAY_INVITATION_DAYS = 7
 
 # Background work: Celery on Redis in production; in the demo and tests the same task code
 # runs in-process (CELERY_TASK_ALWAYS_EAGER).
@@ -196,6 +235,14 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/
 CELERY_TASK_ALWAYS_EAGER = not USE_CELERY_BROKER
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+
+# Customs gateway: "single_window" (China International Trade Single Window over HTTPS, signed;
+# see twoway.customs.gateways) or "sandbox" (the in-process simulator, refused unless the sandbox
+# is on). Production settings force single_window; local and test settings use the sandbox.
+TWOWAY_CUSTOMS_GATEWAY = os.environ.get("TWOWAY_CUSTOMS_GATEWAY", "single_window")
+TWOWAY_CUSTOMS_SW_ENDPOINT = os.environ.get("TWOWAY_CUSTOMS_SW_ENDPOINT", "")
+TWOWAY_CUSTOMS_SW_KEY_PATH = os.environ.get("TWOWAY_CUSTOMS_SW_KEY_PATH", "")
+TWOWAY_CUSTOMS_SW_CERT_PATH = os.environ.get("TWOWAY_CUSTOMS_SW_CERT_PATH", "")
 
 # Public base URL (notify and return URLs given to payment providers).
 TWOWAY_PUBLIC_URL = os.environ.get("TWOWAY_PUBLIC_URL", "http://127.0.0.1:8000")
@@ -247,3 +294,14 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# Uploaded files (catalogue import files; product images) go through Django's storage API: the
+# file system under var/media in the demo, an S3-compatible bucket in production.
+MEDIA_ROOT = os.environ.get("TWOWAY_MEDIA_ROOT", str(VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+# Catalogue imports (seller center and API): the largest file accepted, and up to how many rows
+# a file is validated/written inside the request when tasks run in-process (demo, tests); longer
+# files wait for the scheduled worker (``catalog.imports_run``), with progress shown.
+TWOWAY_IMPORT_MAX_BYTES = int(os.environ.get("TWOWAY_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+TWOWAY_IMPORT_MAX_ROWS = int(os.environ.get("TWOWAY_IMPORT_MAX_ROWS", "200000"))
+TWOWAY_IMPORT_INLINE_ROWS = int(os.environ.get("TWOWAY_IMPORT_INLINE_ROWS", "1000"))

@@ -1,9 +1,10 @@
 """Test settings: fast hashing, locmem email, eager background tasks, fixed keys."""
 
 import base64
+import os
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import VAR_DIR, with_sandbox
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = False
@@ -19,8 +20,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["*"]
+MEDIA_ROOT = VAR_DIR / "test-media"
 # Django's test client logs in without a request, which django-axes refuses: the throttling
 # tests switch it on (twoway/identity/tests/test_throttle.py).
 AXES_ENABLED = False
 # Sandboxes (wallets, card processor, customs): on here, off in production.
 TWOWAY_PAYMENTS_SANDBOX = True
+INSTALLED_APPS = with_sandbox(INSTALLED_APPS, TWOWAY_PAYMENTS_SANDBOX)  # noqa: F405
+TWOWAY_CUSTOMS_GATEWAY = os.environ.get("TWOWAY_CUSTOMS_GATEWAY", "sandbox")
+TWOWAY_WEBHOOK_SECRET_KEY = base64.urlsafe_b64encode(b"w" * 32).decode()
+TWOWAY_WEBHOOK_ALLOW_HTTP = True  # tests run a receiver on 127.0.0.1
+TWOWAY_WEBHOOK_ALLOW_PRIVATE_HOSTS = True
+TWOWAY_WEBHOOK_SEND_ON_COMMIT = False  # tests drive the scheduled job

@@ -1,6 +1,6 @@
 """Is Electronic Export Information (EEI, filed in AES) required for a US export shipment?
 
-Per customs/data/export_rules.md §1 (15 CFR 30.2, 30.36, 30.37(a); EAR 758.1), for the lines of
+Per reference/data/us/export_rules.md §1 (15 CFR 30.2, 30.36, 30.37(a); EAR 758.1), for the lines of
 one shipment from one USPPI to one consignee on one carrier, the first rule that applies decides:
 
 1. ``licence`` — any line needs an export licence (EAR or ITAR): required regardless of value

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from twoway.customs.rules.eei import EeiRules, ExportLine, ScheduleBTotal, eei_required
 from twoway.customs.services import eei_check, eei_rules_on
+from twoway.reference.models import EeiRuleSet
 
 RULES = EeiRules(
     threshold_usd=Decimal("2500"),
@@ -99,13 +100,13 @@ def test_required_exactly_when_a_code_total_is_over(pairs):
     assert eei_required(lines, "CN", RULES).required is any(t > 2500 for t in totals.values())
 
 
-def test_rules_come_from_the_dated_csv():
+def test_rules_come_from_the_dated_reference_rows(reference_data):
     rules = eei_rules_on(date(2025, 6, 1))
 
     assert rules.threshold_usd == Decimal("2500.00")
     assert rules.ccl_destinations == frozenset({"CN", "RU", "VE"})
     assert rules.exempt_destinations == frozenset({"CA"})
-    assert "15 CFR 30.37(a)" in rules.source
+    assert rules.source == "S70;S72;S73;S75 (see reference/data/us/SOURCES.md)"
     decision = eei_check(
         lines=[line(GINSENG, "2400"), line(GINSENG, "200")],
         destination_country="CN",
@@ -114,13 +115,11 @@ def test_rules_come_from_the_dated_csv():
     assert decision.required is True
 
 
-def test_no_rules_in_force_is_an_error(tmp_path):
-    path = tmp_path / "eei.csv"
-    path.write_text(
-        "effective_from,effective_to,threshold_usd,embargoed_destinations,ccl_destinations,"
-        "exempt_destinations,confidence,source,notes\n"
-        "2030-01-01,,3000,,,,low,test,\n"
+@pytest.mark.django_db
+def test_no_rules_in_force_is_an_error():
+    EeiRuleSet.objects.create(
+        effective_from=date(2030, 1, 1), threshold_usd=Decimal("3000"), source="test"
     )
     with pytest.raises(LookupError, match="No EEI rules in force on 2025-01-01"):
-        eei_rules_on(date(2025, 1, 1), path=path)
-    assert eei_rules_on(date(2030, 1, 1), path=path).threshold_usd == Decimal("3000")
+        eei_rules_on(date(2025, 1, 1))
+    assert eei_rules_on(date(2030, 1, 1)).threshold_usd == Decimal("3000")

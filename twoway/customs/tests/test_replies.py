@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from twoway.customs.ceb import MessageType, build_ceb311
+from twoway.customs.gateways.simulator import sandbox_declare, sandbox_receipt
 from twoway.customs.replies import (
     RETURN_STATUS,
     CustomsReplyInvalid,
@@ -15,7 +16,6 @@ from twoway.customs.replies import (
     parse_replies,
     parse_reply,
 )
-from twoway.customs.sandbox import sandbox_declare, sandbox_receipt
 
 from .factories import make_logistics, make_order, make_payment
 

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 
 from twoway.businesses.models import Business
 from twoway.identity.models import User
-from twoway.ledger.check import ledger_check
 from twoway.ledger.tests.conftest import T0, move
+from twoway.operations.reconcile import ledger_check
 
 pytestmark = pytest.mark.django_db
 Q = "from=2025-01&to=2025-06"

@@ -16,8 +16,8 @@ from twoway.checkout.models import Order
 from twoway.customs.models import CustomsMessage
 from twoway.demo.checks import orders_rules_check
 from twoway.demo.trade_year import trade_year_run
-from twoway.ledger.check import ledger_check
 from twoway.ledger.models import TradeFlowCube, TradeFlowEntry
+from twoway.operations.reconcile import ledger_check
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,6 @@ from stdnum.cn import ric, uscc
 from stdnum.us import ein
 
 from twoway.businesses.models import Business, Membership
-from twoway.catalog import hs
 from twoway.catalog.models import Product
 from twoway.demo import places
 from twoway.demo.accounts import DEMO_ACCOUNTS, DEMO_CN_CONSUMER_ID, DEMO_PASSWORD
@@ -32,6 +31,7 @@ from twoway.demo.generate import (
 from twoway.demo.seeding import seed_run
 from twoway.identity.crypto import decrypt_id_number, mask_id_number
 from twoway.identity.models import RealNameIdentity, User
+from twoway.reference import hs
 
 SMALL = [
     "--us-sellers",

@@ -12,7 +12,6 @@ from django.db import connection
 from twoway.checkout.models import Order
 from twoway.core.errors import DomainError
 from twoway.ledger import services
-from twoway.ledger.check import ledger_check
 from twoway.ledger.models import (
     AppendOnlyViolation,
     TradeFlowBusinessMonth,
@@ -20,6 +19,7 @@ from twoway.ledger.models import (
     TradeFlowEntry,
     TradeFlowRollup,
 )
+from twoway.operations.reconcile import ledger_check
 
 from .conftest import T0, move
 

@@ -21,8 +21,8 @@ from twoway.checkout.models import Order, OrderStatus, QuotaUsage, ReturnRequest
 from twoway.checkout.tests.import_factories import cn_seller, shirt, us_consumer
 from twoway.core.errors import DomainError, PermissionDenied
 from twoway.identity.models import User
-from twoway.ledger.check import ledger_check
 from twoway.ledger.models import TradeFlowEntry
+from twoway.operations.reconcile import ledger_check
 from twoway.payments import services
 from twoway.payments.keys import ensure_sandbox_keys
 from twoway.payments.models import (
@@ -371,7 +371,7 @@ def test_a_new_import_listing_that_the_assessment_blocks_is_never_on_sale(refere
 
     seller = cn_seller(province="65")  # Xinjiang: rebuttable presumption
     owner = User.objects.create(username="xj-owner", role="seller_staff")
-    Membership.objects.create(user=owner, business=seller)
+    Membership.objects.create(user=owner, business=seller, role="owner")
     seen_statuses = []
 
     def spy(product):

@@ -33,7 +33,7 @@ from twoway.checkout.models import Order, OrderLine, OrderStatus, Purchase, Quot
 from twoway.checkout.tests.fixtures import ID_NUMBERS
 from twoway.core.errors import DomainError, PermissionDenied
 from twoway.identity.models import User
-from twoway.ledger.check import ledger_check
+from twoway.operations.reconcile import ledger_check
 from twoway.payments import services
 from twoway.payments.keys import ensure_sandbox_keys
 from twoway.payments.models import Payment, PaymentStatus, Refund, RefundStatus

@@ -52,14 +52,14 @@ def test_sandbox_pages_answer_404_even_if_routed(reference_data, sandbox_off):
     from django.http import Http404
     from django.test import RequestFactory
 
-    from twoway.payments.views import sandbox_card_pay_page, sandbox_pay_page
+    from twoway.sandbox.views import card_pay_page, wallet_pay_page
 
     request = RequestFactory().post("/payments/sandbox/card/pay/", {"card_number": "4242"})
     request.user = us_consumer()
     with pytest.raises(Http404):
-        sandbox_card_pay_page(request)
+        card_pay_page(request)
     with pytest.raises(Http404):
-        sandbox_pay_page(request, provider="alipay")
+        wallet_pay_page(request, provider="alipay")
 
 
 def test_the_sandbox_customs_never_answers_in_production(
@@ -71,7 +71,7 @@ def test_the_sandbox_customs_never_answers_in_production(
     from twoway.checkout.models import Order, OrderStatus
     from twoway.compliance.services import csl_load
     from twoway.customs.declaration import order_declare
-    from twoway.customs.models import CustomsMessage
+    from twoway.customs.models import CustomsDeclaration, CustomsMessage
 
     csl_load(path=Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv")
     settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
@@ -88,5 +88,15 @@ def test_the_sandbox_customs_never_answers_in_production(
     settings.TWOWAY_PAYMENTS_SANDBOX = False
     order = order_declare(order_id=purchase.orders.get().pk)
     assert order.status == OrderStatus.PAID
-    assert Order.objects.get(pk=order.pk).customs_status == "not_submitted"
+    declaration = CustomsDeclaration.objects.get(order=order)
+    assert declaration.status == "not_submitted"
+    assert "sandbox customs is off" in declaration.info
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
+    # Production's own gateway without its signing key: not sent either, the sweep retries.
+    settings.TWOWAY_CUSTOMS_GATEWAY = "single_window"
+    settings.TWOWAY_CUSTOMS_SW_KEY_PATH = ""
+    order_declare(order_id=order.pk)
+    declaration.refresh_from_db()
+    assert (declaration.status, declaration.attempts) == ("not_submitted", 0)
+    assert "TWOWAY_CUSTOMS_SW_KEY_PATH" in declaration.info
     assert CustomsMessage.objects.count() == 0

@@ -21,6 +21,9 @@ MODELS = (
     models.IlabGood,
     models.UflpaEntity,
     models.TariffMeasure,
+    models.FreightRate,
+    models.MfnRate,
+    models.EeiRuleSet,
     models.ReferenceDataset,
 )
 

@@ -26,8 +26,11 @@ def test_loadreference_loads_every_dataset_then_skips_unchanged_ones():
     assert "china_provinces: loaded 31 rows from china/provinces.csv (complete; +31 ~0 -0)" in first
     assert "cbec_positive_list: loaded 123 rows" in first
     assert "(partial; +123 ~0 -0)" in first
-    assert second.count("skipped, unchanged since the last load") == 13
-    assert models.ReferenceDataset.objects.count() == 13
+    assert "us_mfn_rates: loaded 12 rows from us/us_mfn_rates.csv (partial; +12 ~0 -0)" in first
+    assert "freight_rates: loaded 2 rows" in first
+    assert "eei_rules: loaded 1 rows" in first
+    assert second.count("skipped, unchanged since the last load") == 18
+    assert models.ReferenceDataset.objects.count() == 18
 
 
 @pytest.mark.django_db

@@ -31,8 +31,11 @@ EXPECTED_ROWS = {
     "ilab_goods": 52,
     "uflpa_entities": 26,
     "us_tariff_measures": 41,
+    "freight_rates": 2,
+    "us_mfn_rates": 12,
+    "eei_rules": 1,
 }
-PARTIAL = {"cbec_positive_list", "ilab_goods", "uflpa_entities"}
+PARTIAL = {"cbec_positive_list", "ilab_goods", "uflpa_entities", "us_mfn_rates"}
 
 
 @pytest.mark.django_db

@@ -8,7 +8,8 @@ from decimal import Decimal
 from twoway.businesses.models import Business, Country, Membership, VerificationStatus
 from twoway.catalog.models import Product, ProductStatus
 from twoway.identity.models import Role, User
-from twoway.reference.models import ChinaProvince, UsState
+from twoway.reference.models import ChinaProvince, FreightRate, UsState
+from twoway.reference.services import dataset_load
 
 _seq = itertools.count(1)
 
@@ -98,9 +99,16 @@ def cn_export_product(
     )
 
 
+def freight_rates() -> None:
+    """The platform's freight rate card (reference data), as `twoway loadreference` loads it."""
+    if not FreightRate.objects.exists():
+        dataset_load(name="freight_rates")
+
+
 def us_import_product(
     *, business: Business, title_en: str = "Celadon tea cup", hs_code: str = "691200"
 ) -> Product:
+    freight_rates()  # an import's landed cost includes the CN-US freight in force
     n = next(_seq)
     return Product.objects.create(
         business=business,
@@ -126,5 +134,5 @@ def user(*, username: str, role: str = Role.CONSUMER_US, password: str = "pw-Two
 
 def seller(*, username: str, business: Business) -> User:
     account = user(username=username, role=Role.SELLER_STAFF)
-    Membership.objects.create(user=account, business=business)
+    Membership.objects.create(user=account, business=business, role="owner")
     return account

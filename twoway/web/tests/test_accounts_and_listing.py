@@ -11,9 +11,9 @@ from django.test import Client
 
 from twoway.businesses.models import Business
 from twoway.catalog.models import Product
-from twoway.checkout.templatetags.checkout_tags import cny, usd
 from twoway.identity.models import User
 from twoway.reference.models import PositiveListEntry
+from twoway.web.templatetags.checkout_tags import cny, usd
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""`twoway loadlist positive|ilab|uflpa|tariffs FILE [--dry-run] [--allow-shrink]`.
+"""`twoway loadlist positive|ilab|uflpa|tariffs|mfn FILE [--dry-run] [--allow-shrink]`.
 
 Loads a complete official list. The file is checked cell by cell like the shipped ones; a bad
 file is refused and the list in force is left untouched. A reload that would remove more than
@@ -7,6 +7,8 @@ file is refused and the list in force is left untouched. A reload that would rem
 recorded (who, when, file SHA-256, counts) in ``ListLoad`` (admin: Reference › List loads).
 `positive` accepts the official columns: an 8- or 10-digit code column
 (税则号列 / hs_code_cn / hs_code) and the Chinese name (商品名称 / description_zh), remarks optional.
+`mfn` accepts the USITC HTS CSV export (HTS Number, Description, General Rate of Duty): headings
+and specific or compound rates are skipped, never guessed.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Bulk catalogue import (CSV/XLSX) and its template and error report."""

@@ -1,0 +1,1 @@
+"""Pure catalogue rules (no Django imports)."""

@@ -1,0 +1,32 @@
+"""Channel policies: what differs between the two trade directions in one checkout.
+
+``EXPORT`` (buyers in China, US sellers, CBEC) and ``IMPORT`` (buyers in the US, Chinese
+sellers, US landed cost) are the two policies; ``checkout.services`` runs one cart and one
+placement path with either. See ``channels.base.ChannelPolicy`` for what a policy supplies.
+"""
+
+from __future__ import annotations
+
+from .base import CartItem, ChannelPolicy, Consignee, Delivery, QuotaClaim
+from .export import ExportChannel
+from .rates import FreightRate, MfnRate, freight_rate_on, mfn_rate_for
+from .us_import import ImportChannel
+
+EXPORT = ExportChannel()
+IMPORT = ImportChannel()
+CHANNELS: dict[str, ChannelPolicy] = {EXPORT.code: EXPORT, IMPORT.code: IMPORT}
+
+
+def channel_for(code_or_direction: str) -> ChannelPolicy:
+    """The policy for a URL prefix ("cn", "us") or an order's direction."""
+    for channel in CHANNELS.values():
+        if code_or_direction in (channel.code, channel.direction):
+            return channel
+    raise KeyError(code_or_direction)
+
+
+__all__ = [
+    "CHANNELS", "EXPORT", "IMPORT", "CartItem", "ChannelPolicy", "Consignee", "Delivery",
+    "ExportChannel", "FreightRate", "ImportChannel", "MfnRate", "QuotaClaim", "channel_for",
+    "freight_rate_on", "mfn_rate_for",
+]

@@ -1,0 +1,1 @@
+"""Pure rules of integrations (no Django imports): webhook signatures and retry backoff."""

@@ -1,0 +1,45 @@
+"""What a business API key may do: its scopes, each with a description (data, not code paths).
+
+An endpoint names the one scope it needs; a key without it gets 403 naming the scope.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+ORDERS_READ = "orders:read"
+PRODUCTS_WRITE = "products:write"
+SHIPMENTS_WRITE = "shipments:write"
+
+#: scope → (what it opens, for the seller choosing; the seller permission the issuer needs)
+SCOPES: dict[str, tuple[str, str]] = {
+    ORDERS_READ: (
+        _("Read orders: the order queue and each order of this business, and its returns."),
+        "fulfilment",
+    ),
+    PRODUCTS_WRITE: (
+        _("Write products: create and change listings, and adjust stock."),
+        "catalogue",
+    ),
+    SHIPMENTS_WRITE: (
+        _("Write shipments: mark cleared orders shipped with the carrier's tracking number."),
+        "fulfilment",
+    ),
+}
+
+#: webhook event → what it tells (for the seller choosing what to receive)
+EVENTS: dict[str, str] = {
+    "order.paid": _("An order was paid."),
+    "order.cleared": _("Customs cleared an order: it can be shipped."),
+    "order.cancelled": _("An order was cancelled."),
+    "refund.requested": _("A refund of an order was requested."),
+    "listing.blocked": _("A listing was blocked by a regulator or an operator."),
+}
+
+
+def scope_choices() -> list[tuple[str, str]]:
+    return [(name, str(text)) for name, (text, _perm) in SCOPES.items()]
+
+
+def event_choices() -> list[tuple[str, str]]:
+    return [(name, str(text)) for name, text in EVENTS.items()]

@@ -1,0 +1,33 @@
+"""Fulfilment papers of one order as PDF: /seller/orders/<number>/papers/<kind>.pdf.
+
+Fulfilment staff of the order's business only; another business's order is a 404."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from twoway.checkout.models import Order
+from twoway.fulfilment.documents import KINDS, papers_for
+from twoway.fulfilment.pdf import paper_pdf
+from twoway.identity.models import Role
+from twoway.identity.permissions import role_required
+
+from .common import seller_business
+
+
+@role_required(Role.SELLER_STAFF)
+def order_paper(request: HttpRequest, number: str, kind: str) -> HttpResponse:
+    if kind not in KINDS:
+        raise Http404
+    business = seller_business(request, "fulfilment")
+    order = (
+        Order.objects.select_related("business", "purchase")
+        .filter(business=business, number=number).first()
+    )
+    if order is None or order.status in ("created", "cancelled"):
+        raise Http404
+    pdf = paper_pdf(kind, papers_for(order))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{order.number}-{kind}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
