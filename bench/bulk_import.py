@@ -119,8 +119,9 @@ def main(argv: list[str] | None = None) -> None:
     now = timezone.now()
     fields = [f for f in Product._meta.concrete_fields if not f.primary_key]
     names = [f.attname for f in fields]
-    prepared = [[r.get(n, now if n in ("created_at", "updated_at") else "") for n in names]
-                for r in rows]
+    prepared = [
+        [r.get(n, now if n in ("created_at", "updated_at") else "") for n in names] for r in rows
+    ]
     for row in prepared:  # the optional region/markets columns the file leaves out
         for i, n in enumerate(names):
             if n in ("origin_cn_province_id",):
@@ -134,9 +135,10 @@ def main(argv: list[str] | None = None) -> None:
             connection.ensure_connection()
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO off")
-            with connection.connection.cursor() as cur, cur.copy(
-                f"COPY {table} ({cols}) FROM STDIN"
-            ) as copy:
+            with (
+                connection.connection.cursor() as cur,
+                cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+            ):
                 for row in prepared:
                     copy.write_row(row)
     copy_rate = args.rows / copy_t[0]
@@ -147,8 +149,10 @@ def main(argv: list[str] | None = None) -> None:
     # 2. the preview pass: read and validate every row
     with timed() as check_t:
         plan = bulk.check(job, data)
-    say(f"check (preview): {args.rows:,} rows in {check_t[0]:.2f} s = "
-        f"{args.rows / check_t[0]:,.0f} rows/s")
+    say(
+        f"check (preview): {args.rows:,} rows in {check_t[0]:.2f} s = "
+        f"{args.rows / check_t[0]:,.0f} rows/s"
+    )
     del plan
 
     # 3. the import job: read, validate, write (one transaction); after-commit hooks apart
@@ -177,8 +181,10 @@ def main(argv: list[str] | None = None) -> None:
     assert written == args.rows, written
     rate = args.rows / import_s
     ratio = copy_t[0] / import_s
-    say(f"import: {args.rows:,} rows validated and written in {import_s:.2f} s = {rate:,.0f} "
-        f"rows/s (+ {hook_seconds[0]:.2f} s after-commit read-model hooks)")
+    say(
+        f"import: {args.rows:,} rows validated and written in {import_s:.2f} s = {rate:,.0f} "
+        f"rows/s (+ {hook_seconds[0]:.2f} s after-commit read-model hooks)"
+    )
     say(f"ratio copy/import = {ratio:.2f}")
     clean()
     result({

@@ -786,8 +786,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="small counts: a smoke run")
     parser.add_argument("--http-clients", type=int, default=16)
     parser.add_argument("--no-http", action="store_true")
-    parser.add_argument("--workers", type=int, default=HTTP_WORKERS,
-                        help=f"gunicorn sync workers (default {HTTP_WORKERS})")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=HTTP_WORKERS,
+        help=f"gunicorn sync workers (default {HTTP_WORKERS})",
+    )
     parser.add_argument("--pgbench-seconds", type=int, default=10)
     parser.add_argument("--no-pgbench", action="store_true")
     parser.add_argument("--seed", type=int, default=2025)

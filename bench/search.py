@@ -85,7 +85,9 @@ def generate(products: int, seed: int) -> None:
         products_per_seller=PER_SELLER,
     )  # fmt: skip
     generator = SellerGenerator(plan, first_business_id=1, first_product_id=1, now=timezone.now())
-    sellers_write(generator=generator, writer=CopyWriter(), batch_size=2000, large=products > 100_000)
+    sellers_write(
+        generator=generator, writer=CopyWriter(), batch_size=2000, large=products > 100_000
+    )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE catalog_product")
 
@@ -104,7 +106,13 @@ def queries(n: int, seed: int) -> list[tuple[str, str, str]]:
     cn_en = sorted({w for line in CN_LINES for w in a.en_words(line.name_en) if len(w) >= 4})
     glossary_zh = sorted(a.glossary.zh_to_en)  # cross-lingual: names the titles may not use
     glossary_en = sorted(t for t in a.glossary.en_to_zh if t.isascii())
-    traditional = {"枫糖浆": "楓糖漿", "花旗参": "花旗參", "蜂蜜": "蜂蜜", "奶酪": "奶酪", "牛肉干": "牛肉乾"}
+    traditional = {
+        "枫糖浆": "楓糖漿",
+        "花旗参": "花旗參",
+        "蜂蜜": "蜂蜜",
+        "奶酪": "奶酪",
+        "牛肉干": "牛肉乾",
+    }
 
     def typo(word: str) -> str:
         i = rng.randrange(1, len(word) - 1)
@@ -244,7 +252,9 @@ def gunicorn_stop(proc: subprocess.Popen) -> None:
 def _get(conn: http.client.HTTPConnection, q: str, market: str) -> dict:
     import json
 
-    conn.request("GET", "/api/v1/search/products?" + urlencode({"q": q, "market": market, "page_size": 20}))
+    conn.request(
+        "GET", "/api/v1/search/products?" + urlencode({"q": q, "market": market, "page_size": 20})
+    )
     response = conn.getresponse()
     body = response.read()
     if response.status != 200:
@@ -285,7 +295,9 @@ def freshness(runs: int, port: int) -> list[float]:
             stop.wait(DRAIN_EVERY_S)
 
     product = Product.objects.filter(status="active", market_cn_export=True).order_by("id").first()
-    user, _ = User.objects.get_or_create(username="bench-search-seller", defaults={"role": Role.SELLER_STAFF})
+    user, _ = User.objects.get_or_create(
+        username="bench-search-seller", defaults={"role": Role.SELLER_STAFF}
+    )
     Membership.objects.get_or_create(user=user, business=product.business)
     thread = threading.Thread(target=drainer, daemon=True)
     thread.start()
@@ -295,7 +307,9 @@ def freshness(runs: int, port: int) -> list[float]:
         for n in range(runs):
             word = f"freshword{n}x{random.randrange(10**6)}"
             with transaction.atomic():
-                product_update(product=product, by=user, title_en=f"{product.title_en[:150]} {word}")
+                product_update(
+                    product=product, by=user, title_en=f"{product.title_en[:150]} {word}"
+                )
             start = time.monotonic()
             while time.monotonic() - start < 30:
                 if _get(conn, word, "cn_export")["total"]:
@@ -315,7 +329,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--products", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--reuse", action="store_true", help="Keep catalogue and index if sized so.")
+    parser.add_argument(
+        "--reuse", action="store_true", help="Keep catalogue and index if sized so."
+    )
     parser.add_argument("--http-workers", type=int, default=2)
     parser.add_argument("--freshness-runs", type=int, default=5)
     args = parser.parse_args(argv)
@@ -369,13 +385,18 @@ def main(argv: list[str] | None = None) -> None:
     kinds: dict[str, list[float]] = {}
     for (_q, _m, kind), t in zip(qs, ms, strict=True):
         kinds.setdefault(kind, []).append(t)
-    say("  by kind (p95 ms): " + ", ".join(f"{k} {_percentile(v, 0.95):.2f}" for k, v in sorted(kinds.items())))
+    say(
+        "  by kind (p95 ms): "
+        + ", ".join(f"{k} {_percentile(v, 0.95):.2f}" for k, v in sorted(kinds.items()))
+    )
 
     pg_prepare()
     time_pg(qs[:50])
     pms, pg_zero = time_pg(qs)
     g50, g95, g99 = _figures(pms)
-    say(f"PostgreSQL full-text top 20: p50 {g50} ms, p95 {g95} ms, p99 {g99} ms; {pg_zero} queries found nothing")
+    say(
+        f"PostgreSQL full-text top 20: p50 {g50} ms, p95 {g95} ms, p99 {g99} ms; {pg_zero} queries found nothing"
+    )
 
     port = _free_port()
     log = Path(os.environ["TWOWAY_VAR_DIR"]) / "gunicorn-search.log"

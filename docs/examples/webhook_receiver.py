@@ -24,8 +24,13 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 TOLERANCE_SECONDS = 300
 
 
-def verify(secret: str, header: str, body: bytes, now: float | None = None,
-           tolerance: int = TOLERANCE_SECONDS) -> bool:
+def verify(
+    secret: str,
+    header: str,
+    body: bytes,
+    now: float | None = None,
+    tolerance: int = TOLERANCE_SECONDS,
+) -> bool:
     """True when ``header`` (the Twoway-Signature value) signs ``body`` with ``secret``."""
     timestamp, signatures = None, []
     for part in (header or "").split(","):
@@ -38,8 +43,9 @@ def verify(secret: str, header: str, body: bytes, now: float | None = None,
         return False
     if abs((time.time() if now is None else now) - timestamp) > tolerance:
         return False
-    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body,
-                        hashlib.sha256).hexdigest()
+    expected = hmac.new(
+        secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
+    ).hexdigest()
     return any(hmac.compare_digest(expected, s) for s in signatures)
 
 

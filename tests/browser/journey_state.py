@@ -149,7 +149,9 @@ def past_export_order(
     )
     when = placed
     checkout.purchase_mark_paid(
-        purchase=purchase, now=when + dt.timedelta(minutes=5), actor_label="provider:alipay",
+        purchase=purchase,
+        now=when + dt.timedelta(minutes=5),
+        actor_label="provider:alipay",
         reason="Paid with Alipay.",
     )
     steps = {

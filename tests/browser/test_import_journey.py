@@ -52,8 +52,13 @@ def _workbook(template: bytes, bad: dict) -> bytes:
 @pytest.fixture
 def seller(transactional_db, reference_data):
     cache.clear()
-    state.us_seller("Driftless Creamery LLC", "无碛区乳品公司", "WI", "39-1234567",
-                    staff="owner@driftless.example")
+    state.us_seller(
+        "Driftless Creamery LLC",
+        "无碛区乳品公司",
+        "WI",
+        "39-1234567",
+        staff="owner@driftless.example",
+    )
     yield
     cache.clear()
 
@@ -74,7 +79,7 @@ def test_us_seller_imports_500_products_from_a_spreadsheet(
     # the template, in English (the Chinese one has the same columns in Chinese)
     with page.expect_download() as download:
         page.locator("[data-testid=template-xlsx-en]").click()
-    template = (tmp_path / "template.xlsx")
+    template = tmp_path / "template.xlsx"
     download.value.save_as(template)
     with page.expect_download() as download_zh:
         page.locator("[data-testid=template-xlsx-zh]").click()
@@ -94,8 +99,9 @@ def test_us_seller_imports_500_products_from_a_spreadsheet(
     expect(page.locator("[data-testid=rows-invalid]")).to_have_text("3")
     errors = page.locator("[data-testid=errors]")
     expect(errors).to_contain_text("Row 14, column hs_code: 999999 is not a 6-digit subheading")
-    expect(errors).to_contain_text("Row 37, column title_zh: A product sold to China needs a "
-                                   "Chinese title.")
+    expect(errors).to_contain_text(
+        "Row 37, column title_zh: A product sold to China needs a Chinese title."
+    )
     expect(errors).to_contain_text("Row 203, column unit_price: free is not a number.")
     j.shot_both("errors")
     j.switch_language("zh-hans")

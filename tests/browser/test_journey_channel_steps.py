@@ -31,17 +31,36 @@ def goods(transactional_db, reference_data, settings, tmp_path):
     csl_load(path=Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv")
     farm = state.us_seller("Badger State Honey LLC", "獾州蜂蜜", "WI", "39-1234567")
     honey = state.export_product(
-        farm, sku="HONEY-500", title_en="Wisconsin wildflower honey, 500 g",
-        title_zh="威斯康星野花蜂蜜 500克", line=state.listed_line("0409"), price="20.00",
+        farm,
+        sku="HONEY-500",
+        title_en="Wisconsin wildflower honey, 500 g",
+        title_zh="威斯康星野花蜂蜜 500克",
+        line=state.listed_line("0409"),
+        price="20.00",
     )
-    cn = state.cn_seller("Hangzhou Silk Road Garments Co., Ltd.", "杭州丝路服饰有限公司", "33", 11,
-                         staff="export@silkroad.example")
+    cn = state.cn_seller(
+        "Hangzhou Silk Road Garments Co., Ltd.",
+        "杭州丝路服饰有限公司",
+        "33",
+        11,
+        staff="export@silkroad.example",
+    )
     shirt = product_create(
-        business=cn, by=User.objects.get(username="export@silkroad.example"),
-        sku="OX-33", title_en="Men's cotton oxford shirt", title_zh="男士纯棉牛津纺衬衫",
-        hs_code="620520", us_hts_line="6205202066", origin_country="CN",
-        origin_cn_province="33", unit_price=Decimal("39.00"), currency="USD",
-        weight_kg=Decimal("0.300"), stock_on_hand=40, market_us_import=True, status="active",
+        business=cn,
+        by=User.objects.get(username="export@silkroad.example"),
+        sku="OX-33",
+        title_en="Men's cotton oxford shirt",
+        title_zh="男士纯棉牛津纺衬衫",
+        hs_code="620520",
+        us_hts_line="6205202066",
+        origin_country="CN",
+        origin_cn_province="33",
+        unit_price=Decimal("39.00"),
+        currency="USD",
+        weight_kg=Decimal("0.300"),
+        stock_on_hand=40,
+        market_us_import=True,
+        status="active",
         manufacturer="Hangzhou Silk Road Garments Co., Ltd.",
         raw_material_suppliers="Zhejiang Qiantang Cotton Spinning Co., Ltd.",
     )
@@ -78,8 +97,13 @@ def test_both_channels_walk_the_same_steps_in_both_languages(live_server, browse
         page.get_by_label("Mobile phone").fill("13900139000")
         page.get_by_label("Delivery address").fill("上海市黄浦区南京东路100号")
 
-    total_cn = _walk(cn, prefix="cn", product_path=f"/products/{goods['honey'].pk}/",
-                     add="Add to cart", fill=fill_cn)
+    total_cn = _walk(
+        cn,
+        prefix="cn",
+        product_path=f"/products/{goods['honey'].pk}/",
+        add="Add to cart",
+        fill=fill_cn,
+    )
     assert total_cn.startswith("¥"), total_cn
     cn.finish()
 
@@ -93,7 +117,12 @@ def test_both_channels_walk_the_same_steps_in_both_languages(live_server, browse
         page.get_by_label("Street address, city and ZIP code").fill("1 State St, Madison, WI 53703")
         page.get_by_label("State").select_option("WI")
 
-    total_us = _walk(us, prefix="us", product_path=f"/us/products/{goods['shirt'].pk}/",
-                     add="Add to cart", fill=fill_us)
+    total_us = _walk(
+        us,
+        prefix="us",
+        product_path=f"/us/products/{goods['shirt'].pk}/",
+        add="Add to cart",
+        fill=fill_us,
+    )
     assert total_us.startswith("$"), total_us
     us.finish()

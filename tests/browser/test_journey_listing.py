@@ -48,8 +48,13 @@ def test_us_seller_lists_with_the_hs_picker_live_checks_draft_variants_and_a_pho
 ):
     from playwright.sync_api import expect
 
-    state.us_seller("Prairie Honey Cooperative LLC", "草原蜂蜜合作社", "IA", "42-1234567",
-                    staff="owner@prairiehoney.example")
+    state.us_seller(
+        "Prairie Honey Cooperative LLC",
+        "草原蜂蜜合作社",
+        "IA",
+        "42-1234567",
+        staff="owner@prairiehoney.example",
+    )
     j = Journey(browser, live_server.url, "us-seller-listing-editor")
     page = j.page
     j.log_in("owner@prairiehoney.example", "/seller/products/new/")
@@ -70,9 +75,12 @@ def test_us_seller_lists_with_the_hs_picker_live_checks_draft_variants_and_a_pho
     # Live checks before saving: eligible, then the price in China once price and weight are in.
     page.get_by_label("SKU").fill("PH-CLOVER-500")
     page.get_by_label("Title (English)").fill("Iowa organic honey")
-    page.get_by_label("Description (English)").fill("Organic clover honey, handmade in small batches.")
+    page.get_by_label("Description (English)").fill(
+        "Organic clover honey, handmade in small batches."
+    )
     expect(page.locator("#live-checks [data-testid=eligibility]")).to_have_attribute(
-        "data-eligible", "yes")
+        "data-eligible", "yes"
+    )
     page.get_by_label("Price (USD)").fill("18.50")
     page.get_by_label("Shipping weight (kg)").fill("0.650")
     page.get_by_label("Units in stock").fill("60")
@@ -93,10 +101,14 @@ def test_us_seller_lists_with_the_hs_picker_live_checks_draft_variants_and_a_pho
     page.wait_for_url(re.compile(r"/seller/products/\d+/\?created=1$"))
     product = Product.objects.get(sku="PH-CLOVER-500")
     assert (product.status, product.zh_is_draft, product.variant_size) == ("draft", False, "500 g")
-    assert "有机蜂蜜" in product.title_zh and product.description_zh
+    assert "有机蜂蜜" in product.title_zh
+    assert product.description_zh
 
     # Two more sizes, each its own SKU, price and stock; a photo.
-    for sku, size, price in (("PH-CLOVER-1KG", "1 kg", "32.00"), ("PH-CLOVER-2KG", "2 kg", "58.00")):
+    for sku, size, price in (
+        ("PH-CLOVER-1KG", "1 kg", "32.00"),
+        ("PH-CLOVER-2KG", "2 kg", "58.00"),
+    ):
         form = page.locator("[data-testid=variant-form]")
         form.get_by_label("SKU").fill(sku)
         form.get_by_label("Size").fill(size)
@@ -106,7 +118,8 @@ def test_us_seller_lists_with_the_hs_picker_live_checks_draft_variants_and_a_pho
         page.wait_for_url(re.compile(rf"/seller/products/{product.pk}/"))
     expect(page.locator("[data-testid=variant-table] tbody tr")).to_have_count(3)
     page.locator("input[name=image]").set_input_files(
-        files=[{"name": "jar.jpg", "mimeType": "image/jpeg", "buffer": _photo()}])
+        files=[{"name": "jar.jpg", "mimeType": "image/jpeg", "buffer": _photo()}]
+    )
     page.locator("input[name=alt_en]").fill("A jar of clover honey")
     page.locator("input[name=alt_zh]").fill("一罐三叶草蜂蜜")
     page.locator("[data-testid=upload-image]").click()
@@ -120,8 +133,9 @@ def test_us_seller_lists_with_the_hs_picker_live_checks_draft_variants_and_a_pho
     # Buyers see the photo on the card and choose the size on the product page.
     j.goto("/cn/?lang=zh-hans")
     image = ProductImage.objects.get()
-    expect(page.locator(f'[data-product="{product.pk}"] [data-testid=card-image]')).to_have_attribute(
-        "src", image.url_320)
+    expect(
+        page.locator(f'[data-product="{product.pk}"] [data-testid=card-image]')
+    ).to_have_attribute("src", image.url_320)
     j.shot("storefront-card-with-photo")
     j.goto(f"/products/{product.pk}/")
     picker = page.locator("[data-testid=variant-picker]")
@@ -138,8 +152,13 @@ def test_chinese_seller_lists_for_us_buyers_and_sees_the_labor_risk_precheck(
 ):
     from playwright.sync_api import expect
 
-    state.cn_seller("Kashgar Cotton Garments Co., Ltd.", "喀什棉纺服装有限公司", "65", 31,
-                    staff="sales@kashgar.example")
+    state.cn_seller(
+        "Kashgar Cotton Garments Co., Ltd.",
+        "喀什棉纺服装有限公司",
+        "65",
+        31,
+        staff="sales@kashgar.example",
+    )
     j = Journey(browser, live_server.url, "cn-seller-listing-editor", locale="zh-CN")
     page = j.page
     j.log_in("sales@kashgar.example", "/seller/products/new/")
@@ -166,7 +185,8 @@ def test_chinese_seller_lists_for_us_buyers_and_sees_the_labor_risk_precheck(
     page.locator("[data-testid=save-listing]").click()
     page.wait_for_url(re.compile(r"/seller/products/\d+/\?created=1$"))
     product = Product.objects.get(sku="KS-SHIRT-1")
-    assert product.market_us_import and product.origin_cn_province_id == "65"
+    assert product.market_us_import
+    assert product.origin_cn_province_id == "65"
     assert product.status == "blocked"  # held for a regulator: Xinjiang origin
     j.shot_both("listing-held")
     j.finish()

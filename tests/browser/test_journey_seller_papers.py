@@ -42,15 +42,22 @@ def test_seller_prints_papers_ships_and_sees_the_money_on_the_statement(
 ):
     from playwright.sync_api import expect
 
-    seller = state.us_seller("Driftless Maple Co.", "无垠枫糖公司", "WI", "39-1234567",
-                             staff="owner@driftless.example")
+    seller = state.us_seller(
+        "Driftless Maple Co.", "无垠枫糖公司", "WI", "39-1234567", staff="owner@driftless.example"
+    )
     product = state.export_product(
-        seller, sku="HONEY-1", title_en="Wisconsin wildflower honey, 500 g",
-        title_zh="威斯康星野花蜂蜜 500克", line=state.listed_line("0409"), price="18.00")
+        seller,
+        sku="HONEY-1",
+        title_en="Wisconsin wildflower honey, 500 g",
+        title_zh="威斯康星野花蜂蜜 500克",
+        line=state.listed_line("0409"),
+        price="18.00",
+    )
     buyer = state.person("wang@buyer.example", "consumer_cn", "zh-hans")
     identity = state.identity_for(buyer, "王芳", "110101199003070011")
     purchase = checkout.purchase_place_export(
-        buyer=buyer, items={product.pk: 3}, identity=identity, consignee=state.CONSIGNEE)
+        buyer=buyer, items={product.pk: 3}, identity=identity, consignee=state.CONSIGNEE
+    )
     pay_export(purchase)  # the sandbox customs declares and clears it after commit
     order = Order.objects.get(purchase=purchase)
     assert order.status == "cleared"
@@ -64,7 +71,8 @@ def test_seller_prints_papers_ships_and_sees_the_money_on_the_statement(
     for kind in ("invoice", "packing-list", "label"):
         href = row.locator(f"[data-testid=paper-{kind}]").get_attribute("href")
         answer = j.context.request.get(live_server.url + href)
-        assert answer.status == 200 and answer.headers["content-type"] == "application/pdf"
+        assert answer.status == 200
+        assert answer.headers["content-type"] == "application/pdf"
         assert answer.body().startswith(b"%PDF")
 
     # A typo in the check digit is refused, naming the rule; the right number ships the order.
@@ -80,8 +88,9 @@ def test_seller_prints_papers_ships_and_sees_the_money_on_the_statement(
     row.locator("input[name=tracking_number]").fill("EA123456785CN")
     row.get_by_role("button", name="Mark shipped").click()
     page.wait_for_url(re.compile(r"/seller/orders/\?shipped="))
-    expect(page.locator(f'[data-testid=queue-order][data-order="{order.number}"]')
-           ).to_contain_text("EA123456785CN")
+    expect(page.locator(f'[data-testid=queue-order][data-order="{order.number}"]')).to_contain_text(
+        "EA123456785CN"
+    )
     order.refresh_from_db()
     assert (order.status, order.carrier) == ("shipped", "china_post")
 
@@ -95,14 +104,16 @@ def test_seller_prints_papers_ships_and_sees_the_money_on_the_statement(
     j.goto("/seller/")
     page.get_by_test_id("payouts-link").click()
     page.wait_for_url(re.compile(r"/seller/payouts/"))
-    expect(page.locator(f'[data-testid=statement][data-number="{statement.number}"]')
-           ).to_contain_text(f"${statement.amount_due:,.2f}")
+    expect(
+        page.locator(f'[data-testid=statement][data-number="{statement.number}"]')
+    ).to_contain_text(f"${statement.amount_due:,.2f}")
     j.shot_both("payouts")
     page.locator(f'[data-testid=statement][data-number="{statement.number}"] a').first.click()
     page.wait_for_url(re.compile(rf"/seller/payouts/{statement.number}/"))
     expect(page.get_by_test_id("amount-due")).to_contain_text(f"{statement.amount_due:,.2f}")
-    expect(page.locator(f'[data-testid=statement-line][data-reference="{order.number}"]')
-           ).to_be_visible()
+    expect(
+        page.locator(f'[data-testid=statement-line][data-reference="{order.number}"]')
+    ).to_be_visible()
     j.shot_both("statement")
     csv_answer = j.context.request.get(f"{live_server.url}/seller/payouts/{statement.number}.csv")
     assert order.number in csv_answer.text()

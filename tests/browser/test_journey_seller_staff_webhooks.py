@@ -54,22 +54,34 @@ def receiver():
     r.close()
 
 
-def test_owner_invites_a_clerk_and_connects_a_signed_webhook(live_server, browser, receiver,
-                                                             reference_data, settings, tmp_path):
+def test_owner_invites_a_clerk_and_connects_a_signed_webhook(
+    live_server, browser, receiver, reference_data, settings, tmp_path
+):
     from playwright.sync_api import expect
 
     cache.clear()
     settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
     line = state.listed_line("0409")
-    shop = state.us_seller("Badger State Honey LLC", "獾州蜂蜜", "WI", "39-1234567",
-                           staff="owner@badgerhoney.example")
-    honey = state.export_product(shop, sku="BH-1", title_en="Wisconsin wildflower honey",
-                                 title_zh="威斯康星野花蜂蜜", line=line, price="16.00")
+    shop = state.us_seller(
+        "Badger State Honey LLC", "獾州蜂蜜", "WI", "39-1234567", staff="owner@badgerhoney.example"
+    )
+    honey = state.export_product(
+        shop,
+        sku="BH-1",
+        title_en="Wisconsin wildflower honey",
+        title_zh="威斯康星野花蜂蜜",
+        line=line,
+        price="16.00",
+    )
     buyer = state.person("wangfang@example.cn", "consumer_cn", "zh-hans")
     identity = state.identity_for(buyer, "王芳", "110101199003070011")
-    cleared = state.past_export_order(buyer=buyer, identity=identity, items={honey.pk: 1},
-                                      placed=timezone.now() - dt.timedelta(hours=50),
-                                      until=OrderStatus.CLEARED)
+    cleared = state.past_export_order(
+        buyer=buyer,
+        identity=identity,
+        items={honey.pk: 1},
+        placed=timezone.now() - dt.timedelta(hours=50),
+        until=OrderStatus.CLEARED,
+    )
     cleared_order = Order.objects.get(purchase=cleared)
 
     # --- the owner invites a fulfilment clerk ------------------------------------------------
@@ -137,15 +149,25 @@ def test_owner_invites_a_clerk_and_connects_a_signed_webhook(live_server, browse
     owner.shot("integrations-secret-shown")
     api = Client(headers={"Authorization": f"Bearer {plaintext}"})
     assert api.get("/api/v1/seller/orders").status_code == 200
-    assert api.post(f"/api/v1/seller/orders/{cleared_order.number}/ship",
-                    {"tracking_number": "X1234"}, content_type="application/json"
-                    ).status_code == 403  # orders:read only
+    assert (
+        api.post(
+            f"/api/v1/seller/orders/{cleared_order.number}/ship",
+            {"tracking_number": "X1234"},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )  # orders:read only
 
     # --- an order is paid; the scheduled job delivers; the receiver verifies ----------------
-    purchase = checkout.purchase_place_export(buyer=buyer, items={honey.pk: 2},
-                                              identity=identity, consignee=state.CONSIGNEE)
-    checkout.purchase_mark_paid(purchase=purchase, now=timezone.now(),
-                                actor_label="provider:alipay", reason="Paid with Alipay.")
+    purchase = checkout.purchase_place_export(
+        buyer=buyer, items={honey.pk: 2}, identity=identity, consignee=state.CONSIGNEE
+    )
+    checkout.purchase_mark_paid(
+        purchase=purchase,
+        now=timezone.now(),
+        actor_label="provider:alipay",
+        reason="Paid with Alipay.",
+    )
     paid_order = Order.objects.get(purchase=purchase)
     _run_schedule_once()
     assert len(receiver.requests) == 1
@@ -153,8 +175,7 @@ def test_owner_invites_a_clerk_and_connects_a_signed_webhook(live_server, browse
     verify = _sample_verify()
     assert verify(secret, headers["Twoway-Signature"], body)
     event = json.loads(body)
-    assert (event["type"], event["data"]["order"]["number"]) == ("order.paid",
-                                                                   paid_order.number)
+    assert (event["type"], event["data"]["order"]["number"]) == ("order.paid", paid_order.number)
 
     owner.goto("/seller/integrations/")
     delivered = page.locator("[data-testid=delivery][data-status=delivered]")

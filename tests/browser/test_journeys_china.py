@@ -38,12 +38,23 @@ def shop(transactional_db, reference_data, settings, tmp_path):
     )
     honey_line = state.listed_line("0409")
     honey = state.export_product(
-        honey_farm, sku="HONEY-500", title_en="Wisconsin wildflower honey, 500 g",
-        title_zh="威斯康星野花蜂蜜 500克", line=honey_line, price="20.00", weight="0.500",
+        honey_farm,
+        sku="HONEY-500",
+        title_en="Wisconsin wildflower honey, 500 g",
+        title_zh="威斯康星野花蜂蜜 500克",
+        line=honey_line,
+        price="20.00",
+        weight="0.500",
     )
     jewels = state.export_product(
-        honey_farm, sku="HONEY-GIFT", title_en="Honey gift crate, 12 jars",
-        title_zh="蜂蜜礼盒 12罐", line=honey_line, price="560.00", weight="1.000", stock=30,
+        honey_farm,
+        sku="HONEY-GIFT",
+        title_en="Honey gift crate, 12 jars",
+        title_zh="蜂蜜礼盒 12罐",
+        line=honey_line,
+        price="560.00",
+        weight="1.000",
+        stock=30,
     )
     yield {"honey": honey, "gift": jewels, "seller": honey_farm}
     cache.clear()
@@ -105,7 +116,9 @@ def test_returning_buyer_with_a_saved_identity_checks_out_with_it(live_server, b
         buyer=buyer, identity=identity, items={honey.pk: 2}, placed=start
     )
     second = state.past_export_order(
-        buyer=buyer, identity=identity, items={honey.pk: 1},
+        buyer=buyer,
+        identity=identity,
+        items={honey.pk: 1},
         placed=min(start + dt.timedelta(days=20), timezone.now() - dt.timedelta(days=4)),
     )
     used = QuotaUsage.objects.get(id_number_hash=identity.id_number_hash).used_cny
@@ -186,7 +199,8 @@ def test_first_time_buyer_signs_up_and_registers_an_identity(live_server, browse
     page.get_by_role("button", name="创建账户").click()
     page.wait_for_url(f"{j.base}/cn/")
     user = User.objects.get(username="wangfang@example.cn")
-    assert user.role == "consumer_cn" and user.check_password(PASSWORD)
+    assert user.role == "consumer_cn"
+    assert user.check_password(PASSWORD)
     expect(page.locator(".who")).to_have_text("wangfang@example.cn")
 
     j.goto(f"/products/{honey.pk}/")
@@ -207,7 +221,8 @@ def test_first_time_buyer_signs_up_and_registers_an_identity(live_server, browse
     expect(page.locator("[data-testid=masked-id]")).to_have_text("4401**********0014")
     j.shot_both("tracking")
     identity = RealNameIdentity.objects.get(user=user)
-    assert identity.full_name == "王芳" and identity.id_number_masked == "4401**********0014"
+    assert identity.full_name == "王芳"
+    assert identity.id_number_masked == "4401**********0014"
     j.finish()
 
 
@@ -222,8 +237,11 @@ def test_buyer_near_the_annual_quota_sees_what_is_left_and_a_clear_refusal(
     start = _history_start(24 * 60)
     for n in range(6):  # six gift crates this year, one order each (each under ¥5,000)
         state.past_export_order(
-            buyer=buyer, identity=identity, items={gift.pk: 1},
-            placed=start + dt.timedelta(hours=n * 6), until=OrderStatus.SHIPPED,
+            buyer=buyer,
+            identity=identity,
+            items={gift.pk: 1},
+            placed=start + dt.timedelta(hours=n * 6),
+            until=OrderStatus.SHIPPED,
             tracking=f"SF20000000{n}",
         )
     used = QuotaUsage.objects.get(id_number_hash=identity.id_number_hash).used_cny
@@ -252,8 +270,6 @@ def test_buyer_near_the_annual_quota_sees_what_is_left_and_a_clear_refusal(
     page.get_by_role("link", name="去结算").click()
     page.wait_for_url(f"{j.base}/cn/checkout/")
     expect(page.locator("[data-testid=quota-before]")).to_have_text(_cny(left))
-    expect(page.locator("[data-testid=quota-after]")).to_have_text(
-        _cny(left - Decimal("246.20"))
-    )
+    expect(page.locator("[data-testid=quota-after]")).to_have_text(_cny(left - Decimal("246.20")))
     j.shot_both("checkout-quota-left")
     j.finish()

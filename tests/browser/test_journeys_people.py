@@ -47,26 +47,46 @@ def _import_shirts():
     """A Zhejiang garment maker's oxford shirt (an import) and a Wisconsin shirtmaker's
     Made-in-USA oxford shirt (its alternative)."""
     cn = state.cn_seller(
-        "Hangzhou Silk Road Garments Co., Ltd.", "杭州丝路服饰有限公司", "33", 11,
+        "Hangzhou Silk Road Garments Co., Ltd.",
+        "杭州丝路服饰有限公司",
+        "33",
+        11,
         staff="export@silkroad.example",
     )
     shirt = product_create(
-        business=cn, by=User.objects.get(username="export@silkroad.example"),
-        sku="OX-33", title_en="Men's cotton oxford shirt", title_zh="男士纯棉牛津纺衬衫",
-        hs_code="620520", us_hts_line="6205202066", origin_country="CN",
-        origin_cn_province="33", unit_price=Decimal("39.00"), currency="USD",
-        weight_kg=Decimal("0.300"), stock_on_hand=40, market_us_import=True, status="active",
+        business=cn,
+        by=User.objects.get(username="export@silkroad.example"),
+        sku="OX-33",
+        title_en="Men's cotton oxford shirt",
+        title_zh="男士纯棉牛津纺衬衫",
+        hs_code="620520",
+        us_hts_line="6205202066",
+        origin_country="CN",
+        origin_cn_province="33",
+        unit_price=Decimal("39.00"),
+        currency="USD",
+        weight_kg=Decimal("0.300"),
+        stock_on_hand=40,
+        market_us_import=True,
+        status="active",
         manufacturer="Hangzhou Silk Road Garments Co., Ltd.",
         raw_material_suppliers="Zhejiang Qiantang Cotton Spinning Co., Ltd.",
     )
-    maker = state.us_seller(
-        "Badger Shirtworks LLC", "獾州衬衫工坊", "WI", "39-7654321"
-    )
+    maker = state.us_seller("Badger Shirtworks LLC", "獾州衬衫工坊", "WI", "39-7654321")
     made_here = Product.objects.create(
-        business=maker, sku="US-OX-1", title_en="Men's cotton oxford shirt, made in USA",
-        title_zh="美国制造男士纯棉牛津纺衬衫", hs_code="620520", origin_country="US",
-        origin_us_state_id="WI", unit_price=Decimal("48.00"), currency="USD",
-        weight_kg=Decimal("0.300"), stock_on_hand=20, market_us_domestic=True, status="active",
+        business=maker,
+        sku="US-OX-1",
+        title_en="Men's cotton oxford shirt, made in USA",
+        title_zh="美国制造男士纯棉牛津纺衬衫",
+        hs_code="620520",
+        origin_country="US",
+        origin_us_state_id="WI",
+        unit_price=Decimal("48.00"),
+        currency="USD",
+        weight_kg=Decimal("0.300"),
+        stock_on_hand=20,
+        market_us_domestic=True,
+        status="active",
     )
     candidates_refresh()
     return shirt, made_here
@@ -184,7 +204,8 @@ def test_us_seller_signs_up_verifies_lists_receives_an_order_and_ships(
     expect(page.locator("[data-testid=registered]")).to_be_visible()
     j.shot_both("seller-center-pending")
     business = Business.objects.get(legal_name="Prairie Honey Cooperative LLC")
-    assert business.verification_status == "pending" and business.made_in_usa_attested
+    assert business.verification_status == "pending"
+    assert business.made_in_usa_attested
 
     # An operator checks the EIN against the IRS register and verifies the business.
     operator = state.person("ops@twoway.example", "operator")
@@ -212,14 +233,18 @@ def test_us_seller_signs_up_verifies_lists_receives_an_order_and_ships(
     expect(page.locator("[data-testid=listing-price]")).to_have_text("$18.50")
     j.shot_both("listing-saved")
     product = Product.objects.get(sku="PH-CLOVER-1")
-    assert product.status == "active" and product.cn_tariff_line == honey_line
+    assert product.status == "active"
+    assert product.cn_tariff_line == honey_line
 
     # A buyer in China orders two jars; customs clears the order.
     buyer = state.person("zhaolei@example.cn", "consumer_cn", "zh-hans")
     identity = state.identity_for(buyer, "赵磊", "310104199001010011")
     purchase = state.past_export_order(
-        buyer=buyer, identity=identity, items={product.pk: 2},
-        placed=timezone.now() - dt.timedelta(hours=50), until=OrderStatus.CLEARED,
+        buyer=buyer,
+        identity=identity,
+        items={product.pk: 2},
+        placed=timezone.now() - dt.timedelta(hours=50),
+        until=OrderStatus.CLEARED,
     )
     order = Order.objects.get(purchase=purchase)
 
@@ -234,9 +259,9 @@ def test_us_seller_signs_up_verifies_lists_receives_an_order_and_ships(
     row.locator("input[name=tracking_number]").fill("1Z879E930346834440")
     row.get_by_role("button", name="Mark shipped").click()
     page.wait_for_url(re.compile(r"/seller/orders/\?shipped="))
-    expect(
-        page.locator(f'[data-testid=queue-order][data-order="{order.number}"]')
-    ).to_contain_text("1Z879E930346834440")
+    expect(page.locator(f'[data-testid=queue-order][data-order="{order.number}"]')).to_contain_text(
+        "1Z879E930346834440"
+    )
     j.shot_both("order-shipped")
     order.refresh_from_db()
     assert order.status == OrderStatus.SHIPPED
@@ -247,7 +272,10 @@ def test_chinese_seller_lists_from_the_seller_center_navigation(live_server, bro
     from playwright.sync_api import expect
 
     state.cn_seller(
-        "Ningbo Harbour Housewares Co., Ltd.", "宁波港家居用品有限公司", "33", 21,
+        "Ningbo Harbour Housewares Co., Ltd.",
+        "宁波港家居用品有限公司",
+        "33",
+        21,
         staff="sales@ningbo.example",
     )
     j = Journey(browser, live_server.url, "cn-seller-lists", locale="zh-CN")
@@ -278,7 +306,8 @@ def test_chinese_seller_lists_from_the_seller_center_navigation(live_server, bro
     # The seller center says the same status as the confirmation.
     j.goto("/seller/")
     expect(page.locator("table")).to_contain_text(shown)
-    assert product.market_us_import and product.origin_cn_province_id == "33"
+    assert product.market_us_import
+    assert product.origin_cn_province_id == "33"
     j.finish()
 
 
@@ -286,15 +315,28 @@ def test_regulator_decides_a_held_listing(live_server, browser, market):
     from playwright.sync_api import expect
 
     xj = state.cn_seller(
-        "Kashgar Cotton Textiles Co., Ltd.", "喀什棉纺有限公司", "65", 31,
+        "Kashgar Cotton Textiles Co., Ltd.",
+        "喀什棉纺有限公司",
+        "65",
+        31,
         staff="sales@kashgar.example",
     )
     product = product_create(
-        business=xj, by=User.objects.get(username="sales@kashgar.example"),
-        sku="KC-TEE", title_en="Cotton T-shirt", title_zh="纯棉T恤", hs_code="610910",
-        us_hts_line="6109100012", origin_country="CN", origin_cn_province="65",
-        unit_price=Decimal("9.00"), currency="USD", weight_kg=Decimal("0.200"),
-        stock_on_hand=100, market_us_import=True, status="active",
+        business=xj,
+        by=User.objects.get(username="sales@kashgar.example"),
+        sku="KC-TEE",
+        title_en="Cotton T-shirt",
+        title_zh="纯棉T恤",
+        hs_code="610910",
+        us_hts_line="6109100012",
+        origin_country="CN",
+        origin_cn_province="65",
+        unit_price=Decimal("9.00"),
+        currency="USD",
+        weight_kg=Decimal("0.200"),
+        stock_on_hand=100,
+        market_us_import=True,
+        status="active",
         manufacturer="Kashgar Cotton Textiles Co., Ltd.",
         raw_material_suppliers="Aksu Cotton Ginning Co., Ltd.",
     )
@@ -330,13 +372,19 @@ def test_operator_finds_an_order_in_the_admin(live_server, browser, market):
 
     seller = state.us_seller("Driftless Maple Farm LLC", "无漂砾枫糖农场", "WI", "39-2222222")
     syrup = state.export_product(
-        seller, sku="MAPLE-1", title_en="Honey-maple blend", title_zh="蜂蜜枫糖混合",
-        line=state.listed_line("0409"), price="15.00",
+        seller,
+        sku="MAPLE-1",
+        title_en="Honey-maple blend",
+        title_zh="蜂蜜枫糖混合",
+        line=state.listed_line("0409"),
+        price="15.00",
     )
     buyer = state.person("sunli@example.cn", "consumer_cn", "zh-hans")
     identity = state.identity_for(buyer, "孙丽", "11010519491231002X")
     purchase = state.past_export_order(
-        buyer=buyer, identity=identity, items={syrup.pk: 1},
+        buyer=buyer,
+        identity=identity,
+        items={syrup.pk: 1},
         placed=timezone.now() - dt.timedelta(days=6),
     )
     order = Order.objects.get(purchase=purchase)
@@ -373,13 +421,19 @@ def test_visitor_filters_the_dashboard_and_downloads_csv(live_server, browser, m
 
     seller = state.us_seller("Door County Cherry Co. LLC", "门县樱桃", "WI", "39-3333333")
     jam = state.export_product(
-        seller, sku="CH-1", title_en="Honey and cherry spread", title_zh="蜂蜜樱桃酱",
-        line=state.listed_line("0409"), price="12.00",
+        seller,
+        sku="CH-1",
+        title_en="Honey and cherry spread",
+        title_zh="蜂蜜樱桃酱",
+        line=state.listed_line("0409"),
+        price="12.00",
     )
     buyer = state.person("liuyang@example.cn", "consumer_cn", "zh-hans")
     identity = state.identity_for(buyer, "刘洋", "440103199001010014")
     state.past_export_order(
-        buyer=buyer, identity=identity, items={jam.pk: 3},
+        buyer=buyer,
+        identity=identity,
+        items={jam.pk: 3},
         placed=timezone.now() - dt.timedelta(days=8),
     )
     j = Journey(browser, live_server.url, "visitor-dashboard")
@@ -392,7 +446,8 @@ def test_visitor_filters_the_dashboard_and_downloads_csv(live_server, browser, m
     page.locator("select[name=state]").select_option("WI")
     page.wait_for_url(re.compile(r"state=WI"))
     # One copy of each filter in the address, however many changes were made.
-    assert page.url.count("direction=") == 1 and page.url.count("?") == 1, page.url
+    assert page.url.count("direction=") == 1, page.url
+    assert page.url.count("?") == 1, page.url
     expect(page.locator(".figure.export .big")).to_have_text("$36.00")
     j.shot("dashboard-filtered")
     # A wrong filter is said to be wrong, not silently replaced.

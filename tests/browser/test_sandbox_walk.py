@@ -18,16 +18,31 @@ from .test_purchase_flow import PASSWORD, _log_in, _wait_for_status, shop  # noq
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WORDS = {
-    "en": {"alipay": "Alipay (sandbox)", "pay": "Pay ¥268.60", "cleared": "Cleared customs",
-           "customs": "accepted, released", "wallet": "Confirm payment"},
-    "zh-hans": {"alipay": "支付宝（沙箱）", "pay": "支付 ¥268.60", "cleared": "已清关",
-                "customs": "已通过，已放行", "wallet": "确认付款"},
+    "en": {
+        "alipay": "Alipay (sandbox)",
+        "pay": "Pay ¥268.60",
+        "cleared": "Cleared customs",
+        "customs": "accepted, released",
+        "wallet": "Confirm payment",
+    },
+    "zh-hans": {
+        "alipay": "支付宝（沙箱）",
+        "pay": "支付 ¥268.60",
+        "cleared": "已清关",
+        "customs": "已通过，已放行",
+        "wallet": "确认付款",
+    },
 }
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_pay_in_the_sandbox_wallet_and_see_the_order_cleared(
-    live_server, browser, shop, screenshots_dir, language, make_buyer  # noqa: F811
+    live_server,
+    browser,
+    shop,  # noqa: F811
+    screenshots_dir,
+    language,
+    make_buyer,
 ):
     from playwright.sync_api import expect
 
@@ -37,8 +52,11 @@ def test_pay_in_the_sandbox_wallet_and_see_the_order_cleared(
     buyer.preferred_language = language
     buyer.save()
     purchase = checkout.purchase_place_export(
-        buyer=buyer, items={shop["honey"].pk: 1}, identity=identity,
-        consignee=checkout.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101"))
+        buyer=buyer,
+        items={shop["honey"].pk: 1},
+        identity=identity,
+        consignee=checkout.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101"),
+    )
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(60_000)
     page = context.new_page()
@@ -60,8 +78,9 @@ def test_pay_in_the_sandbox_wallet_and_see_the_order_cleared(
     order = purchase.orders.get()
     assert CustomsDeclaration.objects.get(order=order).status == "accepted"
 
-    operator = User.objects.create(username=f"ops-{tag}", role="operator",
-                                   preferred_language=language)
+    operator = User.objects.create(
+        username=f"ops-{tag}", role="operator", preferred_language=language
+    )
     operator.set_password(PASSWORD)
     operator.save()
     ops = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -55,8 +55,7 @@ def _keep_the_test_connection():
 
 
 @pytest.fixture
-def api_schema(db, reference_data, make_seller, make_product, settings,
-               _keep_the_test_connection):
+def api_schema(db, reference_data, make_seller, make_product, settings, _keep_the_test_connection):
     from twoway.config.wsgi import application
 
     settings.TWOWAY_API_KEY_FAILURE_LIMIT = 10**6  # fuzzing sends many wrong keys
@@ -64,8 +63,13 @@ def api_schema(db, reference_data, make_seller, make_product, settings,
     # Only the fuzzing phase, bounded by max_examples below (the coverage phase would send
     # hundreds of boundary cases per operation and take minutes).
     config = schemathesis.config.SchemathesisConfig.from_dict(
-        {"phases": {"examples": {"enabled": False}, "coverage": {"enabled": False},
-                    "stateful": {"enabled": False}}}
+        {
+            "phases": {
+                "examples": {"enabled": False},
+                "coverage": {"enabled": False},
+                "stateful": {"enabled": False},
+            }
+        }
     )
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, config=config)
 
@@ -79,21 +83,33 @@ def role_headers(db):
 
     headers = {"anonymous": {}}
     for role in Role.values:
-        user = user_create(username=f"fuzz-{role}", email=f"{role}@fuzz.example",
-                           password="a long fuzzing passphrase", role=role)
+        user = user_create(
+            username=f"fuzz-{role}",
+            email=f"{role}@fuzz.example",
+            password="a long fuzzing passphrase",
+            role=role,
+        )
         _key, secret = api_key_issue(user=user)
         headers[role] = {"Authorization": f"Bearer {secret}"}
     return headers
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
 def test_no_server_error_and_responses_match_the_schema(case, role_headers):
     for role in ROLES:
         response = case.call(headers=role_headers[role])
         case.validate_response(
             response,
-            checks=[not_a_server_error, content_type_conformance, response_schema_conformance,
-                    error_shape],
+            checks=[
+                not_a_server_error,
+                content_type_conformance,
+                response_schema_conformance,
+                error_shape,
+            ],
         )

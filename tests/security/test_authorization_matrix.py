@@ -20,8 +20,13 @@ from twoway.identity.models import Role
 ANON = "anonymous"
 ALL = frozenset({ANON, *Role.values})
 SIGNED_IN = frozenset(Role.values)
-CN, US, SELLER, REG, OPS = (Role.CONSUMER_CN, Role.CONSUMER_US, Role.SELLER_STAFF,
-                            Role.REGULATOR, Role.OPERATOR)
+CN, US, SELLER, REG, OPS = (
+    Role.CONSUMER_CN,
+    Role.CONSUMER_US,
+    Role.SELLER_STAFF,
+    Role.REGULATOR,
+    Role.OPERATOR,
+)
 REVIEWERS = frozenset({REG, OPS})
 NOBODY = frozenset()  # another account's object: nobody but its owner (none of the callers)
 
@@ -34,8 +39,10 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("api/v1/catalog/products", "product_list"): ALL,
     ("api/v1/catalog/products", "product_create"): frozenset({SELLER, OPS}),
     ("api/v1/catalog/products/<product_id>", "product_update"): frozenset({OPS}),
-    ("api/v1/catalog/products/<product_id>/stock-adjustments", "stock_adjustment_create"):
-        frozenset({OPS}),
+    (
+        "api/v1/catalog/products/<product_id>/stock-adjustments",
+        "stock_adjustment_create",
+    ): frozenset({OPS}),
     ("api/v1/businesses", "business_register"): SIGNED_IN,
     ("api/v1/businesses/mine", "business_mine"): SIGNED_IN,
     ("api/v1/me", "me"): SIGNED_IN,
@@ -124,8 +131,10 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("seller/products/", "seller_products"): frozenset({SELLER}),
     ("seller/products/<int:product_id>/edit/", "seller_product_edit"): NOBODY,
     ("seller/products/<int:product_id>/images/", "seller_product_image_add"): NOBODY,
-    ("seller/products/<int:product_id>/images/<int:image_id>/delete/",
-     "seller_product_image_delete"): NOBODY,
+    (
+        "seller/products/<int:product_id>/images/<int:image_id>/delete/",
+        "seller_product_image_delete",
+    ): NOBODY,
     ("seller/products/<int:product_id>/variants/", "seller_product_variant_add"): NOBODY,
     ("seller/products/<int:product_id>/publish/", "seller_product_publish"): NOBODY,
     ("seller/listing/hs/", "seller_listing_hs_search"): frozenset({SELLER}),
@@ -159,8 +168,10 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("seller/staff/invite/", "seller_staff_invite"): NOBODY,
     ("seller/staff/<int:membership_id>/role/", "seller_staff_role"): NOBODY,
     ("seller/staff/<int:membership_id>/remove/", "seller_staff_remove"): NOBODY,
-    ("seller/staff/invitations/<int:invitation_id>/withdraw/", "seller_invitation_withdraw"):
-        NOBODY,
+    (
+        "seller/staff/invitations/<int:invitation_id>/withdraw/",
+        "seller_invitation_withdraw",
+    ): NOBODY,
     ("seller/join/<str:token>/", "seller_join"): ALL,  # the signed token is the key
     ("seller/switch/", "seller_switch"): SIGNED_IN,  # only to one's own businesses
     ("seller/integrations/", "seller_integrations"): NOBODY,
@@ -169,8 +180,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("seller/integrations/webhooks/", "seller_webhook_create"): NOBODY,
     ("seller/integrations/webhooks/<int:endpoint_id>/active/", "seller_webhook_active"): NOBODY,
     ("seller/integrations/webhooks/<int:endpoint_id>/delete/", "seller_webhook_delete"): NOBODY,
-    ("seller/integrations/deliveries/<int:delivery_id>/replay/", "seller_delivery_replay"):
-        NOBODY,
+    ("seller/integrations/deliveries/<int:delivery_id>/replay/", "seller_delivery_replay"): NOBODY,
     # catalogue imports (issue 13): a seller's own business only; seller A's job is nobody else's
     ("api/v1/seller/imports", "import_create"): frozenset({SELLER}),  # into their own business
     ("api/v1/seller/imports/<job_id>", "import_get"): NOBODY,
@@ -200,8 +210,9 @@ def test_every_route_is_classified():
 
 
 @pytest.fixture
-def world(db, reference_data, make_seller, make_product, make_buyer, csl_loaded, settings,
-          tmp_path):
+def world(
+    db, reference_data, make_seller, make_product, make_buyer, csl_loaded, settings, tmp_path
+):
     """Buyer A's purchase and order from seller A, a US buyer's import purchase, a review, and
     buyer A's API key; the callers are other accounts of each role."""
     from twoway.checkout import services as checkout
@@ -215,26 +226,39 @@ def world(db, reference_data, make_seller, make_product, make_buyer, csl_loaded,
     product = make_product(seller_a, stock=50)
     buyer_a, identity = make_buyer()
     purchase = checkout.purchase_place_export(
-        buyer=buyer_a, items={product.pk: 1}, identity=identity,
+        buyer=buyer_a,
+        items={product.pk: 1},
+        identity=identity,
         consignee=checkout.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101"),
     )
     importer = cn_seller()
     listing = shirt(importer)
     us_purchase = checkout.purchase_place_import(
-        buyer=us_consumer(), items={listing.pk: 1}, consignee_state="WI",
-        consignee=checkout.Consignee(name="Ada Lovelace", phone="608-555-0100",
-                                     address="1 State St, Madison 53703"),
+        buyer=us_consumer(),
+        items={listing.pk: 1},
+        consignee_state="WI",
+        consignee=checkout.Consignee(
+            name="Ada Lovelace", phone="608-555-0100", address="1 State St, Madison 53703"
+        ),
     )
     callers = {ANON: None}
     for role in Role.values:
-        callers[role] = user_create(username=f"matrix-{role}", email=f"{role}@matrix.example",
-                                    password="a long matrix passphrase", role=role)
+        callers[role] = user_create(
+            username=f"matrix-{role}",
+            email=f"{role}@matrix.example",
+            password="a long matrix passphrase",
+            role=role,
+        )
     from twoway.businesses.models import Membership
 
     # the seller caller works for another business (seller B)
     Membership.objects.create(user=callers[SELLER], business=make_seller("Other Seller LLC", "IA"))
-    reviewer = user_create(username="reviewer-a", email="ra@matrix.example",
-                           password="a long matrix passphrase", role=REG)
+    reviewer = user_create(
+        username="reviewer-a",
+        email="ra@matrix.example",
+        password="a long matrix passphrase",
+        role=REG,
+    )
     review = review_open(product=listing, reason="tip from a journalist", by=reviewer)
     key, _secret = api_key_issue(user=buyer_a)
     order = purchase.orders.get()
@@ -244,45 +268,88 @@ def world(db, reference_data, make_seller, make_product, make_buyer, csl_loaded,
     from twoway.integrations.models import WebhookDelivery
 
     owner_a = seller_a.memberships.get(role="owner").user
-    invitation, _token = invitation_create(business=seller_a, email="new@a.example",
-                                           role="finance", by=owner_a)
-    business_key, _plain = integrations.api_key_issue(business=seller_a, by=owner_a, name="erp",
-                                                      scopes=["orders:read"])
-    endpoint, _whsec = integrations.endpoint_create(business=seller_a, by=owner_a,
-                                                    url="https://hooks.example.com/a",
-                                                    events=["order.paid"])
+    invitation, _token = invitation_create(
+        business=seller_a, email="new@a.example", role="finance", by=owner_a
+    )
+    business_key, _plain = integrations.api_key_issue(
+        business=seller_a, by=owner_a, name="erp", scopes=["orders:read"]
+    )
+    endpoint, _whsec = integrations.endpoint_create(
+        business=seller_a, by=owner_a, url="https://hooks.example.com/a", events=["order.paid"]
+    )
     delivery = WebhookDelivery.objects.create(
-        endpoint=endpoint, business=seller_a, event_id="evt_matrix", event="order.paid",
-        payload={}, created_at=order.created_at)
+        endpoint=endpoint,
+        business=seller_a,
+        event_id="evt_matrix",
+        event="order.paid",
+        payload={},
+        created_at=order.created_at,
+    )
     from twoway.catalog.bulk.services import import_job_create
 
-    job = import_job_create(business=seller_a, by=seller_a.memberships.first().user,
-                            file_name="SECRET-IMPORT-A.csv", data=b"sku\nA-1\n")
+    job = import_job_create(
+        business=seller_a,
+        by=seller_a.memberships.first().user,
+        file_name="SECRET-IMPORT-A.csv",
+        data=b"sku\nA-1\n",
+    )
     import datetime as dt
 
     from twoway.payouts.models import PayoutStatement
 
     statement = PayoutStatement.objects.create(
-        number="PS202611-A", business=seller_a, period_start=dt.date(2026, 11, 1),
-        period_end=dt.date(2026, 11, 30), collected_currency="CNY", payout_currency="USD",
-        orders_count=0, refunds_count=0, collected=0, refunded=0, tax=0, fee=0, net=0,
-        amount_due=0, exchange_rate="7.1884", exchange_rate_from=dt.date(2025, 1, 1),
-        exchange_rate_source="test", fee_source="test", issued_at=dt.datetime.now(dt.UTC))
+        number="PS202611-A",
+        business=seller_a,
+        period_start=dt.date(2026, 11, 1),
+        period_end=dt.date(2026, 11, 30),
+        collected_currency="CNY",
+        payout_currency="USD",
+        orders_count=0,
+        refunds_count=0,
+        collected=0,
+        refunded=0,
+        tax=0,
+        fee=0,
+        net=0,
+        amount_due=0,
+        exchange_rate="7.1884",
+        exchange_rate_from=dt.date(2025, 1, 1),
+        exchange_rate_source="test",
+        fee_source="test",
+        issued_at=dt.datetime.now(dt.UTC),
+    )
     return {
         "callers": callers,
         "params": {
-            "product_id": str(product.pk), "prefix": key.prefix, "review_id": str(review.pk),
-            "provider": "alipay", "chart": "states", "fmt": "csv",
+            "product_id": str(product.pk),
+            "prefix": key.prefix,
+            "review_id": str(review.pk),
+            "provider": "alipay",
+            "chart": "states",
+            "fmt": "csv",
             "membership_id": str(seller_a.memberships.get(role="owner").pk),
-            "invitation_id": str(invitation.pk), "key_id": str(business_key.pk),
-            "endpoint_id": str(endpoint.pk), "delivery_id": str(delivery.pk), "job_id": str(job.pk),
-            "image_id": "1", "kind": "invoice",
+            "invitation_id": str(invitation.pk),
+            "key_id": str(business_key.pk),
+            "endpoint_id": str(endpoint.pk),
+            "delivery_id": str(delivery.pk),
+            "job_id": str(job.pk),
+            "image_id": "1",
+            "kind": "invoice",
         },
-        "numbers": {"cn/purchases": purchase.number, "us/purchases": us_purchase.number,
-                    "checkout/purchases": purchase.number, "orders": order.number,
-                    "payouts": statement.number},
-        "secret_markers": [purchase.number, us_purchase.number, order.number,
-                           "SECRET-IMPORT-A", statement.number],
+        "numbers": {
+            "cn/purchases": purchase.number,
+            "us/purchases": us_purchase.number,
+            "checkout/purchases": purchase.number,
+            "orders": order.number,
+            "payouts": statement.number,
+        },
+        "secret_markers": [
+            purchase.number,
+            us_purchase.number,
+            order.number,
+            "SECRET-IMPORT-A",
+            statement.number,
+        ],
     }
 
 
@@ -335,8 +402,11 @@ def test_every_route_refuses_every_role_outside_its_policy(world, settings):
     failures = []
     checked = 0
     methods_of = api_methods()
-    operations = [r for r in routes() if r[0].startswith("api/v1/")
-                  and r[1] not in ("openapi-json", "openapi-view", "api-root")]
+    operations = [
+        r
+        for r in routes()
+        if r[0].startswith("api/v1/") and r[1] not in ("openapi-json", "openapi-view", "api-root")
+    ]
     assert sorted(set(operations) - set(methods_of)) == []  # every operation's method known
     for pattern, name in routes():
         allowed = POLICY[(pattern, name)]
@@ -348,20 +418,39 @@ def test_every_route_refuses_every_role_outside_its_policy(world, settings):
             if user is not None:
                 client.force_login(user)
             one = methods_of.get((pattern, name))
-            for method in ((one,) if one else ("get", "post")):
-                kwargs = {"content_type": "application/json", "data": "{}"} if (
-                    method != "get" and path.startswith("/api/")) else {}
+            for method in (one,) if one else ("get", "post"):
+                kwargs = (
+                    {"content_type": "application/json", "data": "{}"}
+                    if (method != "get" and path.startswith("/api/"))
+                    else {}
+                )
                 response = getattr(client, method)(path, **kwargs)
                 checked += 1
-                body = response.content.decode("utf-8", "replace") if not getattr(
-                    response, "streaming", False) else ""
+                body = (
+                    response.content.decode("utf-8", "replace")
+                    if not getattr(response, "streaming", False)
+                    else ""
+                )
                 leaked = [m for m in world["secret_markers"] if m in body and m not in path]
-                if response.status_code >= 500 or (
-                    response.status_code < 400 and not _denied(response)
-                    and method != "get" and response.status_code in (200, 201, 204)
-                ) or (response.status_code < 300 and method == "get" and allowed != ALL
-                      and not _denied(response)) or leaked:
-                    failures.append(f"{role:12s} {method.upper():4s} {path} → "
-                                    f"{response.status_code} {leaked or ''}")
+                if (
+                    response.status_code >= 500
+                    or (
+                        response.status_code < 400
+                        and not _denied(response)
+                        and method != "get"
+                        and response.status_code in (200, 201, 204)
+                    )
+                    or (
+                        response.status_code < 300
+                        and method == "get"
+                        and allowed != ALL
+                        and not _denied(response)
+                    )
+                    or leaked
+                ):
+                    failures.append(
+                        f"{role:12s} {method.upper():4s} {path} → "
+                        f"{response.status_code} {leaked or ''}"
+                    )
     assert checked > 250  # routes × roles outside the policy × methods
     assert failures == [], "\n".join(failures)

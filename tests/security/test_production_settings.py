@@ -27,8 +27,11 @@ def _key() -> str:
 @pytest.fixture(scope="module")
 def prod_env(tmp_path_factory):
     var = tmp_path_factory.mktemp("prod-var")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DJANGO_", "TWOWAY_", "DATABASE_URL", "PYTEST"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "TWOWAY_", "DATABASE_URL", "PYTEST"))
+    }
     env.update(
         DJANGO_SETTINGS_MODULE=PRODUCTION,
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
@@ -43,14 +46,21 @@ def prod_env(tmp_path_factory):
 
 
 def run(env, *args: str, code: str | None = None) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "twoway", *args] if code is None else [
-        sys.executable, "-c", textwrap.dedent(code)]
+    command = (
+        [sys.executable, "-m", "twoway", *args]
+        if code is None
+        else [sys.executable, "-c", textwrap.dedent(code)]
+    )
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
 def test_it_refuses_to_start_without_real_secrets(prod_env):
-    for missing in ("DJANGO_SECRET_KEY", "TWOWAY_ID_ENCRYPTION_KEY", "TWOWAY_ID_HASH_KEY",
-                    "TWOWAY_WEBHOOK_SECRET_KEY"):
+    for missing in (
+        "DJANGO_SECRET_KEY",
+        "TWOWAY_ID_ENCRYPTION_KEY",
+        "TWOWAY_ID_HASH_KEY",
+        "TWOWAY_WEBHOOK_SECRET_KEY",
+    ):
         env = {k: v for k, v in prod_env.items() if k != missing}
         result = run(env, "check")
         assert result.returncode != 0
@@ -74,7 +84,9 @@ def test_it_serves_routes_no_sandbox_and_refuses_seed(prod_env):
     assert seed.returncode != 0
     assert "does not run under production settings" in seed.stderr
 
-    result = run(prod_env, code="""
+    result = run(
+        prod_env,
+        code="""
         import json
         import django
         django.setup()
@@ -110,19 +122,28 @@ def test_it_serves_routes_no_sandbox_and_refuses_seed(prod_env):
                            secure=True)
         out["sandbox_card"] = card.status_code
         print(json.dumps(out))
-    """)
+    """,
+    )
     assert result.returncode == 0, result.stderr
     import json
 
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["sandbox_routes"] == []
-    assert {out[p] for p in ("/payments/sandbox/card/pay/", "/payments/sandbox/alipay/gateway.do",
-                             "/payments/sandbox/wechat/pay/")} == {"404"}
+    assert {
+        out[p]
+        for p in (
+            "/payments/sandbox/card/pay/",
+            "/payments/sandbox/alipay/gateway.do",
+            "/payments/sandbox/wechat/pay/",
+        )
+    } == {"404"}
     assert out["http"] == [301, "https://twoway.example/"]
     assert out["home"] == 200
     assert "max-age=31536000" in out["hsts"]
-    assert "default-src 'self'" in out["csp"] and "frame-ancestors 'none'" in out["csp"]
-    assert out["api_404"][0] == 404 and out["api_404"][1].startswith("application/json")
+    assert "default-src 'self'" in out["csp"]
+    assert "frame-ancestors 'none'" in out["csp"]
+    assert out["api_404"][0] == 404
+    assert out["api_404"][1].startswith("application/json")
     assert set(out["api_404"][2]) == {"message", "errors"}
     assert out["sandbox_card"] == 404
     assert "Traceback" not in result.stderr
@@ -133,8 +154,9 @@ def test_production_installs_and_routes_no_simulator(prod_env):
     """Issue 11: the dev-only sandbox app (wallet pay pages, sandbox customs) is neither installed
     nor routed under the production settings — even with the sandbox switch turned on — and
     customs goes to the Single Window gateway, never the simulator."""
-    result = run(prod_env | {"TWOWAY_PAYMENTS_SANDBOX": "1", "TWOWAY_CUSTOMS_GATEWAY": "sandbox"},
-                 code="""
+    result = run(
+        prod_env | {"TWOWAY_PAYMENTS_SANDBOX": "1", "TWOWAY_CUSTOMS_GATEWAY": "sandbox"},
+        code="""
         import json
         import django
         django.setup()
@@ -172,16 +194,25 @@ def test_production_installs_and_routes_no_simulator(prod_env):
             out["reverse"] = "none"
         out["notify"] = resolve("/payments/notify/alipay/").url_name
         print(json.dumps(out))
-    """)
+    """,
+    )
     assert result.returncode == 0, result.stderr
     import json
 
     out = json.loads(result.stdout.strip().splitlines()[-1])
-    assert out["installed"] == [] and out["is_installed"] is False
+    assert out["installed"] == []
+    assert out["is_installed"] is False
     assert out["gateway"] == "single_window"
     assert out["sandbox_views"] == []
-    assert {out[p] for p in ("/payments/sandbox/card/pay/", "/payments/sandbox/alipay/gateway.do",
-                             "/payments/sandbox/wechat/pay/", "/sandbox/customs/",
-                             "/sandbox/customs/sweep/")} == {"404"}
+    assert {
+        out[p]
+        for p in (
+            "/payments/sandbox/card/pay/",
+            "/payments/sandbox/alipay/gateway.do",
+            "/payments/sandbox/wechat/pay/",
+            "/sandbox/customs/",
+            "/sandbox/customs/sweep/",
+        )
+    } == {"404"}
     assert out["reverse"] == "none"
     assert out["notify"] == "notify"  # the real notify endpoint stays

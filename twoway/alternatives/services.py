@@ -80,9 +80,7 @@ def _models(rows: Iterable[tuple[Any, ...]]) -> list[UsMadeCandidate]:
     return [UsMadeCandidate(**dict(zip(_COLUMNS, row, strict=True))) for row in rows]
 
 
-def _chunks(
-    iterable: Iterable[tuple[Any, ...]], size: int
-) -> Iterator[list[tuple[Any, ...]]]:
+def _chunks(iterable: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
     batch: list[tuple[Any, ...]] = []
     for item in iterable:
         batch.append(item)

@@ -20,7 +20,7 @@ class TwowayAPI(NinjaAPI):
         not change when a router moves to the presentation layer."""
         module = operation.view_func.__module__
         if module.startswith(ROUTERS_PACKAGE):
-            module = f"twoway.{module[len(ROUTERS_PACKAGE):].split('.')[0]}.api"
+            module = f"twoway.{module[len(ROUTERS_PACKAGE) :].split('.')[0]}.api"
         return (module + "_" + operation.view_func.__name__).replace(".", "_")
 
 

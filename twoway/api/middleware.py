@@ -31,14 +31,16 @@ def error_response(status: int, message: str, errors: list[dict[str, str]] | Non
 
 def _out_of_range() -> JsonResponse:
     message = "A number in the request is out of range."
-    return error_response(400, message, [{"field": "__all__", "rule": "out_of_range",
-                                          "message": message}])
+    return error_response(
+        400, message, [{"field": "__all__", "rule": "out_of_range", "message": message}]
+    )
 
 
 def _too_large() -> JsonResponse:
     message = "The request body is too large (at most 2.5 MB)."
-    return error_response(413, message, [{"field": "body", "rule": "too_large",
-                                          "message": message}])
+    return error_response(
+        413, message, [{"field": "body", "rule": "too_large", "message": message}]
+    )
 
 
 def exception_response(request: HttpRequest, exc: BaseException) -> HttpResponse:
@@ -49,8 +51,12 @@ def exception_response(request: HttpRequest, exc: BaseException) -> HttpResponse
         return _out_of_range()
     if isinstance(exc, SuspiciousOperation):
         return error_response(400, "Bad request.")
-    logger.error("Internal Server Error: %s", request.path, exc_info=exc,
-                 extra={"status_code": 500, "request": request})
+    logger.error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": request},
+    )
     return error_response(500, "Something went wrong on our side; it has been logged.")
 
 

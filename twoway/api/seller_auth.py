@@ -42,14 +42,23 @@ class SellerKeyAuth(HttpBearer):
         key = api_key_authenticate(token)
         if key is None:
             if user_for_key(token) is not None:
-                raise DomainError.one("authorization", "business_key_required", _(
-                    "Seller endpoints take a business API key (from the seller center, "
-                    "Integrations), not a personal key."), status=403)
+                raise DomainError.one(
+                    "authorization",
+                    "business_key_required",
+                    _(
+                        "Seller endpoints take a business API key (from the seller center, "
+                        "Integrations), not a personal key."
+                    ),
+                    status=403,
+                )
             api_key_failed(request)
             return None
         if self.scope is None or self.scope not in key.scopes:
-            message = (_("This API key lacks the scope %(scope)s.") % {"scope": self.scope}
-                       if self.scope else _("This endpoint is not open to API keys."))
+            message = (
+                _("This API key lacks the scope %(scope)s.") % {"scope": self.scope}
+                if self.scope
+                else _("This endpoint is not open to API keys.")
+            )
             raise DomainError.one("authorization", "scope", message, status=403)
         request.business_key = key
         request.user = key.created_by
@@ -93,8 +102,9 @@ def seller_business(request, permission: str, business_id: int | None = None):
     else:
         membership = business_selectors.membership_current(user=request.auth)
         if membership is None:
-            raise DomainError.one("business_id", "no_business",
-                                  _("Register a business first."), status=403)
+            raise DomainError.one(
+                "business_id", "no_business", _("Register a business first."), status=403
+            )
         business = membership.business
     seller_object_check(request, business, permission, "Business")
     return business

@@ -198,7 +198,9 @@ class Membership(TimeStamped):
     )
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(
-        _("role"), max_length=12, choices=MembershipRole.choices,
+        _("role"),
+        max_length=12,
+        choices=MembershipRole.choices,
         default=MembershipRole.FULFILMENT,
     )
 
@@ -230,7 +232,10 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)

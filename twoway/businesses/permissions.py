@@ -76,8 +76,10 @@ def require_seller_permission(user, business, permission: str) -> Membership | N
     if not role_allows(membership.role, permission):
         raise SellerPermissionDenied(
             _("Your role (%(role)s) does not include %(permission)s; ask the business owner.")
-            % {"role": MembershipRole(membership.role).label,
-               "permission": PERMISSION_LABELS[permission]},
+            % {
+                "role": MembershipRole(membership.role).label,
+                "permission": PERMISSION_LABELS[permission],
+            },
             permission,
         )
     return membership

@@ -34,9 +34,7 @@ def membership_current(*, user, business_id: int | None = None) -> Membership | 
 
 
 def members_of(*, business: Business) -> QuerySet[Membership]:
-    return (
-        Membership.objects.filter(business=business).select_related("user").order_by("id")
-    )
+    return Membership.objects.filter(business=business).select_related("user").order_by("id")
 
 
 def invitations_open(*, business: Business, now):

@@ -138,8 +138,9 @@ def made_in_usa_attest(*, business: Business, statement: str, by: User) -> Busin
             "made_in_usa_us_only",
             _("Only US makers can attest Made in USA."),
         )
-    statement = clean_fields({"made_in_usa_statement": statement},
-                             multiline={"made_in_usa_statement"})["made_in_usa_statement"]
+    statement = clean_fields(
+        {"made_in_usa_statement": statement}, multiline={"made_in_usa_statement"}
+    )["made_in_usa_statement"]
     if not statement:
         raise DomainError.one(
             "made_in_usa_statement",
@@ -183,7 +184,8 @@ def membership_add(
 def _check_role(role: str) -> None:
     if role not in MembershipRole.values:
         raise DomainError.one(
-            "role", "invalid_choice",
+            "role",
+            "invalid_choice",
             _("Choose a role: owner, catalogue, fulfilment or finance."),
         )
 
@@ -191,10 +193,13 @@ def _check_role(role: str) -> None:
 def _owners_locked(business: Business) -> int:
     """Lock the business's owner rows and count them (two owners demoting each other at once
     cannot both pass the last-owner check)."""
-    return len(list(
-        Membership.objects.select_for_update()
-        .filter(business_id=business.pk, role=MembershipRole.OWNER).order_by("pk")
-    ))
+    return len(
+        list(
+            Membership.objects.select_for_update()
+            .filter(business_id=business.pk, role=MembershipRole.OWNER)
+            .order_by("pk")
+        )
+    )
 
 
 def membership_role_set(*, membership: Membership, role: str, by: User) -> Membership:
@@ -207,11 +212,17 @@ def membership_role_set(*, membership: Membership, role: str, by: User) -> Membe
     with transaction.atomic():
         owners = _owners_locked(membership.business)
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
-        if not may_leave_owners(owners_now=owners, member_is_owner=locked.role == MembershipRole.OWNER,
-                                becomes_owner=role == MembershipRole.OWNER):
-            raise DomainError.one("role", "last_owner", _(
-                "A business keeps at least one owner: make someone else owner first."
-            ), status=409)
+        if not may_leave_owners(
+            owners_now=owners,
+            member_is_owner=locked.role == MembershipRole.OWNER,
+            becomes_owner=role == MembershipRole.OWNER,
+        ):
+            raise DomainError.one(
+                "role",
+                "last_owner",
+                _("A business keeps at least one owner: make someone else owner first."),
+                status=409,
+            )
         locked.role = role
         locked.save(update_fields=["role", "updated_at"])
     return locked
@@ -228,11 +239,17 @@ def membership_remove(*, membership: Membership, by: User) -> None:
         locked = Membership.objects.select_for_update().filter(pk=membership.pk).first()
         if locked is None:
             return
-        if not may_leave_owners(owners_now=owners, member_is_owner=locked.role == MembershipRole.OWNER,
-                                becomes_owner=False):
-            raise DomainError.one("membership", "last_owner", _(
-                "A business keeps at least one owner: make someone else owner first."
-            ), status=409)
+        if not may_leave_owners(
+            owners_now=owners,
+            member_is_owner=locked.role == MembershipRole.OWNER,
+            becomes_owner=False,
+        ):
+            raise DomainError.one(
+                "membership",
+                "last_owner",
+                _("A business keeps at least one owner: make someone else owner first."),
+                status=409,
+            )
         locked.delete()
 
 
@@ -273,17 +290,24 @@ def invitation_create(*, business: Business, email: str, role: str, by: User, no
     except ValidationError:
         raise DomainError.one("email", "invalid", _("Enter a valid e-mail address.")) from None
     if Membership.objects.filter(business=business, user__email__iexact=email).exists():
-        raise DomainError.one("email", "already_member", _("This person already works here."),
-                              status=409)
+        raise DomainError.one(
+            "email", "already_member", _("This person already works here."), status=409
+        )
     now = now or timezone.now()
     nonce = secrets.token_urlsafe(24)
     with transaction.atomic():
         # A new invitation to the same address replaces the open one.
-        Invitation.objects.filter(business=business, email=email, accepted_at__isnull=True,
-                                  revoked_at__isnull=True).update(revoked_at=now)
+        Invitation.objects.filter(
+            business=business, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
         invitation = Invitation.objects.create(
-            business=business, email=email, role=role, token_hash=_token_hash(nonce),
-            invited_by=by, created_at=now, expires_at=now + dt.timedelta(days=_invitation_days()),
+            business=business,
+            email=email,
+            role=role,
+            token_hash=_token_hash(nonce),
+            invited_by=by,
+            created_at=now,
+            expires_at=now + dt.timedelta(days=_invitation_days()),
         )
     token = signing.dumps({"i": invitation.pk, "n": nonce}, salt=INVITATION_SALT, compress=True)
     return invitation, token
@@ -305,18 +329,22 @@ def invitation_from_token(token: str, *, now=None):
     import hmac
 
     if invitation is None or not hmac.compare_digest(invitation.token_hash, _token_hash(nonce)):
-        raise DomainError.one("token", "invalid", _("This invitation link is not valid."),
-                              status=404)
+        raise DomainError.one(
+            "token", "invalid", _("This invitation link is not valid."), status=404
+        )
     if invitation.accepted_at is not None:
-        raise DomainError.one("token", "used", _("This invitation was already accepted."),
-                              status=410)
+        raise DomainError.one(
+            "token", "used", _("This invitation was already accepted."), status=410
+        )
     if invitation.revoked_at is not None:
-        raise DomainError.one("token", "withdrawn", _("This invitation was withdrawn."),
-                              status=410)
+        raise DomainError.one("token", "withdrawn", _("This invitation was withdrawn."), status=410)
     if now >= invitation.expires_at:
-        raise DomainError.one("token", "expired",
-                              _("This invitation has expired; ask the owner for a new one."),
-                              status=410)
+        raise DomainError.one(
+            "token",
+            "expired",
+            _("This invitation has expired; ask the owner for a new one."),
+            status=410,
+        )
     return invitation
 
 
@@ -327,23 +355,30 @@ def invitation_accept(*, token: str, user: User, now=None) -> Membership:
     now = now or timezone.now()
     invitation = invitation_from_token(token, now=now)
     if (user.email or "").strip().lower() != invitation.email:
-        raise DomainError.one("email", "other_address", _(
-            "This invitation is for %(email)s; sign in with that address."
-        ) % {"email": invitation.email}, status=403)
+        raise DomainError.one(
+            "email",
+            "other_address",
+            _("This invitation is for %(email)s; sign in with that address.")
+            % {"email": invitation.email},
+            status=403,
+        )
     _check_can_join(user)
     with transaction.atomic():
         # Single use, even with two tabs: only the first conditional update wins.
-        won = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True,
-                                        revoked_at__isnull=True).update(
-            accepted_at=now, accepted_by=user)
+        won = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(accepted_at=now, accepted_by=user)
         if not won:
-            raise DomainError.one("token", "used", _("This invitation was already accepted."),
-                                  status=410)
+            raise DomainError.one(
+                "token", "used", _("This invitation was already accepted."), status=410
+            )
         membership, created = Membership.objects.get_or_create(
             user=user, business=invitation.business, defaults={"role": invitation.role}
         )
-        if not created and membership.role != invitation.role and (
-            membership.role != MembershipRole.OWNER
+        if (
+            not created
+            and membership.role != invitation.role
+            and (membership.role != MembershipRole.OWNER)
         ):
             membership.role = invitation.role
             membership.save(update_fields=["role", "updated_at"])

@@ -88,7 +88,10 @@ class Product(TimeStamped):
     unit_price = money_field(_("unit price"), validators=[MinValueValidator(Decimal("0.01"))])
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     weight_kg = models.DecimalField(
-        _("weight (kg)"), max_digits=9, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))]
+        _("weight (kg)"),
+        max_digits=9,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal("0.001"))],
     )
     # A contended counter: changed only by catalog.services.stock_adjust (conditional UPDATE with
     # F()), never by saving the whole row (product_update saves the other columns only).
@@ -105,15 +108,27 @@ class Product(TimeStamped):
     )
     # Issue 13: the listing editor.
     length_cm = models.DecimalField(
-        _("length (cm)"), max_digits=7, decimal_places=1, null=True, blank=True,
+        _("length (cm)"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.1"))],
     )
     width_cm = models.DecimalField(
-        _("width (cm)"), max_digits=7, decimal_places=1, null=True, blank=True,
+        _("width (cm)"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.1"))],
     )
     height_cm = models.DecimalField(
-        _("height (cm)"), max_digits=7, decimal_places=1, null=True, blank=True,
+        _("height (cm)"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.1"))],
     )
     #: The Chinese title/description is a generated draft the seller has not confirmed yet: such
@@ -121,15 +136,23 @@ class Product(TimeStamped):
     zh_is_draft = models.BooleanField(_("Chinese text is an unconfirmed draft"), default=False)
     made_in_usa_attested = models.BooleanField(_("Made in USA attested"), default=False)
     made_in_usa_attested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("Made in USA attested by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Made in USA attested by"),
     )
     made_in_usa_attested_at = models.DateTimeField(
         _("Made in USA attested at"), null=True, blank=True
     )
     group = models.ForeignKey(
-        ProductGroup, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="variants", verbose_name=_("product group"),
+        ProductGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="variants",
+        verbose_name=_("product group"),
     )
     variant_size = models.CharField(_("size"), max_length=60, blank=True)
     variant_colour = models.CharField(_("colour"), max_length=60, blank=True)
@@ -239,7 +262,10 @@ class StockAdjustment(models.Model):
     """One change of stock on hand, with who made it and why (append-only)."""
 
     product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, related_name="stock_adjustments", verbose_name=_("product")
+        Product,
+        on_delete=models.CASCADE,
+        related_name="stock_adjustments",
+        verbose_name=_("product"),
     )
     delta = models.IntegerField(_("change"))
     reason = models.CharField(_("reason"), max_length=200)

@@ -46,7 +46,9 @@ def product_get(*, product_id: int) -> Product | None:
 
 def import_jobs_of(*, business_id: int) -> QuerySet[ImportJob]:
     """A business's catalogue imports, newest first (the error list is not loaded)."""
-    return ImportJob.objects.filter(business_id=business_id).defer("errors", "preview").order_by("-id")
+    return (
+        ImportJob.objects.filter(business_id=business_id).defer("errors", "preview").order_by("-id")
+    )
 
 
 def import_job_get(*, business_id: int, job_id: int) -> ImportJob | None:
@@ -90,7 +92,9 @@ def segment_zh(text: str) -> list[str]:
 
 def hs_find(query: str, *, limit: int = 10) -> list[HsHit]:
     return hs_search(
-        query[:100], entries=nomenclature(), terms=glossary_terms(),
+        query[:100],
+        entries=nomenclature(),
+        terms=glossary_terms(),
         limit=limit,
     )
 
@@ -98,8 +102,11 @@ def hs_find(query: str, *, limit: int = 10) -> list[HsHit]:
 def lines_in_use(*, hs6: str, field: str) -> list[tuple[str, int]]:
     """National lines (``cn_tariff_line`` or ``us_hts_line``) listings under ``hs6`` use."""
     rows = (
-        Product.objects.filter(hs_code=hs6).exclude(**{field: ""})
-        .values_list(field).annotate(n=Count("id")).order_by("-n")[:20]
+        Product.objects.filter(hs_code=hs6)
+        .exclude(**{field: ""})
+        .values_list(field)
+        .annotate(n=Count("id"))
+        .order_by("-n")[:20]
     )
     return [(line, n) for line, n in rows]
 
@@ -108,11 +115,14 @@ def seller_memory(*, business_id: int, exclude_id: int | None = None) -> list[Me
     """The seller's listings whose Chinese text they confirmed (translation memory)."""
     qs = (
         Product.objects.filter(business_id=business_id, zh_is_draft=False)
-        .exclude(title_zh="").order_by("-id")
+        .exclude(title_zh="")
+        .order_by("-id")
     )
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
-    return [Memory(sku, en, zh) for sku, en, zh in qs.values_list("sku", "title_en", "title_zh")[:500]]
+    return [
+        Memory(sku, en, zh) for sku, en, zh in qs.values_list("sku", "title_en", "title_zh")[:500]
+    ]
 
 
 def images_for(*, product_ids: list[int]) -> dict[int, list[ProductImage]]:
@@ -135,7 +145,9 @@ def variants_of(*, product: Product, active_only: bool = True) -> list[Product]:
 def first_images(*, product_ids: list[int]) -> dict[int, ProductImage]:
     """Each product's first image (the storefront card's), one query."""
     out: dict[int, ProductImage] = {}
-    rows = ProductImage.objects.filter(product_id__in=product_ids).order_by("product_id", "position", "id")
+    rows = ProductImage.objects.filter(product_id__in=product_ids).order_by(
+        "product_id", "position", "id"
+    )
     for image in rows:
         out.setdefault(image.product_id, image)
     return out
@@ -147,6 +159,7 @@ def images_for_display(*, product: Product) -> list[ProductImage]:
     if own or not product.group_id:
         return own
     return list(
-        ProductImage.objects.filter(product__group_id=product.group_id)
-        .order_by("product_id", "position", "id")[:8]
+        ProductImage.objects.filter(product__group_id=product.group_id).order_by(
+            "product_id", "position", "id"
+        )[:8]
     )

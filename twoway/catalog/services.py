@@ -104,7 +104,11 @@ def products_changed_many(product_ids: list[int]) -> None:
 
 
 def listings_status_set(
-    *, product_ids: Iterable[int], status: str, reason: str, final: bool = False,
+    *,
+    product_ids: Iterable[int],
+    status: str,
+    reason: str,
+    final: bool = False,
     now=None,
 ) -> int:
     """Set listings' status (regulators and operators; sellers use product_update) and tell the
@@ -113,7 +117,8 @@ def listings_status_set(
     now = now or timezone.now()
     with transaction.atomic():
         changed = (
-            Product.objects.filter(pk__in=ids).exclude(status=status)
+            Product.objects.filter(pk__in=ids)
+            .exclude(status=status)
             .update(status=status, updated_at=now)
         )
         listing_status_changed.send(
@@ -151,8 +156,10 @@ _MULTILINE_FIELDS = frozenset({"description_en", "description_zh", "raw_material
 def _check_can_manage(by: User, business: Business) -> None:
     from twoway.businesses.permissions import has_seller_permission
 
-    if not (can_manage_products_of(by, business)
-            and (by.is_operator or has_seller_permission(by, business, "catalogue"))):
+    if not (
+        can_manage_products_of(by, business)
+        and (by.is_operator or has_seller_permission(by, business, "catalogue"))
+    ):
         raise PermissionDenied(
             _("Only staff of this business or an operator can change its products.")
         )
@@ -257,15 +264,21 @@ def _listing_rules(product: Product, *, by: User, attested_before: bool) -> list
     problems: list[FieldProblem] = []
     notices: list[str] = []
     if product.group_id and product.group.business_id != product.business_id:
-        problems.append(FieldProblem(
-            "group", "group_other_business",
-            _("A variant belongs to a product group of the same business."),
-        ))
+        problems.append(
+            FieldProblem(
+                "group",
+                "group_other_business",
+                _("A variant belongs to a product group of the same business."),
+            )
+        )
     if product.made_in_usa_attested and product.origin_country != "US":
-        problems.append(FieldProblem(
-            "made_in_usa_attested", "made_in_usa_needs_us_origin",
-            _("Only goods made in the US can be attested Made in USA."),
-        ))
+        problems.append(
+            FieldProblem(
+                "made_in_usa_attested",
+                "made_in_usa_needs_us_origin",
+                _("Only goods made in the US can be attested Made in USA."),
+            )
+        )
     if problems:
         raise DomainError("; ".join(f"{p.field}: {p.message}" for p in problems), problems)
     if product.made_in_usa_attested and not attested_before:
@@ -276,10 +289,14 @@ def _listing_rules(product: Product, *, by: User, attested_before: bool) -> list
         product.made_in_usa_attested_at = None
     if product.zh_is_draft and product.status == ProductStatus.ACTIVE:
         product.status = ProductStatus.DRAFT
-        notices.append(str(_(
-            "The Chinese title and description are an unconfirmed draft: the listing stays a "
-            "draft until you confirm them."
-        )))
+        notices.append(
+            str(
+                _(
+                    "The Chinese title and description are an unconfirmed draft: the listing stays a "
+                    "draft until you confirm them."
+                )
+            )
+        )
     return notices
 
 
@@ -332,10 +349,17 @@ def product_create(*, business: Business, by: User, **fields: Any) -> Product:
 
 
 #: Columns the editor's rules may change besides the ones a caller sends.
-_DERIVED_COLUMNS = frozenset({
-    "hs_code", "cn_tariff_line", "us_hts_line", "updated_at", "status",
-    "made_in_usa_attested_by", "made_in_usa_attested_at",
-})
+_DERIVED_COLUMNS = frozenset(
+    {
+        "hs_code",
+        "cn_tariff_line",
+        "us_hts_line",
+        "updated_at",
+        "status",
+        "made_in_usa_attested_by",
+        "made_in_usa_attested_at",
+    }
+)
 
 
 def product_update(*, product: Product, by: User, **fields: Any) -> Product:
@@ -361,19 +385,30 @@ def product_update(*, product: Product, by: User, **fields: Any) -> Product:
     return product
 
 
-def product_group_create(*, business: Business, by: User, title_en: str, title_zh: str = "") -> ProductGroup:
+def product_group_create(
+    *, business: Business, by: User, title_en: str, title_zh: str = ""
+) -> ProductGroup:
     """A group for a product's variants (size, colour), each variant its own SKU."""
     _check_can_manage(by, business)
     texts = clean_fields({"title_en": title_en, "title_zh": title_zh}, multiline=frozenset())
-    group = ProductGroup(business=business, title_en=texts["title_en"] or "", title_zh=texts["title_zh"] or "")
+    group = ProductGroup(
+        business=business, title_en=texts["title_en"] or "", title_zh=texts["title_zh"] or ""
+    )
     _full_clean(group)
     group.save()
     return group
 
 
 def product_variant_add(
-    *, product: Product, by: User, sku: str, unit_price, stock_on_hand: int = 0,
-    variant_size: str = "", variant_colour: str = "", weight_kg=None,
+    *,
+    product: Product,
+    by: User,
+    sku: str,
+    unit_price,
+    stock_on_hand: int = 0,
+    variant_size: str = "",
+    variant_colour: str = "",
+    weight_kg=None,
 ) -> Product:
     """Another size/colour of ``product``: a new SKU with its own price and stock, under the same
     product group (made on the first variant), copying the listing's other fields."""
@@ -388,16 +423,31 @@ def product_variant_add(
             base.group = group
         copied = {
             name: getattr(base, name)
-            for name in EDITABLE_FIELDS - {
-                "sku", "unit_price", "variant_size", "variant_colour", "weight_kg", "group",
-                "status", "made_in_usa_attested",
+            for name in EDITABLE_FIELDS
+            - {
+                "sku",
+                "unit_price",
+                "variant_size",
+                "variant_colour",
+                "weight_kg",
+                "group",
+                "status",
+                "made_in_usa_attested",
             }
         }
         return product_create(
-            business=base.business, by=by, **copied, group=base.group, sku=sku,
-            unit_price=unit_price, stock_on_hand=stock_on_hand, variant_size=variant_size,
-            variant_colour=variant_colour, weight_kg=weight_kg or base.weight_kg,
-            made_in_usa_attested=base.made_in_usa_attested, status=base.status,
+            business=base.business,
+            by=by,
+            **copied,
+            group=base.group,
+            sku=sku,
+            unit_price=unit_price,
+            stock_on_hand=stock_on_hand,
+            variant_size=variant_size,
+            variant_colour=variant_colour,
+            weight_kg=weight_kg or base.weight_kg,
+            made_in_usa_attested=base.made_in_usa_attested,
+            status=base.status,
         )
 
 
@@ -455,12 +505,14 @@ def products_suspend(*, product_ids: Iterable[int], by: User) -> int:
     if not has_role(by, "operator"):
         raise PermissionDenied(_("Only operators suspend products."))
     return listings_status_set(
-        product_ids=product_ids, status=ProductStatus.SUSPENDED,
+        product_ids=product_ids,
+        status=ProductStatus.SUSPENDED,
         reason="The listing was suspended by an operator.",
     )
 
 
 # --- product images -----------------------------------------------------------------------------
+
 
 def _image_problem(exc: ImageRejected) -> DomainError:
     figures = exc.figures
@@ -490,7 +542,8 @@ def product_image_add(
             raise DomainError.one(name, "max_length", _("At most %(n)s characters.") % {"n": limit})
     if product.images.count() >= settings.TWOWAY_IMAGES_PER_PRODUCT:
         raise DomainError.one(
-            "image", "too_many_images",
+            "image",
+            "too_many_images",
             _("A product has at most %(n)s images.") % {"n": settings.TWOWAY_IMAGES_PER_PRODUCT},
         )
     try:
@@ -515,9 +568,9 @@ def product_image_add(
             names[side] = storage.save(f"{stem}-{side}.{processed.extension}", ContentFile(blob))
             saved.append(names[side])
         with transaction.atomic():
-            position = (
-                ProductImage.objects.filter(product=product).aggregate(m=Max("position"))["m"]
-            )
+            position = ProductImage.objects.filter(product=product).aggregate(m=Max("position"))[
+                "m"
+            ]
             image = ProductImage(
                 product=product,
                 position=0 if position is None else position + 1,

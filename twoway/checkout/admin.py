@@ -25,8 +25,18 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ("sku", "title", "title_zh", "hs_code", "national_line", "quantity", "unit_price",
-              "goods_value", "tax_total", "customs_value_usd")
+    fields = (
+        "sku",
+        "title",
+        "title_zh",
+        "hs_code",
+        "national_line",
+        "quantity",
+        "unit_price",
+        "goods_value",
+        "tax_total",
+        "customs_value_usd",
+    )
     readonly_fields = fields
 
 
@@ -46,8 +56,15 @@ class OrderInline(ReadOnlyInline):
 
 @admin.register(Purchase)
 class PurchaseAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
-    list_display = ("number", "buyer", "direction", "total_payable", "currency", "paid_at",
-                    "created_at")
+    list_display = (
+        "number",
+        "buyer",
+        "direction",
+        "total_payable",
+        "currency",
+        "paid_at",
+        "created_at",
+    )
     list_filter = ("direction",)
     search_fields = ("=number", "=orders__number", "buyer__username", "buyer__email")
     list_select_related = ("buyer",)
@@ -60,11 +77,26 @@ class PurchaseAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
 
 @admin.register(Order)
 class OrderAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
-    list_display = ("number", "purchase", "business", "buyer", "direction", "status",
-                    "total_payable", "currency", "created_at")
+    list_display = (
+        "number",
+        "purchase",
+        "business",
+        "buyer",
+        "direction",
+        "status",
+        "total_payable",
+        "currency",
+        "created_at",
+    )
     list_filter = ("direction", "status")
-    search_fields = ("=number", "=purchase__number", "=tracking_number", "business__legal_name",
-                     "buyer__username", "buyer__email")
+    search_fields = (
+        "=number",
+        "=purchase__number",
+        "=tracking_number",
+        "business__legal_name",
+        "buyer__username",
+        "buyer__email",
+    )
     list_select_related = ("purchase", "business", "buyer")
     inlines = (OrderLineInline, OrderEventInline)
     # The keyed hash of the buyer's ID number helps nobody reading the page.
@@ -87,8 +119,15 @@ class OrderEventAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
 
 class ReturnLineInline(ReadOnlyInline):
     model = ReturnLine
-    fields = ("order_line", "quantity", "goods_amount", "tax_amount", "refund_amount",
-              "quota_amount", "customs_value_usd")
+    fields = (
+        "order_line",
+        "quantity",
+        "goods_amount",
+        "tax_amount",
+        "refund_amount",
+        "quota_amount",
+        "customs_value_usd",
+    )
     readonly_fields = fields
 
 
@@ -96,8 +135,15 @@ class ReturnLineInline(ReadOnlyInline):
 class ReturnRequestAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
     """Returns: requested by the buyer, decided by the seller (or an operator), received back."""
 
-    list_display = ("number", "order", "status", "requested_at", "window_ends_at", "decided_at",
-                    "received_at")
+    list_display = (
+        "number",
+        "order",
+        "status",
+        "requested_at",
+        "window_ends_at",
+        "decided_at",
+        "received_at",
+    )
     list_filter = ("status",)
     search_fields = ("=number", "=order__number", "=order__purchase__number")
     list_select_related = ("order",)

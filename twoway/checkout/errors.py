@@ -37,11 +37,14 @@ def caps_check(items: dict[int, int]) -> None:
     for p in problems:
         if p.rule == RULE_LINES:
             text = _("At most %(max)d different products in one purchase (%(asked)d asked).") % {
-                "max": max_lines, "asked": len(items)}
+                "max": max_lines,
+                "asked": len(items),
+            }
         else:
             asked = items[int(p.field.split(".", 1)[1])]
             text = _(
                 "At most %(max)d of one product in one purchase (%(asked)d asked, repeated lines "
-                "added up).") % {"max": max_quantity, "asked": asked}
+                "added up)."
+            ) % {"max": max_quantity, "asked": asked}
         shown.append(FieldProblem(p.field, p.rule, text))
     raise DomainError("; ".join(p.message for p in shown), shown)

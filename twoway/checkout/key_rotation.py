@@ -24,8 +24,9 @@ class RotationResult:
     orphan_quota_rows: int  # quota rows whose person has no identity row left (not re-keyable)
 
 
-def keys_rotate(*, new_encryption_key: bytes, new_hash_key: bytes,
-                dry_run: bool = False) -> RotationResult:
+def keys_rotate(
+    *, new_encryption_key: bytes, new_hash_key: bytes, dry_run: bool = False
+) -> RotationResult:
     """Re-key every identity, quota row and order with the new keys (old keys from settings)."""
     with transaction.atomic():
         new_hashes: dict[str, str] = {}

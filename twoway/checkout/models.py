@@ -29,7 +29,9 @@ class Cart(TimeStamped):
     buyer = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart"
     )
-    direction = models.CharField(max_length=12, choices=Direction.choices, default=Direction.US_EXPORT)
+    direction = models.CharField(
+        max_length=12, choices=Direction.choices, default=Direction.US_EXPORT
+    )
 
 
 class CartLine(TimeStamped):
@@ -40,7 +42,9 @@ class CartLine(TimeStamped):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["cart", "product"], name="cart_line_one_per_product"),
-            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="cart_line_qty_positive"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="cart_line_qty_positive"
+            ),
         ]
 
 
@@ -59,7 +63,10 @@ class OrderStatus(models.TextChoices):
 
 class TaxChannel(models.TextChoices):
     # xgettext:no-python-format
-    CBEC_WITHIN_LIMITS = "cbec_within_limits", _("CBEC, within limits (70% of VAT and CT, tariff 0)")
+    CBEC_WITHIN_LIMITS = (
+        "cbec_within_limits",
+        _("CBEC, within limits (70% of VAT and CT, tariff 0)"),
+    )
     CBEC_FULL_TAX_SINGLE_ITEM = "cbec_full_tax_single_item", _("CBEC single item, full tax")
     US_IMPORT = "us_import", _("US import duties")
 
@@ -141,16 +148,22 @@ class Order(TimeStamped):
     stock_released = models.BooleanField(default=False)
     hold_reason = models.TextField(blank=True)
     hold_code = models.CharField(
-        _("hold kind"), max_length=24, blank=True,
+        _("hold kind"),
+        max_length=24,
+        blank=True,
         help_text=_("listing_blocked, csl, customs or operator: who may release it."),
     )
     held_from = models.CharField(
-        _("status before the hold"), max_length=12, blank=True,
+        _("status before the hold"),
+        max_length=12,
+        blank=True,
         help_text=_("Where a release returns the order."),
     )
     quota_returned = money_field(_("quota given back by returns"), default=0)
     carrier = models.SlugField(
-        _("carrier"), max_length=24, blank=True,
+        _("carrier"),
+        max_length=24,
+        blank=True,
         help_text=_("The carrier of the tracking number (reference: carrier tracking formats)."),
     )
     tracking_number = models.CharField(max_length=40, blank=True)
@@ -197,7 +210,9 @@ class OrderLine(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="order_line_qty_positive")
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="order_line_qty_positive"
+            )
         ]
 
     def __str__(self) -> str:
@@ -266,7 +281,9 @@ class ReturnRequest(models.Model):
 class ReturnLine(models.Model):
     """How much of one order line goes back, and what that is worth (fixed when requested)."""
 
-    return_request = models.ForeignKey(ReturnRequest, on_delete=models.CASCADE, related_name="lines")
+    return_request = models.ForeignKey(
+        ReturnRequest, on_delete=models.CASCADE, related_name="lines"
+    )
     order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="return_lines")
     quantity = models.PositiveIntegerField()
     goods_amount = money_field(_("goods refunded"))
@@ -277,7 +294,9 @@ class ReturnLine(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="return_line_qty_positive")
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="return_line_qty_positive"
+            )
         ]
 
     def __str__(self) -> str:
@@ -297,7 +316,9 @@ class QuotaUsage(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["id_number_hash", "year"], name="quota_per_person_year"),
+            models.UniqueConstraint(
+                fields=["id_number_hash", "year"], name="quota_per_person_year"
+            ),
             models.CheckConstraint(condition=models.Q(used_fen__gte=0), name="quota_not_negative"),
         ]
 

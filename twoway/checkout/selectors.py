@@ -18,7 +18,9 @@ from .rules import order_status
 
 def _order_qs() -> QuerySet[Order]:
     # customs_declaration: the reverse one-to-one of the customs app, shown on order pages.
-    return Order.objects.select_related("business", "purchase", "customs_declaration").prefetch_related(
+    return Order.objects.select_related(
+        "business", "purchase", "customs_declaration"
+    ).prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
         Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "pk")),
     )
@@ -53,8 +55,11 @@ def order_get(*, number: str) -> Order:
 def order_queue_for_seller(
     *, business_id: int, status: str | None = None, limit: int = 100
 ) -> QuerySet[Order]:
-    qs = (Order.objects.filter(business_id=business_id).select_related("customs_declaration")
-          .prefetch_related("lines"))
+    qs = (
+        Order.objects.filter(business_id=business_id)
+        .select_related("customs_declaration")
+        .prefetch_related("lines")
+    )
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at")[:limit]
@@ -69,7 +74,9 @@ def identities_for(*, user) -> list[RealNameIdentity]:
 
 def quota_used(*, id_number_hash: str, year: int) -> Decimal:
     """What the person has used of this year's CBEC quota (CNY)."""
-    row = QuotaUsage.objects.filter(id_number_hash=id_number_hash, year=year).only("used_fen").first()
+    row = (
+        QuotaUsage.objects.filter(id_number_hash=id_number_hash, year=year).only("used_fen").first()
+    )
     return row.used_cny if row else Decimal("0.00")
 
 

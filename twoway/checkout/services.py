@@ -57,7 +57,9 @@ def cart_line_set(*, channel: ChannelPolicy, buyer: User, product: Product, quan
         raise DomainError.one("quantity", "not_negative", "Quantity cannot be negative.")
     channel.cart_line_check(product, quantity)
     with transaction.atomic():
-        cart, _created = Cart.objects.get_or_create(buyer=buyer, defaults={"direction": channel.direction})
+        cart, _created = Cart.objects.get_or_create(
+            buyer=buyer, defaults={"direction": channel.direction}
+        )
         if quantity == 0:
             CartLine.objects.filter(cart=cart, product=product).delete()
         else:
@@ -92,7 +94,10 @@ def _quota_consume(*, id_number_hash: str, year: int, amount: Decimal, annual: D
     row = None
     if amount_fen <= annual_fen:
         sql, params = writes.quota_consume_statement(
-            id_number_hash, year, amount_fen, annual_fen,
+            id_number_hash,
+            year,
+            amount_fen,
+            annual_fen,
             connection.ops.adapt_datetimefield_value(timezone.now()),
         )
         with connection.cursor() as cursor:
@@ -120,8 +125,11 @@ def _quota_release(order: Order) -> None:
     """Give back what the order still holds of the buyer's annual quota (returns may have given
     part of it back already)."""
     if order.quota_year and order.quota_amount and not order.quota_released:
-        _quota_give_back(id_number_hash=order.buyer_id_hash, year=order.quota_year,
-                         amount=order.quota_amount - order.quota_returned)
+        _quota_give_back(
+            id_number_hash=order.buyer_id_hash,
+            year=order.quota_year,
+            amount=order.quota_amount - order.quota_returned,
+        )
         order.quota_released = True
 
 
@@ -212,8 +220,13 @@ def _place_once(*, buyer: User, idempotency_key: str, fingerprint: str, write) -
     return existing
 
 
-def cart_quote(*, channel: ChannelPolicy, items: dict[int, int], identity: RealNameIdentity | None = None,
-          day: dt.date | None = None):
+def cart_quote(
+    *,
+    channel: ChannelPolicy,
+    items: dict[int, int],
+    identity: RealNameIdentity | None = None,
+    day: dt.date | None = None,
+):
     """Price a cart in ``channel`` (read-only); with ``identity`` the export quote counts the
     buyer's quota used this year."""
     return channel.quote_for(items=items, identity=identity, day=day or timezone.now().date())
@@ -249,7 +262,9 @@ def purchase_place(
     now = now or timezone.now()
     channel.buyer_check(buyer=buyer, identity=identity)
     if not items or any(q < 1 for q in items.values()):
-        raise DomainError.one("items", CheckoutErrorCode.EMPTY_CART, "Add at least one item (quantity ≥ 1).")
+        raise DomainError.one(
+            "items", CheckoutErrorCode.EMPTY_CART, "Add at least one item (quantity ≥ 1)."
+        )
     caps_check(items)  # issue 9: lines per purchase, quantity per product (merged lines)
     delivery = channel.delivery_check(consignee=consignee, identity=identity, state=consignee_state)
     fingerprint = _fingerprint(items, delivery.fingerprint)
@@ -266,22 +281,37 @@ def purchase_place(
             # key, so a concurrent retry waits on it and then returns this purchase instead of
             # racing for the stock (and answering out_of_stock).
             purchase = _purchase_claim(
-                buyer=buyer, direction=channel.direction, currency=channel.currency,
-                total_payable=priced.total_payable, idempotency_key=idempotency_key,
-                fingerprint=fingerprint, now=now,
+                buyer=buyer,
+                direction=channel.direction,
+                currency=channel.currency,
+                total_payable=priced.total_payable,
+                idempotency_key=idempotency_key,
+                fingerprint=fingerprint,
+                now=now,
             )
             _stock_take(items)
             claim = channel.quota_claim(quote=priced, delivery=delivery, year=now.year)
             if claim is not None:
-                _quota_consume(id_number_hash=claim.id_number_hash, year=claim.year,
-                               amount=claim.amount, annual=claim.annual)
-            _purchase_write(channel=channel, purchase=purchase, buyer=buyer, quote=priced,
-                            delivery=delivery, now=now)
+                _quota_consume(
+                    id_number_hash=claim.id_number_hash,
+                    year=claim.year,
+                    amount=claim.amount,
+                    annual=claim.annual,
+                )
+            _purchase_write(
+                channel=channel,
+                purchase=purchase,
+                buyer=buyer,
+                quote=priced,
+                delivery=delivery,
+                now=now,
+            )
         logger.info("%s purchase %s placed by user %s", channel.code, purchase.number, buyer.pk)
         return purchase
 
-    return _place_once(buyer=buyer, idempotency_key=idempotency_key, fingerprint=fingerprint,
-                       write=write)
+    return _place_once(
+        buyer=buyer, idempotency_key=idempotency_key, fingerprint=fingerprint, write=write
+    )
 
 
 def purchase_place_export(*, identity: RealNameIdentity, **kwargs) -> Purchase:
@@ -295,13 +325,23 @@ def purchase_place_import(*, consignee_state: str, **kwargs) -> Purchase:
 
 
 def _purchase_claim(
-    *, buyer: User, direction: str, currency: str, total_payable: Decimal, idempotency_key: str,
-    fingerprint: str, now: dt.datetime,
+    *,
+    buyer: User,
+    direction: str,
+    currency: str,
+    total_payable: Decimal,
+    idempotency_key: str,
+    fingerprint: str,
+    now: dt.datetime,
 ) -> Purchase:
     """Insert the purchase row (the first write of a placement; claims the Idempotency-Key)."""
     purchase = Purchase(
-        number=_number("TP", now), buyer=buyer, direction=direction, currency=currency,
-        total_payable=total_payable, idempotency_key=idempotency_key,
+        number=_number("TP", now),
+        buyer=buyer,
+        direction=direction,
+        currency=currency,
+        total_payable=total_payable,
+        idempotency_key=idempotency_key,
         request_fingerprint=fingerprint,
         reserved_until=now + dt.timedelta(minutes=settings.TWOWAY_RESERVATION_MINUTES),
     )
@@ -310,20 +350,38 @@ def _purchase_claim(
 
 
 def _purchase_write(
-    *, channel: ChannelPolicy, purchase: Purchase, buyer: User, quote, delivery, now: dt.datetime,
+    *,
+    channel: ChannelPolicy,
+    purchase: Purchase,
+    buyer: User,
+    quote,
+    delivery,
+    now: dt.datetime,
 ) -> Purchase:
     """The orders (one per seller), their lines and first events, as the channel writes them."""
     reserved_until = purchase.reserved_until
     orders = [
-        channel.order_for(purchase=purchase, buyer=buyer, seller=seller, quote=quote,
-                          delivery=delivery, number=_number("TW", now), now=now)
+        channel.order_for(
+            purchase=purchase,
+            buyer=buyer,
+            seller=seller,
+            quote=quote,
+            delivery=delivery,
+            number=_number("TW", now),
+            now=now,
+        )
         for seller in quote.sellers
     ]
-    lines_by_order = [channel.lines_for(order=order, seller=seller)
-                      for order, seller in zip(orders, quote.sellers, strict=True)]
+    lines_by_order = [
+        channel.lines_for(order=order, seller=seller)
+        for order, seller in zip(orders, quote.sellers, strict=True)
+    ]
     events = [
         OrderEvent(
-            order=order, from_status="", to_status=OrderStatus.CREATED, actor=buyer,
+            order=order,
+            from_status="",
+            to_status=OrderStatus.CREATED,
+            actor=buyer,
             actor_label="buyer",
             reason=channel.placed_reason(order=order, reserved_until=reserved_until, now=now),
             created_at=now,
@@ -334,7 +392,9 @@ def _purchase_write(
         orders=orders, lines=[line for lines in lines_by_order for line in lines], events=events
     )
     # What was just written is what a caller shows: no re-read (the API answers from these).
-    for order, seller, lines, event in zip(orders, quote.sellers, lines_by_order, events, strict=True):
+    for order, seller, lines, event in zip(
+        orders, quote.sellers, lines_by_order, events, strict=True
+    ):
         if seller.business is not None:
             order.business = seller.business
         order._prefetched_objects_cache = {
@@ -364,7 +424,7 @@ def _as_prefetched(queryset, rows: list):
 order_status_changed = Signal()
 
 
-def order_transition(
+def order_transition(  # noqa: C901 — every transition's side effects (stock, quota, ledger, holds) in one place, ADR 0003
     *,
     order: Order,
     to: str,
@@ -394,8 +454,10 @@ def order_transition(
         previous = locked.status
         if expect_from and previous != expect_from:  # e.g. a hold landed while customs worked
             raise DomainError.one(
-                "status", CheckoutErrorCode.ILLEGAL_TRANSITION,
-                f"The order is {previous}, not {expect_from}: not moved to {to}.", status=409,
+                "status",
+                CheckoutErrorCode.ILLEGAL_TRANSITION,
+                f"The order is {previous}, not {expect_from}: not moved to {to}.",
+                status=409,
             )
         update_fields = ["status", "updated_at"]
         if to == OrderStatus.PAID and locked.paid_at is None:
@@ -430,17 +492,25 @@ def order_transition(
         locked.status = to
         locked.save(update_fields=update_fields)
         OrderEvent.objects.create(
-            order=locked, from_status=previous, to_status=to, actor=actor,
+            order=locked,
+            from_status=previous,
+            to_status=to,
+            actor=actor,
             actor_label=actor_label if actor is None else (actor_label or "user"),
-            reason=reason, created_at=now,
+            reason=reason,
+            created_at=now,
         )
         # The trade ledger, in this transaction: if posting fails, the order is not shipped.
         if to == OrderStatus.SHIPPED:
             trade_flows_post(lines=_trade_flow_lines(locked), kind="shipment", posted_at=now)
-        elif to in (OrderStatus.REFUNDED, OrderStatus.RETURNED) and previous in pipeline.SHIPPED_STATES:
+        elif (
+            to in (OrderStatus.REFUNDED, OrderStatus.RETURNED)
+            and previous in pipeline.SHIPPED_STATES
+        ):
             trade_flows_reverse(order_id=locked.pk, posted_at=now)  # idempotent
-        order_status_changed.send(sender=Order, order=locked, from_status=previous, to_status=to,
-                                  now=now)
+        order_status_changed.send(
+            sender=Order, order=locked, from_status=previous, to_status=to, now=now
+        )
     order.refresh_from_db()
     return order
 
@@ -454,8 +524,10 @@ def _check_still_sellable(order: Order) -> None:
     )
     if stopped:
         raise DomainError.one(
-            "status", CheckoutErrorCode.NOT_FOR_SALE,
-            "Not shipped: " + ", ".join(f"{sku} is {status}" for sku, status in stopped)
+            "status",
+            CheckoutErrorCode.NOT_FOR_SALE,
+            "Not shipped: "
+            + ", ".join(f"{sku} is {status}" for sku, status in stopped)
             + " (a regulator or an operator stopped the listing after the sale).",
             status=409,
         )
@@ -466,21 +538,38 @@ def _trade_flow_lines(order: Order) -> list[TradeFlowInput]:
     business = order.business
     return [
         TradeFlowInput(
-            direction=order.direction, order_id=order.pk, order_number=order.number,
-            order_line_id=line.pk, business_id=business.pk, business_country=business.country,
-            hs_code=line.hs_code, quantity=line.quantity, customs_value_usd=line.customs_value_usd,
-            **dict(zip(("us_state", "cn_province"), flow_places(
-                direction=order.direction, origin_state=line.origin_state,
-                origin_province=line.origin_province, consignee_district=order.consignee_district,
-                consignee_state=order.consignee_state, business_us_state=business.us_state_id or "",
-                business_cn_province=business.cn_province_id or "",
-            ), strict=True)),
+            direction=order.direction,
+            order_id=order.pk,
+            order_number=order.number,
+            order_line_id=line.pk,
+            business_id=business.pk,
+            business_country=business.country,
+            hs_code=line.hs_code,
+            quantity=line.quantity,
+            customs_value_usd=line.customs_value_usd,
+            **dict(
+                zip(
+                    ("us_state", "cn_province"),
+                    flow_places(
+                        direction=order.direction,
+                        origin_state=line.origin_state,
+                        origin_province=line.origin_province,
+                        consignee_district=order.consignee_district,
+                        consignee_state=order.consignee_state,
+                        business_us_state=business.us_state_id or "",
+                        business_cn_province=business.cn_province_id or "",
+                    ),
+                    strict=True,
+                )
+            ),
         )
         for line in order.lines.order_by("pk")
     ]
 
 
-def purchase_mark_paid(*, purchase: Purchase, now: dt.datetime, actor_label: str, reason: str) -> None:
+def purchase_mark_paid(
+    *, purchase: Purchase, now: dt.datetime, actor_label: str, reason: str
+) -> None:
     """Move every created order of a paid purchase to ``paid`` (idempotent)."""
     with transaction.atomic():
         locked = lock_objects.purchase_for_update(purchase.pk).get()
@@ -489,8 +578,13 @@ def purchase_mark_paid(*, purchase: Purchase, now: dt.datetime, actor_label: str
             locked.save(update_fields=["paid_at", "updated_at"])
         for order in lock_objects.orders_for_update(purchase.pk):
             if order.status == OrderStatus.CREATED:
-                order_transition(order=order, to=OrderStatus.PAID, actor_label=actor_label,
-                                 reason=reason, now=now)
+                order_transition(
+                    order=order,
+                    to=OrderStatus.PAID,
+                    actor_label=actor_label,
+                    reason=reason,
+                    now=now,
+                )
 
 
 def purchase_payable(
@@ -538,9 +632,12 @@ def reservations_expire(*, now: dt.datetime | None = None, limit: int = 500) -> 
             for order in lock_objects.orders_for_update(purchase_id):
                 if pipeline.is_unpaid(order.status, order.held_from):
                     order_transition(
-                        order=order, to=OrderStatus.CANCELLED, actor_label="system",
+                        order=order,
+                        to=OrderStatus.CANCELLED,
+                        actor_label="system",
                         reason="Payment not received before the reservation expired; "
-                               "stock and quota were given back.", now=now,
+                        "stock and quota were given back.",
+                        now=now,
                     )
                     expired += 1
     if expired:
@@ -555,12 +652,16 @@ def order_cancel(*, order: Order, by: User, reason: str = "") -> Order:
         from twoway.core.errors import PermissionDenied
 
         raise PermissionDenied("Only the buyer or an operator can cancel this order.")
-    return order_transition(order=order, to=OrderStatus.CANCELLED, actor=by, actor_label="buyer",
-                            reason=reason or "Cancelled by the buyer before payment.")
+    return order_transition(
+        order=order,
+        to=OrderStatus.CANCELLED,
+        actor=by,
+        actor_label="buyer",
+        reason=reason or "Cancelled by the buyer before payment.",
+    )
 
 
-def tracking_number_check(*, carrier: str, tracking_number: str,
-                          day: dt.date | None = None) -> str:
+def tracking_number_check(*, carrier: str, tracking_number: str, day: dt.date | None = None) -> str:
     """The tracking number, normalised, if it has the form (and check digit) of one of the
     carrier's formats in force (reference rows); else a DomainError naming the field and rule."""
     from twoway.reference.selectors import carrier_formats_on
@@ -570,8 +671,12 @@ def tracking_number_check(*, carrier: str, tracking_number: str,
     rows = carrier_formats_on(day or timezone.now().date())
     formats = [
         TrackingFormat(
-            carrier=r.carrier, name=r.format_name, pattern=r.pattern, checksum=r.checksum,
-            evens_multiplier=r.evens_multiplier, odds_multiplier=r.odds_multiplier,
+            carrier=r.carrier,
+            name=r.format_name,
+            pattern=r.pattern,
+            checksum=r.checksum,
+            evens_multiplier=r.evens_multiplier,
+            odds_multiplier=r.odds_multiplier,
             weightings=tuple(int(w) for w in r.weightings.split()),
         )
         for r in rows
@@ -593,12 +698,12 @@ def tracking_number_check(*, carrier: str, tracking_number: str,
         message = _(
             "%(number)s does not look like a %(carrier)s tracking number (for example %(examples)s)."
         ) % {"number": result.normalized or "—", "carrier": name, "examples": examples}
-    raise DomainError.one(
-        "tracking_number", f"tracking_{result.rule}", message
-    )
+    raise DomainError.one("tracking_number", f"tracking_{result.rule}", message)
 
 
-def order_ship(*, order: Order, by: User, tracking_number: str, carrier: str | None = None) -> Order:
+def order_ship(
+    *, order: Order, by: User, tracking_number: str, carrier: str | None = None
+) -> Order:
     """The seller hands the parcel to the carrier (only once customs has cleared an export).
 
     With ``carrier`` (the seller's pages and API), the number must have that carrier's form and
@@ -609,8 +714,13 @@ def order_ship(*, order: Order, by: User, tracking_number: str, carrier: str | N
         Order.objects.filter(pk=order.pk).update(
             tracking_number=tracking_number, carrier=carrier or ""
         )
-        return order_transition(order=order, to=OrderStatus.SHIPPED, actor=by, actor_label="seller",
-                                reason=f"Handed to the carrier, tracking {tracking_number}.")
+        return order_transition(
+            order=order,
+            to=OrderStatus.SHIPPED,
+            actor=by,
+            actor_label="seller",
+            reason=f"Handed to the carrier, tracking {tracking_number}.",
+        )
 
 
 def order_receipt_confirm(*, order: Order, by: User) -> Order:
@@ -619,16 +729,26 @@ def order_receipt_confirm(*, order: Order, by: User) -> Order:
         from twoway.core.errors import PermissionDenied
 
         raise PermissionDenied("Only the buyer can confirm receipt.")
-    return order_transition(order=order, to=OrderStatus.DELIVERED, actor=by, actor_label="buyer",
-                            reason="The buyer confirmed receipt.")
+    return order_transition(
+        order=order,
+        to=OrderStatus.DELIVERED,
+        actor=by,
+        actor_label="buyer",
+        reason="The buyer confirmed receipt.",
+    )
 
 
 def order_refund(*, order: Order, by: User | None, reason: str) -> Order:
     """Refund an order: stock back (unless it shipped and did not come back), quota back,
     ledger reversal when it had shipped. The money goes back through
     ``payments.services`` (which calls this inside its own transaction)."""
-    return order_transition(order=order, to=OrderStatus.REFUNDED, actor=by,
-                            actor_label="operator" if by else "system", reason=reason)
+    return order_transition(
+        order=order,
+        to=OrderStatus.REFUNDED,
+        actor=by,
+        actor_label="operator" if by else "system",
+        reason=reason,
+    )
 
 
 # --- holds: a blocked listing holds every open order on it ----------------------------------
@@ -649,25 +769,36 @@ def orders_hold_for_products(
     now = now or timezone.now()
     held = []
     with transaction.atomic():
-        order_ids = sorted(set(
-            OrderLine.objects.filter(
-                product_id__in=product_ids, order__status__in=pipeline.HOLDABLE_STATES
-            ).values_list("order_id", flat=True)
-        ))
+        order_ids = sorted(
+            set(
+                OrderLine.objects.filter(
+                    product_id__in=product_ids, order__status__in=pipeline.HOLDABLE_STATES
+                ).values_list("order_id", flat=True)
+            )
+        )
         for order_id in order_ids:
             order = lock_objects.order_for_update(order_id).get()
             if order.status in pipeline.HOLDABLE_STATES:
-                held.append(order_transition(
-                    order=order, to=OrderStatus.HELD, actor_label="compliance", reason=reason,
-                    now=now, hold_code=HOLD_LISTING_BLOCKED,
-                ))
+                held.append(
+                    order_transition(
+                        order=order,
+                        to=OrderStatus.HELD,
+                        actor_label="compliance",
+                        reason=reason,
+                        now=now,
+                        hold_code=HOLD_LISTING_BLOCKED,
+                    )
+                )
     if held:
         logger.warning("%s open orders held: %s", len(held), reason)
     return held
 
 
 def orders_release_for_products(
-    *, product_ids: list[int], reason: str, actor: User | None = None,
+    *,
+    product_ids: list[int],
+    reason: str,
+    actor: User | None = None,
     now: dt.datetime | None = None,
 ) -> list[Order]:
     """Return orders held because of these listings to where they were, once none of their
@@ -675,19 +806,24 @@ def orders_release_for_products(
     now = now or timezone.now()
     released = []
     with transaction.atomic():
-        order_ids = sorted(set(
-            OrderLine.objects.filter(
-                product_id__in=product_ids, order__status=OrderStatus.HELD,
-                order__hold_code=HOLD_LISTING_BLOCKED,
-            ).values_list("order_id", flat=True)
-        ))
+        order_ids = sorted(
+            set(
+                OrderLine.objects.filter(
+                    product_id__in=product_ids,
+                    order__status=OrderStatus.HELD,
+                    order__hold_code=HOLD_LISTING_BLOCKED,
+                ).values_list("order_id", flat=True)
+            )
+        )
         for order_id in order_ids:
             order = lock_objects.order_for_update(order_id).get()
             if order.status != OrderStatus.HELD or order.hold_code != HOLD_LISTING_BLOCKED:
                 continue
-            still_blocked = Product.objects.filter(
-                pk__in=order.lines.values("product_id")
-            ).exclude(status=ProductStatus.ACTIVE).exists()
+            still_blocked = (
+                Product.objects.filter(pk__in=order.lines.values("product_id"))
+                .exclude(status=ProductStatus.ACTIVE)
+                .exists()
+            )
             if still_blocked or order.held_from not in pipeline.RELEASABLE_TO:
                 continue
             released.append(order_hold_release(order=order, actor=actor, reason=reason, now=now))
@@ -700,14 +836,20 @@ def order_hold_release(
     """A person releases a hold: the order goes back to the status it was held from."""
     fresh = Order.objects.get(pk=order.pk)
     if fresh.status != OrderStatus.HELD:
-        raise DomainError.one("status", CheckoutErrorCode.ILLEGAL_TRANSITION,
-                              "This order is not on hold.", status=409)
+        raise DomainError.one(
+            "status", CheckoutErrorCode.ILLEGAL_TRANSITION, "This order is not on hold.", status=409
+        )
     back = fresh.held_from if fresh.held_from in pipeline.RELEASABLE_TO else OrderStatus.PAID
     if fresh.hold_code == HOLD_CUSTOMS and back != OrderStatus.CREATED:
         back = OrderStatus.PAID  # fixed by a person: declared again by the customs sweep
-    return order_transition(order=fresh, to=back, actor=actor,
-                            actor_label="regulator" if actor else "compliance",
-                            reason=reason or "Hold released.", now=now)
+    return order_transition(
+        order=fresh,
+        to=back,
+        actor=actor,
+        actor_label="regulator" if actor else "compliance",
+        reason=reason or "Hold released.",
+        now=now,
+    )
 
 
 # --- returns: a delivered order comes back, in whole or in part -----------------------------
@@ -743,7 +885,11 @@ def _returned_units(order_line_ids) -> dict[int, int]:
 
 
 def return_request_create(
-    *, order: Order, by: User, reason: str, lines: dict[int, int] | None = None,
+    *,
+    order: Order,
+    by: User,
+    reason: str,
+    lines: dict[int, int] | None = None,
     now: dt.datetime | None = None,
 ):
     """The buyer asks to return ``lines`` ({order line id: units}; None = everything left) of a
@@ -762,38 +908,53 @@ def return_request_create(
         locked = lock_objects.order_for_update(order.pk).get()
         if locked.status not in pipeline.RETURNABLE_STATES:
             raise DomainError.one(
-                "status", "not_returnable",
-                _("Only delivered orders can be returned (confirm receipt first)."), status=409,
+                "status",
+                "not_returnable",
+                _("Only delivered orders can be returned (confirm receipt first)."),
+                status=409,
             )
-        if ReturnRequest.objects.filter(order=locked, status__in=("requested", "approved")).exists():
-            raise DomainError.one("order", "return_open",
-                                  _("A return for this order is already open."), status=409)
+        if ReturnRequest.objects.filter(
+            order=locked, status__in=("requested", "approved")
+        ).exists():
+            raise DomainError.one(
+                "order", "return_open", _("A return for this order is already open."), status=409
+            )
         policy = _return_terms(locked, now.date())
         window_end = return_window_end(locked)
         if window_end is None or now > window_end:
             raise DomainError.one(
-                "order", "return_window_closed",
+                "order",
+                "return_window_closed",
                 _("The return window of %(days)s days closed on %(date)s.")
-                % {"days": policy.window_days,
-                   "date": f"{window_end:%Y-%m-%d}" if window_end else "—"},
+                % {
+                    "days": policy.window_days,
+                    "date": f"{window_end:%Y-%m-%d}" if window_end else "—",
+                },
                 status=409,
             )
         order_lines = {ln.pk: ln for ln in locked.lines.order_by("pk")}
         before = _returned_units(order_lines)
         wanted = (
             {pk: ln.quantity - before.get(pk, 0) for pk, ln in order_lines.items()}
-            if lines is None else dict(lines)
+            if lines is None
+            else dict(lines)
         )
         wanted = {pk: q for pk, q in wanted.items() if q}
         if not wanted:
             raise DomainError.one("lines", "required", _("Choose at least one item to return."))
-        terms = ReturnPolicyTerms(refunds_tax=policy.refunds_tax,
-                                  refunds_freight=policy.refunds_freight,
-                                  restores_quota=policy.restores_quota)
+        terms = ReturnPolicyTerms(
+            refunds_tax=policy.refunds_tax,
+            refunds_freight=policy.refunds_freight,
+            restores_quota=policy.restores_quota,
+        )
         request = ReturnRequest.objects.create(
-            number=_number("RT", now), order=locked, reason=reason.strip()[:2000],
-            window_ends_at=window_end, policy_source=f"{policy.source} ({policy.effective_from})",
-            requested_by=by, requested_at=now,
+            number=_number("RT", now),
+            order=locked,
+            reason=reason.strip()[:2000],
+            window_ends_at=window_end,
+            policy_source=f"{policy.source} ({policy.effective_from})",
+            requested_by=by,
+            requested_at=now,
         )
         rows = []
         for pk, units in sorted(wanted.items()):
@@ -802,25 +963,43 @@ def return_request_create(
                 raise DomainError.one(f"lines.{pk}", "unknown_line", "Not a line of this order.")
             left = line.quantity - before.get(pk, 0)
             if units < 1 or units > left:
-                raise DomainError.one(f"lines.{pk}", "quantity",
-                                      _("You can return 1 to %(left)s of %(sku)s.")
-                                      % {"left": left, "sku": line.sku})
+                raise DomainError.one(
+                    f"lines.{pk}",
+                    "quantity",
+                    _("You can return 1 to %(left)s of %(sku)s.") % {"left": left, "sku": line.sku},
+                )
             amounts = return_amounts(
-                LineValues(quantity=line.quantity, goods_value=line.goods_value,
-                           tax_total=line.tax_total, freight_share=line.freight_share,
-                           customs_value_usd=line.customs_value_usd),
-                units=units, returned_before=before.get(pk, 0), terms=terms,
+                LineValues(
+                    quantity=line.quantity,
+                    goods_value=line.goods_value,
+                    tax_total=line.tax_total,
+                    freight_share=line.freight_share,
+                    customs_value_usd=line.customs_value_usd,
+                ),
+                units=units,
+                returned_before=before.get(pk, 0),
+                terms=terms,
             )
-            rows.append(ReturnLine(
-                return_request=request, order_line=line, quantity=units,
-                goods_amount=amounts.goods, tax_amount=amounts.tax + amounts.freight,
-                refund_amount=amounts.refund, quota_amount=amounts.quota,
-                customs_value_usd=amounts.customs_value_usd,
-            ))
+            rows.append(
+                ReturnLine(
+                    return_request=request,
+                    order_line=line,
+                    quantity=units,
+                    goods_amount=amounts.goods,
+                    tax_amount=amounts.tax + amounts.freight,
+                    refund_amount=amounts.refund,
+                    quota_amount=amounts.quota,
+                    customs_value_usd=amounts.customs_value_usd,
+                )
+            )
         ReturnLine.objects.bulk_create(rows)
         OrderEvent.objects.create(
-            order=locked, from_status=locked.status, to_status=locked.status, actor=by,
-            actor_label="buyer", reason=f"Return {request.number} requested: {reason.strip()[:300]}",
+            order=locked,
+            from_status=locked.status,
+            to_status=locked.status,
+            actor=by,
+            actor_label="buyer",
+            reason=f"Return {request.number} requested: {reason.strip()[:300]}",
             created_at=now,
         )
     return request
@@ -831,12 +1010,16 @@ def can_decide_return(user: User, order: Order) -> bool:
     receive returns."""
     from twoway.businesses.permissions import has_seller_permission
 
-    return bool(user.is_operator or user.is_superuser
-                or has_seller_permission(user, order.business, "fulfilment"))
+    return bool(
+        user.is_operator
+        or user.is_superuser
+        or has_seller_permission(user, order.business, "fulfilment")
+    )
 
 
-def return_decide(*, return_request, by: User, approve: bool, note: str = "",
-                  now: dt.datetime | None = None):
+def return_decide(
+    *, return_request, by: User, approve: bool, note: str = "", now: dt.datetime | None = None
+):
     """The seller (or an operator) approves or rejects a requested return."""
     from .models import ReturnRequest, ReturnStatus
 
@@ -850,16 +1033,20 @@ def return_decide(*, return_request, by: User, approve: bool, note: str = "",
     with transaction.atomic():
         locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
         if locked.status != ReturnStatus.REQUESTED:
-            raise DomainError.one("status", "already_decided",
-                                  f"This return is already {locked.status}.", status=409)
+            raise DomainError.one(
+                "status", "already_decided", f"This return is already {locked.status}.", status=409
+            )
         locked.status = ReturnStatus.APPROVED if approve else ReturnStatus.REJECTED
         locked.decided_by, locked.decided_at, locked.decision_note = by, now, note.strip()
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         OrderEvent.objects.create(
-            order_id=locked.order_id, from_status=locked.order.status,
-            to_status=locked.order.status, actor=by, actor_label="seller",
+            order_id=locked.order_id,
+            from_status=locked.order.status,
+            to_status=locked.order.status,
+            actor=by,
+            actor_label="seller",
             reason=f"Return {locked.number} {'approved' if approve else 'rejected'}"
-                   + (f": {note.strip()[:300]}" if note.strip() else "."),
+            + (f": {note.strip()[:300]}" if note.strip() else "."),
             created_at=now,
         )
     return locked
@@ -880,9 +1067,12 @@ def return_receive(*, return_request, by: User, now: dt.datetime | None = None):
     with transaction.atomic():
         locked = ReturnRequest.objects.select_for_update().get(pk=return_request.pk)
         if locked.status != ReturnStatus.APPROVED:
-            raise DomainError.one("status", "not_approved",
-                                  f"Only an approved return can be received (this one is {locked.status}).",
-                                  status=409)
+            raise DomainError.one(
+                "status",
+                "not_approved",
+                f"Only an approved return can be received (this one is {locked.status}).",
+                status=409,
+            )
         order = lock_objects.order_for_update(locked.order_id).get()
         lines = list(locked.lines.select_related("order_line").order_by("order_line__product_id"))
         for rl in lines:
@@ -893,7 +1083,8 @@ def return_receive(*, return_request, by: User, now: dt.datetime | None = None):
         locked.status, locked.received_at = ReturnStatus.RECEIVED, now
         locked.save(update_fields=["status", "received_at"])
         trade_flows_reverse(
-            order_id=order.pk, posted_at=now,
+            order_id=order.pk,
+            posted_at=now,
             lines={rl.order_line_id: (rl.quantity, rl.customs_value_usd) for rl in lines},
         )
         order_lines = list(order.lines.all())
@@ -905,8 +1096,9 @@ def return_receive(*, return_request, by: User, now: dt.datetime | None = None):
                 quota_back = order.quota_amount - order.quota_returned
                 update["quota_released"] = True
             quota_back = min(quota_back, order.quota_amount - order.quota_returned)
-            _quota_give_back(id_number_hash=order.buyer_id_hash, year=order.quota_year,
-                             amount=quota_back)
+            _quota_give_back(
+                id_number_hash=order.buyer_id_hash, year=order.quota_year, amount=quota_back
+            )
             update["quota_returned"] = order.quota_returned + quota_back
         if everything_back:
             update["stock_released"] = True
@@ -914,11 +1106,24 @@ def return_receive(*, return_request, by: User, now: dt.datetime | None = None):
             Order.objects.filter(pk=order.pk).update(**update)
         reason = f"Return {locked.number}: goods received back, stock restored."
         if everything_back:
-            order_transition(order=order, to=OrderStatus.RETURNED, actor=by, actor_label="seller",
-                             reason=reason, now=now)
+            order_transition(
+                order=order,
+                to=OrderStatus.RETURNED,
+                actor=by,
+                actor_label="seller",
+                reason=reason,
+                now=now,
+            )
         else:
-            OrderEvent.objects.create(order=order, from_status=order.status, to_status=order.status,
-                                      actor=by, actor_label="seller", reason=reason, created_at=now)
+            OrderEvent.objects.create(
+                order=order,
+                from_status=order.status,
+                to_status=order.status,
+                actor=by,
+                actor_label="seller",
+                reason=reason,
+                created_at=now,
+            )
     return locked
 
 

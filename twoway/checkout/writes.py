@@ -103,7 +103,9 @@ def _order_rows_sql(n_orders: int, n_lines: int, n_events: int) -> str:
     def child(model, alias: str, n: int, key: str) -> str:
         fields = _fields(model, child=True)
         cols = ", ".join(qn(f.column) for f in fields)
-        first = "(%s::varchar, " + ", ".join(f"%s::{f.cast_db_type(connection)}" for f in fields) + ")"
+        first = (
+            "(%s::varchar, " + ", ".join(f"%s::{f.cast_db_type(connection)}" for f in fields) + ")"
+        )
         rest = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
         names = ", ".join(f"c{i}" for i in range(len(fields)))
         values = ", ".join([first] + [rest] * (n - 1))
@@ -190,9 +192,7 @@ def order_rows_statement(
     return _order_rows_sql(len(orders), len(lines), len(events)), params
 
 
-def orders_insert(
-    *, orders: list[Order], lines: list[OrderLine], events: list[OrderEvent]
-) -> None:
+def orders_insert(*, orders: list[Order], lines: list[OrderLine], events: list[OrderEvent]) -> None:
     """Insert a purchase's orders, lines and events; every row gets its primary key (and each
     line and event its ``order_id``). One statement on PostgreSQL, three bulk INSERTs elsewhere."""
     if connection.vendor != "postgresql":

@@ -28,8 +28,12 @@ class ReviewEventInline(admin.TabularInline):
 class ListingReviewAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
     list_display = ("product", "status", "level", "opened_at", "decided_by", "decided_at")
     list_filter = ("status", "level")
-    search_fields = ("=product__id", "=product__sku", "product__title_en",
-                     "product__business__legal_name")
+    search_fields = (
+        "=product__id",
+        "=product__sku",
+        "product__title_en",
+        "product__business__legal_name",
+    )
     list_select_related = ("product", "decided_by")
     inlines = (ReviewEventInline,)
     show_full_result_count = False

@@ -55,8 +55,13 @@ def _eligibility(
     line = product.cn_tariff_line
     partial, note = list_note
     if entry is not None and entry.status == PositiveListStatus.LISTED:
-        return Eligibility(True, "on_positive_list", _("On the CBEC positive list (%(version)s).")
-                           % {"version": entry.list_version}, partial, entry.remarks)
+        return Eligibility(
+            True,
+            "on_positive_list",
+            _("On the CBEC positive list (%(version)s).") % {"version": entry.list_version},
+            partial,
+            entry.remarks,
+        )
     # Buyers read plain words: the list's research remarks stay on the row (and on /sources/),
     # not in the message.
     if entry is not None:

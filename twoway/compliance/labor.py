@@ -193,7 +193,11 @@ def _dataset_version(record: ReferenceDataset | None, **extra: object) -> dict:
 
 
 ZH_ALIASES_CSV = (
-    Path(__file__).resolve().parents[1] / "reference" / "data" / "us" / "labor"
+    Path(__file__).resolve().parents[1]
+    / "reference"
+    / "data"
+    / "us"
+    / "labor"
     / "uflpa_aliases_zh.csv"
 )
 
@@ -243,9 +247,12 @@ def lists_in_force(*, day: dt.date | None = None) -> ListsInForce:
         }
         for r in ilab_rows
     )
-    entities = with_aliases(tuple(
-        uflpa_entity_of(e) for e in UflpaEntityRow.objects.filter(_in_force(day)).order_by("pk")
-    ), zh_aliases())
+    entities = with_aliases(
+        tuple(
+            uflpa_entity_of(e) for e in UflpaEntityRow.objects.filter(_in_force(day)).order_by("pk")
+        ),
+        zh_aliases(),
+    )
     sectors = tuple(
         rule.Sector(hs_prefix=s.hs_prefix, name=s.name, source=s.source, designated=s.designated)
         for s in UflpaSector.objects.filter(_in_force(day)).order_by("name", "hs_prefix")

@@ -50,7 +50,10 @@ def _set_product_status(
     """Through catalog, which tells checkout in this transaction: a block holds every open order
     on the listing, an approval releases them, a final block ends them (refunded)."""
     listings_status_set(
-        product_ids=[product_id], status=status, now=now, final=final,
+        product_ids=[product_id],
+        status=status,
+        now=now,
+        final=final,
         reason=reason or "The listing is held for a labor-risk review by a regulator.",
     )
 
@@ -186,12 +189,18 @@ def review_decide(
                 if locked.status_before in _RESTORABLE
                 else ProductStatus.ACTIVE
             )
-            _set_product_status(locked.product_id, back, now,
-                                reason=f"A regulator approved the listing: {reason}")
+            _set_product_status(
+                locked.product_id, back, now, reason=f"A regulator approved the listing: {reason}"
+            )
             _event(locked, ReviewAction.APPROVED, reason, by, now)
         else:
-            _set_product_status(locked.product_id, ProductStatus.BLOCKED, now, final=True,
-                                reason=f"A regulator blocked the listing: {reason}")
+            _set_product_status(
+                locked.product_id,
+                ProductStatus.BLOCKED,
+                now,
+                final=True,
+                reason=f"A regulator blocked the listing: {reason}",
+            )
             _event(locked, ReviewAction.BLOCKED, reason, by, now)
     review.refresh_from_db()
     return review

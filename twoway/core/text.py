@@ -62,8 +62,12 @@ def clean_name(value: str | None, field_name: str) -> str:
     return unicodedata.normalize("NFKC", clean_text(value, field_name))
 
 
-def clean_fields(values: Mapping[str, str | None], *, names: AbstractSet[str] = frozenset(),
-                 multiline: AbstractSet[str] = frozenset()) -> dict[str, str]:
+def clean_fields(
+    values: Mapping[str, str | None],
+    *,
+    names: AbstractSet[str] = frozenset(),
+    multiline: AbstractSet[str] = frozenset(),
+) -> dict[str, str]:
     """Check several fields at once and report every one at fault in one error."""
     problems: list[FieldProblem] = []
     clean: dict[str, str] = {}
@@ -72,8 +76,7 @@ def clean_fields(values: Mapping[str, str | None], *, names: AbstractSet[str] = 
             if field_name in names:
                 clean[field_name] = clean_name(value, field_name)
             else:
-                clean[field_name] = clean_text(value, field_name,
-                                               multiline=field_name in multiline)
+                clean[field_name] = clean_text(value, field_name, multiline=field_name in multiline)
         except DomainError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -22,8 +22,16 @@ class CustomsMessageAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
 
 @admin.register(CustomsDeclaration)
 class CustomsDeclarationAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
-    list_display = ("order", "status", "gateway", "reply_code", "attempts", "submitted_at",
-                    "replied_at", "eei_required")
+    list_display = (
+        "order",
+        "status",
+        "gateway",
+        "reply_code",
+        "attempts",
+        "submitted_at",
+        "replied_at",
+        "eei_required",
+    )
     list_filter = ("status", "gateway", "eei_required")
     search_fields = ("=order__number", "=order__purchase__number", "=guid", "=reference")
     list_select_related = ("order",)

@@ -77,10 +77,15 @@ def documents_for(order: Order, *, now: datetime | None = None):
     lines = list(order.lines.order_by("pk"))
     items = [
         CebOrderItem(
-            gnum=i, item_no=line.sku, item_name=line.title_zh or line.title,
-            g_model=f"{order.business.legal_name} {line.title}"[:250], unit=UNIT_PIECE,
-            qty=Decimal(line.quantity), price=line.unit_price,
-            total_price=line.goods_value, country=US_COUNTRY_CODE,
+            gnum=i,
+            item_no=line.sku,
+            item_name=line.title_zh or line.title,
+            g_model=f"{order.business.legal_name} {line.title}"[:250],
+            unit=UNIT_PIECE,
+            qty=Decimal(line.quantity),
+            price=line.unit_price,
+            total_price=line.goods_value,
+            country=US_COUNTRY_CODE,
         )
         for i, line in enumerate(lines, start=1)
     ]
@@ -89,34 +94,61 @@ def documents_for(order: Order, *, now: datetime | None = None):
         payment.provider, payment.provider
     )
     ceb_order = CebOrder(
-        order_no=order.number, ebp_code=platform.cop_code, ebp_name=platform.cop_name,
-        ebc_code=f"US{order.business_id:08d}", ebc_name=order.business.legal_name[:100],
-        goods_value=order.goods_value, freight=order.freight + order.insurance,
-        discount=order.discount, tax_total=order.tax_total, actural_paid=order.total_payable,
-        buyer_reg_no=f"user-{order.buyer_id}", buyer_name=order.buyer_name,
-        buyer_telephone=order.consignee_phone, buyer_id_number=id_number,
-        consignee=order.consignee_name, consignee_telephone=order.consignee_phone,
-        consignee_address=order.consignee_address, consignee_district=order.consignee_district,
-        items=items, app_time=now, transfer=platform, pay_code=pay_code, pay_name=pay_name,
+        order_no=order.number,
+        ebp_code=platform.cop_code,
+        ebp_name=platform.cop_name,
+        ebc_code=f"US{order.business_id:08d}",
+        ebc_name=order.business.legal_name[:100],
+        goods_value=order.goods_value,
+        freight=order.freight + order.insurance,
+        discount=order.discount,
+        tax_total=order.tax_total,
+        actural_paid=order.total_payable,
+        buyer_reg_no=f"user-{order.buyer_id}",
+        buyer_name=order.buyer_name,
+        buyer_telephone=order.consignee_phone,
+        buyer_id_number=id_number,
+        consignee=order.consignee_name,
+        consignee_telephone=order.consignee_phone,
+        consignee_address=order.consignee_address,
+        consignee_district=order.consignee_district,
+        items=items,
+        app_time=now,
+        transfer=platform,
+        pay_code=pay_code,
+        pay_name=pay_name,
         pay_transaction_id=payment.provider_txn_id,
     )
     ceb_payment = CebPayment(
-        pay_code=pay_code, pay_name=pay_name, pay_transaction_id=payment.provider_txn_id,
-        order_no=order.number, ebp_code=platform.cop_code, ebp_name=platform.cop_name,
-        payer_id_number=id_number, payer_name=order.buyer_name, amount_paid=order.total_payable,
-        pay_time=payment.paid_at, app_time=now,
+        pay_code=pay_code,
+        pay_name=pay_name,
+        pay_transaction_id=payment.provider_txn_id,
+        order_no=order.number,
+        ebp_code=platform.cop_code,
+        ebp_name=platform.cop_name,
+        payer_id_number=id_number,
+        payer_name=order.buyer_name,
+        amount_paid=order.total_payable,
+        pay_time=payment.paid_at,
+        app_time=now,
         transfer=BaseTransfer(cop_code=pay_code, cop_name=pay_name, dxp_id="DXPENT0000000002"),
     )
     weight = sum((line.product.weight_kg * line.quantity for line in lines), Decimal("0"))
     logistics_code = _setting("TWOWAY_CUSTOMS_LOGISTICS_CODE", "3301980LOG")
     ceb_logistics = CebLogistics(
-        logistics_code=logistics_code, logistics_name="Twoway Sandbox Express",
-        logistics_no=f"TWL{order.number[2:]}", order_no=order.number,
-        freight=order.freight + order.insurance, weight=weight.quantize(Decimal("0.001")),
-        consignee=order.consignee_name, consignee_address=order.consignee_address,
-        consignee_telephone=order.consignee_phone, app_time=now,
-        transfer=BaseTransfer(cop_code=logistics_code, cop_name="Twoway Sandbox Express",
-                              dxp_id="DXPENT0000000003"),
+        logistics_code=logistics_code,
+        logistics_name="Twoway Sandbox Express",
+        logistics_no=f"TWL{order.number[2:]}",
+        order_no=order.number,
+        freight=order.freight + order.insurance,
+        weight=weight.quantize(Decimal("0.001")),
+        consignee=order.consignee_name,
+        consignee_address=order.consignee_address,
+        consignee_telephone=order.consignee_phone,
+        app_time=now,
+        transfer=BaseTransfer(
+            cop_code=logistics_code, cop_name="Twoway Sandbox Express", dxp_id="DXPENT0000000003"
+        ),
     )
     return ceb_order, ceb_payment, ceb_logistics, id_number
 
@@ -149,17 +181,30 @@ def _record(declaration: CustomsDeclaration, **fields) -> None:
     for name, value in fields.items():
         setattr(declaration, name, value)
     declaration.updated_at = timezone.now()
-    CustomsDeclaration.objects.filter(pk=declaration.pk).update(**fields,
-                                                                updated_at=declaration.updated_at)
+    CustomsDeclaration.objects.filter(pk=declaration.pk).update(
+        **fields, updated_at=declaration.updated_at
+    )
 
 
-def _hold(order: Order, declaration: CustomsDeclaration, reason: str, code: str,
-          now: datetime | None = None, **fields) -> Order:
+def _hold(
+    order: Order,
+    declaration: CustomsDeclaration,
+    reason: str,
+    code: str,
+    now: datetime | None = None,
+    **fields,
+) -> Order:
     logger.warning("order %s held: %s", order.number, reason)
     with transaction.atomic():
         _record(declaration, info=reason[:2000], **fields)
-        return checkout.order_transition(order=order, to=OrderStatus.HELD, actor_label="customs",
-                                         reason=reason, hold_code=code, now=now)
+        return checkout.order_transition(
+            order=order,
+            to=OrderStatus.HELD,
+            actor_label="customs",
+            reason=reason,
+            hold_code=code,
+            now=now,
+        )
 
 
 def _build(order: Order, now: datetime) -> tuple[DeclarationDocuments, str]:
@@ -171,8 +216,9 @@ def _build(order: Order, now: datetime) -> tuple[DeclarationDocuments, str]:
         MessageType.PAYMENT: build_ceb411(ceb_payment),
         MessageType.LOGISTICS: build_ceb511(ceb_logistics),
     }
-    return DeclarationDocuments(order=ceb_order, payment=ceb_payment, logistics=ceb_logistics,
-                                messages=messages), id_number
+    return DeclarationDocuments(
+        order=ceb_order, payment=ceb_payment, logistics=ceb_logistics, messages=messages
+    ), id_number
 
 
 def order_declare(*, order_id: int, now: datetime | None = None) -> Order:
@@ -189,15 +235,24 @@ def order_declare(*, order_id: int, now: datetime | None = None) -> Order:
     declaration = _declaration(order)
     hold = _screen(order)
     if hold:
-        return _hold(order, declaration, f"Consolidated Screening List: {hold}",
-                     checkout.HOLD_CSL, now)
+        return _hold(
+            order, declaration, f"Consolidated Screening List: {hold}", checkout.HOLD_CSL, now
+        )
     decision = eei_check(
-        lines=[ExportLine(schedule_b=line.hs_code, value_usd=line.customs_value_usd,
-                          description=line.title) for line in order.lines.all()],
-        destination_country="CN", day=now.date(),
+        lines=[
+            ExportLine(
+                schedule_b=line.hs_code, value_usd=line.customs_value_usd, description=line.title
+            )
+            for line in order.lines.all()
+        ],
+        destination_country="CN",
+        day=now.date(),
     )
-    _record(declaration, eei_required=decision.required,
-            eei_reason=f"{decision.rule}: {decision.citation}"[:300])
+    _record(
+        declaration,
+        eei_required=decision.required,
+        eei_reason=f"{decision.rule}: {decision.citation}"[:300],
+    )
     try:
         gateway = get_gateway()
     except CustomsGatewayUnavailable as exc:  # e.g. production without its Single Window keys
@@ -211,38 +266,74 @@ def order_declare(*, order_id: int, now: datetime | None = None) -> Order:
         text = str(exc)
         if id_number:
             text = text.replace(id_number, mask_id_number(id_number))
-        return _hold(order, declaration, f"The customs declaration could not be built: {text}",
-                     checkout.HOLD_CUSTOMS, now, status=DeclarationStatus.BUILD_FAILED)
+        return _hold(
+            order,
+            declaration,
+            f"The customs declaration could not be built: {text}",
+            checkout.HOLD_CUSTOMS,
+            now,
+            status=DeclarationStatus.BUILD_FAILED,
+        )
     match = three_document_match(documents.order, documents.payment, documents.logistics)
     if not match.ok:
-        return _hold(order, declaration, f"Three-document match failed: {match.summary()}",
-                     checkout.HOLD_CUSTOMS, now, status=DeclarationStatus.MATCH_FAILED)
+        return _hold(
+            order,
+            declaration,
+            f"Three-document match failed: {match.summary()}",
+            checkout.HOLD_CUSTOMS,
+            now,
+            status=DeclarationStatus.MATCH_FAILED,
+        )
     masked = mask_id_number(id_number)
-    kinds = {MessageType.ORDER: documents.order, MessageType.PAYMENT: documents.payment,
-             MessageType.LOGISTICS: documents.logistics}
+    kinds = {
+        MessageType.ORDER: documents.order,
+        MessageType.PAYMENT: documents.payment,
+        MessageType.LOGISTICS: documents.logistics,
+    }
     try:
         with transaction.atomic():
             checkout.order_transition(
-                order=order, to=OrderStatus.DECLARED, actor_label="customs",
+                order=order,
+                to=OrderStatus.DECLARED,
+                actor_label="customs",
                 reason="CEB311 order, CEB411 payment and CEB511 waybill agree (three-document match).",
-                now=now, expect_from=OrderStatus.PAID,
+                now=now,
+                expect_from=OrderStatus.PAID,
             )
             for kind, xml in documents.messages.items():
                 CustomsMessage.objects.create(
-                    order=order, message_type=str(kind), guid=kinds[kind].guid,
-                    xml_masked=xml.decode("utf-8").replace(id_number, masked), sent_at=now,
+                    order=order,
+                    message_type=str(kind),
+                    guid=kinds[kind].guid,
+                    xml_masked=xml.decode("utf-8").replace(id_number, masked),
+                    sent_at=now,
                 )
-            _record(declaration, status=DeclarationStatus.SUBMITTED, info="", gateway=gateway.name,
-                    guid=documents.order.guid, reference="", submitted_at=None, reply_code="",
-                    reply_text="", replied_at=None)
+            _record(
+                declaration,
+                status=DeclarationStatus.SUBMITTED,
+                info="",
+                gateway=gateway.name,
+                guid=documents.order.guid,
+                reference="",
+                submitted_at=None,
+                reply_code="",
+                reply_text="",
+                replied_at=None,
+            )
     except DomainError as exc:  # held (or cancelled) while the documents were being built
         logger.warning("order %s not declared: %s", order.number, exc.message)
         return Order.objects.get(pk=order.pk)
     return _submit(order, declaration, documents, gateway, now=now)
 
 
-def _submit(order: Order, declaration: CustomsDeclaration, documents: DeclarationDocuments,
-            gateway: CustomsGateway, *, now: datetime | None = None) -> Order:
+def _submit(
+    order: Order,
+    declaration: CustomsDeclaration,
+    documents: DeclarationDocuments,
+    gateway: CustomsGateway,
+    *,
+    now: datetime | None = None,
+) -> Order:
     """Send the stored declaration through the gateway (outside any order lock) and apply the
     receipts that came back."""
     now = now or timezone.now()
@@ -250,13 +341,22 @@ def _submit(order: Order, declaration: CustomsDeclaration, documents: Declaratio
     try:
         result = gateway.submit(documents, now=now)
     except CustomsGatewayUnavailable as exc:
-        _record(declaration, status=DeclarationStatus.SUBMIT_FAILED, info=str(exc)[:2000],
-                attempts=attempts)
+        _record(
+            declaration,
+            status=DeclarationStatus.SUBMIT_FAILED,
+            info=str(exc)[:2000],
+            attempts=attempts,
+        )
         logger.warning("order %s: customs submission failed, will retry: %s", order.number, exc)
         return Order.objects.get(pk=order.pk)
     with transaction.atomic():
-        _record(declaration, attempts=attempts, submitted_at=now, reference=result.reference[:64],
-                gateway=result.gateway)
+        _record(
+            declaration,
+            attempts=attempts,
+            submitted_at=now,
+            reference=result.reference[:64],
+            gateway=result.gateway,
+        )
         return receipts_apply(order=order, result=result, now=now)
 
 
@@ -268,7 +368,9 @@ def receipts_apply(*, order: Order, result: GatewayResult, now: datetime | None 
     with transaction.atomic():
         for kind, reply in result.replies.items():
             CustomsMessage.objects.filter(order=order, message_type=str(kind)).update(
-                reply_code=reply.code, reply_status=str(reply.status), reply_info=reply.info,
+                reply_code=reply.code,
+                reply_status=str(reply.status),
+                reply_info=reply.info,
                 replied_at=now,
             )
         lead = result.replies.get(MessageType.ORDER) or next(iter(result.replies.values()), None)
@@ -277,9 +379,12 @@ def receipts_apply(*, order: Order, result: GatewayResult, now: datetime | None 
         if not result.decided:  # sent; customs answers later
             return Order.objects.get(pk=order.pk)
         try:
-            return customs_reply_apply(order=order, accepted=result.accepted,
-                                       info="; ".join(result.reasons) or "Released (code 120).",
-                                       now=now)
+            return customs_reply_apply(
+                order=order,
+                accepted=result.accepted,
+                info="; ".join(result.reasons) or "Released (code 120).",
+                now=now,
+            )
         except DomainError as exc:  # held while customs answered: the hold stands
             logger.warning("order %s: customs reply not applied: %s", order.number, exc.message)
             return Order.objects.get(pk=order.pk)
@@ -293,17 +398,24 @@ def declarations_sweep(*, now=None, grace_minutes: int = 1, limit: int = 200) ->
     before = now - dt.timedelta(minutes=grace_minutes)
     due = list(
         Order.objects.filter(direction="us_export", status=OrderStatus.PAID, paid_at__lt=before)
-        .exclude(customs_declaration__status__in=(DeclarationStatus.SUBMITTED,
-                                                  DeclarationStatus.ACCEPTED))
-        .order_by("paid_at").values_list("pk", flat=True)[:limit]
+        .exclude(
+            customs_declaration__status__in=(
+                DeclarationStatus.SUBMITTED,
+                DeclarationStatus.ACCEPTED,
+            )
+        )
+        .order_by("paid_at")
+        .values_list("pk", flat=True)[:limit]
     )
     # Declared, but the gateway failed (or the process died before it was asked): send again.
     unsent = list(
-        CustomsDeclaration.objects.filter(order__status=OrderStatus.DECLARED,
-                                          updated_at__lt=before)
-        .filter(models.Q(status=DeclarationStatus.SUBMIT_FAILED)
-                | models.Q(status=DeclarationStatus.SUBMITTED, submitted_at__isnull=True))
-        .order_by("updated_at").values_list("order_id", flat=True)[:limit]
+        CustomsDeclaration.objects.filter(order__status=OrderStatus.DECLARED, updated_at__lt=before)
+        .filter(
+            models.Q(status=DeclarationStatus.SUBMIT_FAILED)
+            | models.Q(status=DeclarationStatus.SUBMITTED, submitted_at__isnull=True)
+        )
+        .order_by("updated_at")
+        .values_list("order_id", flat=True)[:limit]
     )
     for order_id in due:
         try:
@@ -312,7 +424,9 @@ def declarations_sweep(*, now=None, grace_minutes: int = 1, limit: int = 200) ->
             logger.exception("declaring order %s failed", order_id)
     for order_id in unsent:
         try:
-            order = Order.objects.select_related("business", "identity", "purchase").get(pk=order_id)
+            order = Order.objects.select_related("business", "identity", "purchase").get(
+                pk=order_id
+            )
             documents, _id = _build(order, timezone.now())
             _submit(order, _declaration(order), documents, get_gateway())
         except Exception:  # noqa: BLE001
@@ -325,14 +439,26 @@ def customs_reply_apply(
 ) -> Order:
     """Customs answered: cleared, or held with the reason so a person can fix and release it."""
     with transaction.atomic():
-        _record(_declaration(order),
-                status=DeclarationStatus.ACCEPTED if accepted else DeclarationStatus.REJECTED,
-                info=info[:2000])
+        _record(
+            _declaration(order),
+            status=DeclarationStatus.ACCEPTED if accepted else DeclarationStatus.REJECTED,
+            info=info[:2000],
+        )
         if accepted:
             return checkout.order_transition(
-                order=order, to=OrderStatus.CLEARED, actor_label="customs",
-                reason=f"Customs accepted: {info}", now=now, expect_from=OrderStatus.DECLARED)
+                order=order,
+                to=OrderStatus.CLEARED,
+                actor_label="customs",
+                reason=f"Customs accepted: {info}",
+                now=now,
+                expect_from=OrderStatus.DECLARED,
+            )
         return checkout.order_transition(
-            order=order, to=OrderStatus.HELD, actor_label="customs",
-            reason=f"Customs rejected the declaration: {info}", hold_code=checkout.HOLD_CUSTOMS,
-            now=now, expect_from=OrderStatus.DECLARED)
+            order=order,
+            to=OrderStatus.HELD,
+            actor_label="customs",
+            reason=f"Customs rejected the declaration: {info}",
+            hold_code=checkout.HOLD_CUSTOMS,
+            now=now,
+            expect_from=OrderStatus.DECLARED,
+        )

@@ -33,7 +33,9 @@ class CustomsDeclaration(TimeStamped):
     )
     message_type = models.CharField(max_length=8, default="CEB311")
     status = models.CharField(
-        max_length=16, choices=DeclarationStatus.choices, default=DeclarationStatus.PENDING,
+        max_length=16,
+        choices=DeclarationStatus.choices,
+        default=DeclarationStatus.PENDING,
         db_index=True,
     )
     gateway = models.CharField(max_length=24, blank=True, help_text=_("sandbox or single_window"))
@@ -61,7 +63,9 @@ class CustomsMessage(models.Model):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="customs_messages")
     message_type = models.CharField(max_length=8)  # CEB311 / CEB411 / CEB511
     guid = models.CharField(max_length=36)
-    xml_masked = models.TextField(help_text="The message as sent, with the buyer's ID number masked.")
+    xml_masked = models.TextField(
+        help_text="The message as sent, with the buyer's ID number masked."
+    )
     reply_code = models.CharField(max_length=8, blank=True)
     reply_status = models.CharField(max_length=16, blank=True)
     reply_info = models.TextField(blank=True)

@@ -19,10 +19,14 @@ def declaration_for(*, order) -> CustomsDeclaration | None:
 def declarations_recent(*, limit: int = 50) -> list[CustomsDeclaration]:
     return list(
         CustomsDeclaration.objects.select_related("order", "order__business")
-        .prefetch_related(Prefetch("order__customs_messages",
-                                   queryset=CustomsMessage.objects.order_by("sent_at", "pk")))
+        .prefetch_related(
+            Prefetch(
+                "order__customs_messages", queryset=CustomsMessage.objects.order_by("sent_at", "pk")
+            )
+        )
         .order_by("-updated_at", "-pk")[:limit]
     )
+
 
 # Elements of the kept messages that papers and pages quote (never the buyer's ID number).
 _FIELDS = {

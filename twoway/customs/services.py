@@ -41,8 +41,11 @@ def on_orders_paid(*, order_ids, **_kwargs) -> None:
 
     from twoway.checkout.models import Direction, Order
 
-    export_ids = list(Order.objects.filter(pk__in=list(order_ids), direction=Direction.US_EXPORT)
-                      .values_list("pk", flat=True))
+    export_ids = list(
+        Order.objects.filter(pk__in=list(order_ids), direction=Direction.US_EXPORT).values_list(
+            "pk", flat=True
+        )
+    )
     if export_ids:
         transaction.on_commit(lambda: _declare_later(export_ids))
 

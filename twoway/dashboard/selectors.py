@@ -128,8 +128,10 @@ def params_notices(query: QueryDict | dict, p: DashboardParams) -> list[str]:
     """What in the query string could not be used and what is shown instead, in words: a filter
     is never replaced silently."""
     notices: list[str] = []
-    raw = {key: (query.get(key) or "").strip() for key in
-           ("from", "to", "direction", "state", "province", "chapter")}
+    raw = {
+        key: (query.get(key) or "").strip()
+        for key in ("from", "to", "direction", "state", "province", "chapter")
+    }
     for key, label in (("from", _("From")), ("to", _("To"))):
         if raw[key] and _month(raw[key]) is None:
             notices.append(
@@ -139,11 +141,15 @@ def params_notices(query: QueryDict | dict, p: DashboardParams) -> list[str]:
     start, end = _month(raw["from"]), _month(raw["to"])
     if start and end and start > end:
         notices.append(
-            _("“From” (%(start)s) is after “To” (%(end)s).") % {"start": raw["from"], "end": raw["to"]}
+            _("“From” (%(start)s) is after “To” (%(end)s).")
+            % {"start": raw["from"], "end": raw["to"]}
         )
-    if start and end and start <= end and end.year * 12 + end.month - (
-        start.year * 12 + start.month
-    ) > 120:
+    if (
+        start
+        and end
+        and start <= end
+        and end.year * 12 + end.month - (start.year * 12 + start.month) > 120
+    ):
         notices.append(_("The dashboard shows at most ten years at a time."))
     if raw["chapter"] and p.chapter != raw["chapter"].zfill(2):
         notices.append(

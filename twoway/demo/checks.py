@@ -92,6 +92,7 @@ def orders_rules_check(*, orders=None) -> list[OrderProblem]:
 
     consumed: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     for order in orders.iterator(chunk_size=500):
+
         def add(rule: str, message: str, order=order) -> None:
             problems.append(OrderProblem(order.number, rule, message))
 
@@ -100,13 +101,19 @@ def orders_rules_check(*, orders=None) -> list[OrderProblem]:
         for line in order.lines.all():
             held = _held_at(reviews.get(line.product_id, []), placed)
             if held is not None:
-                add("listing_held", f"line {line.sku}: listing under labor-risk review "
-                                    f"{held.pk} (opened {held.opened_at:%Y-%m-%d}) when sold")
+                add(
+                    "listing_held",
+                    f"line {line.sku}: listing under labor-risk review "
+                    f"{held.pk} (opened {held.opened_at:%Y-%m-%d}) when sold",
+                )
             if order.direction == Direction.US_EXPORT and not _listed_on(
                 entries, line.national_line, day
             ):
-                add("not_on_positive_list", f"line {line.sku}: China tariff line "
-                    f"{line.national_line or '—'} was not on the CBEC positive list on {day}")
+                add(
+                    "not_on_positive_list",
+                    f"line {line.sku}: China tariff line "
+                    f"{line.national_line or '—'} was not on the CBEC positive list on {day}",
+                )
         if order.direction == Direction.US_EXPORT:
             _export_checks(order, add, limit_on(day))
             if order.quota_year and not order.quota_released:
@@ -128,8 +135,10 @@ def _export_checks(order: Order, add, limits: CbecLimits | None) -> None:
         and order.tax_channel == TaxChannel.CBEC_WITHIN_LIMITS
         and order.quota_amount > limits.per_transaction_cny
     ):
-        add("per_transaction_limit",
-            f"¥{order.quota_amount} is over the ¥{limits.per_transaction_cny} per-transaction limit")
+        add(
+            "per_transaction_limit",
+            f"¥{order.quota_amount} is over the ¥{limits.per_transaction_cny} per-transaction limit",
+        )
     statuses = [event.to_status for event in order.events.all()]
     if order.status in SHIPPED or OrderStatus.SHIPPED in statuses:
         shipped = statuses.index(OrderStatus.SHIPPED) if OrderStatus.SHIPPED in statuses else 0
@@ -138,7 +147,10 @@ def _export_checks(order: Order, add, limits: CbecLimits | None) -> None:
         messages = list(order.customs_messages.all())
         kinds = {m.message_type for m in messages}
         if not CUSTOMS_DOCUMENTS <= kinds:
-            add("customs_messages", f"shipped without {', '.join(sorted(CUSTOMS_DOCUMENTS - kinds))}")
+            add(
+                "customs_messages",
+                f"shipped without {', '.join(sorted(CUSTOMS_DOCUMENTS - kinds))}",
+            )
         if any(m.reply_status != "accepted" for m in messages):
             add("customs_reply", "a customs message without an accepted reply")
 
@@ -148,19 +160,30 @@ def _time_checks(order: Order, add) -> None:
     previous = order.created_at
     for event in events:
         if event.created_at < previous:
-            add("event_order", f"event '{event.to_status}' at {event.created_at:%Y-%m-%d %H:%M} "
-                               f"is before the one it follows ({previous:%Y-%m-%d %H:%M})")
+            add(
+                "event_order",
+                f"event '{event.to_status}' at {event.created_at:%Y-%m-%d %H:%M} "
+                f"is before the one it follows ({previous:%Y-%m-%d %H:%M})",
+            )
         previous = event.created_at
     first = {}
     for event in events:
         first.setdefault(event.to_status, event.created_at)
-    for status, moment in ((OrderStatus.PAID, order.paid_at), (OrderStatus.SHIPPED, order.shipped_at),
-                           (OrderStatus.DELIVERED, order.delivered_at)):
-        if moment is not None and status in first and abs(moment - first[status]) > dt.timedelta(
-            seconds=1
+    for status, moment in (
+        (OrderStatus.PAID, order.paid_at),
+        (OrderStatus.SHIPPED, order.shipped_at),
+        (OrderStatus.DELIVERED, order.delivered_at),
+    ):
+        if (
+            moment is not None
+            and status in first
+            and abs(moment - first[status]) > dt.timedelta(seconds=1)
         ):
-            add("event_times", f"{status} at {moment:%Y-%m-%d %H:%M} but its event says "
-                               f"{first[status]:%Y-%m-%d %H:%M}")
+            add(
+                "event_times",
+                f"{status} at {moment:%Y-%m-%d %H:%M} but its event says "
+                f"{first[status]:%Y-%m-%d %H:%M}",
+            )
         if moment is not None and moment < order.created_at:
             add("event_times", f"{status} at {moment:%Y-%m-%d %H:%M}, before the order was placed")
 
@@ -172,9 +195,17 @@ def _quota_checks(consumed, limit_on, problems: list[OrderProblem]) -> None:
         used, expected = rows.get(key, Decimal(0)), consumed.get(key, Decimal(0))
         who = f"person {hash_[:8]}… in {year}"
         if used != expected:
-            problems.append(OrderProblem("", "quota_usage",
-                                         f"{who}: quota row says ¥{used}, orders consumed ¥{expected}"))
+            problems.append(
+                OrderProblem(
+                    "", "quota_usage", f"{who}: quota row says ¥{used}, orders consumed ¥{expected}"
+                )
+            )
         limits = limit_on(dt.date(year, 12, 31))
         if limits is not None and expected > limits.annual_cny:
-            problems.append(OrderProblem("", "annual_limit",
-                                         f"{who}: ¥{expected} over the ¥{limits.annual_cny} annual limit"))
+            problems.append(
+                OrderProblem(
+                    "",
+                    "annual_limit",
+                    f"{who}: ¥{expected} over the ¥{limits.annual_cny} annual limit",
+                )
+            )

@@ -178,7 +178,15 @@ US_STORY = (
     ),
     ("Bemidji Wild Rice Co.", "贝米吉野米公司", "MN", "Bemidji", "56601", "WILDRICE", 6),
     ("Old Bardstown Distilling Co.", "老巴兹敦酒厂", "KY", "Bardstown", "40004", "BOURBON", 41),
-    ("Marathon County Ginseng Farm LLC", "马拉松县花旗参农场", "WI", "Wausau", "54403", "GINSENG", 9),
+    (
+        "Marathon County Ginseng Farm LLC",
+        "马拉松县花旗参农场",
+        "WI",
+        "Wausau",
+        "54403",
+        "GINSENG",
+        9,
+    ),
 )
 CN_STORY = (
     # name, zh, province, city index, line, manufacturer, suppliers, origin province
@@ -368,10 +376,17 @@ class SellerGenerator:
             pack_i = j // len(offer)
             pack_en, pack_zh, pack_n = PACKS[pack_i % len(PACKS)]
             if pack_i >= len(PACKS):
-                pack_en, pack_zh = f"{pack_en} (lot {pack_i // len(PACKS) + 1})", f"{pack_zh} 第{pack_i // len(PACKS) + 1}批"
+                pack_en, pack_zh = (
+                    f"{pack_en} (lot {pack_i // len(PACKS) + 1})",
+                    f"{pack_zh} 第{pack_i // len(PACKS) + 1}批",
+                )
             cents = int(
-                line.base_cents * variant.price_factor * pack_n * (0.93 if pack_n > 1 else 1.0)
-                * seller_factor * (0.95 + 0.1 * rng.random())
+                line.base_cents
+                * variant.price_factor
+                * pack_n
+                * (0.93 if pack_n > 1 else 1.0)
+                * seller_factor
+                * (0.95 + 0.1 * rng.random())
             )
             cents = max(99, (cents // 100) * 100 + 99)
             desc_en, desc_zh = self._descriptions(maker, line)

@@ -16,12 +16,12 @@ from twoway.identity.models import Role, User
 
 #: Background colours per HS chapter group (food greens and ambers, textiles blues ...).
 _PALETTES = {
-    "0": ((241, 226, 196), (190, 137, 74)),   # animal and vegetable products
-    "1": ((236, 230, 206), (150, 118, 60)),   # foods, sugars, beverages
-    "2": ((222, 232, 240), (70, 110, 150)),   # minerals, chemicals
-    "3": ((230, 236, 228), (86, 126, 92)),    # chemicals, plastics
-    "6": ((226, 231, 246), (64, 84, 160)),    # textiles, apparel
-    "9": ((240, 230, 238), (140, 74, 120)),   # misc manufactured
+    "0": ((241, 226, 196), (190, 137, 74)),  # animal and vegetable products
+    "1": ((236, 230, 206), (150, 118, 60)),  # foods, sugars, beverages
+    "2": ((222, 232, 240), (70, 110, 150)),  # minerals, chemicals
+    "3": ((230, 236, 228), (86, 126, 92)),  # chemicals, plastics
+    "6": ((226, 231, 246), (64, 84, 160)),  # textiles, apparel
+    "9": ((240, 230, 238), (140, 74, 120)),  # misc manufactured
 }
 
 
@@ -51,8 +51,12 @@ def demo_photo(*, title: str, hs_code: str, seed: str, size: tuple[int, int] = (
     else:  # a box
         draw.rectangle([cx - w // 2, base - h, cx + w // 2, base], fill=shade)
         draw.polygon(
-            [(cx - w // 2, base - h), (cx - w // 2 + 40, base - h - 40),
-             (cx + w // 2 + 40, base - h - 40), (cx + w // 2, base - h)],
+            [
+                (cx - w // 2, base - h),
+                (cx - w // 2 + 40, base - h - 40),
+                (cx + w // 2 + 40, base - h - 40),
+                (cx + w // 2, base - h),
+            ],
             fill=dark,
         )
     label = (title or "")[:28]
@@ -60,12 +64,19 @@ def demo_photo(*, title: str, hs_code: str, seed: str, size: tuple[int, int] = (
         font = ImageFont.load_default(size=34)
     except TypeError:  # Pillow < 10.1
         font = ImageFont.load_default()
-    draw.rounded_rectangle([cx - w // 2 + 16, base - h // 2 - 30, cx + w // 2 - 16, base - h // 2 + 30],
-                           radius=8, fill=(255, 255, 255))
+    draw.rounded_rectangle(
+        [cx - w // 2 + 16, base - h // 2 - 30, cx + w // 2 - 16, base - h // 2 + 30],
+        radius=8,
+        fill=(255, 255, 255),
+    )
     text = label.split(",")[0][:14]
     box = draw.textbbox((0, 0), text, font=font)
-    draw.text((cx - (box[2] - box[0]) // 2, base - h // 2 - (box[3] - box[1]) // 2 - 4), text,
-              fill=dark, font=font)
+    draw.text(
+        (cx - (box[2] - box[0]) // 2, base - h // 2 - (box[3] - box[1]) // 2 - 4),
+        text,
+        fill=dark,
+        font=font,
+    )
     out = io.BytesIO()
     img.save(out, "JPEG", quality=88)
     return out.getvalue()
@@ -78,18 +89,22 @@ def demo_images_seed(*, per_line: int = 2, limit: int = 80) -> int:
     if operator is None:
         return 0
     demo_businesses = list(
-        User.objects.filter(username__in=["seller@demo.twoway", "seller-cn@demo.twoway"])
-        .values_list("memberships__business_id", flat=True)
+        User.objects.filter(
+            username__in=["seller@demo.twoway", "seller-cn@demo.twoway"]
+        ).values_list("memberships__business_id", flat=True)
     )
     have = set(ProductImage.objects.values_list("product_id", flat=True))
     chosen: list[Product] = list(
-        Product.objects.filter(business_id__in=[b for b in demo_businesses if b])
-        .order_by("id")[:24]
+        Product.objects.filter(business_id__in=[b for b in demo_businesses if b]).order_by("id")[
+            :24
+        ]
     )
     per_prefix: dict[str, int] = {}
     first_ids = (
         Product.objects.filter(status=ProductStatus.ACTIVE)
-        .values("business_id").annotate(first=Min("id")).values_list("first", flat=True)[:400]
+        .values("business_id")
+        .annotate(first=Min("id"))
+        .values_list("first", flat=True)[:400]
     )
     for product in Product.objects.filter(pk__in=list(first_ids)).order_by("id"):
         prefix = product.sku.split("-")[0]
@@ -104,7 +119,9 @@ def demo_images_seed(*, per_line: int = 2, limit: int = 80) -> int:
         seen.add(product.pk)
         data = demo_photo(title=product.title_en, hs_code=product.hs_code, seed=product.sku)
         product_image_add(
-            product=product, by=operator, data=data,
+            product=product,
+            by=operator,
+            data=data,
             alt_en=f"{product.title_en} (illustration)"[:200],
             alt_zh=f"{product.title_zh}(示意图)"[:120] if product.title_zh else "",
         )

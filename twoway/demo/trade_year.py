@@ -214,8 +214,10 @@ class _Trade:
         if not us_users:
             us_users = [
                 User.objects.create(
-                    username=f"buyer-us-{i:05d}@demo.twoway", role=Role.CONSUMER_US,
-                    first_name=first, last_name=last,
+                    username=f"buyer-us-{i:05d}@demo.twoway",
+                    role=Role.CONSUMER_US,
+                    first_name=first,
+                    last_name=last,
                 )  # fmt: skip
                 for i, (first, last) in enumerate((("Mary", "Olson"), ("James", "Becker")), 1)
             ]
@@ -299,12 +301,19 @@ class _Trade:
         if shipped_at is None:
             self.summary.waiting_to_ship += 1
             return
-        tracking = f"TW{self.rng.randrange(10**11):011d}US" if export else (
-            f"YT{self.rng.randrange(10**13):013d}"
+        tracking = (
+            f"TW{self.rng.randrange(10**11):011d}US"
+            if export
+            else (f"YT{self.rng.randrange(10**13):013d}")
         )
         Order.objects.filter(pk=order.pk).update(tracking_number=tracking)
-        order = self._move(order, OrderStatus.SHIPPED, shipped_at, "seller",
-                           f"Handed to the carrier, tracking {tracking}.")
+        order = self._move(
+            order,
+            OrderStatus.SHIPPED,
+            shipped_at,
+            "seller",
+            f"Handed to the carrier, tracking {tracking}.",
+        )
         self.summary.shipped += 1
         value = order.customs_value_usd
         if export:
@@ -316,16 +325,27 @@ class _Trade:
         if delivered_at is None:
             self.summary.in_transit += 1
             return
-        order = self._move(order, OrderStatus.DELIVERED, delivered_at, "buyer",
-                           "The buyer confirmed receipt.")
+        order = self._move(
+            order, OrderStatus.DELIVERED, delivered_at, "buyer", "The buyer confirmed receipt."
+        )
         if roll > 0.975:
             returned_at = clock.after(dt.timedelta(days=self.rng.randrange(2, 12)))
             refunded_at = returned_at and clock.after(dt.timedelta(days=1, hours=3))
             if returned_at and refunded_at:
-                order = self._move(order, OrderStatus.RETURNED, returned_at, "buyer",
-                                   "Returned by the buyer: not as described.")
-                self._move(order, OrderStatus.REFUNDED, refunded_at, "operator",
-                           "Refunded after the return reached the seller.")
+                order = self._move(
+                    order,
+                    OrderStatus.RETURNED,
+                    returned_at,
+                    "buyer",
+                    "Returned by the buyer: not as described.",
+                )
+                self._move(
+                    order,
+                    OrderStatus.REFUNDED,
+                    refunded_at,
+                    "operator",
+                    "Refunded after the return reached the seller.",
+                )
                 self.summary.returned += 1
                 if export:
                     self.summary.export_value_usd -= value
@@ -333,8 +353,14 @@ class _Trade:
                     self.summary.import_value_usd -= value
 
     def export_order(  # noqa: C901 — the demo walks one order through every state
-        self, at: dt.datetime, *, buyer: _CnBuyer | None = None, seller: int | None = None,
-        budget: Decimal = ORDER_TARGET_CNY, stop_after: str = "", rate: Decimal = FALLBACK_RATE,
+        self,
+        at: dt.datetime,
+        *,
+        buyer: _CnBuyer | None = None,
+        seller: int | None = None,
+        budget: Decimal = ORDER_TARGET_CNY,
+        stop_after: str = "",
+        rate: Decimal = FALLBACK_RATE,
         story: bool = False,
     ) -> Order | None:
         """Place, pay, declare and (time allowing) ship one export order placed at ``at``."""
@@ -384,8 +410,13 @@ class _Trade:
         if roll < 0.02:
             refunded_at = clock.after(dt.timedelta(hours=rng.randrange(1, 6)))
             if refunded_at:
-                self._move(order, OrderStatus.REFUNDED, refunded_at, "operator",
-                           "Refunded at the buyer's request before shipping.")
+                self._move(
+                    order,
+                    OrderStatus.REFUNDED,
+                    refunded_at,
+                    "operator",
+                    "Refunded at the buyer's request before shipping.",
+                )
                 self.summary.refunded_before_shipping += 1
             return order
         if stop_after == OrderStatus.CLEARED:
@@ -431,8 +462,13 @@ class _Trade:
         if roll < 0.02:
             refunded_at = clock.after(dt.timedelta(hours=rng.randrange(1, 8)))
             if refunded_at:
-                self._move(order, OrderStatus.REFUNDED, refunded_at, "operator",
-                           "Refunded at the buyer's request before shipping.")
+                self._move(
+                    order,
+                    OrderStatus.REFUNDED,
+                    refunded_at,
+                    "operator",
+                    "Refunded at the buyer's request before shipping.",
+                )
                 self.summary.refunded_before_shipping += 1
             return order
         self._ship_and_after(order, clock, export=False, roll=roll)
@@ -446,10 +482,14 @@ class _Trade:
     # --- dates as they happened ------------------------------------------------------------
     def dates_fix(self) -> None:
         """Rows' auto timestamps say when the seed ran; put back when each thing happened."""
-        purchases = [Purchase(pk=pk, created_at=at, updated_at=at) for pk, at in self.created.items()]
+        purchases = [
+            Purchase(pk=pk, created_at=at, updated_at=at) for pk, at in self.created.items()
+        ]
         Purchase.objects.bulk_update(purchases, ["created_at", "updated_at"], batch_size=500)
         placed = dict(
-            Order.objects.filter(purchase_id__in=list(self.created)).values_list("pk", "purchase_id")
+            Order.objects.filter(purchase_id__in=list(self.created)).values_list(
+                "pk", "purchase_id"
+            )
         )
         orders = [
             Order(pk=pk, created_at=self.created[purchase_id],
@@ -465,9 +505,13 @@ class _Trade:
         User.objects.bulk_update(users, ["date_joined"], batch_size=500)
         identities = list(RealNameIdentity.objects.filter(user_id__in=list(self.first_order)))
         for identity in identities:
-            joined = self.first_order[identity.user_id] - dt.timedelta(days=3 + identity.user_id % 40)
+            joined = self.first_order[identity.user_id] - dt.timedelta(
+                days=3 + identity.user_id % 40
+            )
             identity.created_at = identity.updated_at = joined
-        RealNameIdentity.objects.bulk_update(identities, ["created_at", "updated_at"], batch_size=500)
+        RealNameIdentity.objects.bulk_update(
+            identities, ["created_at", "updated_at"], batch_size=500
+        )
 
 
 def _screening_list_ensure() -> None:
@@ -566,8 +610,15 @@ def _stories(trade: _Trade, end: dt.datetime, rate: Decimal) -> None:
             seller = trade.demo_seller if days_before in (41, 5) else None
             if seller not in trade.exports:
                 seller = None
-            trade.export_order(at, buyer=buyer, seller=seller, budget=Decimal(budget), rate=rate,
-                               stop_after=stop, story=True)
+            trade.export_order(
+                at,
+                buyer=buyer,
+                seller=seller,
+                budget=Decimal(budget),
+                rate=rate,
+                stop_after=stop,
+                story=True,
+            )
     if trade.demo_seller in trade.exports:
         for hours_before in (30, 20, 9, 0):
             # The newest was paid minutes ago: the scheduled customs sweep of the running demo
@@ -575,6 +626,7 @@ def _stories(trade: _Trade, end: dt.datetime, rate: Decimal) -> None:
             minutes = rng.randrange(60) if hours_before else 10 + rng.randrange(5)
             trade.export_order(
                 end - dt.timedelta(hours=hours_before, minutes=minutes, seconds=rng.randrange(60)),
-                seller=trade.demo_seller, rate=rate,
+                seller=trade.demo_seller,
+                rate=rate,
                 stop_after=OrderStatus.PAID if hours_before == 0 else OrderStatus.CLEARED,
             )

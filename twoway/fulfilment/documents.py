@@ -129,8 +129,11 @@ def _consignee(order: Order) -> Party:
         return Party(
             name=order.consignee_name,
             name_zh=order.consignee_name,
-            lines=(order.consignee_address, f"{region} {order.consignee_district}".strip(),
-                   "China 中国"),
+            lines=(
+                order.consignee_address,
+                f"{region} {order.consignee_district}".strip(),
+                "China 中国",
+            ),
             phone=mask_phone(order.consignee_phone),
             id_masked=order.buyer_id_masked,
         )
@@ -138,9 +141,11 @@ def _consignee(order: Order) -> Party:
     return Party(
         name=order.consignee_name,
         name_zh="",
-        lines=(order.consignee_address,
-               f"{state.name if state else order.consignee_state} {order.consignee_state}".strip(),
-               "United States 美国"),
+        lines=(
+            order.consignee_address,
+            f"{state.name if state else order.consignee_state} {order.consignee_state}".strip(),
+            "United States 美国",
+        ),
         phone=mask_phone(order.consignee_phone),
     )
 
@@ -149,17 +154,22 @@ def _de_minimis(day: dt.date) -> DeMinimis | None:
     """The de minimis (Section 321) row in force for goods from China: the lowest threshold of
     the rows in force wins (a suspension is a row with threshold 0)."""
     rows = [
-        r for r in TariffMeasure.objects.filter(in_force_on(day), kind="de_minimis")
+        r
+        for r in TariffMeasure.objects.filter(in_force_on(day), kind="de_minimis")
         if r.origin_country in ("", "CN")
     ]
     if not rows:
         return None
-    row = min(rows, key=lambda r: (r.threshold_usd if r.threshold_usd is not None
-                                   else Decimal("Infinity")))
+    row = min(
+        rows, key=lambda r: r.threshold_usd if r.threshold_usd is not None else Decimal("Infinity")
+    )
     threshold = row.threshold_usd
     return DeMinimis(
-        measure_id=row.measure_id, label=row.label, threshold_usd=threshold,
-        available=bool(threshold and threshold > 0), source=row.source,
+        measure_id=row.measure_id,
+        label=row.label,
+        threshold_usd=threshold,
+        available=bool(threshold and threshold > 0),
+        source=row.source,
     )
 
 
@@ -168,15 +178,29 @@ def papers_for(order: Order, *, day: dt.date | None = None) -> Papers:
     day = day or timezone.now().date()
     lines = []
     for line in order.lines.select_related("product").order_by("pk"):
-        origin = line.origin_state and f"US-{line.origin_state}" or (
-            line.origin_province and f"CN-{line.origin_province}") or ""
-        lines.append(PaperLine(
-            sku=line.sku, title_en=line.title, title_zh=line.title_zh, hs_code=line.hs_code,
-            national_line=line.national_line, origin=origin, quantity=line.quantity,
-            unit_price=line.unit_price, value=line.goods_value, currency=order.currency,
-            unit_price_usd=line.unit_price_usd, customs_value_usd=line.customs_value_usd,
-            weight_kg=(line.product.weight_kg or Decimal("0")) * line.quantity,
-        ))
+        origin = (
+            line.origin_state
+            and f"US-{line.origin_state}"
+            or (line.origin_province and f"CN-{line.origin_province}")
+            or ""
+        )
+        lines.append(
+            PaperLine(
+                sku=line.sku,
+                title_en=line.title,
+                title_zh=line.title_zh,
+                hs_code=line.hs_code,
+                national_line=line.national_line,
+                origin=origin,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                value=line.goods_value,
+                currency=order.currency,
+                unit_price_usd=line.unit_price_usd,
+                customs_value_usd=line.customs_value_usd,
+                weight_kg=(line.product.weight_kg or Decimal("0")) * line.quantity,
+            )
+        )
     export = order.direction == Direction.US_EXPORT
     return Papers(
         order_number=order.number,

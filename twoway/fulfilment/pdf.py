@@ -53,8 +53,9 @@ class _Page:
         self.c.setFont(FONT, 16)
         self.c.drawString(self.left, self.y, self.title)
         self.c.setFont(FONT, 8)
-        self.c.drawRightString(self.right, self.y,
-                               f"Twoway · {self.papers.order_number} · p. {self.page}")
+        self.c.drawRightString(
+            self.right, self.y, f"Twoway · {self.papers.order_number} · p. {self.page}"
+        )
         self.y -= 8 * mm
 
     def need(self, height: float) -> None:
@@ -77,6 +78,7 @@ class _Page:
 
     def table(self, columns: list[tuple[str, float, str]], rows: list[list[str]]) -> None:
         """``columns``: (header, width in mm, "l" or "r")."""
+
         def draw(cells: list[str], size: float) -> None:
             self.need(5 * mm)
             x = self.left
@@ -118,24 +120,34 @@ def _parties(page: _Page, papers: Papers) -> None:
 
 
 def _references(page: _Page, papers: Papers) -> None:
-    page.line(f"Order 订单号: {papers.order_number}    Purchase 支付单: {papers.purchase_number}"
-              f"    Date 日期: {papers.issued_on.isoformat()}")
+    page.line(
+        f"Order 订单号: {papers.order_number}    Purchase 支付单: {papers.purchase_number}"
+        f"    Date 日期: {papers.issued_on.isoformat()}"
+    )
     if papers.is_export:
         refs = papers.refs
         if refs.declared:
-            page.line(f"CBEC order (CEB311) 跨境电商订单: {refs.get('CEB311', 'orderNo')}  "
-                      f"e-commerce platform 电商平台 {refs.get('CEB311', 'ebpCode')}  "
-                      f"seller 电商企业 {refs.get('CEB311', 'ebcCode')}")
-            page.line(f"Waybill (CEB511) 物流运单号: {papers.waybill}  "
-                      f"logistics 物流企业 {refs.get('CEB511', 'logisticsCode')} "
-                      f"{refs.get('CEB511', 'logisticsName')}")
-            page.line(f"Payment (CEB411) 支付单: {refs.get('CEB411', 'payTransactionId')}  "
-                      f"{refs.get('CEB411', 'payName')}")
+            page.line(
+                f"CBEC order (CEB311) 跨境电商订单: {refs.get('CEB311', 'orderNo')}  "
+                f"e-commerce platform 电商平台 {refs.get('CEB311', 'ebpCode')}  "
+                f"seller 电商企业 {refs.get('CEB311', 'ebcCode')}"
+            )
+            page.line(
+                f"Waybill (CEB511) 物流运单号: {papers.waybill}  "
+                f"logistics 物流企业 {refs.get('CEB511', 'logisticsCode')} "
+                f"{refs.get('CEB511', 'logisticsName')}"
+            )
+            page.line(
+                f"Payment (CEB411) 支付单: {refs.get('CEB411', 'payTransactionId')}  "
+                f"{refs.get('CEB411', 'payName')}"
+            )
         else:
             page.line("Not declared to China customs yet 尚未向海关申报", 9)
     if papers.tracking_number:
-        page.line(f"Carrier 承运商: {papers.carrier or '—'}   "
-                  f"Tracking 运单跟踪号: {papers.tracking_number}")
+        page.line(
+            f"Carrier 承运商: {papers.carrier or '—'}   "
+            f"Tracking 运单跟踪号: {papers.tracking_number}"
+        )
     page.y -= 2 * mm
 
 
@@ -150,18 +162,36 @@ def commercial_invoice(papers: Papers) -> bytes:
     page = _Page(canvas, title="Commercial Invoice 商业发票", papers=papers)
     _references(page, papers)
     _parties(page, papers)
-    page.line("Country of origin 原产国: United States of America 美国    "
-              "Destination 目的国: China 中国    Terms 贸易条款: DDP (CBEC retail 跨境电商零售进口)")
+    page.line(
+        "Country of origin 原产国: United States of America 美国    "
+        "Destination 目的国: China 中国    Terms 贸易条款: DDP (CBEC retail 跨境电商零售进口)"
+    )
     page.y -= 1 * mm
     rows = [
-        [x.sku, f"{x.title_en[:34]}", x.hs_code, x.national_line, x.origin, str(x.quantity),
-         f"{x.unit_price:,.2f}", f"{x.value:,.2f}", f"{x.customs_value_usd:,.2f}"]
+        [
+            x.sku,
+            f"{x.title_en[:34]}",
+            x.hs_code,
+            x.national_line,
+            x.origin,
+            str(x.quantity),
+            f"{x.unit_price:,.2f}",
+            f"{x.value:,.2f}",
+            f"{x.customs_value_usd:,.2f}",
+        ]
         for x in papers.lines
     ]
-    columns = [("SKU 货号", 22, "l"), ("Description 品名", 52, "l"), ("HS", 12, "l"),
-               ("CN line 税号", 18, "l"), ("Origin 产地", 14, "l"), ("Qty 数量", 12, "r"),
-               (f"Unit 单价 {papers.currency}", 18, "r"), (f"Value 金额 {papers.currency}", 18, "r"),
-               ("USD", 14, "r")]
+    columns = [
+        ("SKU 货号", 22, "l"),
+        ("Description 品名", 52, "l"),
+        ("HS", 12, "l"),
+        ("CN line 税号", 18, "l"),
+        ("Origin 产地", 14, "l"),
+        ("Qty 数量", 12, "r"),
+        (f"Unit 单价 {papers.currency}", 18, "r"),
+        (f"Value 金额 {papers.currency}", 18, "r"),
+        ("USD", 14, "r"),
+    ]
     page.table(columns, rows)
     for x in papers.lines:
         if x.title_zh:
@@ -169,14 +199,20 @@ def commercial_invoice(papers: Papers) -> bytes:
     page.y -= 2 * mm
     page.line(f"Goods value 货值: {_money(papers.goods_value, papers.currency)}")
     page.line(f"Freight and insurance 运费及保费: {_money(papers.freight, papers.currency)}")
-    page.line(f"CBEC tax collected on the buyer's behalf 代收代缴跨境电商综合税: "
-              f"{_money(papers.tax_total, papers.currency)}")
-    page.line(f"Total paid by the buyer 实付总额: {_money(papers.total_payable, papers.currency)}",
-              10)
+    page.line(
+        f"CBEC tax collected on the buyer's behalf 代收代缴跨境电商综合税: "
+        f"{_money(papers.tax_total, papers.currency)}"
+    )
+    page.line(
+        f"Total paid by the buyer 实付总额: {_money(papers.total_payable, papers.currency)}", 10
+    )
     page.line(f"Customs value 申报价值: {_money(papers.customs_value_usd, 'USD')}")
     if papers.exchange_rate:
-        page.line(f"Exchange rate 汇率: 1 USD = {papers.exchange_rate} CNY "
-                  f"({papers.exchange_rate_source[:90]})", 7.5)
+        page.line(
+            f"Exchange rate 汇率: 1 USD = {papers.exchange_rate} CNY "
+            f"({papers.exchange_rate_source[:90]})",
+            7.5,
+        )
     page.y -= 3 * mm
     page.line("We certify that this invoice is true and correct. 兹证明本发票内容真实无误。", 8)
     canvas.save()
@@ -184,41 +220,62 @@ def commercial_invoice(papers: Papers) -> bytes:
 
 
 def _us_invoice(canvas: Canvas, papers: Papers) -> None:
-    page = _Page(canvas, title="Commercial Invoice (US import) 商业发票(美国进口)",
-                 papers=papers)
+    page = _Page(canvas, title="Commercial Invoice (US import) 商业发票(美国进口)", papers=papers)
     page.line(f"Invoice 发票号: {papers.order_number}    Date 日期: {papers.issued_on.isoformat()}")
-    page.line("Port of entry 入境口岸: as declared by the carrier's customs broker "
-              "由承运商报关行申报", 8)
+    page.line(
+        "Port of entry 入境口岸: as declared by the carrier's customs broker 由承运商报关行申报", 8
+    )
     page.y -= 1 * mm
     _parties(page, papers)
     page.line("Importer of record 进口记录人: Twoway (marketplace) for the consignee", 8)
     page.line("Country of origin 原产国: China 中国    Currency 币种: USD (US dollars 美元)")
     page.y -= 1 * mm
     rows = [
-        [x.sku, x.title_en[:40], x.national_line or x.hs_code, "CN" + (
-            f" ({x.origin[3:]})" if x.origin.startswith("CN-") else ""),
-         str(x.quantity), f"{x.unit_price_usd:,.2f}", f"{x.customs_value_usd:,.2f}"]
+        [
+            x.sku,
+            x.title_en[:40],
+            x.national_line or x.hs_code,
+            "CN" + (f" ({x.origin[3:]})" if x.origin.startswith("CN-") else ""),
+            str(x.quantity),
+            f"{x.unit_price_usd:,.2f}",
+            f"{x.customs_value_usd:,.2f}",
+        ]
         for x in papers.lines
     ]
-    columns = [("SKU 货号", 24, "l"), ("Description 品名", 62, "l"),
-               ("HTSUS (10) 美国税号", 26, "l"), ("Origin 原产", 18, "l"),
-               ("Qty 数量", 14, "r"), ("Unit USD 单价", 16, "r"), ("Value USD 金额", 20, "r")]
+    columns = [
+        ("SKU 货号", 24, "l"),
+        ("Description 品名", 62, "l"),
+        ("HTSUS (10) 美国税号", 26, "l"),
+        ("Origin 原产", 18, "l"),
+        ("Qty 数量", 14, "r"),
+        ("Unit USD 单价", 16, "r"),
+        ("Value USD 金额", 20, "r"),
+    ]
     page.table(columns, rows)
     for x in papers.lines:
         if x.title_zh:
             page.line(f"{x.sku}: {x.title_zh}", 8)
     page.y -= 2 * mm
-    page.line(f"Total value 合计 (transaction value): {_money(papers.customs_value_usd, 'USD')}",
-              10)
-    page.line(f"Freight 运费: {_money(papers.freight, papers.currency)}    Duties estimated 预估关税: "
-              f"{_money(papers.tax_total, papers.currency)}")
+    page.line(
+        f"Total value 合计 (transaction value): {_money(papers.customs_value_usd, 'USD')}", 10
+    )
+    page.line(
+        f"Freight 运费: {_money(papers.freight, papers.currency)}    Duties estimated 预估关税: "
+        f"{_money(papers.tax_total, papers.currency)}"
+    )
     if papers.de_minimis:
         dm = papers.de_minimis
-        state = (f"available up to USD {dm.threshold_usd}" if dm.available
-                 else "not available 不适用 (formal or informal entry 须正式/非正式报关)")
+        state = (
+            f"available up to USD {dm.threshold_usd}"
+            if dm.available
+            else "not available 不适用 (formal or informal entry 须正式/非正式报关)"
+        )
         page.line(f"Section 321 de minimis 小额豁免: {state} — {dm.measure_id} {dm.label[:60]}", 8)
-    page.line("Invoice contents per 19 CFR 141.86; HTSUS statistical number 10 digits "
-              "(reference: platform SOURCES R8).", 7.5)
+    page.line(
+        "Invoice contents per 19 CFR 141.86; HTSUS statistical number 10 digits "
+        "(reference: platform SOURCES R8).",
+        7.5,
+    )
     page.y -= 3 * mm
     page.line("We certify that this invoice is true and correct. 兹证明本发票内容真实无误。", 8)
 
@@ -234,12 +291,20 @@ def packing_list(papers: Papers) -> bytes:
         [x.sku, x.title_en[:44], x.title_zh[:18], str(x.quantity), f"{x.weight_kg:.3f}"]
         for x in papers.lines
     ]
-    columns = [("SKU 货号", 26, "l"), ("Description 品名", 72, "l"), ("中文品名", 40, "l"),
-               ("Qty 数量", 14, "r"), ("Net kg 净重", 22, "r")]
+    columns = [
+        ("SKU 货号", 26, "l"),
+        ("Description 品名", 72, "l"),
+        ("中文品名", 40, "l"),
+        ("Qty 数量", 14, "r"),
+        ("Net kg 净重", 22, "r"),
+    ]
     page.table(columns, rows)
     units = sum(x.quantity for x in papers.lines)
-    page.line(f"Packages 件数: 1    Units 总数量: {units}    "
-              f"Gross weight 毛重: {papers.gross_weight_kg} kg", 10)
+    page.line(
+        f"Packages 件数: 1    Units 总数量: {units}    "
+        f"Gross weight 毛重: {papers.gross_weight_kg} kg",
+        10,
+    )
     canvas.save()
     return buffer.getvalue()
 
@@ -286,8 +351,11 @@ def shipping_label(papers: Papers) -> bytes:
         put(f"CBEC waybill 跨境运单 {papers.waybill}", 8)
     put(f"Weight 重量 {papers.gross_weight_kg} kg   Carrier 承运商 {papers.carrier or '—'}", 8)
     value = papers.barcode_value
-    caption = ("Tracking 跟踪号" if papers.tracking_number else
-               "Waybill 运单号 (no tracking number yet 尚无跟踪号)")
+    caption = (
+        "Tracking 跟踪号"
+        if papers.tracking_number
+        else "Waybill 运单号 (no tracking number yet 尚无跟踪号)"
+    )
     barcode = barcode_for(value)
     bx = max((width - barcode.width) / 2, 0.1 * inch)
     barcode.drawOn(canvas, bx, 0.55 * inch)

@@ -18,7 +18,9 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CONSUMER_US)
+    role = models.CharField(
+        _("role"), max_length=16, choices=Role.choices, default=Role.CONSUMER_US
+    )
     preferred_language = models.CharField(
         _("language"), max_length=8, blank=True, help_text=_("Kept per user; empty = browser's.")
     )

@@ -147,9 +147,10 @@ def account_sign_up(*, email: str, password: str, role: str, preferred_language:
     email = User.objects.normalize_email((email or "").strip()).lower()
     if not email:
         raise DomainError.one("email", "required", _("Enter your email address."))
-    if User.objects.filter(username__iexact=email).exists() or User.objects.filter(
-        email__iexact=email
-    ).exists():
+    if (
+        User.objects.filter(username__iexact=email).exists()
+        or User.objects.filter(email__iexact=email).exists()
+    ):
         raise DomainError.one(
             "email",
             "email_taken",

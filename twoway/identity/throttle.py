@@ -24,8 +24,9 @@ from twoway.core.errors import DomainError
 def client_ip(request: HttpRequest) -> str:
     trusted = int(getattr(settings, "TWOWAY_TRUSTED_PROXY_COUNT", 0))
     if trusted > 0:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-                     if p.strip()]
+        forwarded = [
+            p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()
+        ]
         if len(forwarded) >= trusted:
             return forwarded[-trusted]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
@@ -43,7 +44,9 @@ def lockout_message() -> str:
     ) % {"minutes": cooloff_minutes()}
 
 
-def locked_out(request: HttpRequest, response=None, credentials=None, *args, **kwargs) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, response=None, credentials=None, *args, **kwargs
+) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the login page again, with the reason, HTTP 429."""
     if request.path.startswith("/api/"):
         error = DomainError.one("__all__", "locked_out", lockout_message(), status=429)

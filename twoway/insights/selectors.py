@@ -93,45 +93,75 @@ def insights_for(*, business: Business, days: int = 90, limit: int = 10) -> Insi
     orders = _orders(business, since)
     markets = [
         MarketRevenue(r["direction"], r["n"], r["usd"] or Decimal("0"))
-        for r in orders.values("direction").annotate(n=Count("id"), usd=Sum("customs_value_usd"))
+        for r in orders.values("direction")
+        .annotate(n=Count("id"), usd=Sum("customs_value_usd"))
         .order_by("direction")
     ]
     total = sum((m.revenue_usd for m in markets), Decimal("0"))
-    china = sum((m.revenue_usd for m in markets if m.direction == Direction.US_EXPORT),
-                Decimal("0"))
+    china = sum(
+        (m.revenue_usd for m in markets if m.direction == Direction.US_EXPORT), Decimal("0")
+    )
     share = (china / total).quantize(Decimal("0.0001")) if total else None
-    names = {c: (en, zh) for c, en, zh in
-             ChinaProvince.objects.values_list("code", "name_en", "name_zh")}
+    names = {
+        c: (en, zh) for c, en, zh in ChinaProvince.objects.values_list("code", "name_en", "name_zh")
+    }
     provinces = [
-        ProvinceRow(r["province"], *names.get(r["province"], (r["province"],) * 2),
-                    buyers=r["buyers"], orders=r["n"], revenue_usd=r["usd"] or Decimal("0"))
-        for r in orders.filter(direction=Direction.US_EXPORT).exclude(consignee_district="")
+        ProvinceRow(
+            r["province"],
+            *names.get(r["province"], (r["province"],) * 2),
+            buyers=r["buyers"],
+            orders=r["n"],
+            revenue_usd=r["usd"] or Decimal("0"),
+        )
+        for r in orders.filter(direction=Direction.US_EXPORT)
+        .exclude(consignee_district="")
         .annotate(province=Substr("consignee_district", 1, 2))
         .values("province")
-        .annotate(buyers=Count("buyer_id", distinct=True), n=Count("id"),
-                  usd=Sum("customs_value_usd"))
+        .annotate(
+            buyers=Count("buyer_id", distinct=True), n=Count("id"), usd=Sum("customs_value_usd")
+        )
         .order_by("-usd", "province")
     ]
     lines = (
         OrderLine.objects.filter(order__in=orders)
         .values("product_id", "product__sku", "product__title_en", "product__title_zh")
-        .annotate(units=Sum("quantity"), n=Count("order_id", distinct=True),
-                  usd=Sum("customs_value_usd"))
+        .annotate(
+            units=Sum("quantity"), n=Count("order_id", distinct=True), usd=Sum("customs_value_usd")
+        )
         .order_by("-usd", "product_id")[:limit]
     )
     view_rows = dict(
         ProductViewDay.objects.filter(product__business=business, day__gte=since.date())
-        .values("product_id").annotate(v=Sum("views")).values_list("product_id", "v")
+        .values("product_id")
+        .annotate(v=Sum("views"))
+        .values_list("product_id", "v")
     )
     products = [
-        ProductRow(r["product_id"], r["product__sku"], r["product__title_en"],
-                   r["product__title_zh"], r["units"], r["n"], r["usd"] or Decimal("0"),
-                   view_rows.get(r["product_id"], 0))
+        ProductRow(
+            r["product_id"],
+            r["product__sku"],
+            r["product__title_en"],
+            r["product__title_zh"],
+            r["units"],
+            r["n"],
+            r["usd"] or Decimal("0"),
+            view_rows.get(r["product_id"], 0),
+        )
         for r in lines
     ]
     demand, unmet = _demand(business)
-    return Insights(days, since.date(), markets, total, share, provinces, products,
-                    sum(view_rows.values()), demand, unmet)
+    return Insights(
+        days,
+        since.date(),
+        markets,
+        total,
+        share,
+        provinces,
+        products,
+        sum(view_rows.values()),
+        demand,
+        unmet,
+    )
 
 
 def _demand(business: Business) -> tuple[list[ChapterDemand], list]:
@@ -142,16 +172,23 @@ def _demand(business: Business) -> tuple[list[ChapterDemand], list]:
 
     chapters = seller_chapters(business)
     rows = (
-        SearchLog.objects.filter(market="cn_export", created_at__gte=_since(),
-                                 hs_chapter__in=chapters)
+        SearchLog.objects.filter(
+            market="cn_export", created_at__gte=_since(), hs_chapter__in=chapters
+        )
         .values("hs_chapter")
         .annotate(n=Count("id"))
         .order_by("hs_chapter")
     )
     few = dict(
-        SearchLog.objects.filter(market="cn_export", created_at__gte=_since(),
-                                 hs_chapter__in=chapters, result_count__lte=FEW_RESULTS)
-        .values("hs_chapter").annotate(n=Count("id")).values_list("hs_chapter", "n")
+        SearchLog.objects.filter(
+            market="cn_export",
+            created_at__gte=_since(),
+            hs_chapter__in=chapters,
+            result_count__lte=FEW_RESULTS,
+        )
+        .values("hs_chapter")
+        .annotate(n=Count("id"))
+        .values_list("hs_chapter", "n")
     )
     demand = [ChapterDemand(r["hs_chapter"], r["n"], few.get(r["hs_chapter"], 0)) for r in rows]
     return demand, demand_report(business=business, limit=5).unmet

@@ -29,8 +29,9 @@ def is_bot(user_agent: str) -> bool:
     return not agent or any(p in agent for p in bot_patterns())
 
 
-def product_view_record(*, product_id: int, user_agent: str,
-                        now: dt.datetime | None = None) -> bool:
+def product_view_record(
+    *, product_id: int, user_agent: str, now: dt.datetime | None = None
+) -> bool:
     """Count one view of ``product_id`` today; False (nothing counted) for a robot."""
     if is_bot(user_agent):
         return False
@@ -41,6 +42,5 @@ def product_view_record(*, product_id: int, user_agent: str,
         with transaction.atomic():
             ProductViewDay.objects.create(product_id=product_id, day=day, views=1)
     except IntegrityError:  # another request created today's row first
-        ProductViewDay.objects.filter(product_id=product_id, day=day).update(
-            views=F("views") + 1)
+        ProductViewDay.objects.filter(product_id=product_id, day=day).update(views=F("views") + 1)
     return True

@@ -7,8 +7,15 @@ from .models import BusinessApiKey, WebhookDelivery, WebhookEndpoint
 
 @admin.register(BusinessApiKey)
 class BusinessApiKeyAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
-    list_display = ("prefix", "name", "business", "scopes", "created_at", "last_used_at",
-                    "revoked_at")
+    list_display = (
+        "prefix",
+        "name",
+        "business",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
     readonly_fields = [f.name for f in BusinessApiKey._meta.fields]
 
     def has_add_permission(self, request):
@@ -27,8 +34,16 @@ class WebhookEndpointAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
-    list_display = ("event", "event_id", "endpoint", "status", "attempts", "last_status_code",
-                    "next_attempt_at", "delivered_at")
+    list_display = (
+        "event",
+        "event_id",
+        "endpoint",
+        "status",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+        "delivered_at",
+    )
     list_filter = ("status", "event")
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
 

@@ -17,8 +17,9 @@ _AAD = b"twoway.integrations.webhook_secret.v1"
 
 
 def _key() -> bytes:
-    return decode_key(getattr(settings, "TWOWAY_WEBHOOK_SECRET_KEY", ""),
-                      "TWOWAY_WEBHOOK_SECRET_KEY")
+    return decode_key(
+        getattr(settings, "TWOWAY_WEBHOOK_SECRET_KEY", ""), "TWOWAY_WEBHOOK_SECRET_KEY"
+    )
 
 
 def encrypt_secret(secret: str) -> bytes:

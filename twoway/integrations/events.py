@@ -25,13 +25,20 @@ def order_data(order) -> dict:
     orders:read)."""
     return {
         "order": {
-            "number": order.number, "status": order.status, "direction": order.direction,
-            "currency": order.currency, "goods_value": _money(order.goods_value),
-            "freight": _money(order.freight), "tax_total": _money(order.tax_total),
+            "number": order.number,
+            "status": order.status,
+            "direction": order.direction,
+            "currency": order.currency,
+            "goods_value": _money(order.goods_value),
+            "freight": _money(order.freight),
+            "tax_total": _money(order.tax_total),
             "total_payable": _money(order.total_payable),
             "lines": [
-                {"product_id": line.product_id, "quantity": line.quantity,
-                 "goods_value": _money(line.goods_value)}
+                {
+                    "product_id": line.product_id,
+                    "quantity": line.quantity,
+                    "goods_value": _money(line.goods_value),
+                }
                 for line in order.lines.order_by("pk")
             ],
         }
@@ -52,8 +59,12 @@ def on_order_status_changed(*, order, to_status, now=None, **_kwargs) -> None:
         return
     from .services import event_emit
 
-    _safely(event, lambda: event_emit(business_id=order.business_id, event=event,
-                                      data=order_data(order), now=now))
+    _safely(
+        event,
+        lambda: event_emit(
+            business_id=order.business_id, event=event, data=order_data(order), now=now
+        ),
+    )
 
 
 def on_refund_requested(*, refund, now=None, **_kwargs) -> None:
@@ -61,21 +72,36 @@ def on_refund_requested(*, refund, now=None, **_kwargs) -> None:
 
     from .services import event_emit
 
-    orders = ([refund.order] if refund.order_id else
-              list(Order.objects.filter(purchase_id=refund.purchase_id).order_by("pk")))
+    orders = (
+        [refund.order]
+        if refund.order_id
+        else list(Order.objects.filter(purchase_id=refund.purchase_id).order_by("pk"))
+    )
     by_business: dict[int, list[str]] = {}
     for order in orders:
         by_business.setdefault(order.business_id, []).append(order.number)
     for business_id, numbers in by_business.items():
-        data = {"refund": {"number": refund.number, "kind": refund.kind, "status": refund.status,
-                           "amount": _money(refund.amount), "currency": refund.currency,
-                           "orders": numbers}}
-        _safely("refund.requested", lambda b=business_id, d=data: event_emit(
-            business_id=b, event="refund.requested", data=d, now=now))
+        data = {
+            "refund": {
+                "number": refund.number,
+                "kind": refund.kind,
+                "status": refund.status,
+                "amount": _money(refund.amount),
+                "currency": refund.currency,
+                "orders": numbers,
+            }
+        }
+        _safely(
+            "refund.requested",
+            lambda b=business_id, d=data: event_emit(
+                business_id=b, event="refund.requested", data=d, now=now
+            ),
+        )
 
 
-def on_listing_status_changed(*, product_ids, status, reason, final=False, now=None,
-                              **_kwargs) -> None:
+def on_listing_status_changed(
+    *, product_ids, status, reason, final=False, now=None, **_kwargs
+) -> None:
     from twoway.catalog.models import Product, ProductStatus
 
     from .services import event_emit
@@ -84,10 +110,21 @@ def on_listing_status_changed(*, product_ids, status, reason, final=False, now=N
         return
     rows = Product.objects.filter(pk__in=list(product_ids)).values_list("pk", "sku", "business_id")
     for pk, sku, business_id in rows:
-        data = {"listing": {"product_id": pk, "sku": sku, "status": status,
-                            "reason": reason[:500], "final": bool(final)}}
-        _safely("listing.blocked", lambda b=business_id, d=data: event_emit(
-            business_id=b, event="listing.blocked", data=d, now=now))
+        data = {
+            "listing": {
+                "product_id": pk,
+                "sku": sku,
+                "status": status,
+                "reason": reason[:500],
+                "final": bool(final),
+            }
+        }
+        _safely(
+            "listing.blocked",
+            lambda b=business_id, d=data: event_emit(
+                business_id=b, event="listing.blocked", data=d, now=now
+            ),
+        )
 
 
 def connect() -> None:
@@ -97,5 +134,4 @@ def connect() -> None:
 
     order_status_changed.connect(on_order_status_changed, dispatch_uid="integrations-orders")
     refund_requested.connect(on_refund_requested, dispatch_uid="integrations-refunds")
-    listing_status_changed.connect(on_listing_status_changed,
-                                   dispatch_uid="integrations-listings")
+    listing_status_changed.connect(on_listing_status_changed, dispatch_uid="integrations-listings")

@@ -10,8 +10,11 @@ DELIVERY_LOG_LIMIT = 100
 
 
 def api_keys_of(*, business_id: int) -> QuerySet[BusinessApiKey]:
-    return BusinessApiKey.objects.filter(business_id=business_id).select_related(
-        "created_by").order_by("-created_at", "-pk")
+    return (
+        BusinessApiKey.objects.filter(business_id=business_id)
+        .select_related("created_by")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def endpoints_of(*, business_id: int) -> QuerySet[WebhookEndpoint]:
@@ -20,7 +23,8 @@ def endpoints_of(*, business_id: int) -> QuerySet[WebhookEndpoint]:
 
 def deliveries_of(*, business_id: int, limit: int = DELIVERY_LOG_LIMIT) -> list[WebhookDelivery]:
     return list(
-        WebhookDelivery.objects.filter(business_id=business_id).select_related("endpoint")
+        WebhookDelivery.objects.filter(business_id=business_id)
+        .select_related("endpoint")
         .order_by("-created_at", "-pk")[:limit]
     )
 
@@ -34,5 +38,8 @@ def endpoint_get(*, business_id: int, endpoint_id: int) -> WebhookEndpoint | Non
 
 
 def delivery_get(*, business_id: int, delivery_id: int) -> WebhookDelivery | None:
-    return (WebhookDelivery.objects.filter(business_id=business_id, pk=delivery_id)
-            .select_related("endpoint", "business").first())
+    return (
+        WebhookDelivery.objects.filter(business_id=business_id, pk=delivery_id)
+        .select_related("endpoint", "business")
+        .first()
+    )

@@ -51,13 +51,17 @@ def _check_scopes(scopes) -> list[str]:
     chosen = sorted({str(s) for s in (scopes or [])})
     unknown = [s for s in chosen if s not in SCOPES]
     if unknown or not chosen:
-        raise DomainError.one("scopes", "invalid_choice", _(
-            "Choose one or more scopes: %(scopes)s."
-        ) % {"scopes": ", ".join(SCOPES)})
+        raise DomainError.one(
+            "scopes",
+            "invalid_choice",
+            _("Choose one or more scopes: %(scopes)s.") % {"scopes": ", ".join(SCOPES)},
+        )
     return chosen
 
 
-def api_key_issue(*, business: Business, by, name: str, scopes, now=None) -> tuple[BusinessApiKey, str]:
+def api_key_issue(
+    *, business: Business, by, name: str, scopes, now=None
+) -> tuple[BusinessApiKey, str]:
     """Issue a key for ``business`` (an owner, or a member holding the integrations permission).
     Returns the key row and the plaintext, shown this once."""
     require_seller_permission(by, business, "integrations")
@@ -72,8 +76,13 @@ def api_key_issue(*, business: Business, by, name: str, scopes, now=None) -> tup
         while BusinessApiKey.objects.filter(prefix=prefix).exists():
             prefix = secrets.token_hex(6)
         key = BusinessApiKey.objects.create(
-            business=business, name=name, prefix=prefix, secret_hash=hash_secret(secret),
-            scopes=chosen, created_by=by, created_at=now,
+            business=business,
+            name=name,
+            prefix=prefix,
+            secret_hash=hash_secret(secret),
+            scopes=chosen,
+            created_by=by,
+            created_at=now,
         )
     return key, f"{KEY_PREFIX}_{prefix}_{secret}"
 
@@ -99,8 +108,11 @@ def api_key_authenticate(token: str, *, now=None) -> BusinessApiKey | None:
     if parsed is None:
         return None
     prefix, secret = parsed
-    key = (BusinessApiKey.objects.select_related("business", "created_by")
-           .filter(prefix=prefix).first())
+    key = (
+        BusinessApiKey.objects.select_related("business", "created_by")
+        .filter(prefix=prefix)
+        .first()
+    )
     if key is None or key.revoked_at is not None:
         return None
     if not hmac.compare_digest(key.secret_hash, hash_secret(secret)):
@@ -119,18 +131,24 @@ def api_key_authenticate(token: str, *, now=None) -> BusinessApiKey | None:
 def _check_events(events) -> list[str]:
     chosen = sorted({str(e) for e in (events or [])})
     if not chosen or any(e not in EVENTS for e in chosen):
-        raise DomainError.one("events", "invalid_choice", _(
-            "Choose one or more events: %(events)s."
-        ) % {"events": ", ".join(EVENTS)})
+        raise DomainError.one(
+            "events",
+            "invalid_choice",
+            _("Choose one or more events: %(events)s.") % {"events": ", ".join(EVENTS)},
+        )
     return chosen
 
 
-def endpoint_create(*, business: Business, by, url: str, events, now=None) -> tuple[WebhookEndpoint, str]:
+def endpoint_create(
+    *, business: Business, by, url: str, events, now=None
+) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint; returns it and its signing secret (shown this once)."""
     require_seller_permission(by, business, "integrations")
     url = (url or "").strip()
     if len(url) > 500:
-        raise DomainError.one("url", "max_length", _("The URL is too long (500 characters at most)."))
+        raise DomainError.one(
+            "url", "max_length", _("The URL is too long (500 characters at most).")
+        )
     try:
         transport.check_url_shape(url)
     except transport.UnsafeUrl as exc:
@@ -140,8 +158,13 @@ def endpoint_create(*, business: Business, by, url: str, events, now=None) -> tu
         raise DomainError.one("url", "too_many", _("A business has at most 10 webhook endpoints."))
     secret = "whsec_" + secrets.token_urlsafe(32)
     endpoint = WebhookEndpoint.objects.create(
-        business=business, url=url, secret_encrypted=encrypt_secret(secret), events=chosen,
-        active=True, created_by=by, created_at=now or timezone.now(),
+        business=business,
+        url=url,
+        secret_encrypted=encrypt_secret(secret),
+        events=chosen,
+        active=True,
+        created_by=by,
+        created_at=now or timezone.now(),
     )
     return endpoint, secret
 
@@ -184,20 +207,37 @@ def event_emit(*, business_id: int, event: str, data: dict, now=None) -> list[We
     caller's transaction (an outbox: rolled back with it), and send them once it commits."""
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
-    endpoints = [e for e in WebhookEndpoint.objects.filter(business_id=business_id, active=True)
-                 if event in e.events]
+    endpoints = [
+        e
+        for e in WebhookEndpoint.objects.filter(business_id=business_id, active=True)
+        if event in e.events
+    ]
     if not endpoints:
         return []
     now = now or timezone.now()
     event_id = "evt_" + secrets.token_hex(12)
-    payload = {"id": event_id, "type": event, "created": int(now.timestamp()),
-               "business_id": business_id, "data": data}
-    rows = WebhookDelivery.objects.bulk_create([
-        WebhookDelivery(endpoint=e, business_id=business_id, event_id=event_id, event=event,
-                        payload=payload, status=DeliveryStatus.PENDING, next_attempt_at=now,
-                        created_at=now)
-        for e in endpoints
-    ])
+    payload = {
+        "id": event_id,
+        "type": event,
+        "created": int(now.timestamp()),
+        "business_id": business_id,
+        "data": data,
+    }
+    rows = WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(
+                endpoint=e,
+                business_id=business_id,
+                event_id=event_id,
+                event=event,
+                payload=payload,
+                status=DeliveryStatus.PENDING,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            for e in endpoints
+        ]
+    )
     if getattr(settings, "TWOWAY_WEBHOOK_SEND_ON_COMMIT", True):
         transaction.on_commit(_send_soon, robust=True)
     return rows
@@ -213,8 +253,9 @@ def _send_soon() -> None:
 
 
 def body_of(delivery: WebhookDelivery) -> bytes:
-    return json.dumps(delivery.payload, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode()
+    return json.dumps(
+        delivery.payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode()
 
 
 def delivery_attempt(*, delivery: WebhookDelivery, now=None) -> WebhookDelivery:
@@ -225,23 +266,29 @@ def delivery_attempt(*, delivery: WebhookDelivery, now=None) -> WebhookDelivery:
     timestamp = int(now.timestamp())
     headers = {
         HEADER: header_value(endpoint_secret(endpoint).encode(), timestamp, body),
-        "Twoway-Event": delivery.event, "Twoway-Event-Id": delivery.event_id,
+        "Twoway-Event": delivery.event,
+        "Twoway-Event-Id": delivery.event_id,
         "Twoway-Delivery": str(delivery.pk),
     }
     answer = transport.post(endpoint.url, body, headers)
     attempts = delivery.attempts + 1
-    fields = {"attempts": attempts, "last_status_code": answer.status,
-              "last_error": answer.error[:500]}
+    fields = {
+        "attempts": attempts,
+        "last_status_code": answer.status,
+        "last_error": answer.error[:500],
+    }
     if answer.ok:
-        fields.update(status=DeliveryStatus.DELIVERED, delivered_at=timezone.now(),
-                      next_attempt_at=None)
+        fields.update(
+            status=DeliveryStatus.DELIVERED, delivered_at=timezone.now(), next_attempt_at=None
+        )
     else:
         delay = retry_delay(attempts, _policy(), _jitter_unit(delivery.pk, attempts))
         if delay is None:
             fields.update(status=DeliveryStatus.FAILED, next_attempt_at=None)
         else:
-            fields.update(status=DeliveryStatus.PENDING,
-                          next_attempt_at=now + dt.timedelta(seconds=delay))
+            fields.update(
+                status=DeliveryStatus.PENDING, next_attempt_at=now + dt.timedelta(seconds=delay)
+            )
     WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
     delivery.refresh_from_db()
     return delivery
@@ -258,7 +305,8 @@ def deliveries_send_due(*, now=None, limit: int = 100) -> int:
     now = now or timezone.now()
     due = list(
         WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "pk").values_list("pk", "next_attempt_at")[:limit]
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", "next_attempt_at")[:limit]
     )
     sent = 0
     for pk, when in due:
@@ -270,8 +318,10 @@ def deliveries_send_due(*, now=None, limit: int = 100) -> int:
         delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=pk)
         if not delivery.endpoint.active:
             WebhookDelivery.objects.filter(pk=pk).update(
-                status=DeliveryStatus.FAILED, next_attempt_at=None,
-                last_error="The endpoint was switched off.")
+                status=DeliveryStatus.FAILED,
+                next_attempt_at=None,
+                last_error="The endpoint was switched off.",
+            )
             continue
         delivery_attempt(delivery=delivery, now=now)
         sent += 1
@@ -283,9 +333,15 @@ def delivery_replay(*, delivery: WebhookDelivery, by, now=None) -> WebhookDelive
     require_seller_permission(by, delivery.business, "integrations")
     now = now or timezone.now()
     row = WebhookDelivery.objects.create(
-        endpoint=delivery.endpoint, business_id=delivery.business_id, event_id=delivery.event_id,
-        event=delivery.event, payload=delivery.payload, status=DeliveryStatus.PENDING,
-        next_attempt_at=now, created_at=now, replay_of=delivery,
+        endpoint=delivery.endpoint,
+        business_id=delivery.business_id,
+        event_id=delivery.event_id,
+        event=delivery.event,
+        payload=delivery.payload,
+        status=DeliveryStatus.PENDING,
+        next_attempt_at=now,
+        created_at=now,
+        replay_of=delivery,
     )
     if getattr(settings, "TWOWAY_WEBHOOK_SEND_ON_COMMIT", True):
         transaction.on_commit(_send_soon, robust=True)

@@ -122,9 +122,16 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float | Non
     cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
     connection = cls(host, port, address, timeout)
     try:
-        connection.request("POST", path, body=body, headers={
-            **headers, "Content-Type": "application/json", "User-Agent": "Twoway-Webhooks/1",
-        })
+        connection.request(
+            "POST",
+            path,
+            body=body,
+            headers={
+                **headers,
+                "Content-Type": "application/json",
+                "User-Agent": "Twoway-Webhooks/1",
+            },
+        )
         response = connection.getresponse()
         response.read(1024)
         status = response.status

@@ -138,7 +138,8 @@ def trade_flows_reverse(
                 units, value = lines[o.order_line_id]
                 if units > left_q:
                     raise DomainError.one(
-                        "quantity", "over_shipped",
+                        "quantity",
+                        "over_shipped",
                         f"Cannot reverse {units} units of order line {o.order_line_id}: "
                         f"{left_q} left.",
                     )
@@ -177,7 +178,9 @@ def trade_flows_reverse(
 
 
 def _upsert(
-    table: str, key_cols: Sequence[str], extra_cols: Sequence[str],
+    table: str,
+    key_cols: Sequence[str],
+    extra_cols: Sequence[str],
     rows: Iterable[tuple[Any, ...]],
 ) -> None:
     """INSERT rows (key + extra + value_usd, quantity, entries); on a key conflict add value_usd,
@@ -324,5 +327,6 @@ def rollups_rebuild() -> RebuildResult:
             cursor.execute(f"SELECT COUNT(*) FROM {table}")
             counts.append(cursor.fetchone()[0])
     n_entries, n_rollup, n_cube, n_business = counts
-    return RebuildResult(n_entries, n_rollup, n_cube, n_business,
-                         seconds=time.perf_counter() - started)
+    return RebuildResult(
+        n_entries, n_rollup, n_cube, n_business, seconds=time.perf_counter() - started
+    )

@@ -9,8 +9,17 @@ from .models import ScheduledJobState
 class ScheduledJobStateAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
     """Read-only: the scheduler writes these rows."""
 
-    list_display = ("name", "task", "every_seconds", "last_started_at", "last_outcome",
-                    "next_run_at", "runs", "failures", "last_error_at")
+    list_display = (
+        "name",
+        "task",
+        "every_seconds",
+        "last_started_at",
+        "last_outcome",
+        "next_run_at",
+        "runs",
+        "failures",
+        "last_error_at",
+    )
     readonly_fields = [f.name for f in ScheduledJobState._meta.fields]
 
     def has_add_permission(self, request) -> bool:

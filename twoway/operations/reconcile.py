@@ -61,8 +61,10 @@ class Difference:
     detail: str
 
     def line(self) -> str:
-        return f"{self.check}: {self.subject}: {self.detail}" if self.subject else (
-            f"{self.check}: {self.detail}"
+        return (
+            f"{self.check}: {self.subject}: {self.detail}"
+            if self.subject
+            else (f"{self.check}: {self.detail}")
         )
 
 
@@ -113,9 +115,7 @@ def _returned_restocked() -> dict[int, int]:
         legacy = legacy.exclude(Exists(return_line.objects.filter(order_line=OuterRef("pk"))))
         # A return line restocks when its return is received (checkout.return_receive).
         back = return_line.objects.filter(return_request__status="received")
-        for row in (
-            back.values("order_line__product_id").annotate(units=Sum("quantity")).order_by()
-        ):
+        for row in back.values("order_line__product_id").annotate(units=Sum("quantity")).order_by():
             totals[row["order_line__product_id"]] += int(row["units"] or 0)
     for product_id, units in _units_by_product(legacy).items():
         totals[product_id] += units
@@ -247,7 +247,8 @@ def payment_differences() -> list[Difference]:
             listed = ", ".join(f"{p[0]} {p[1]} {_money(p[2], p[3])}" for p in payments)
             differences.append(
                 Difference(
-                    "payment", f"purchase {number}",
+                    "payment",
+                    f"purchase {number}",
                     f"paid, owes {owes}, {len(payments)} captured payment(s)"
                     + (f": {listed}" if listed else ""),
                 )  # fmt: skip
@@ -259,7 +260,8 @@ def payment_differences() -> list[Difference]:
         ):
             differences.append(
                 Difference(
-                    "payment", f"purchase {number}",
+                    "payment",
+                    f"purchase {number}",
                     f"owes {owes}, payment {provider} {txn} {_money(amount, pay_currency)}",
                 )  # fmt: skip
             )
@@ -271,7 +273,8 @@ def payment_differences() -> list[Difference]:
     for payment in unapplied:
         differences.append(
             Difference(
-                "payment", f"purchase {payment.purchase.number}",
+                "payment",
+                f"purchase {payment.purchase.number}",
                 f"payment {payment.provider} {payment.provider_txn_id} "
                 f"{_money(payment.amount, payment.currency)} is paid but the purchase is not",
             )  # fmt: skip
@@ -329,12 +332,15 @@ def stuck_differences(*, now: dt.datetime | None = None) -> list[Difference]:
     the scheduler), a paid export with no customs declaration, a hold without a reason, a
     refund pending or submitted for too long."""
     now = now or timezone.now()
-    grace = dt.timedelta(minutes=_setting("TWOWAY_RECONCILE_UNPAID_GRACE_MINUTES",
-                                          UNPAID_GRACE_MINUTES))
-    undeclared = dt.timedelta(minutes=_setting("TWOWAY_RECONCILE_UNDECLARED_MINUTES",
-                                               UNDECLARED_MINUTES))
-    pending = dt.timedelta(hours=_setting("TWOWAY_RECONCILE_REFUND_PENDING_HOURS",
-                                          REFUND_PENDING_HOURS))
+    grace = dt.timedelta(
+        minutes=_setting("TWOWAY_RECONCILE_UNPAID_GRACE_MINUTES", UNPAID_GRACE_MINUTES)
+    )
+    undeclared = dt.timedelta(
+        minutes=_setting("TWOWAY_RECONCILE_UNDECLARED_MINUTES", UNDECLARED_MINUTES)
+    )
+    pending = dt.timedelta(
+        hours=_setting("TWOWAY_RECONCILE_REFUND_PENDING_HOURS", REFUND_PENDING_HOURS)
+    )
     reservation = dt.timedelta(minutes=settings.TWOWAY_RESERVATION_MINUTES)
     differences = []
     unpaid = (
@@ -350,7 +356,8 @@ def stuck_differences(*, now: dt.datetime | None = None) -> list[Difference]:
         until = order.purchase.reserved_until or order.created_at + reservation
         differences.append(
             Difference(
-                "stuck", f"order {order.number} (purchase {order.purchase.number})",
+                "stuck",
+                f"order {order.number} (purchase {order.purchase.number})",
                 f"unpaid, reservation ended {until:%Y-%m-%d %H:%M} UTC and it was not expired "
                 "(stock and quota still held)",
             )  # fmt: skip
@@ -366,15 +373,17 @@ def stuck_differences(*, now: dt.datetime | None = None) -> list[Difference]:
     for order in paid_exports.order_by("pk"):
         differences.append(
             Difference(
-                "stuck", f"order {order.number}",
+                "stuck",
+                f"order {order.number}",
                 f"paid {order.paid_at:%Y-%m-%d %H:%M} UTC, no customs declaration and no hold "
                 f"after {int(undeclared.total_seconds() // 60)} min",
             )  # fmt: skip
         )
     for order in Order.objects.filter(status=OrderStatus.HELD).order_by("pk"):
         if not order.hold_reason.strip():
-            differences.append(Difference("stuck", f"order {order.number}",
-                                          "held without a reason"))
+            differences.append(
+                Difference("stuck", f"order {order.number}", "held without a reason")
+            )
     refund = _optional_model("payments", "Refund")
     since = _first_field(refund, ("submitted_at", "requested_at", "created_at")) if refund else None
     if refund is not None and since:
@@ -384,7 +393,8 @@ def stuck_differences(*, now: dt.datetime | None = None) -> list[Difference]:
         for row in waiting:
             differences.append(
                 Difference(
-                    "stuck", f"refund {row.pk} (payment {row.payment_id})",
+                    "stuck",
+                    f"refund {row.pk} (payment {row.payment_id})",
                     f"{row.status} since {getattr(row, since):%Y-%m-%d %H:%M} UTC, more than "
                     f"{int(pending.total_seconds() // 3600)} h",
                 )  # fmt: skip

@@ -172,9 +172,7 @@ class Scheduler:
             row = rows.get(name)
             if row and row.last_started_at:
                 job.last_started = row.last_started_at
-                job.next_run = row.last_started_at + dt.timedelta(
-                    seconds=job.entry.every_seconds
-                )
+                job.next_run = row.last_started_at + dt.timedelta(seconds=job.entry.every_seconds)
 
     def _save(self, job: Job) -> None:
         if not self.persist:

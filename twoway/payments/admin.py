@@ -11,8 +11,15 @@ from .models import Payment, PaymentNotification, Refund
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
-    list_display = ("purchase", "provider", "provider_txn_id", "amount", "currency", "status",
-                    "paid_at")
+    list_display = (
+        "purchase",
+        "provider",
+        "provider_txn_id",
+        "amount",
+        "currency",
+        "status",
+        "paid_at",
+    )
     list_filter = ("provider", "status")
     search_fields = ("=purchase__number", "=purchase__orders__number", "=provider_txn_id")
     list_select_related = ("purchase",)
@@ -35,8 +42,20 @@ class PaymentNotificationAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
 class RefundAdmin(ReadOnlyOperatorAdmin, admin.ModelAdmin):
     """Refunds and where they stand; a failed one (the provider never took it) needs a person."""
 
-    list_display = ("number", "purchase", "order", "kind", "amount", "currency", "provider",
-                    "status", "attempts", "last_error", "requested_at", "succeeded_at")
+    list_display = (
+        "number",
+        "purchase",
+        "order",
+        "kind",
+        "amount",
+        "currency",
+        "provider",
+        "status",
+        "attempts",
+        "last_error",
+        "requested_at",
+        "succeeded_at",
+    )
     list_filter = ("status", "kind", "provider")
     search_fields = ("=number", "=purchase__number", "=order__number", "=provider_refund_id")
     list_select_related = ("purchase", "order")

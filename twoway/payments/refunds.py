@@ -74,6 +74,12 @@ def _sandbox_confirm(call: RefundCall, provider_refund_id: str) -> None:
     from .tasks import sandbox_refund_notify
 
     sandbox_refund_notify.delay(
-        call.provider, call.out_trade_no, call.provider_txn_id, call.out_refund_no,
-        provider_refund_id, str(call.amount), str(call.refunded_before), str(call.total),
+        call.provider,
+        call.out_trade_no,
+        call.provider_txn_id,
+        call.out_refund_no,
+        provider_refund_id,
+        str(call.amount),
+        str(call.refunded_before),
+        str(call.total),
     )

@@ -61,18 +61,26 @@ def payment_start(*, purchase: Purchase, buyer, provider_name: str) -> PaymentRe
     if purchase.buyer_id != buyer.pk:
         raise PermissionDenied("Only the buyer can pay for this purchase.")
     if purchase.paid_at is not None:
-        raise DomainError.one("purchase", "already_paid", "This purchase is already paid.", status=409)
+        raise DomainError.one(
+            "purchase", "already_paid", "This purchase is already paid.", status=409
+        )
     orders = list(purchase.orders.all())
     payable, why = checkout.purchase_payable(purchase)
     if not payable:
-        rule = "held" if "hold" in why else (
-            "reservation_expired" if "expired; place" in why else "not_payable")
+        rule = (
+            "held"
+            if "hold" in why
+            else ("reservation_expired" if "expired; place" in why else "not_payable")
+        )
         raise DomainError.one("purchase", rule, why, status=409)
     first = orders[0]
     if provider_name == "card":  # US consumers (imports) pay in USD by card
         card_request = CardPaymentRequest(
-            out_trade_no=purchase.number, amount=purchase.total_payable, currency=purchase.currency,
-            subject=f"Twoway {purchase.number}", buyer_name=first.consignee_name,
+            out_trade_no=purchase.number,
+            amount=purchase.total_payable,
+            currency=purchase.currency,
+            subject=f"Twoway {purchase.number}",
+            buyer_name=first.consignee_name,
             notify_url=_public_url("/payments/notify/card/"),
             return_url=_public_url(f"/us/purchases/{purchase.number}/"),
         )
@@ -97,11 +105,24 @@ class Ack:
     content_type: str
 
 
-def _log(provider: str, outcome: str, *, event_id: str = "", out_trade_no: str = "",
-         rule: str = "", message: str = "", raw: bytes = b"") -> None:
+def _log(
+    provider: str,
+    outcome: str,
+    *,
+    event_id: str = "",
+    out_trade_no: str = "",
+    rule: str = "",
+    message: str = "",
+    raw: bytes = b"",
+) -> None:
     PaymentNotification.objects.create(
-        provider=provider, event_id=event_id, out_trade_no=out_trade_no, outcome=outcome,
-        error_rule=rule, error_message=message, raw_body=raw.decode("utf-8", "replace")[:20000],
+        provider=provider,
+        event_id=event_id,
+        out_trade_no=out_trade_no,
+        outcome=outcome,
+        error_rule=rule,
+        error_message=message,
+        raw_body=raw.decode("utf-8", "replace")[:20000],
         received_at=timezone.now(),
     )
 
@@ -114,15 +135,27 @@ def notification_receive(*, provider_name: str, raw_body: bytes, headers) -> Ack
         note = provider.verify_notification(raw_body, headers)
     except NotificationRejected as exc:
         logger.warning("payment notification rejected (%s): %s", exc.rule, exc.reason)
-        _log(provider_name, NotificationOutcome.REJECTED, rule=exc.rule, message=exc.reason, raw=raw_body)
+        _log(
+            provider_name,
+            NotificationOutcome.REJECTED,
+            rule=exc.rule,
+            message=exc.reason,
+            raw=raw_body,
+        )
         return Ack(*provider.ack(False, message=exc.reason, status_code=400))
 
     if note.out_refund_no or note.status in REFUND_STATUSES:
         return _refund_notification(provider, provider_name, note, raw_body)
 
     if not note.is_paid:
-        _log(provider_name, NotificationOutcome.IGNORED, event_id=note.event_id,
-             out_trade_no=note.out_trade_no, message=note.status, raw=raw_body)
+        _log(
+            provider_name,
+            NotificationOutcome.IGNORED,
+            event_id=note.event_id,
+            out_trade_no=note.out_trade_no,
+            message=note.status,
+            raw=raw_body,
+        )
         return Ack(*provider.ack(True))
 
     purchase = Purchase.objects.filter(number=note.out_trade_no).first()
@@ -138,19 +171,36 @@ def notification_receive(*, provider_name: str, raw_body: bytes, headers) -> Ack
         message = "; ".join(p.message for p in problems) or "unknown purchase"
         rule = problems[0].rule if problems else "unknown_order"
         logger.warning("payment notification %s refused: %s", note.event_id, message)
-        _log(provider_name, NotificationOutcome.REJECTED, event_id=note.event_id,
-             out_trade_no=note.out_trade_no, rule=rule, message=message, raw=raw_body)
+        _log(
+            provider_name,
+            NotificationOutcome.REJECTED,
+            event_id=note.event_id,
+            out_trade_no=note.out_trade_no,
+            rule=rule,
+            message=message,
+            raw=raw_body,
+        )
         return Ack(*provider.ack(False, message=message, status_code=400))
 
     try:
         with transaction.atomic():
-            _log(provider_name, NotificationOutcome.PROCESSED, event_id=note.event_id,
-                 out_trade_no=note.out_trade_no, raw=raw_body)
+            _log(
+                provider_name,
+                NotificationOutcome.PROCESSED,
+                event_id=note.event_id,
+                out_trade_no=note.out_trade_no,
+                raw=raw_body,
+            )
             payment_record(purchase=purchase, provider_name=provider_name, notification=note)
     except IntegrityError:
         # The same event (or the same transaction under another event id) was processed already.
-        _log(provider_name, NotificationOutcome.DUPLICATE, event_id=note.event_id,
-             out_trade_no=note.out_trade_no, raw=raw_body)
+        _log(
+            provider_name,
+            NotificationOutcome.DUPLICATE,
+            event_id=note.event_id,
+            out_trade_no=note.out_trade_no,
+            raw=raw_body,
+        )
     return Ack(*provider.ack(True))
 
 
@@ -166,27 +216,38 @@ def payment_record(*, purchase: Purchase, provider_name: str, notification) -> P
     list(lock_objects.orders_for_update(purchase.pk))
     payable, why = checkout.purchase_payable(locked, now=now, deadline=False)
     payment = Payment.objects.create(
-        purchase=purchase, provider=provider_name, provider_txn_id=notification.provider_txn_id,
-        app_id=notification.app_id, amount=notification.amount, currency=notification.currency,
+        purchase=purchase,
+        provider=provider_name,
+        provider_txn_id=notification.provider_txn_id,
+        app_id=notification.app_id,
+        amount=notification.amount,
+        currency=notification.currency,
         status=PaymentStatus.PAID if payable else PaymentStatus.REFUND_DUE,
         paid_at=notification.paid_at or now,
         payer_account_masked=notification.payer_account_masked or "",
     )
     if payable:
         checkout.purchase_mark_paid(
-            purchase=purchase, now=now, actor_label=f"provider:{provider_name}",
+            purchase=purchase,
+            now=now,
+            actor_label=f"provider:{provider_name}",
             reason=f"{provider_name} transaction {notification.provider_txn_id}",
         )
         # Customs (a receiver of this signal) declares the exports among them after commit.
-        orders_paid.send(sender=Payment, order_ids=list(
-            purchase.orders.values_list("pk", flat=True)))
+        orders_paid.send(
+            sender=Payment, order_ids=list(purchase.orders.values_list("pk", flat=True))
+        )
     else:
         logger.warning("purchase %s paid but not payable (%s): refund due", purchase.number, why)
         held = any(o.status == OrderStatus.HELD for o in purchase.orders.all())
         refund_issue(
-            payment=payment, order=None, amount=payment.amount,
+            payment=payment,
+            order=None,
+            amount=payment.amount,
             kind=RefundKind.HOLD if held else RefundKind.LATE_PAYMENT,
-            reason=f"Paid after the purchase could no longer be paid: {why}", by=None, now=now,
+            reason=f"Paid after the purchase could no longer be paid: {why}",
+            by=None,
+            now=now,
         )
     return payment
 
@@ -197,9 +258,14 @@ def payment_record(*, purchase: Purchase, provider_name: str, notification) -> P
 #: ``order`` when it is one order's refund) and ``now``. Contexts above listen (webhooks).
 refund_requested = Signal()
 
-REFUND_STATUSES = frozenset({
-    STATUS_REFUNDED, STATUS_PARTIALLY_REFUNDED, STATUS_REFUND_FAILED, STATUS_REFUND_PENDING,
-})
+REFUND_STATUSES = frozenset(
+    {
+        STATUS_REFUNDED,
+        STATUS_PARTIALLY_REFUNDED,
+        STATUS_REFUND_FAILED,
+        STATUS_REFUND_PENDING,
+    }
+)
 #: Retry schedule of a refund the wallet could not take: minutes after each failed attempt.
 REFUND_BACKOFF_MINUTES = (1, 2, 5, 10, 30, 60, 120, 240)
 
@@ -224,8 +290,15 @@ def refunded_total(payment: Payment) -> Decimal:
 
 
 def refund_issue(
-    *, payment: Payment, order: Order | None, amount: Decimal, kind: str, reason: str,
-    by=None, return_request=None, now=None,
+    *,
+    payment: Payment,
+    order: Order | None,
+    amount: Decimal,
+    kind: str,
+    reason: str,
+    by=None,
+    return_request=None,
+    now=None,
 ) -> Refund:
     """Record a refund of ``amount`` against ``payment`` (inside the caller's transaction) and
     send it to the provider once that transaction commits. Never more than was paid: the
@@ -239,22 +312,38 @@ def refund_issue(
         already = refunded_total(locked)
         if already + amount > locked.amount:
             raise DomainError.one(
-                "amount", "over_refund",
+                "amount",
+                "over_refund",
                 f"Refund {amount} would exceed what was paid: {locked.amount} paid, "
-                f"{already} already refunded or on its way.", status=409,
+                f"{already} already refunded or on its way.",
+                status=409,
             )
         refund = Refund.objects.create(
-            number=_refund_number(now), payment=locked, purchase_id=locked.purchase_id,
-            order=order, return_request=return_request, kind=kind, reason=reason[:2000],
-            provider=locked.provider, amount=amount, currency=locked.currency,
-            status=RefundStatus.PENDING, next_attempt_at=now, requested_by=by, requested_at=now,
+            number=_refund_number(now),
+            payment=locked,
+            purchase_id=locked.purchase_id,
+            order=order,
+            return_request=return_request,
+            kind=kind,
+            reason=reason[:2000],
+            provider=locked.provider,
+            amount=amount,
+            currency=locked.currency,
+            status=RefundStatus.PENDING,
+            next_attempt_at=now,
+            requested_by=by,
+            requested_at=now,
         )
         if order is not None:
             OrderEvent.objects.create(
-                order=order, from_status=order.status, to_status=order.status, actor=by,
-                actor_label="payments", created_at=now,
+                order=order,
+                from_status=order.status,
+                to_status=order.status,
+                actor=by,
+                actor_label="payments",
+                created_at=now,
                 reason=f"Refund {refund.number} of {refund.currency} {amount} requested "
-                       f"through {refund.provider}.",
+                f"through {refund.provider}.",
             )
         refund_requested.send(sender=Refund, refund=refund, now=now)
         refund_id = refund.pk
@@ -268,7 +357,9 @@ def _refund_submit_later(refund_id: int) -> None:
     try:
         task.delay(refund_id)
     except Exception:  # noqa: BLE001 - a broker outage must not lose the refund: the retry job sends it
-        logger.exception("refund %s could not be queued; the scheduled retry will send it", refund_id)
+        logger.exception(
+            "refund %s could not be queued; the scheduled retry will send it", refund_id
+        )
 
 
 def refund_submit(*, refund_id: int, now=None) -> str:
@@ -278,11 +369,15 @@ def refund_submit(*, refund_id: int, now=None) -> str:
     if refund.status != RefundStatus.PENDING:
         return refund.status
     call = RefundCall(
-        provider=refund.provider, out_trade_no=refund.purchase.number,
-        provider_txn_id=refund.payment.provider_txn_id, out_refund_no=refund.number,
+        provider=refund.provider,
+        out_trade_no=refund.purchase.number,
+        provider_txn_id=refund.payment.provider_txn_id,
+        out_refund_no=refund.number,
         amount=refund.amount,
         refunded_before=_succeeded_total(refund.payment, excluding=refund),
-        total=refund.payment.amount, currency=refund.currency, reason=refund.reason[:80],
+        total=refund.payment.amount,
+        currency=refund.currency,
+        reason=refund.reason[:80],
     )
     with transaction.atomic():
         try:
@@ -312,7 +407,8 @@ def _refund_attempt_failed(refund_id: int, error: str, now) -> str:
             locked.next_attempt_at = None
         else:
             locked.next_attempt_at = now + dt.timedelta(
-                minutes=REFUND_BACKOFF_MINUTES[locked.attempts - 1])
+                minutes=REFUND_BACKOFF_MINUTES[locked.attempts - 1]
+            )
         locked.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
     logger.warning("refund %s not sent (attempt %s): %s", locked.number, locked.attempts, error)
     return locked.status
@@ -323,7 +419,8 @@ def refunds_retry(*, now=None, limit: int = 200) -> int:
     now = now or timezone.now()
     due = list(
         Refund.objects.filter(status=RefundStatus.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at").values_list("pk", flat=True)[:limit]
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
     )
     for refund_id in due:
         refund_submit(refund_id=refund_id, now=now)
@@ -343,17 +440,25 @@ def _refund_succeeded(refund: Refund, *, at) -> None:
     if refund.order_id:
         order = Order.objects.get(pk=refund.order_id)
         OrderEvent.objects.create(
-            order=order, from_status=order.status, to_status=order.status, actor=None,
-            actor_label=f"provider:{refund.provider}", created_at=at,
+            order=order,
+            from_status=order.status,
+            to_status=order.status,
+            actor=None,
+            actor_label=f"provider:{refund.provider}",
+            created_at=at,
             reason=f"Refund {refund.number} of {refund.currency} {refund.amount} completed.",
         )
         if order.status == OrderStatus.RETURNED:
-            checkout.order_transition(order=order, to=OrderStatus.REFUNDED,
-                                      actor_label=f"provider:{refund.provider}",
-                                      reason=f"Refund {refund.number} completed.", now=at)
+            checkout.order_transition(
+                order=order,
+                to=OrderStatus.REFUNDED,
+                actor_label=f"provider:{refund.provider}",
+                reason=f"Refund {refund.number} completed.",
+                now=at,
+            )
 
 
-def _refund_notification(provider, provider_name: str, note, raw_body: bytes) -> Ack:
+def _refund_notification(provider, provider_name: str, note, raw_body: bytes) -> Ack:  # noqa: C901 — ADR 0001's checks, in the ADR's order
     """A wallet's refund notification: match our refund, check the amount, record it once."""
     refund = Refund.objects.filter(provider=provider_name, number=note.out_refund_no or "").first()
     problems = []
@@ -369,18 +474,35 @@ def _refund_notification(provider, provider_name: str, note, raw_body: bytes) ->
             if provider_name == "alipay":  # refund_fee: the total refunded so far
                 expected += _succeeded_total(refund.payment, excluding=refund)
             if note.refund_amount != expected:
-                problems.append(("refund_amount", "amount_mismatch",
-                                 f"Notified refund {note.refund_amount} differs from {expected}."))
+                problems.append(
+                    (
+                        "refund_amount",
+                        "amount_mismatch",
+                        f"Notified refund {note.refund_amount} differs from {expected}.",
+                    )
+                )
     if problems:
         message = "; ".join(p[2] for p in problems)
         logger.warning("refund notification %s refused: %s", note.event_id, message)
-        _log(provider_name, NotificationOutcome.REJECTED, event_id=note.event_id,
-             out_trade_no=note.out_trade_no, rule=problems[0][1], message=message, raw=raw_body)
+        _log(
+            provider_name,
+            NotificationOutcome.REJECTED,
+            event_id=note.event_id,
+            out_trade_no=note.out_trade_no,
+            rule=problems[0][1],
+            message=message,
+            raw=raw_body,
+        )
         return Ack(*provider.ack(False, message=message, status_code=400))
     try:
         with transaction.atomic():
-            _log(provider_name, NotificationOutcome.PROCESSED, event_id=note.event_id,
-                 out_trade_no=note.out_trade_no, raw=raw_body)
+            _log(
+                provider_name,
+                NotificationOutcome.PROCESSED,
+                event_id=note.event_id,
+                out_trade_no=note.out_trade_no,
+                raw=raw_body,
+            )
             locked = Refund.objects.select_for_update().get(pk=refund.pk)
             if note.status in (STATUS_REFUNDED, STATUS_PARTIALLY_REFUNDED):
                 if locked.status == RefundStatus.SUCCEEDED:
@@ -395,12 +517,19 @@ def _refund_notification(provider, provider_name: str, note, raw_body: bytes) ->
                 locked.provider_refund_id = ""
                 locked.last_error = f"{provider_name} closed the refund ({note.provider_status})."
                 locked.next_attempt_at = timezone.now() + dt.timedelta(
-                    minutes=REFUND_BACKOFF_MINUTES[0])
-                locked.save(update_fields=["status", "provider_refund_id", "last_error",
-                                           "next_attempt_at"])
+                    minutes=REFUND_BACKOFF_MINUTES[0]
+                )
+                locked.save(
+                    update_fields=["status", "provider_refund_id", "last_error", "next_attempt_at"]
+                )
     except IntegrityError:
-        _log(provider_name, NotificationOutcome.DUPLICATE, event_id=note.event_id,
-             out_trade_no=note.out_trade_no, raw=raw_body)
+        _log(
+            provider_name,
+            NotificationOutcome.DUPLICATE,
+            event_id=note.event_id,
+            out_trade_no=note.out_trade_no,
+            raw=raw_body,
+        )
     return Ack(*provider.ack(True))
 
 
@@ -408,8 +537,13 @@ def _refund_notification(provider, provider_name: str, note, raw_body: bytes) ->
 
 
 def _captured_payment(purchase_id: int) -> Payment | None:
-    return (Payment.objects.filter(purchase_id=purchase_id, status__in=(
-        PaymentStatus.PAID, PaymentStatus.REFUNDED)).order_by("pk").first())
+    return (
+        Payment.objects.filter(
+            purchase_id=purchase_id, status__in=(PaymentStatus.PAID, PaymentStatus.REFUNDED)
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def order_cancel(*, order: Order, by, reason: str = "") -> Order:
@@ -422,14 +556,24 @@ def order_cancel(*, order: Order, by, reason: str = "") -> Order:
     if pipeline.is_unpaid(order.status, order.held_from):
         return checkout.order_cancel(order=order, by=by, reason=reason)
     allowed = pipeline.BUYER_CANCELLABLE[order.direction]
-    if order.status not in allowed and not (by.is_operator and order.status in pipeline.OPEN_STATES):
+    if order.status not in allowed and not (
+        by.is_operator and order.status in pipeline.OPEN_STATES
+    ):
         raise DomainError.one(
-            "status", "not_cancellable",
-            _("This order can no longer be cancelled: it has been declared to customs or shipped. "
-              "Once it is delivered you can ask for a return."), status=409,
+            "status",
+            "not_cancellable",
+            _(
+                "This order can no longer be cancelled: it has been declared to customs or shipped. "
+                "Once it is delivered you can ask for a return."
+            ),
+            status=409,
         )
-    return _refund_whole_order(order=order, by=by, kind=RefundKind.CANCELLATION,
-                               reason=reason or "Cancelled by the buyer after payment.")
+    return _refund_whole_order(
+        order=order,
+        by=by,
+        kind=RefundKind.CANCELLATION,
+        reason=reason or "Cancelled by the buyer after payment.",
+    )
 
 
 def _refund_whole_order(*, order: Order, by, kind: str, reason: str) -> Order:
@@ -437,11 +581,19 @@ def _refund_whole_order(*, order: Order, by, kind: str, reason: str) -> Order:
     with transaction.atomic():
         payment = _captured_payment(order.purchase_id)
         if payment is None:
-            raise DomainError.one("order", "not_paid", "This order has no payment to refund.",
-                                  status=409)
+            raise DomainError.one(
+                "order", "not_paid", "This order has no payment to refund.", status=409
+            )
         checkout.order_refund(order=order, by=by, reason=reason)
-        refund_issue(payment=payment, order=order, amount=order.total_payable, kind=kind,
-                     reason=reason, by=by, now=now)
+        refund_issue(
+            payment=payment,
+            order=order,
+            amount=order.total_payable,
+            kind=kind,
+            reason=reason,
+            by=by,
+            now=now,
+        )
     return Order.objects.get(pk=order.pk)
 
 
@@ -455,9 +607,16 @@ def return_receive_and_refund(*, return_request, by):
         payment = _captured_payment(order.purchase_id)
         amount = sum((rl.refund_amount for rl in received.lines.all()), Decimal("0.00"))
         if payment is not None and amount > 0:
-            refund_issue(payment=payment, order=order, amount=amount, kind=RefundKind.RETURN,
-                         reason=f"Return {received.number}: {received.reason[:200]}", by=by,
-                         return_request=received, now=now)
+            refund_issue(
+                payment=payment,
+                order=order,
+                amount=amount,
+                kind=RefundKind.RETURN,
+                reason=f"Return {received.number}: {received.reason[:200]}",
+                by=by,
+                return_request=received,
+                now=now,
+            )
     return received
 
 
@@ -466,19 +625,27 @@ def orders_refund_for_block(*, product_ids: list[int], reason: str, by=None) -> 
     are cancelled, paid ones refunded in full. Returns how many orders ended."""
     ended = 0
     with transaction.atomic():
-        order_ids = sorted(set(
-            Order.objects.filter(
-                status=OrderStatus.HELD, hold_code=checkout.HOLD_LISTING_BLOCKED,
-                lines__product_id__in=product_ids,
-            ).values_list("pk", flat=True)
-        ))
+        order_ids = sorted(
+            set(
+                Order.objects.filter(
+                    status=OrderStatus.HELD,
+                    hold_code=checkout.HOLD_LISTING_BLOCKED,
+                    lines__product_id__in=product_ids,
+                ).values_list("pk", flat=True)
+            )
+        )
         for order_id in order_ids:
             order = Order.objects.select_for_update().get(pk=order_id)
             if order.status != OrderStatus.HELD:
                 continue
             if order.held_from == OrderStatus.CREATED:
-                checkout.order_transition(order=order, to=OrderStatus.CANCELLED, actor=by,
-                                          actor_label="regulator", reason=reason)
+                checkout.order_transition(
+                    order=order,
+                    to=OrderStatus.CANCELLED,
+                    actor=by,
+                    actor_label="regulator",
+                    reason=reason,
+                )
             else:
                 _refund_whole_order(order=order, by=by, kind=RefundKind.HOLD, reason=reason)
             ended += 1

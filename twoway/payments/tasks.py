@@ -20,9 +20,16 @@ def _deliver(provider_name: str, body: bytes, headers: dict) -> tuple[int, bytes
 
 
 @shared_task(name="payments.sandbox_refund_notify")
-def sandbox_refund_notify(provider_name: str, out_trade_no: str, provider_txn_id: str,
-                          out_refund_no: str, provider_refund_id: str, amount: str,
-                          refunded_before: str, total: str) -> int:
+def sandbox_refund_notify(
+    provider_name: str,
+    out_trade_no: str,
+    provider_txn_id: str,
+    out_refund_no: str,
+    provider_refund_id: str,
+    amount: str,
+    refunded_before: str,
+    total: str,
+) -> int:
     """The sandbox wallet confirms a refund with its signed notification (WeChat
     ``REFUND.SUCCESS``, Alipay ``trade_status_sync`` with ``refund_fee``, card
     ``refund.succeeded``). Returns the HTTP status our handler answered."""
@@ -40,28 +47,44 @@ def sandbox_refund_notify(provider_name: str, out_trade_no: str, provider_txn_id
     if provider_name == "card":
         body, headers = sandbox_refund_notification(
             SandboxCardProcessor(app_id=card_app_id(), secret=card_secret()),
-            out_trade_no=out_trade_no, transaction_id=provider_txn_id, amount=paid,
-            refund_amount=refund, out_refund_no=out_refund_no, refund_id=provider_refund_id,
+            out_trade_no=out_trade_no,
+            transaction_id=provider_txn_id,
+            amount=paid,
+            refund_amount=refund,
+            out_refund_no=out_refund_no,
+            refund_id=provider_refund_id,
             app_id=card_app_id(),
         )
     else:
         wallet = SandboxWallet(provider_name, ensure_sandbox_keys())
         request = PaymentRequest(
-            out_trade_no=out_trade_no, amount=paid, currency="CNY", subject="refund",
-            buyer_name="", buyer_id_number_masked_or_token="", notify_url="/", return_url="/",
+            out_trade_no=out_trade_no,
+            amount=paid,
+            currency="CNY",
+            subject="refund",
+            buyer_name="",
+            buyer_id_number_masked_or_token="",
+            notify_url="/",
+            return_url="/",
         )
         cumulative = before + refund
         full = cumulative >= paid
         signed = wallet.notification(
-            request, "refunded" if full else "partially_refunded", provider_txn_id=provider_txn_id,
+            request,
+            "refunded" if full else "partially_refunded",
+            provider_txn_id=provider_txn_id,
             # Alipay's refund_fee is the total refunded so far; WeChat's amount.refund this one.
             refund_amount=cumulative if provider_name == "alipay" else refund,
             out_refund_no=out_refund_no,
         )
         body, headers = signed.body, signed.headers
     status, _ = _deliver(provider_name, body, headers)
-    logger.info("sandbox %s refund %s confirmed: our handler answered %s",
-                provider_name, out_refund_no, status)
+    logger.info(
+        "sandbox %s refund %s confirmed: our handler answered %s",
+        provider_name,
+        out_refund_no,
+        status,
+    )
     return status
 
 

@@ -24,36 +24,52 @@ FIELDS = ("collected", "tax", "fee", "net")
 
 def statement_differences(statement: PayoutStatement) -> list[str]:
     problems: list[str] = []
-    lines = list(statement.lines.select_related("order", "refund", "refund__order",
-                                                "refund__return_request"))
+    lines = list(
+        statement.lines.select_related("order", "refund", "refund__order", "refund__return_request")
+    )
     name = statement.number
-    recomputed = totals_of(lines, rate=statement.exchange_rate,
-                           collected_currency=statement.collected_currency,
-                           payout_currency=statement.payout_currency)
+    recomputed = totals_of(
+        lines,
+        rate=statement.exchange_rate,
+        collected_currency=statement.collected_currency,
+        payout_currency=statement.payout_currency,
+    )
     for field, stored in (
-        ("orders", statement.orders_count), ("refunds", statement.refunds_count),
-        ("collected", statement.collected), ("refunded", statement.refunded),
-        ("tax", statement.tax), ("fee", statement.fee), ("net", statement.net),
+        ("orders", statement.orders_count),
+        ("refunds", statement.refunds_count),
+        ("collected", statement.collected),
+        ("refunded", statement.refunded),
+        ("tax", statement.tax),
+        ("fee", statement.fee),
+        ("net", statement.net),
         ("amount_due", statement.amount_due),
     ):
         if getattr(recomputed, field) != stored:
-            problems.append(f"{name}: {field} {stored} but its lines give "
-                            f"{getattr(recomputed, field)}")
+            problems.append(
+                f"{name}: {field} {stored} but its lines give {getattr(recomputed, field)}"
+            )
     for line in lines:
-        source = (order_line(order_money(line.order)) if line.kind == "order"
-                  else refund_line(refund_money(line.refund)))
+        source = (
+            order_line(order_money(line.order))
+            if line.kind == "order"
+            else refund_line(refund_money(line.refund))
+        )
         for field in FIELDS:
             if getattr(source, field) != getattr(line, field):
-                problems.append(f"{name}: {line.kind} {line.reference} {field} "
-                                f"{getattr(line, field)} but the {line.kind} gives "
-                                f"{getattr(source, field)}")
+                problems.append(
+                    f"{name}: {line.kind} {line.reference} {field} "
+                    f"{getattr(line, field)} but the {line.kind} gives "
+                    f"{getattr(source, field)}"
+                )
     start, end, business = statement.period_start, statement.period_end, statement.business
     want_orders = set(orders_paid_in(business, start, end).values_list("pk", flat=True))
     have_orders = {x.order_id for x in lines if x.kind == "order"}
     want_refunds = set(refunds_succeeded_in(business, start, end).values_list("pk", flat=True))
     have_refunds = {x.refund_id for x in lines if x.kind == "refund"}
-    for label, want, have in (("order", want_orders, have_orders),
-                              ("refund", want_refunds, have_refunds)):
+    for label, want, have in (
+        ("order", want_orders, have_orders),
+        ("refund", want_refunds, have_refunds),
+    ):
         if want - have:
             problems.append(f"{name}: {label}s missing: {sorted(want - have)}")
         if have - want:

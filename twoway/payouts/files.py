@@ -24,20 +24,47 @@ def statement_csv(view: StatementView) -> str:
     writer.writerow(["period", view.start.isoformat(), view.end.isoformat()])
     writer.writerow(["collected currency", view.collected_currency])
     writer.writerow(["payout currency", view.payout_currency])
-    writer.writerow(["exchange rate (CNY per USD)", view.rate,
-                     view.rate_from.isoformat() if view.rate_from else "", view.rate_source])
+    writer.writerow(
+        [
+            "exchange rate (CNY per USD)",
+            view.rate,
+            view.rate_from.isoformat() if view.rate_from else "",
+            view.rate_source,
+        ]
+    )
     writer.writerow(["platform fee", view.fee_source])
     writer.writerow([])
-    writer.writerow(["kind", "reference", "order", "date (UTC)", "collected", "tax remitted",
-                     "platform fee", "net"])
+    writer.writerow(
+        [
+            "kind",
+            "reference",
+            "order",
+            "date (UTC)",
+            "collected",
+            "tax remitted",
+            "platform fee",
+            "net",
+        ]
+    )
     for row in view.rows:
-        writer.writerow([row.kind, row.reference, row.order_number,
-                         row.occurred_at.strftime("%Y-%m-%d %H:%M"), row.collected, row.tax,
-                         row.fee, row.net])
+        writer.writerow(
+            [
+                row.kind,
+                row.reference,
+                row.order_number,
+                row.occurred_at.strftime("%Y-%m-%d %H:%M"),
+                row.collected,
+                row.tax,
+                row.fee,
+                row.net,
+            ]
+        )
     writer.writerow([])
     for label, value in (
-        ("collected from buyers", view.collected), ("refunded to buyers", view.refunded),
-        ("tax remitted on the buyers' behalf", view.tax), ("platform fee", view.fee),
+        ("collected from buyers", view.collected),
+        ("refunded to buyers", view.refunded),
+        ("tax remitted on the buyers' behalf", view.tax),
+        ("platform fee", view.fee),
         (f"net ({view.collected_currency})", view.net),
         (f"amount due ({view.payout_currency})", view.amount_due),
     ):
@@ -79,15 +106,20 @@ def statement_pdf(view: StatementView) -> bytes:
         put(label, 10, 0)
         c.drawRightString(width - 18 * mm, y, f"{value:,.2f}")
         y -= 5.5 * mm
-    put(f"Exchange rate 汇率: 1 USD = {view.rate} CNY, in force from 生效日 "
-        f"{view.rate_from}", 9)
+    put(f"Exchange rate 汇率: 1 USD = {view.rate} CNY, in force from 生效日 {view.rate_from}", 9)
     put(f"Source 来源: {view.rate_source[:110]}", 7)
     put(f"Platform fee 平台服务费: {view.fee_source[:120]}", 7)
     put(f"Amount due 应付金额 ({pay}): {view.amount_due:,.2f}", 13, 9 * mm)
     put("Orders and refunds 订单与退款", 10)
-    columns = [("Kind 类型", 0), ("Reference 编号", 34), ("Date 日期", 78),
-               (f"Collected 收款 {cur}", 104), ("Tax 税款", 132), ("Fee 服务费", 150),
-               ("Net 净额", 166)]
+    columns = [
+        ("Kind 类型", 0),
+        ("Reference 编号", 34),
+        ("Date 日期", 78),
+        (f"Collected 收款 {cur}", 104),
+        ("Tax 税款", 132),
+        ("Fee 服务费", 150),
+        ("Net 净额", 166),
+    ]
     for label, offset in columns:
         c.setFont(FONT, 7.5)
         c.drawString(left + offset * mm, y, label)
@@ -96,9 +128,15 @@ def statement_pdf(view: StatementView) -> bytes:
         if y < 20 * mm:
             c.showPage()
             y = height - 20 * mm
-        values = [KIND_LABELS.get(row.kind, row.kind), row.reference,
-                  row.occurred_at.strftime("%Y-%m-%d"), f"{row.collected:,.2f}",
-                  f"{row.tax:,.2f}", f"{row.fee:,.2f}", f"{row.net:,.2f}"]
+        values = [
+            KIND_LABELS.get(row.kind, row.kind),
+            row.reference,
+            row.occurred_at.strftime("%Y-%m-%d"),
+            f"{row.collected:,.2f}",
+            f"{row.tax:,.2f}",
+            f"{row.fee:,.2f}",
+            f"{row.net:,.2f}",
+        ]
         for (_, offset), value in zip(columns, values, strict=True):
             c.setFont(FONT, 7.5)
             c.drawString(left + offset * mm, y, value)

@@ -62,8 +62,9 @@ class PayoutStatement(AppendOnly):
     fee = money_field(_("platform fee"))
     net = money_field(_("net (collected currency)"))
     amount_due = money_field(_("amount due"))
-    exchange_rate = models.DecimalField(_("exchange rate (CNY per USD)"), max_digits=12,
-                                        decimal_places=6)
+    exchange_rate = models.DecimalField(
+        _("exchange rate (CNY per USD)"), max_digits=12, decimal_places=6
+    )
     exchange_rate_from = models.DateField(_("rate in force from"))
     exchange_rate_source = models.TextField(_("rate source"))
     fee_source = models.TextField(_("fee source"))
@@ -73,10 +74,14 @@ class PayoutStatement(AppendOnly):
         ordering = ["-period_start", "business_id"]
         verbose_name = _("payout statement")
         constraints = [
-            models.UniqueConstraint(fields=["business", "period_start", "period_end"],
-                                    name="payout_statement_once_per_period"),
-            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")),
-                                   name="payout_statement_period_order"),
+            models.UniqueConstraint(
+                fields=["business", "period_start", "period_end"],
+                name="payout_statement_once_per_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="payout_statement_period_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,10 +111,12 @@ class PayoutLine(AppendOnly):
         ordering = ["occurred_at", "pk"]
         constraints = [
             # An order's money and a refund are each on exactly one statement, ever.
-            models.UniqueConstraint(fields=["order"], condition=models.Q(kind="order"),
-                                    name="payout_line_order_once"),
-            models.UniqueConstraint(fields=["refund"], condition=models.Q(kind="refund"),
-                                    name="payout_line_refund_once"),
+            models.UniqueConstraint(
+                fields=["order"], condition=models.Q(kind="order"), name="payout_line_order_once"
+            ),
+            models.UniqueConstraint(
+                fields=["refund"], condition=models.Q(kind="refund"), name="payout_line_refund_once"
+            ),
             models.CheckConstraint(
                 condition=models.Q(kind="order", refund__isnull=True)
                 | models.Q(kind="refund", refund__isnull=False),

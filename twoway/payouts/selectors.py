@@ -37,24 +37,31 @@ def currencies_for(business: Business) -> Currencies:
 def bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """[start 00:00 UTC, the day after end 00:00 UTC)."""
     utc = dt.UTC
-    return (dt.datetime.combine(start, dt.time(), utc),
-            dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), utc))
+    return (
+        dt.datetime.combine(start, dt.time(), utc),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), utc),
+    )
 
 
 def orders_paid_in(business: Business, start: dt.date, end: dt.date) -> QuerySet[Order]:
     low, high = bounds(start, end)
     return Order.objects.filter(
-        business=business, direction=currencies_for(business).direction,
-        paid_at__gte=low, paid_at__lt=high,
+        business=business,
+        direction=currencies_for(business).direction,
+        paid_at__gte=low,
+        paid_at__lt=high,
     )
 
 
 def refunds_succeeded_in(business: Business, start: dt.date, end: dt.date) -> QuerySet[Refund]:
     low, high = bounds(start, end)
     return Refund.objects.filter(
-        order__business=business, order__direction=currencies_for(business).direction,
-        order__paid_at__isnull=False, status=RefundStatus.SUCCEEDED,
-        succeeded_at__gte=low, succeeded_at__lt=high,
+        order__business=business,
+        order__direction=currencies_for(business).direction,
+        order__paid_at__isnull=False,
+        status=RefundStatus.SUCCEEDED,
+        succeeded_at__gte=low,
+        succeeded_at__lt=high,
     )
 
 
@@ -64,8 +71,12 @@ def _fee_rate(direction: str, moment: dt.datetime) -> Decimal:
 
 def order_money(order: Order) -> OrderMoney:
     return OrderMoney(
-        order_id=order.pk, number=order.number, paid_at=order.paid_at,
-        collected=order.total_payable, tax=order.tax_total, goods=order.goods_value,
+        order_id=order.pk,
+        number=order.number,
+        paid_at=order.paid_at,
+        collected=order.total_payable,
+        tax=order.tax_total,
+        goods=order.goods_value,
         fee_rate=_fee_rate(order.direction, order.paid_at),
     )
 
@@ -73,8 +84,9 @@ def order_money(order: Order) -> OrderMoney:
 def refund_money(refund: Refund) -> RefundMoney:
     order = refund.order
     if refund.return_request_id:
-        parts = refund.return_request.lines.aggregate(tax=Sum("tax_amount"),
-                                                     goods=Sum("goods_amount"))
+        parts = refund.return_request.lines.aggregate(
+            tax=Sum("tax_amount"), goods=Sum("goods_amount")
+        )
         tax, goods = q(parts["tax"] or 0), q(parts["goods"] or 0)
     elif refund.amount == order.total_payable or not order.total_payable:
         tax, goods = order.tax_total, order.goods_value
@@ -82,8 +94,14 @@ def refund_money(refund: Refund) -> RefundMoney:
         share = refund.amount / order.total_payable
         tax, goods = q(order.tax_total * share), q(order.goods_value * share)
     return RefundMoney(
-        refund_id=refund.pk, number=refund.number, order_id=order.pk, order_number=order.number,
-        succeeded_at=refund.succeeded_at, amount=refund.amount, tax=tax, goods=goods,
+        refund_id=refund.pk,
+        number=refund.number,
+        order_id=order.pk,
+        order_number=order.number,
+        succeeded_at=refund.succeeded_at,
+        amount=refund.amount,
+        tax=tax,
+        goods=goods,
         fee_rate=_fee_rate(order.direction, order.paid_at),
     )
 
@@ -105,12 +123,19 @@ def statement_draft(*, business: Business, start: dt.date, end: dt.date) -> Stat
     cur = currencies_for(business)
     orders = [order_money(o) for o in orders_paid_in(business, start, end).order_by("paid_at")]
     refunds = [
-        refund_money(r) for r in refunds_succeeded_in(business, start, end)
-        .select_related("order", "return_request").order_by("succeeded_at")
+        refund_money(r)
+        for r in refunds_succeeded_in(business, start, end)
+        .select_related("order", "return_request")
+        .order_by("succeeded_at")
     ]
     rate = rate_on(end)
-    lines, totals = statement(orders, refunds, rate=rate.rate, collected_currency=cur.collected,
-                              payout_currency=cur.payout)
+    lines, totals = statement(
+        orders,
+        refunds,
+        rate=rate.rate,
+        collected_currency=cur.collected,
+        payout_currency=cur.payout,
+    )
     fees = [platform_fee_on(cur.direction, day) for day in {start, end}]
     return StatementDraft(business, start, end, cur, rate, fees, lines, totals)
 
@@ -163,29 +188,64 @@ class StatementView:
 
 def statement_view(statement: PayoutStatement) -> StatementView:
     rows = [
-        StatementRow(x.kind, x.reference, x.order.number, x.occurred_at, x.collected, x.tax,
-                     x.fee, x.net)
+        StatementRow(
+            x.kind, x.reference, x.order.number, x.occurred_at, x.collected, x.tax, x.fee, x.net
+        )
         for x in statement.lines.select_related("order").order_by("occurred_at", "pk")
     ]
     return StatementView(
-        statement.number, statement.issued_at, statement.business.legal_name,
-        statement.period_start, statement.period_end, statement.collected_currency,
-        statement.payout_currency, statement.orders_count, statement.refunds_count,
-        statement.collected, statement.refunded, statement.tax, statement.fee, statement.net,
-        statement.amount_due, statement.exchange_rate, statement.exchange_rate_from,
-        statement.exchange_rate_source, statement.fee_source, rows,
+        statement.number,
+        statement.issued_at,
+        statement.business.legal_name,
+        statement.period_start,
+        statement.period_end,
+        statement.collected_currency,
+        statement.payout_currency,
+        statement.orders_count,
+        statement.refunds_count,
+        statement.collected,
+        statement.refunded,
+        statement.tax,
+        statement.fee,
+        statement.net,
+        statement.amount_due,
+        statement.exchange_rate,
+        statement.exchange_rate_from,
+        statement.exchange_rate_source,
+        statement.fee_source,
+        rows,
     )
 
 
 def range_view(*, business: Business, start: dt.date, end: dt.date) -> StatementView:
     draft = statement_draft(business=business, start=start, end=end)
     t = draft.totals
-    rows = [StatementRow(x.kind, x.reference, x.order_number, x.occurred_at, x.collected, x.tax,
-                         x.fee, x.net) for x in draft.lines]
+    rows = [
+        StatementRow(
+            x.kind, x.reference, x.order_number, x.occurred_at, x.collected, x.tax, x.fee, x.net
+        )
+        for x in draft.lines
+    ]
     fee_source = "; ".join(sorted({f"{f.rate:.2%} of {f.basis}: {f.source}" for f in draft.fees}))
     return StatementView(
-        "", None, business.legal_name, start, end, draft.currencies.collected,
-        draft.currencies.payout, t.orders, t.refunds, t.collected, t.refunded, t.tax, t.fee,
-        t.net, t.amount_due, draft.rate.rate, draft.rate.effective_from, draft.rate.source,
-        fee_source, rows,
+        "",
+        None,
+        business.legal_name,
+        start,
+        end,
+        draft.currencies.collected,
+        draft.currencies.payout,
+        t.orders,
+        t.refunds,
+        t.collected,
+        t.refunded,
+        t.tax,
+        t.fee,
+        t.net,
+        t.amount_due,
+        draft.rate.rate,
+        draft.rate.effective_from,
+        draft.rate.source,
+        fee_source,
+        rows,
     )

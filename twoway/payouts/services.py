@@ -48,50 +48,81 @@ def statement_number(business: Business, start: dt.date) -> str:
     return f"PS{start:%Y%m}-{business.pk:06d}"
 
 
-def statement_issue(*, business: Business, year: int, month: int,
-                    now: dt.datetime | None = None) -> PayoutStatement:
+def statement_issue(
+    *, business: Business, year: int, month: int, now: dt.datetime | None = None
+) -> PayoutStatement:
     """The statement of ``business`` for a closed calendar month (issued now if it was not)."""
     now = now or timezone.now()
     start, end = month_bounds(year, month)
     existing = PayoutStatement.objects.filter(
-        business=business, period_start=start, period_end=end).first()
+        business=business, period_start=start, period_end=end
+    ).first()
     if existing is not None:
         return existing
     if bounds(start, end)[1] > now:
-        raise DomainError.one("period", "period_closed",
-                              f"{start:%Y-%m} has not ended yet; statements cover closed months.")
+        raise DomainError.one(
+            "period",
+            "period_closed",
+            f"{start:%Y-%m} has not ended yet; statements cover closed months.",
+        )
     draft = statement_draft(business=business, start=start, end=end)
     totals, cur, rate = draft.totals, draft.currencies, draft.rate
     try:
         with transaction.atomic():
             statement = PayoutStatement.objects.create(
-                number=statement_number(business, start), business=business,
-                period_start=start, period_end=end, collected_currency=cur.collected,
-                payout_currency=cur.payout, orders_count=totals.orders,
-                refunds_count=totals.refunds, collected=totals.collected,
-                refunded=totals.refunded, tax=totals.tax, fee=totals.fee, net=totals.net,
-                amount_due=totals.amount_due, exchange_rate=rate.rate,
-                exchange_rate_from=rate.effective_from, exchange_rate_source=rate.source,
-                fee_source="; ".join(sorted({f"{f.rate:.2%} of {f.basis}: {f.source}"
-                                             for f in draft.fees})),
+                number=statement_number(business, start),
+                business=business,
+                period_start=start,
+                period_end=end,
+                collected_currency=cur.collected,
+                payout_currency=cur.payout,
+                orders_count=totals.orders,
+                refunds_count=totals.refunds,
+                collected=totals.collected,
+                refunded=totals.refunded,
+                tax=totals.tax,
+                fee=totals.fee,
+                net=totals.net,
+                amount_due=totals.amount_due,
+                exchange_rate=rate.rate,
+                exchange_rate_from=rate.effective_from,
+                exchange_rate_source=rate.source,
+                fee_source="; ".join(
+                    sorted({f"{f.rate:.2%} of {f.basis}: {f.source}" for f in draft.fees})
+                ),
                 issued_at=now,
             )
-            PayoutLine.objects.bulk_create([
-                PayoutLine(statement=statement, kind=x.kind, order_id=x.order_id,
-                           refund_id=x.refund_id, reference=x.reference,
-                           occurred_at=x.occurred_at, collected=x.collected, tax=x.tax,
-                           fee=x.fee, net=x.net)
-                for x in draft.lines
-            ])
+            PayoutLine.objects.bulk_create(
+                [
+                    PayoutLine(
+                        statement=statement,
+                        kind=x.kind,
+                        order_id=x.order_id,
+                        refund_id=x.refund_id,
+                        reference=x.reference,
+                        occurred_at=x.occurred_at,
+                        collected=x.collected,
+                        tax=x.tax,
+                        fee=x.fee,
+                        net=x.net,
+                    )
+                    for x in draft.lines
+                ]
+            )
     except IntegrityError:
         # Another worker issued it first (or an order already sits on another statement).
         existing = PayoutStatement.objects.filter(
-            business=business, period_start=start, period_end=end).first()
+            business=business, period_start=start, period_end=end
+        ).first()
         if existing is None:
             raise
         return existing
-    logger.info("payout statement %s issued: %s %s", statement.number, statement.payout_currency,
-                statement.amount_due)
+    logger.info(
+        "payout statement %s issued: %s %s",
+        statement.number,
+        statement.payout_currency,
+        statement.amount_due,
+    )
     return statement
 
 
@@ -104,15 +135,22 @@ def statements_issue_due(*, now: dt.datetime | None = None) -> int:
         start, end = month_bounds(year, month)
         low, high = bounds(start, end)
         with_money = set(
-            Order.objects.filter(paid_at__gte=low, paid_at__lt=high)
-            .values_list("business_id", flat=True)
+            Order.objects.filter(paid_at__gte=low, paid_at__lt=high).values_list(
+                "business_id", flat=True
+            )
         ) | set(
-            Refund.objects.filter(status=RefundStatus.SUCCEEDED, succeeded_at__gte=low,
-                                  succeeded_at__lt=high, order__isnull=False)
-            .values_list("order__business_id", flat=True)
+            Refund.objects.filter(
+                status=RefundStatus.SUCCEEDED,
+                succeeded_at__gte=low,
+                succeeded_at__lt=high,
+                order__isnull=False,
+            ).values_list("order__business_id", flat=True)
         )
-        done = set(PayoutStatement.objects.filter(period_start=start, period_end=end)
-                   .values_list("business_id", flat=True))
+        done = set(
+            PayoutStatement.objects.filter(period_start=start, period_end=end).values_list(
+                "business_id", flat=True
+            )
+        )
         for business in Business.objects.filter(pk__in=with_money - done).order_by("pk"):
             statement_issue(business=business, year=year, month=month, now=now)
             issued += 1

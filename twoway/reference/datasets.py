@@ -239,8 +239,9 @@ def parse_carrier_format(row: Row, ctx: ParseContext) -> dict[str, Any]:
         raise row.error("pattern", "regex", f"not a regular expression: {exc}") from None
     checksum = row.choice("checksum", CHECKSUMS)
     if checksum != "none" and not {"serial", "check"} <= set(compiled.groupindex):
-        raise row.error("pattern", "groups", "a pattern with a check digit names (?P<serial>) "
-                        "and (?P<check>)")
+        raise row.error(
+            "pattern", "groups", "a pattern with a check digit names (?P<serial>) and (?P<check>)"
+        )
     weightings = row.text("weightings", required=False, max_length=80)
     if weightings and not re.fullmatch(r"\d+( \d+)*", weightings):
         raise row.error("weightings", "format", "space-separated whole numbers")
@@ -256,10 +257,12 @@ def parse_carrier_format(row: Row, ctx: ParseContext) -> dict[str, Any]:
         "format_name": row.text("format_name", max_length=80),
         "pattern": pattern,
         "checksum": checksum,
-        "evens_multiplier": row.integer("evens_multiplier", min_value=1) if row.raw(
-            "evens_multiplier") else 1,
-        "odds_multiplier": row.integer("odds_multiplier", min_value=1) if row.raw(
-            "odds_multiplier") else 1,
+        "evens_multiplier": row.integer("evens_multiplier", min_value=1)
+        if row.raw("evens_multiplier")
+        else 1,
+        "odds_multiplier": row.integer("odds_multiplier", min_value=1)
+        if row.raw("odds_multiplier")
+        else 1,
         "weightings": weightings,
         "example": example,
         "effective_from": date_from,
@@ -779,9 +782,20 @@ DATASETS: tuple[Dataset, ...] = (
         key=("carrier", "format_name", "effective_from"),
         parse=parse_carrier_format,
         required=(
-            "carrier", "carrier_name_en", "carrier_name_zh", "format_name", "pattern",
-            "checksum", "evens_multiplier", "odds_multiplier", "weightings", "example",
-            "effective_from", "effective_to", "source", "confidence",
+            "carrier",
+            "carrier_name_en",
+            "carrier_name_zh",
+            "format_name",
+            "pattern",
+            "checksum",
+            "evens_multiplier",
+            "odds_multiplier",
+            "weightings",
+            "example",
+            "effective_from",
+            "effective_to",
+            "source",
+            "confidence",
         ),
         check=no_overlap(("carrier", "format_name")),
     ),
@@ -793,7 +807,13 @@ DATASETS: tuple[Dataset, ...] = (
         key=("direction", "effective_from"),
         parse=parse_platform_fee,
         required=(
-            "direction", "rate", "basis", "effective_from", "effective_to", "source", "confidence",
+            "direction",
+            "rate",
+            "basis",
+            "effective_from",
+            "effective_to",
+            "source",
+            "confidence",
         ),
         check=no_overlap(("direction",)),
     ),

@@ -162,7 +162,8 @@ class ReturnPolicy(SourcedRow):
     direction = models.CharField(_("direction"), max_length=12)
     window_days = models.PositiveSmallIntegerField(_("return window (days)"))
     window_starts = models.CharField(
-        _("window starts at"), max_length=20,
+        _("window starts at"),
+        max_length=20,
         help_text=_("customs_release (the order cleared customs) or delivery."),
     )
     refunds_tax = models.BooleanField(_("refunds tax and duty on returned goods"))

@@ -80,10 +80,12 @@ def in_force_on(day: dt.date) -> Q:
 def rate_on(day: dt.date, base: str = "USD", quote: str = "CNY") -> ExchangeRate:
     row = _cached(
         ("rate", day, base, quote),
-        lambda: ExchangeRate.objects.filter(base_currency=base, quote_currency=quote)
-        .filter(in_force_on(day))
-        .order_by("-effective_from")
-        .first(),
+        lambda: (
+            ExchangeRate.objects.filter(base_currency=base, quote_currency=quote)
+            .filter(in_force_on(day))
+            .order_by("-effective_from")
+            .first()
+        ),
     )
     if row is None:
         raise DomainError.one(
@@ -96,9 +98,11 @@ def return_policy_on(direction: str, day: dt.date) -> ReturnPolicy:
     """The return window and refund rules in force on ``day`` for one trade direction."""
     row = _cached(
         ("return_policy", direction, day),
-        lambda: ReturnPolicy.objects.filter(in_force_on(day), direction=direction)
-        .order_by("-effective_from")
-        .first(),
+        lambda: (
+            ReturnPolicy.objects.filter(in_force_on(day), direction=direction)
+            .order_by("-effective_from")
+            .first()
+        ),
     )
     if row is None:
         raise DomainError.one(
@@ -119,9 +123,11 @@ def platform_fee_on(direction: str, day: dt.date) -> PlatformFee:
     """The platform's fee row in force on ``day`` for one trade direction."""
     row = _cached(
         ("platform_fee", direction, day),
-        lambda: PlatformFee.objects.filter(in_force_on(day), direction=direction)
-        .order_by("-effective_from")
-        .first(),
+        lambda: (
+            PlatformFee.objects.filter(in_force_on(day), direction=direction)
+            .order_by("-effective_from")
+            .first()
+        ),
     )
     if row is None:
         raise DomainError.one(
@@ -211,9 +217,11 @@ def freight_rate_on(lane: str, day: dt.date) -> FreightRate:
     """The platform's freight price on ``lane`` (e.g. "US-CN") in force on ``day`` (cached)."""
     row = _cached(
         ("freight", lane, day),
-        lambda: FreightRate.objects.filter(in_force_on(day), lane=lane)
-        .order_by("-effective_from")
-        .first(),
+        lambda: (
+            FreightRate.objects.filter(in_force_on(day), lane=lane)
+            .order_by("-effective_from")
+            .first()
+        ),
     )
     if row is None:
         raise LookupError(f"No freight rate for lane {lane} on {day}")
@@ -237,9 +245,11 @@ def eei_rules_on(day: dt.date) -> EeiRuleSet:
     """The EEI (AES) filing rules in force on ``day`` (``effective_to`` is the last day in force)."""
     row = _cached(
         ("eei", day),
-        lambda: EeiRuleSet.objects.filter(in_force_on(day))
-        .order_by(F("effective_from").desc(nulls_last=True))
-        .first(),
+        lambda: (
+            EeiRuleSet.objects.filter(in_force_on(day))
+            .order_by(F("effective_from").desc(nulls_last=True))
+            .first()
+        ),
     )
     if row is None:
         raise LookupError(f"No EEI rules in force on {day.isoformat()}.")

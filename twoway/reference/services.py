@@ -97,7 +97,12 @@ def reference_load_all(*, if_changed: bool = False) -> list[LoadResult]:
                 )
                 continue
             unchanged = record is not None and record.file_name == _label(dataset, path)[0]
-            if if_changed and unchanged and record is not None and record.sha256 == file_sha256(path):
+            if (
+                if_changed
+                and unchanged
+                and record is not None
+                and record.sha256 == file_sha256(path)
+            ):
                 results.append(_skipped(dataset, record, "unchanged since the last load"))
                 continue
             results.append(_load(dataset, path=path, dry_run=False))
@@ -151,8 +156,9 @@ def list_load(
         elif not dry_run:
             result = _load(dataset, path=Path(path), dry_run=False)
     outcome = "refused" if refused else ("dry_run" if dry_run else "loaded")
-    _list_load_record(kind=kind, result=result, outcome=outcome, actor=actor,
-                      allow_shrink=allow_shrink)
+    _list_load_record(
+        kind=kind, result=result, outcome=outcome, actor=actor, allow_shrink=allow_shrink
+    )
     if refused is not None:
         raise DomainError.one(
             "file",

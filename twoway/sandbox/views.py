@@ -50,12 +50,19 @@ def wallet_pay_page(request, provider: str):
         return HttpResponseBadRequest("The merchant's payment request does not verify.")
     if request.POST.get("confirm") == "pay":
         wallet_notification_deliver.delay(
-            provider, pay_request.out_trade_no, str(pay_request.amount),
-            urlparse(pay_request.notify_url).path, pay_request.return_url, pay_request.subject,
+            provider,
+            pay_request.out_trade_no,
+            str(pay_request.amount),
+            urlparse(pay_request.notify_url).path,
+            pay_request.return_url,
+            pay_request.subject,
         )
         return redirect(urlparse(pay_request.return_url).path)
-    return render(request, "sandbox/wallet_pay.html",
-                  {"provider": provider, "pay_request": pay_request, "fields": fields})
+    return render(
+        request,
+        "sandbox/wallet_pay.html",
+        {"provider": provider, "pay_request": pay_request, "fields": fields},
+    )
 
 
 @login_required
@@ -67,10 +74,14 @@ def card_pay_page(request):
         raise Http404
     if request.method != "POST":
         return HttpResponseBadRequest("Open this page from the Twoway pay page.")
-    fields = {k: v for k, v in request.POST.items()
-              if k not in ("csrfmiddlewaretoken", "confirm", "card_number")}
-    processor = SandboxCardProcessor(app_id=card_app_id(), secret=card_secret(),
-                                     merchant_id=card_merchant_id())
+    fields = {
+        k: v
+        for k, v in request.POST.items()
+        if k not in ("csrfmiddlewaretoken", "confirm", "card_number")
+    }
+    processor = SandboxCardProcessor(
+        app_id=card_app_id(), secret=card_secret(), merchant_id=card_merchant_id()
+    )
     try:
         pay_request = processor.accept_payment(fields)
     except (SignatureInvalid, KeyError, ValueError):
@@ -84,9 +95,16 @@ def card_pay_page(request):
             body, headers = processor.notification(pay_request, card_number=card_number)
             deliver("card", body, headers)
             return redirect(urlparse(pay_request.return_url).path)
-    return render(request, "sandbox/card_pay.html",
-                  {"pay_request": pay_request, "fields": fields, "error": error,
-                   "card_number": card_number or "4242 4242 4242 4242"})
+    return render(
+        request,
+        "sandbox/card_pay.html",
+        {
+            "pay_request": pay_request,
+            "fields": fields,
+            "error": error,
+            "card_number": card_number or "4242 4242 4242 4242",
+        },
+    )
 
 
 @role_required(Role.OPERATOR)
@@ -104,5 +122,7 @@ def customs_sweep(request):
     if not sandbox_enabled():
         raise Http404
     count = declarations_sweep(grace_minutes=0)
-    messages.success(request, _("Customs sweep done: %(count)s orders attempted.") % {"count": count})
+    messages.success(
+        request, _("Customs sweep done: %(count)s orders attempted.") % {"count": count}
+    )
     return redirect("sandbox:sandbox-customs")

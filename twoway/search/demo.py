@@ -46,11 +46,16 @@ def demo_searches_seed(*, seed: int = 1, now: dt.datetime | None = None) -> int:
                 clicked = results > 0 and rng.random() < 0.5
                 rows.append(
                     SearchLog(
-                        query=query, query_norm=fold(query), language=language,
-                        market="cn_export", province=rng.choice(PROVINCES) if rng.random() < 0.7 else "",
-                        hs_chapter=chapter, result_count=results,
+                        query=query,
+                        query_norm=fold(query),
+                        language=language,
+                        market="cn_export",
+                        province=rng.choice(PROVINCES) if rng.random() < 0.7 else "",
+                        hs_chapter=chapter,
+                        result_count=results,
                         session_hash=session_hash(f"demo-{seed}-{rng.randrange(10**9)}"),
-                        clicked_product_id=None, bought=clicked and rng.random() < 0.25,
+                        clicked_product_id=None,
+                        bought=clicked and rng.random() < 0.25,
                         created_at=when,
                     )  # fmt: skip
                 )

@@ -255,9 +255,13 @@ def documents_for(
                 product_id=p.pk,
                 markets=tuple(markets),
                 text=text.document(
-                    title_en=p.title_en, title_zh=p.title_zh, desc_en=p.description_en,
+                    title_en=p.title_en,
+                    title_zh=p.title_zh,
+                    desc_en=p.description_en,
                     hs_code=p.hs_code,
-                ) if with_text else EMPTY_TEXT,
+                )
+                if with_text
+                else EMPTY_TEXT,
                 hs_code=p.hs_code,
                 chapter=p.hs_chapter or p.hs_code[:2],
                 origin=origin,

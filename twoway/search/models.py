@@ -37,7 +37,9 @@ class SearchLog(models.Model):
     market = models.CharField(_("market"), max_length=12)
     province = models.CharField(_("buyer's province"), max_length=2, blank=True)
     hs_chapter = models.CharField(
-        _("HS chapter of the top result"), max_length=2, blank=True,
+        _("HS chapter of the top result"),
+        max_length=2,
+        blank=True,
         help_text=_("Or of the chapter filter; empty when nothing was found."),
     )
     result_count = models.PositiveIntegerField(_("results"))
@@ -61,7 +63,9 @@ class DemandSubscription(models.Model):
     """A seller watching a query or an HS chapter; told when searches for it rise."""
 
     business = models.ForeignKey(
-        Business, on_delete=models.CASCADE, related_name="demand_subscriptions",
+        Business,
+        on_delete=models.CASCADE,
+        related_name="demand_subscriptions",
         verbose_name=_("seller"),
     )
     query_norm = models.CharField(_("query"), max_length=200, blank=True)

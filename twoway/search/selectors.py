@@ -112,7 +112,9 @@ def _cards(market: str, ids: list[int]) -> list[ResultCard]:
         if buyable and not doc.in_stock:
             badge = badge or "out_of_stock"
         cards.append(
-            ResultCard(product=product, price=price, currency=currency, buyable=buyable, badge=badge)
+            ResultCard(
+                product=product, price=price, currency=currency, buyable=buyable, badge=badge
+            )
         )
     return cards
 
@@ -126,8 +128,13 @@ def search_page(
     bands = PRICE_BANDS[market]
     response: SearchResponse = get_backend().search(
         SearchRequest(
-            plan=plan, market=market, filters=filters, sort=sort,
-            offset=(number - 1) * page_size, limit=page_size, bands=bands,
+            plan=plan,
+            market=market,
+            filters=filters,
+            sort=sort,
+            offset=(number - 1) * page_size,
+            limit=page_size,
+            bands=bands,
         )  # fmt: skip
     )
     hit_ids = [h.product_id for h in response.hits]
@@ -252,16 +259,21 @@ def _stats(qs, *, min_sessions: int, limit: int) -> list[QueryStat]:
     rows = (
         qs.values("query_norm")
         .annotate(
-            searches=Count("id"), sessions=Count("session_hash", distinct=True),
-            best=Max("result_count"), chapter=Max("hs_chapter"),
+            searches=Count("id"),
+            sessions=Count("session_hash", distinct=True),
+            best=Max("result_count"),
+            chapter=Max("hs_chapter"),
         )  # fmt: skip
         .filter(sessions__gte=min_sessions)
         .order_by("-sessions", "-searches", "query_norm")[:limit]
     )
     return [
         QueryStat(
-            query=r["query_norm"], searches=r["searches"], sessions=r["sessions"],
-            best_results=r["best"] or 0, chapter=r["chapter"] or "",
+            query=r["query_norm"],
+            searches=r["searches"],
+            sessions=r["sessions"],
+            best_results=r["best"] or 0,
+            chapter=r["chapter"] or "",
         )  # fmt: skip
         for r in rows
     ]
@@ -282,12 +294,16 @@ def demand_report(*, business, limit: int = 20) -> DemandReport:
     from twoway.reference.models import ChinaProvince
 
     chapters = seller_chapters(business)
-    base = SearchLog.objects.filter(market="cn_export", created_at__gte=_since(), hs_chapter__in=chapters)
+    base = SearchLog.objects.filter(
+        market="cn_export", created_at__gte=_since(), hs_chapter__in=chapters
+    )
     unmet = _stats(
         base.filter(result_count__lte=FEW_RESULTS), min_sessions=SELLER_MIN_SESSIONS, limit=limit
     )
     bought = _stats(base.filter(bought=True), min_sessions=1, limit=limit)
-    names = {c: (en, zh) for c, en, zh in ChinaProvince.objects.values_list("code", "name_en", "name_zh")}
+    names = {
+        c: (en, zh) for c, en, zh in ChinaProvince.objects.values_list("code", "name_en", "name_zh")
+    }
     rows = (
         base.exclude(province="")
         .annotate(month=TruncMonth("created_at"))
@@ -302,12 +318,15 @@ def demand_report(*, business, limit: int = 20) -> DemandReport:
             province=r["province"],
             province_name_en=names.get(r["province"], (r["province"],) * 2)[0],
             province_name_zh=names.get(r["province"], (r["province"],) * 2)[1],
-            query=r["query_norm"], searches=r["n"],
+            query=r["query_norm"],
+            searches=r["n"],
         )  # fmt: skip
         for r in rows
     ]
     subs = list(DemandSubscription.objects.filter(business=business).order_by("id"))
-    notices = list(DemandNotice.objects.filter(business=business).select_related("subscription")[:20])
+    notices = list(
+        DemandNotice.objects.filter(business=business).select_related("subscription")[:20]
+    )
     return DemandReport(
         chapters=chapters, unmet=unmet, trending=trending, bought=bought,
         subscriptions=subs, notices=notices,

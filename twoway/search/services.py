@@ -238,9 +238,7 @@ def _email_notice(sub: DemandSubscription, previous: int, current: int) -> int:
         "%(previous)s in the 7 days before.\n\nSee what buyers in China are looking for in your "
         "seller center: /seller/demand/"
     ) % {"what": what, "current": current, "previous": previous}
-    return send_mail(
-        subject, body, settings.DEFAULT_FROM_EMAIL, [sub.email], fail_silently=True
-    )
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [sub.email], fail_silently=True)
 
 
 # --- after the demo seed --------------------------------------------------------------------

@@ -167,15 +167,18 @@ def home_figures() -> HomeFigures:
     return figures
 
 
-def seller_center_for(*, user: User, membership: Membership | None = None,
-                      with_products: bool = True) -> SellerCenter:
+def seller_center_for(
+    *, user: User, membership: Membership | None = None, with_products: bool = True
+) -> SellerCenter:
     """The user's business (through Membership) and its products, every status, newest first
     (products only for roles that keep the catalogue)."""
     if membership is None:
         membership = (
-            Membership.objects.select_related("business", "business__us_state",
-                                              "business__cn_province")
-            .filter(user=user).order_by("pk")
+            Membership.objects.select_related(
+                "business", "business__us_state", "business__cn_province"
+            )
+            .filter(user=user)
+            .order_by("pk")
             .first()
         )
     if membership is None:

@@ -19,17 +19,28 @@ class ProductViewCounterMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
-        if (request.method == "GET" and response.status_code == 200 and match is not None
-                and (match.namespace, match.url_name) in PRODUCT_PAGES
-                and "product_id" in match.kwargs
-                and not request.headers.get("HX-Request")):
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and match is not None
+            and (match.namespace, match.url_name) in PRODUCT_PAGES
+            and "product_id" in match.kwargs
+            and not request.headers.get("HX-Request")
+        ):
             user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated and user.memberships.filter(
-                    business__products__pk=match.kwargs["product_id"]).exists():
+            if (
+                user is not None
+                and user.is_authenticated
+                and user.memberships.filter(
+                    business__products__pk=match.kwargs["product_id"]
+                ).exists()
+            ):
                 return response  # the seller's own staff looking at their listing
             try:
-                product_view_record(product_id=match.kwargs["product_id"],
-                                    user_agent=request.headers.get("User-Agent", ""))
+                product_view_record(
+                    product_id=match.kwargs["product_id"],
+                    user_agent=request.headers.get("User-Agent", ""),
+                )
             except Exception:  # a counter must never break the page
                 logger.exception("product view not counted")
         return response

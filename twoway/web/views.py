@@ -86,11 +86,15 @@ def _storefront(request: HttpRequest, *, market: str, chinese_first: bool) -> Ht
     state = _clean_state(request.GET.get("state")) if market == "cn_export" else None
     # Import storefront filters (issue 5): "prefer US-made" and "hide high labor risk".
     flags = {
-        name: "1" for name in ("us_made", "low_risk")
+        name: "1"
+        for name in ("us_made", "low_risk")
         if market == "us_import" and request.GET.get(name) == "1"
     }
     page = selectors.product_page(
-        market=market, chapter=chapter, state=state, page=_clean_page(request.GET.get("page")),
+        market=market,
+        chapter=chapter,
+        state=state,
+        page=_clean_page(request.GET.get("page")),
         hide_high_risk="low_risk" in flags,
     )
     chapters = selectors.chapter_counts(market=market, state=state)
@@ -117,14 +121,10 @@ def _storefront(request: HttpRequest, *, market: str, chinese_first: bool) -> Ht
         ),
         "next_query": _query(chapter=chapter, state=state, page=page.number + 1, **flags),
         "flags": flags,
-        "us_made_picks": (
-            us_made_picks(chapter=chapter) if "us_made" in flags else []
-        ),
+        "us_made_picks": (us_made_picks(chapter=chapter) if "us_made" in flags else []),
         "card_images": first_images(product_ids=[p.pk for p in page.products]),
         # A buyer in China pays CNY with the CBEC tax: the cards show that, not only USD.
-        "cny_prices": (
-            card_prices_cny(products=page.products) if market == "cn_export" else {}
-        ),
+        "cny_prices": (card_prices_cny(products=page.products) if market == "cn_export" else {}),
     }
     partial = request.headers.get("HX-Request") == "true" and not request.headers.get(
         "HX-History-Restore-Request"
@@ -181,10 +181,15 @@ def seller_center(request: HttpRequest) -> HttpResponse:
 
     membership = current_membership(request)
     permissions = seller_permissions(membership)
-    center = selectors.seller_center_for(user=request.user, membership=membership,
-                                         with_products="catalogue" in permissions)
-    context = {"center": center, "membership": membership, "seller_perms": permissions,
-               "memberships": list(memberships_of(user=request.user))}
+    center = selectors.seller_center_for(
+        user=request.user, membership=membership, with_products="catalogue" in permissions
+    )
+    context = {
+        "center": center,
+        "membership": membership,
+        "seller_perms": permissions,
+        "memberships": list(memberships_of(user=request.user)),
+    }
     return render(request, "web/seller_center.html", context)
 
 

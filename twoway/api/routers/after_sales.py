@@ -102,35 +102,49 @@ def _own_order(request, number: str) -> Order:
 def _money(order: Order) -> dict:
     view = selectors.order_money(order)
     return {
-        "order": order.number, "currency": order.currency, "paid": view.paid,
-        "refunded": view.refunded, "refund_pending": view.refund_pending, "kept": view.kept,
+        "order": order.number,
+        "currency": order.currency,
+        "paid": view.paid,
+        "refunded": view.refunded,
+        "refund_pending": view.refund_pending,
+        "kept": view.kept,
         "refunds": list(order.refunds.all()),
     }
 
 
-@router.get("/orders/{number}/money", response=MoneyOut,
-            summary="What was paid, refunded and is on its way back for one order")
+@router.get(
+    "/orders/{number}/money",
+    response=MoneyOut,
+    summary="What was paid, refunded and is on its way back for one order",
+)
 def order_money(request, number: str):
     return _money(_own_order(request, number))
 
 
-@router.post("/orders/{number}/cancel", response=CancelOut,
-             summary="Cancel an order (refunded in full when already paid)")
+@router.post(
+    "/orders/{number}/cancel",
+    response=CancelOut,
+    summary="Cancel an order (refunded in full when already paid)",
+)
 def order_cancel(request, number: str, payload: CancelIn):
     order = _own_order(request, number)
     order = services.order_cancel(order=order, by=request.auth, reason=payload.reason)
     return {"order": order.number, "status": order.status, "money": _money(order)}
 
 
-@router.post("/orders/{number}/returns", response={201: ReturnOut},
-             summary="Ask to return some or all of a delivered order, within the return window")
+@router.post(
+    "/orders/{number}/returns",
+    response={201: ReturnOut},
+    summary="Ask to return some or all of a delivered order, within the return window",
+)
 def return_create(request, number: str, payload: ReturnIn):
     from twoway.checkout import services as checkout
 
     order = _own_order(request, number)
     lines = None if payload.lines is None else {ln.line_id: ln.quantity for ln in payload.lines}
-    created = checkout.return_request_create(order=order, by=request.auth, reason=payload.reason,
-                                             lines=lines)
+    created = checkout.return_request_create(
+        order=order, by=request.auth, reason=payload.reason, lines=lines
+    )
     return 201, created
 
 
@@ -142,9 +156,12 @@ def _seller_return(request, number: str) -> ReturnRequest:
     return ret
 
 
-@router.get("/seller/returns", response=list[ReturnOut], auth=seller_auth(ORDERS_READ),
-            summary="Returns of my business's orders, newest first (scope orders:read; role "
-                    "fulfilment)")
+@router.get(
+    "/seller/returns",
+    response=list[ReturnOut],
+    auth=seller_auth(ORDERS_READ),
+    summary="Returns of my business's orders, newest first (scope orders:read; role fulfilment)",
+)
 def seller_returns(request, status: str | None = None, business_id: int | None = None):
     business = seller_business(request, "fulfilment", business_id)
     rows = ReturnRequest.objects.filter(order__business=business).select_related("order")
@@ -153,27 +170,48 @@ def seller_returns(request, status: str | None = None, business_id: int | None =
     return list(rows.prefetch_related("lines")[:200])
 
 
-@router.post("/returns/{number}/approve", response=ReturnOut, auth=seller_auth(None),
-             summary="Approve a return (signed-in staff with the fulfilment role; no API key)")
+@router.post(
+    "/returns/{number}/approve",
+    response=ReturnOut,
+    auth=seller_auth(None),
+    summary="Approve a return (signed-in staff with the fulfilment role; no API key)",
+)
 def return_approve(request, number: str, payload: DecisionIn):
     from twoway.checkout import services as checkout
 
-    return checkout.return_decide(return_request=_seller_return(request, number), by=request.auth,
-                                  approve=True, note=payload.note)
+    return checkout.return_decide(
+        return_request=_seller_return(request, number),
+        by=request.auth,
+        approve=True,
+        note=payload.note,
+    )
 
 
-@router.post("/returns/{number}/reject", response=ReturnOut, auth=seller_auth(None),
-             summary="Reject a return, saying why (signed-in staff with the fulfilment role)")
+@router.post(
+    "/returns/{number}/reject",
+    response=ReturnOut,
+    auth=seller_auth(None),
+    summary="Reject a return, saying why (signed-in staff with the fulfilment role)",
+)
 def return_reject(request, number: str, payload: DecisionIn):
     from twoway.checkout import services as checkout
 
-    return checkout.return_decide(return_request=_seller_return(request, number), by=request.auth,
-                                  approve=False, note=payload.note)
+    return checkout.return_decide(
+        return_request=_seller_return(request, number),
+        by=request.auth,
+        approve=False,
+        note=payload.note,
+    )
 
 
-@router.post("/returns/{number}/receive", response=ReturnOut, auth=seller_auth(None),
-             summary="The goods are back: restock, reverse the ledger, refund the buyer "
-                     "(signed-in staff with the fulfilment role)")
+@router.post(
+    "/returns/{number}/receive",
+    response=ReturnOut,
+    auth=seller_auth(None),
+    summary="The goods are back: restock, reverse the ledger, refund the buyer "
+    "(signed-in staff with the fulfilment role)",
+)
 def return_receive(request, number: str):
-    return services.return_receive_and_refund(return_request=_seller_return(request, number),
-                                              by=request.auth)
+    return services.return_receive_and_refund(
+        return_request=_seller_return(request, number), by=request.auth
+    )

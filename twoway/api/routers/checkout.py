@@ -49,7 +49,9 @@ def _identity(request: HttpRequest, identity_id: int | None) -> RealNameIdentity
         return None
     identity = RealNameIdentity.objects.filter(pk=identity_id, user=request.auth).first()
     if identity is None:
-        raise DomainError.one("identity_id", "own_identity", "No such real-name identity on your account.")
+        raise DomainError.one(
+            "identity_id", "own_identity", "No such real-name identity on your account."
+        )
     return identity
 
 
@@ -66,13 +68,15 @@ def _quote_out(quote) -> dict:
         "quota_remaining_after": quote.quota_remaining_after,
         "per_transaction_limit": quote.limits.per_transaction,
         "sellers": [
-            {**s.__dict__, "lines": [ln.__dict__ for ln in s.lines],
-             "refusal": s.refusal.as_dict() if s.refusal else None}
+            {
+                **s.__dict__,
+                "lines": [ln.__dict__ for ln in s.lines],
+                "refusal": s.refusal.as_dict() if s.refusal else None,
+            }
             for s in quote.sellers
         ],
         "problems": [p.as_dict() for p in quote.problems],
     }
-
 
 
 def _duty_out(line) -> dict:
@@ -137,7 +141,6 @@ def _import_quote_out(quote) -> dict:
     }
 
 
-
 def _placed(request, channel: ChannelPolicy, items: dict[int, int], idempotency_key: str, **kwargs):
     """Place in ``channel``; 201 with what was written, or 200 with the purchase an earlier
     request with this key placed, as it is now."""
@@ -145,7 +148,9 @@ def _placed(request, channel: ChannelPolicy, items: dict[int, int], idempotency_
         channel=channel, buyer=request.auth, items=items, idempotency_key=idempotency_key, **kwargs
     )
     if not purchase.created:
-        return Status(200, selectors.purchase_get_for_buyer(number=purchase.number, buyer=request.auth))
+        return Status(
+            200, selectors.purchase_get_for_buyer(number=purchase.number, buyer=request.auth)
+        )
     return Status(201, purchase)
 
 
@@ -161,11 +166,19 @@ def quote(request, payload: QuoteIn):
     response={201: PurchaseOut, 200: PurchaseOut},
     summary="Place a purchase (send an Idempotency-Key header; a retry returns the same purchase)",
 )
-def purchase_place(request, payload: PurchaseIn, idempotency_key: str = Header("", alias="Idempotency-Key")):
+def purchase_place(
+    request, payload: PurchaseIn, idempotency_key: str = Header("", alias="Idempotency-Key")
+):
     require_role(request.auth, Role.CONSUMER_CN)
     identity = _identity(request, payload.identity_id)
-    return _placed(request, EXPORT, _items(payload.items), idempotency_key, identity=identity,
-                   consignee=services.Consignee(**payload.consignee.dict()))
+    return _placed(
+        request,
+        EXPORT,
+        _items(payload.items),
+        idempotency_key,
+        identity=identity,
+        consignee=services.Consignee(**payload.consignee.dict()),
+    )
 
 
 @router.get("/purchases/{number}", response=PurchaseOut, summary="One of my purchases")
@@ -176,20 +189,30 @@ def purchase_detail(request, number: str):
 def _order_for(request, number: str) -> Order:
     order = selectors.order_get(number=number)
     user = request.auth
-    if order.buyer_id == user.pk or has_seller_permission(user, order.business, "fulfilment") or user.role in (
-        Role.REGULATOR, Role.OPERATOR
-    ) or user.is_superuser:
+    if (
+        order.buyer_id == user.pk
+        or has_seller_permission(user, order.business, "fulfilment")
+        or user.role in (Role.REGULATOR, Role.OPERATOR)
+        or user.is_superuser
+    ):
         return order
     raise NotFound("Order")
 
 
-@router.get("/orders/{number}", response=OrderOut, summary="An order with its events (buyer, seller staff, regulator)")
+@router.get(
+    "/orders/{number}",
+    response=OrderOut,
+    summary="An order with its events (buyer, seller staff, regulator)",
+)
 def order_detail(request, number: str):
     return _order_for(request, number)
 
 
-@router.post("/orders/{number}/cancel", response=OrderOut,
-             summary="Cancel an order (refunded in full through the provider when already paid)")
+@router.post(
+    "/orders/{number}/cancel",
+    response=OrderOut,
+    summary="Cancel an order (refunded in full through the provider when already paid)",
+)
 def order_cancel(request, number: str, payload: CancelIn):
     from twoway.payments import services as payments
 
@@ -205,8 +228,9 @@ def order_cancel(request, number: str, payload: CancelIn):
 )
 def import_quote(request, payload: ImportQuoteIn):
     require_role(request.auth, Role.CONSUMER_US)
-    result = services.cart_quote(channel=IMPORT, items=_items(payload.items),
-                                 day=timezone.now().date())
+    result = services.cart_quote(
+        channel=IMPORT, items=_items(payload.items), day=timezone.now().date()
+    )
     return _import_quote_out(result)
 
 
@@ -224,6 +248,11 @@ def import_purchase_place(
     idempotency_key: str = Header("", alias="Idempotency-Key"),
 ):
     require_role(request.auth, Role.CONSUMER_US)
-    return _placed(request, IMPORT, _items(payload.items), idempotency_key,
-                   consignee_state=payload.consignee_state,
-                   consignee=services.Consignee(**payload.consignee.dict()))
+    return _placed(
+        request,
+        IMPORT,
+        _items(payload.items),
+        idempotency_key,
+        consignee_state=payload.consignee_state,
+        consignee=services.Consignee(**payload.consignee.dict()),
+    )

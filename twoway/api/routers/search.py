@@ -112,10 +112,15 @@ def search_products(request, params: Query[SearchIn]):
         services.outbox_enqueue(product_ids=page.stale)
     hits = [
         HitOut(
-            id=c.product.pk, title_en=c.product.title_en, title_zh=c.product.title_zh,
+            id=c.product.pk,
+            title_en=c.product.title_en,
+            title_zh=c.product.title_zh,
             hs_code=c.product.hs_code,
             origin=c.product.origin_us_state_id or c.product.origin_cn_province_id or "",
-            price=c.price, currency=c.currency, buyable=c.buyable, badge=c.badge,
+            price=c.price,
+            currency=c.currency,
+            buyable=c.buyable,
+            badge=c.badge,
         )  # fmt: skip
         for c in page.cards
     ]
@@ -138,5 +143,7 @@ def search_suggest(request, params: Query[SuggestIn]):
         raise DomainError.one("limit", "range", _("1 to 20 suggestions."))
     return [
         SuggestionOut(text=s.text, count=s.count)
-        for s in selectors.suggestions(prefix=params.q[:60], market=params.market, limit=params.limit)
+        for s in selectors.suggestions(
+            prefix=params.q[:60], market=params.market, limit=params.limit
+        )
     ]

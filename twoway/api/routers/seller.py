@@ -17,13 +17,18 @@ from twoway.integrations.scopes import ORDERS_READ, SHIPMENTS_WRITE
 router = Router(tags=["seller orders"])
 
 
-@router.get("/orders", response=list[OrderOut], auth=seller_auth(ORDERS_READ),
-            summary="My business's order queue (scope orders:read; role fulfilment)")
+@router.get(
+    "/orders",
+    response=list[OrderOut],
+    auth=seller_auth(ORDERS_READ),
+    summary="My business's order queue (scope orders:read; role fulfilment)",
+)
 def seller_queue(request, status: str | None = None, business_id: int | None = None):
     business = seller_business(request, "fulfilment", business_id)
     return list(
         selectors.order_queue_for_seller(business_id=business.pk, status=status)
-        .select_related("business").prefetch_related("events")
+        .select_related("business")
+        .prefetch_related("events")
     )
 
 
@@ -35,17 +40,29 @@ def _seller_order(request, number: str, permission: str) -> Order:
     return order
 
 
-@router.get("/orders/{number}", response=OrderOut, auth=seller_auth(ORDERS_READ),
-            summary="One order of my business (scope orders:read; role fulfilment)")
+@router.get(
+    "/orders/{number}",
+    response=OrderOut,
+    auth=seller_auth(ORDERS_READ),
+    summary="One order of my business (scope orders:read; role fulfilment)",
+)
 def seller_order(request, number: str):
     _seller_order(request, number, "fulfilment")
     return selectors.order_get(number=number)
 
 
-@router.post("/orders/{number}/ship", response=OrderOut, auth=seller_auth(SHIPMENTS_WRITE),
-             summary="Mark a cleared order shipped (scope shipments:write; role fulfilment)")
+@router.post(
+    "/orders/{number}/ship",
+    response=OrderOut,
+    auth=seller_auth(SHIPMENTS_WRITE),
+    summary="Mark a cleared order shipped (scope shipments:write; role fulfilment)",
+)
 def seller_ship(request, number: str, payload: ShipIn):
     order = _seller_order(request, number, "fulfilment")
-    services.order_ship(order=order, by=request.auth, tracking_number=payload.tracking_number,
-                        carrier=payload.carrier)
+    services.order_ship(
+        order=order,
+        by=request.auth,
+        tracking_number=payload.tracking_number,
+        carrier=payload.carrier,
+    )
     return selectors.order_get(number=number)

@@ -247,10 +247,15 @@ class OrderOut(Schema):
         imported = _is_import(obj)
         return [
             {
-                "product_id": ln.product_id, "title": ln.title, "title_zh": ln.title_zh,
-                "quantity": ln.quantity, "unit_price_usd": ln.unit_price_usd,
-                "unit_price": ln.unit_price, "goods_value": ln.goods_value,
-                "freight_share": ln.freight_share, "tax_total": ln.tax_total,
+                "product_id": ln.product_id,
+                "title": ln.title,
+                "title_zh": ln.title_zh,
+                "quantity": ln.quantity,
+                "unit_price_usd": ln.unit_price_usd,
+                "unit_price": ln.unit_price,
+                "goods_value": ln.goods_value,
+                "freight_share": ln.freight_share,
+                "tax_total": ln.tax_total,
                 "duty": ln.tariff if imported else None,
                 "duty_and_fees": ln.tax_total if imported else None,
             }
@@ -301,9 +306,10 @@ class CancelIn(Schema):
 class ShipIn(Schema):
     tracking_number: str = Field(..., min_length=4, max_length=40)
     carrier: str | None = Field(
-        None, max_length=24,
+        None,
+        max_length=24,
         description="ups, usps, fedex, dhl, china_post or sf_express: the tracking number must "
-                    "then have that carrier's form and check digit (reference carrier formats).",
+        "then have that carrier's form and check digit (reference carrier formats).",
     )
 
 

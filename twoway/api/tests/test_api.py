@@ -49,8 +49,9 @@ def key_client(user, scopes=("orders:read", "products:write", "shipments:write")
 
     owned = Membership.objects.filter(user=user, role=MembershipRole.OWNER).first()
     if owned is not None:
-        _, plaintext = business_key_issue(business=owned.business, by=user, name="test",
-                                          scopes=list(scopes))
+        _, plaintext = business_key_issue(
+            business=owned.business, by=user, name="test", scopes=list(scopes)
+        )
     else:
         _, plaintext = api_key_issue(user=user)
     return Client(headers={"Authorization": f"Bearer {plaintext}"})

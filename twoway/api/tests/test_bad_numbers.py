@@ -19,7 +19,8 @@ def assert_shape(response, status_range=range(400, 500)):
     assert response.status_code in status_range, (response.status_code, response.content[:300])
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
-    assert isinstance(body["message"], str) and body["message"]
+    assert isinstance(body["message"], str)
+    assert body["message"]
     assert isinstance(body["errors"], list)
     for problem in body["errors"]:
         assert set(problem) == {"field", "rule", "message"}
@@ -29,8 +30,13 @@ def assert_shape(response, status_range=range(400, 500)):
 @pytest.mark.parametrize(
     "query",
     [
-        "offset=-5", f"offset={HUGE}", f"limit={HUGE}", "limit=-1", f"offset={-HUGE}",
-        "limit=abc", "offset=1e5",
+        "offset=-5",
+        f"offset={HUGE}",
+        f"limit={HUGE}",
+        "limit=-1",
+        f"offset={-HUGE}",
+        "limit=abc",
+        "offset=1e5",
     ],
 )
 def test_browse_paging_with_bad_numbers_is_a_4xx(query):
@@ -57,11 +63,13 @@ def test_huge_or_negative_ids_are_a_4xx(seller, path):  # noqa: F811
 
 def test_a_huge_product_id_in_a_write_is_a_4xx(seller):  # noqa: F811
     client = key_client(seller)
-    response = client.patch(f"/api/v1/catalog/products/{HUGE}", data={"title_en": "x"},
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/catalog/products/{HUGE}", data={"title_en": "x"}, content_type="application/json"
+    )
     assert_shape(response)
     response = client.post(
-        "/api/v1/checkout/quote", data={"items": [{"product_id": HUGE, "quantity": 1}]},
+        "/api/v1/checkout/quote",
+        data={"items": [{"product_id": HUGE, "quantity": 1}]},
         content_type="application/json",
     )
     assert_shape(response)
@@ -75,7 +83,8 @@ def test_a_stock_delta_of_ten_to_the_twenty_is_refused(seller, business):  # noq
     for delta in (HUGE, -HUGE, 2**31):
         response = client.post(
             f"/api/v1/catalog/products/{product.pk}/stock-adjustments",
-            data={"delta": delta, "reason": "count"}, content_type="application/json",
+            data={"delta": delta, "reason": "count"},
+            content_type="application/json",
         )
         body = assert_shape(response)
         assert body["errors"][0]["field"] == "delta"
@@ -86,8 +95,9 @@ def test_a_stock_delta_of_ten_to_the_twenty_is_refused(seller, business):  # noq
 
 def test_a_body_over_the_limit_is_a_413_in_the_shape(seller):  # noqa: F811
     big = json.dumps({"title_en": "x" * 2_700_000})
-    response = key_client(seller).post("/api/v1/catalog/products", data=big,
-                                       content_type="application/json")
+    response = key_client(seller).post(
+        "/api/v1/catalog/products", data=big, content_type="application/json"
+    )
     body = assert_shape(response, range(413, 414))
     assert body["errors"][0]["rule"] == "too_large"
 

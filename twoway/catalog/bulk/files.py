@@ -42,7 +42,9 @@ def template_xlsx(mode: str, language: str) -> bytes:
         cell.font = bold
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for i, column in enumerate(cols, start=1):
-        sheet.column_dimensions[sheet.cell(1, i).column_letter].width = max(12, len(column.label_en) + 4)
+        sheet.column_dimensions[sheet.cell(1, i).column_letter].width = max(
+            12, len(column.label_en) + 4
+        )
         sheet.cell(1, i).number_format = "@"
     sheet.freeze_panes = "A2"
     notes = book.create_sheet("说明" if zh else "Notes")
@@ -51,13 +53,24 @@ def template_xlsx(mode: str, language: str) -> bytes:
         for cell in notes[1]:
             cell.font = bold
         for column in cols:
-            notes.append([
-                _label(column, language), column.key, _("yes") if column.required else "",
-                str(column.note), column.example,
-            ])
+            notes.append(
+                [
+                    _label(column, language),
+                    column.key,
+                    _("yes") if column.required else "",
+                    str(column.note),
+                    column.example,
+                ]
+            )
         notes.append([])
-        notes.append([_("Fill the first sheet from row 2, one product per row. Headers may be "
-                        "in English or Chinese. Rows whose first cell starts with # are skipped.")])
+        notes.append(
+            [
+                _(
+                    "Fill the first sheet from row 2, one product per row. Headers may be "
+                    "in English or Chinese. Rows whose first cell starts with # are skipped."
+                )
+            ]
+        )
     notes.column_dimensions["D"].width = 80
     notes.column_dimensions["A"].width = 24
     out = io.BytesIO()
@@ -86,7 +99,10 @@ def error_lines(errors: Iterable[dict], language: str) -> list[dict]:
             params = dict(e.get("params") or {})
             code = e["code"]
             if code.startswith("file_") or code in (
-                "column_unknown", "column_missing", "column_not_in_stock_mode", "too_many_rows"
+                "column_unknown",
+                "column_missing",
+                "column_not_in_stock_mode",
+                "too_many_rows",
             ):
                 message = _file_message(code, params)
             else:
@@ -103,8 +119,10 @@ def error_lines(errors: Iterable[dict], language: str) -> list[dict]:
 
 def _file_message(code: str, params: dict) -> str:
     messages = {
-        "file_encoding": _("The file is not UTF-8 or GB18030 text; save it as CSV UTF-8 or XLSX, "
-                           "or choose its encoding."),
+        "file_encoding": _(
+            "The file is not UTF-8 or GB18030 text; save it as CSV UTF-8 or XLSX, "
+            "or choose its encoding."
+        ),
         "file_xlsx": _("The file is not a readable XLSX workbook."),
         "file_empty": _("The file has no header row."),
         "column_unknown": _("%(column)s is not a column of the template."),
@@ -128,6 +146,12 @@ def errors_csv(job: ImportJob, language: str) -> bytes:
     with translation.override(language):
         writer.writerow([_("Row"), _("Column"), _("Value"), _("Error")])
     for line in error_lines(job.errors, language):
-        writer.writerow([safe_cell(line["row"]), safe_cell(line["column"]),
-                         safe_cell(line["value"]), safe_cell(line["message"])])
+        writer.writerow(
+            [
+                safe_cell(line["row"]),
+                safe_cell(line["column"]),
+                safe_cell(line["value"]),
+                safe_cell(line["message"]),
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

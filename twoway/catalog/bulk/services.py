@@ -50,21 +50,35 @@ class Plan:
 
 
 def _error(row: int, column: str, code: str, params=None, value: str = "") -> dict[str, Any]:
-    return {"row": row, "column": column, "code": code, "params": dict(params or {}),
-            "value": value[:200]}
+    return {
+        "row": row,
+        "column": column,
+        "code": code,
+        "params": dict(params or {}),
+        "value": value[:200],
+    }
 
 
 # --- creating a job -----------------------------------------------------------------------------
 
 
 def import_job_create(
-    *, business: Business, by: User, file_name: str, data: bytes, mode: str = ImportMode.LISTINGS,
-    encoding: str = "auto", all_or_nothing: bool = True, write: bool = False,
+    *,
+    business: Business,
+    by: User,
+    file_name: str,
+    data: bytes,
+    mode: str = ImportMode.LISTINGS,
+    encoding: str = "auto",
+    all_or_nothing: bool = True,
+    write: bool = False,
 ) -> ImportJob:
     """Store the file and a job waiting to be checked (nothing is read or written yet); with
     ``write`` (the API without dry run) the job is checked and written in one run."""
     if not can_manage_products_of(by, business):
-        raise PermissionDenied(_("Only staff of this business or an operator can change its products."))
+        raise PermissionDenied(
+            _("Only staff of this business or an operator can change its products.")
+        )
     if mode not in ImportMode.values:
         raise DomainError.one("mode", "invalid_choice", _("Choose listings or stock."))
     if encoding not in reading.ENCODINGS:
@@ -93,9 +107,13 @@ def import_job_create(
 def import_commit(*, job: ImportJob, by: User, all_or_nothing: bool) -> ImportJob:
     """The seller saw the preview and asks for the import: queue it (checked again when run)."""
     if not can_manage_products_of(by, job.business):
-        raise PermissionDenied(_("Only staff of this business or an operator can change its products."))
+        raise PermissionDenied(
+            _("Only staff of this business or an operator can change its products.")
+        )
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJobStatus.CHECKED).update(
-        status=ImportJobStatus.QUEUED, all_or_nothing=all_or_nothing, updated_at=timezone.now(),
+        status=ImportJobStatus.QUEUED,
+        all_or_nothing=all_or_nothing,
+        updated_at=timezone.now(),
         rows_checked=0,
     )
     if not updated:
@@ -163,8 +181,12 @@ def import_job_run(job_id: int) -> str:
         _finish(job, ImportJobStatus.DONE, rows_written=written, **counts)
         return f"wrote {written} rows"
     except reading.FileUnreadable as exc:
-        _finish(job, ImportJobStatus.REJECTED, errors=[_error(1, "file", "file_" + exc.code, {"detail": exc.detail})],
-                rows_invalid=0)
+        _finish(
+            job,
+            ImportJobStatus.REJECTED,
+            errors=[_error(1, "file", "file_" + exc.code, {"detail": exc.detail})],
+            rows_invalid=0,
+        )
         return f"unreadable: {exc.code}"
     except IntegrityError:
         _finish(job, ImportJobStatus.FAILED, failure="sku_taken")
@@ -179,7 +201,8 @@ def imports_run(limit: int = 5) -> int:
     """Scheduled: run the oldest waiting jobs (a safety net for lost Celery messages too)."""
     ids = list(
         ImportJob.objects.filter(status__in=[ImportJobStatus.UPLOADED, ImportJobStatus.QUEUED])
-        .order_by("id").values_list("id", flat=True)[:limit]
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
     )
     for job_id in ids:
         import_job_run(job_id)
@@ -241,8 +264,9 @@ def check(job: ImportJob, data: bytes) -> Plan:
         return plan
     existing = {
         sku: (pk, status, stock, price)
-        for pk, sku, status, stock, price in Product.objects.filter(business=job.business)
-        .values_list("pk", "sku", "status", "stock_on_hand", "unit_price")
+        for pk, sku, status, stock, price in Product.objects.filter(
+            business=job.business
+        ).values_list("pk", "sku", "status", "stock_on_hand", "unit_price")
     }
     if mode == ImportMode.STOCK:
         _check_stock(job, sheet, keys, existing, plan)
@@ -296,9 +320,7 @@ def _existing_cells(business: Business, missing: list[str]) -> dict[str, dict[st
             "markets": ",".join(m for m, f in rules.MARKETS.items() if row[f]),
             "raw_material_suppliers": row["raw_material_suppliers"].replace("\n", ";"),
         }
-        found[row["sku"]] = {
-            c: cells[c] if c in cells else str(row[c] or "") for c in missing
-        }
+        found[row["sku"]] = {c: cells[c] if c in cells else str(row[c] or "") for c in missing}
     return found
 
 
@@ -326,8 +348,10 @@ def _check_listings(job, sheet, keys, existing, plan: Plan) -> None:
         )  # fmt: skip
         problems = result.problems
         if sku and sku in seen:
-            problems = [*problems, rules.Problem("sku", "sku_duplicate",
-                                                 {"sku": sku, "first_row": seen[sku]})]
+            problems = [
+                *problems,
+                rules.Problem("sku", "sku_duplicate", {"sku": sku, "first_row": seen[sku]}),
+            ]
         elif sku:
             seen[sku] = number
         if problems:
@@ -360,8 +384,10 @@ def _check_stock(job, sheet, keys, existing, plan: Plan) -> None:
         if sku and not found and not problems:
             problems = [rules.Problem("sku", "sku_unknown", {"sku": sku})]
         if sku and sku in seen:
-            problems = [*problems, rules.Problem("sku", "sku_duplicate",
-                                                 {"sku": sku, "first_row": seen[sku]})]
+            problems = [
+                *problems,
+                rules.Problem("sku", "sku_duplicate", {"sku": sku, "first_row": seen[sku]}),
+            ]
         elif sku:
             seen[sku] = number
         if problems:

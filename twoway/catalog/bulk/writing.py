@@ -51,9 +51,10 @@ def _copy(model, rows: Iterable[dict[str, Any]], now) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor, cursor.copy(
-        f"COPY {table} ({cols}) FROM STDIN"
-    ) as copy:
+    with (
+        connection.connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy,
+    ):
         write = copy.write_row
         for row in rows:
             get = row.get
@@ -125,10 +126,13 @@ def _update(rows: list[tuple[int, dict[str, Any]]], fields: tuple[str, ...], now
                 + ", ".join(connection.ops.quote_name(concrete[n].column) for n in fields)
                 + f" FROM {Product._meta.db_table} WITH NO DATA"
             )
-        with connection.connection.cursor() as raw, raw.copy(
-            "COPY _import_update (id, " + ", ".join(concrete[n].column for n in fields) + ") "
-            "FROM STDIN"
-        ) as copy:
+        with (
+            connection.connection.cursor() as raw,
+            raw.copy(
+                "COPY _import_update (id, " + ", ".join(concrete[n].column for n in fields) + ") "
+                "FROM STDIN"
+            ) as copy,
+        ):
             for pk, values in rows:
                 copy.write_row([pk, *[now if n == "updated_at" else values[n] for n in fields]])
         sets = ", ".join(f"{concrete[n].column} = u.{concrete[n].column}" for n in fields)
@@ -149,7 +153,10 @@ def _update(rows: list[tuple[int, dict[str, Any]]], fields: tuple[str, ...], now
 
 
 def listings_write(
-    *, business: Business, by: User | None, new: list[dict[str, Any]],
+    *,
+    business: Business,
+    by: User | None,
+    new: list[dict[str, Any]],
     updates: list[tuple[int, dict[str, Any]]],
 ) -> list[int]:
     """Create ``new`` and change ``updates``; returns every product id written."""
@@ -184,8 +191,9 @@ def listings_write(
 
 
 def _stock_set(changes: list[tuple[int, int, int]], now) -> None:
-    _update([(pk, {"stock_on_hand": after}) for pk, _delta, after in changes],
-            ("stock_on_hand",), now)
+    _update(
+        [(pk, {"stock_on_hand": after}) for pk, _delta, after in changes], ("stock_on_hand",), now
+    )
 
 
 def stock_update(
@@ -195,10 +203,16 @@ def stock_update(
     now = timezone.now()
     ids = sorted(pk for pk, _values in updates)
     stock_now = _lock(ids)
-    prices = [(pk, {"unit_price": v["unit_price"]}) for pk, v in updates
-              if v.get("unit_price") is not None]
-    changes = [(pk, v["stock_on_hand"] - stock_now[pk], v["stock_on_hand"]) for pk, v in updates
-               if v.get("stock_on_hand") is not None and v["stock_on_hand"] != stock_now[pk]]
+    prices = [
+        (pk, {"unit_price": v["unit_price"]})
+        for pk, v in updates
+        if v.get("unit_price") is not None
+    ]
+    changes = [
+        (pk, v["stock_on_hand"] - stock_now[pk], v["stock_on_hand"])
+        for pk, v in updates
+        if v.get("stock_on_hand") is not None and v["stock_on_hand"] != stock_now[pk]
+    ]
     _update(prices, ("unit_price",), now)
     _stock_set(changes, now)
     _adjustments(changes, reason, by, now)

@@ -57,7 +57,7 @@ def words_of(text: str) -> list[str]:
     return [_stem(w) for w in _WORDS.findall((text or "").lower()) if w not in _STOP and len(w) > 1]
 
 
-def _glossary_hits(query: str, terms: Sequence[Term], segment: Callable[[str], list[str]] | None):
+def _glossary_hits(query: str, terms: Sequence[Term], segment: Callable[[str], list[str]] | None):  # noqa: C901 — one branch per way a glossary term can match
     """(term, how well) for the glossary terms a query names, in either language."""
     q = query.strip().lower()
     hits: list[tuple[Term, int]] = []
@@ -89,7 +89,7 @@ def _glossary_hits(query: str, terms: Sequence[Term], segment: Callable[[str], l
     return hits
 
 
-def hs_search(
+def hs_search(  # noqa: C901 — code, English and Chinese queries, each ranked by its own evidence
     query: str,
     *,
     entries: Iterable[Nomen],
@@ -151,7 +151,9 @@ def hs_search(
     return _ranked(scored, by_code, limit)
 
 
-def _ranked(scored: dict[str, tuple[int, str]], by_code: dict[str, Nomen], limit: int) -> list[HsHit]:
+def _ranked(
+    scored: dict[str, tuple[int, str]], by_code: dict[str, Nomen], limit: int
+) -> list[HsHit]:
     rows = sorted(scored.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
     return [HsHit(code, by_code[code].description, score, via) for code, (score, via) in rows]
 

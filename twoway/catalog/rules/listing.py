@@ -54,8 +54,11 @@ def compact_code(code: str) -> str:
 
 def national_line_extends(line: str, hs6: str, length: int) -> bool:
     line = compact_code(line)
-    return len(line) == length and line.isascii() and line.isdigit() and line.startswith(
-        compact_code(hs6)
+    return (
+        len(line) == length
+        and line.isascii()
+        and line.isdigit()
+        and line.startswith(compact_code(hs6))
     )
 
 
@@ -72,7 +75,7 @@ def forbidden_character(value: str, *, multiline: bool = False) -> str | None:
     return found.group() if found else None
 
 
-def cross_field_problems(
+def cross_field_problems(  # noqa: C901 — one check per listing rule, in the order the form shows them
     *,
     hs_code: str,
     cn_tariff_line: str,
@@ -146,8 +149,9 @@ class RowResult:
     problems: list[Problem]
 
 
-def _decimal(raw: str, name: str, digits: int, places: int, minimum: Decimal,
-             problems: list[Problem]) -> Decimal | None:
+def _decimal(
+    raw: str, name: str, digits: int, places: int, minimum: Decimal, problems: list[Problem]
+) -> Decimal | None:
     text = raw.replace(",", "").replace("¥", "").replace("$", "").strip()
     if not text:
         problems.append(Problem(name, "required"))
@@ -190,8 +194,9 @@ def _int(raw: str, name: str, problems: list[Problem]) -> int | None:
     return value
 
 
-def _text(raw: str, name: str, max_length: int | None, problems: list[Problem],
-          *, multiline: bool = False) -> str:
+def _text(
+    raw: str, name: str, max_length: int | None, problems: list[Problem], *, multiline: bool = False
+) -> str:
     if not raw:
         return ""
     char = forbidden_character(raw, multiline=multiline)
@@ -243,8 +248,14 @@ def stock_row_validate(cells: Mapping[str, str]) -> RowResult:
         problems.append(Problem("sku", "required"))
     values["sku"] = sku
     if cells.get("unit_price", "").strip():
-        values["unit_price"] = _decimal(cells["unit_price"], "unit_price", PRICE_MAX_DIGITS,
-                                        PRICE_PLACES, Decimal("0.01"), problems)
+        values["unit_price"] = _decimal(
+            cells["unit_price"],
+            "unit_price",
+            PRICE_MAX_DIGITS,
+            PRICE_PLACES,
+            Decimal("0.01"),
+            problems,
+        )
     if cells.get("stock_on_hand", "").strip():
         values["stock_on_hand"] = _int(cells["stock_on_hand"], "stock_on_hand", problems)
     if "unit_price" not in values and "stock_on_hand" not in values and sku:
@@ -253,7 +264,10 @@ def stock_row_validate(cells: Mapping[str, str]) -> RowResult:
 
 
 def row_validate(  # noqa: C901 - one block per column, each naming its column
-    cells: Mapping[str, str], *, defaults: RowDefaults, reference: RowReference,
+    cells: Mapping[str, str],
+    *,
+    defaults: RowDefaults,
+    reference: RowReference,
     existing_status: str | None = None,
 ) -> RowResult:
     """One listing row (raw cell text by column key) → clean values and every problem.
@@ -269,20 +283,27 @@ def row_validate(  # noqa: C901 - one block per column, each naming its column
     if not v["title_en"]:
         problems.append(Problem("title_en", "required"))
     v["title_zh"] = _text(cells.get("title_zh", ""), "title_zh", TITLE_ZH_MAX, problems)
-    v["description_en"] = _text(cells.get("description_en", ""), "description_en", None,
-                                problems, multiline=True)
-    v["description_zh"] = _text(cells.get("description_zh", ""), "description_zh", None,
-                                problems, multiline=True)
-    v["manufacturer"] = _text(cells.get("manufacturer", ""), "manufacturer", MANUFACTURER_MAX,
-                              problems)
-    suppliers = _text(cells.get("raw_material_suppliers", ""), "raw_material_suppliers", None,
-                      problems, multiline=True)
+    v["description_en"] = _text(
+        cells.get("description_en", ""), "description_en", None, problems, multiline=True
+    )
+    v["description_zh"] = _text(
+        cells.get("description_zh", ""), "description_zh", None, problems, multiline=True
+    )
+    v["manufacturer"] = _text(
+        cells.get("manufacturer", ""), "manufacturer", MANUFACTURER_MAX, problems
+    )
+    suppliers = _text(
+        cells.get("raw_material_suppliers", ""),
+        "raw_material_suppliers",
+        None,
+        problems,
+        multiline=True,
+    )
     v["raw_material_suppliers"] = "\n".join(
         s.strip() for s in suppliers.replace("；", ";").replace("\n", ";").split(";") if s.strip()
     )
     hs_code = compact_code(_text(cells.get("hs_code", ""), "hs_code", None, problems))
-    cn_line = compact_code(_text(cells.get("cn_tariff_line", ""), "cn_tariff_line", None,
-                                 problems))
+    cn_line = compact_code(_text(cells.get("cn_tariff_line", ""), "cn_tariff_line", None, problems))
     us_line = compact_code(_text(cells.get("us_hts_line", ""), "us_hts_line", None, problems))
     v["hs_code"], v["cn_tariff_line"], v["us_hts_line"] = hs_code, cn_line, us_line
     if len(cn_line) > 8:
@@ -290,7 +311,7 @@ def row_validate(  # noqa: C901 - one block per column, each naming its column
     if len(us_line) > 10:
         problems.append(Problem("us_hts_line", "hts_line_format"))
 
-    country = (cells.get("origin_country", "").strip().upper() or defaults.origin_country)
+    country = cells.get("origin_country", "").strip().upper() or defaults.origin_country
     if country not in COUNTRIES:
         problems.append(Problem("origin_country", "invalid_choice", {"value": country}))
     v["origin_country"] = country
@@ -309,14 +330,26 @@ def row_validate(  # noqa: C901 - one block per column, each naming its column
             problems.append(Problem("origin_region", "region_unknown", {"code": region}))
     v["origin_us_state_id"], v["origin_cn_province_id"] = state, province
 
-    v["unit_price"] = _decimal(cells.get("unit_price", ""), "unit_price", PRICE_MAX_DIGITS,
-                               PRICE_PLACES, Decimal("0.01"), problems)
+    v["unit_price"] = _decimal(
+        cells.get("unit_price", ""),
+        "unit_price",
+        PRICE_MAX_DIGITS,
+        PRICE_PLACES,
+        Decimal("0.01"),
+        problems,
+    )
     currency = cells.get("currency", "").strip().upper() or defaults.currency
     if currency not in CURRENCIES:
         problems.append(Problem("currency", "invalid_choice", {"value": currency}))
     v["currency"] = currency
-    v["weight_kg"] = _decimal(cells.get("weight_kg", ""), "weight_kg", WEIGHT_MAX_DIGITS,
-                              WEIGHT_PLACES, Decimal("0.001"), problems)
+    v["weight_kg"] = _decimal(
+        cells.get("weight_kg", ""),
+        "weight_kg",
+        WEIGHT_MAX_DIGITS,
+        WEIGHT_PLACES,
+        Decimal("0.001"),
+        problems,
+    )
     stock_raw = cells.get("stock_on_hand", "")
     v["stock_on_hand"] = _int(stock_raw, "stock_on_hand", problems) if stock_raw.strip() else None
 
@@ -340,7 +373,8 @@ def row_validate(  # noqa: C901 - one block per column, each naming its column
 
     problems.extend(
         Problem("origin_region", p.code, p.params)
-        if p.field in ("origin_us_state", "origin_cn_province") else p
+        if p.field in ("origin_us_state", "origin_cn_province")
+        else p
         for p in cross_field_problems(
             hs_code=hs_code,
             cn_tariff_line=cn_line,
@@ -354,7 +388,9 @@ def row_validate(  # noqa: C901 - one block per column, each naming its column
             origin_cn_province=province,
             is_subheading=reference.hs_subheadings.__contains__,
         )
-        if not (p.field in ("origin_us_state", "origin_cn_province") and any(
-            q.field == "origin_region" for q in problems))
+        if not (
+            p.field in ("origin_us_state", "origin_cn_province")
+            and any(q.field == "origin_region" for q in problems)
+        )
     )
     return RowResult(v, problems)

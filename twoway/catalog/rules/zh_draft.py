@@ -241,7 +241,7 @@ def _translate(
     return parts
 
 
-def draft_zh(
+def draft_zh(  # noqa: C901 — one step per part of the draft (memory, glossary, units, attributes)
     *,
     title_en: str,
     description_en: str = "",
@@ -276,14 +276,21 @@ def draft_zh(
     if product_zh:
         lines.append(f"{product_zh}。")
     if attributes.origin_zh:
-        lines.append(f"产地：美国{attributes.origin_zh}。" if not attributes.origin_zh.startswith("中国")
-                     else f"产地：{attributes.origin_zh}。")
+        lines.append(
+            f"产地：美国{attributes.origin_zh}。"
+            if not attributes.origin_zh.startswith("中国")
+            else f"产地：{attributes.origin_zh}。"
+        )
     if attributes.maker_zh:
         lines.append(f"生产商：{attributes.maker_zh}。")
     if attributes.size:
-        lines.append(f"规格：{_join(_translate(_tokens(attributes.size), book, untranslated=[], used=[]))}。")
+        lines.append(
+            f"规格：{_join(_translate(_tokens(attributes.size), book, untranslated=[], used=[]))}。"
+        )
     if attributes.colour:
-        lines.append(f"颜色：{_join(_translate(_tokens(attributes.colour), book, untranslated=[], used=[]))}。")
+        lines.append(
+            f"颜色：{_join(_translate(_tokens(attributes.colour), book, untranslated=[], used=[]))}。"
+        )
     if attributes.weight_kg:
         lines.append(f"毛重约{attributes.weight_kg.normalize():f}千克。")
     keywords: list[str] = []
@@ -300,7 +307,11 @@ def draft_zh(
         i += size
     if keywords:
         lines.append("特点：" + "、".join(keywords[:8]) + "。")
-    if used and "glossary" not in sources and any(zh != (reused[1].title_zh if reused else None) for _e, zh in used):
+    if (
+        used
+        and "glossary" not in sources
+        and any(zh != (reused[1].title_zh if reused else None) for _e, zh in used)
+    ):
         sources.append("glossary")
     seen: set[str] = set()
     unknown = tuple(w for w in untranslated if not (w.lower() in seen or seen.add(w.lower())))
@@ -313,9 +324,7 @@ def draft_zh(
     )
 
 
-def draft_en(
-    *, title_zh: str, terms: Sequence[Term], segment: Callable[[str], list[str]]
-) -> Draft:
+def draft_en(*, title_zh: str, terms: Sequence[Term], segment: Callable[[str], list[str]]) -> Draft:
     """An English draft title from a Chinese one (Chinese sellers listing for US buyers): the
     title is segmented (jieba), each word mapped through the glossary, unknown words listed."""
     zh_to_en: dict[str, str] = {}

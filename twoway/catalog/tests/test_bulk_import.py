@@ -21,13 +21,33 @@ from twoway.identity.tests.factories import SellerFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["sku", "title_en", "title_zh", "hs_code", "cn_tariff_line", "unit_price", "weight_kg",
-          "stock_on_hand", "markets", "status"]
+HEADER = [
+    "sku",
+    "title_en",
+    "title_zh",
+    "hs_code",
+    "cn_tariff_line",
+    "unit_price",
+    "weight_kg",
+    "stock_on_hand",
+    "markets",
+    "status",
+]
 
 
 def good(n: int) -> list[str]:
-    return [f"SYRUP-{n:04d}", f"Maple syrup {n}", f"枫糖浆 {n}", "1702.20", "17022000", "18.50",
-            "0.750", "10", "cn_export, us_domestic", "active"]
+    return [
+        f"SYRUP-{n:04d}",
+        f"Maple syrup {n}",
+        f"枫糖浆 {n}",
+        "1702.20",
+        "17022000",
+        "18.50",
+        "0.750",
+        "10",
+        "cn_export, us_domestic",
+        "active",
+    ]
 
 
 def csv_bytes(rows, header=HEADER, encoding="utf-8") -> bytes:
@@ -70,15 +90,23 @@ def test_a_clean_file_is_previewed_then_written(business, staff):
     import_commit(job=job, by=staff, all_or_nothing=True)
     import_job_run(job.pk)
     job.refresh_from_db()
-    assert job.status == ImportJobStatus.DONE and job.rows_written == 5
+    assert job.status == ImportJobStatus.DONE
+    assert job.rows_written == 5
     product = Product.objects.get(sku="SYRUP-0003")
     assert product.business == business
-    assert (product.hs_code, product.hs_chapter, product.cn_tariff_line) == ("170220", "17",
-                                                                              "17022000")
-    assert product.origin_country == "US" and product.origin_us_state_id == business.us_state_id
-    assert product.unit_price == Decimal("18.50") and product.currency == "USD"
-    assert product.market_cn_export and product.market_us_domestic
-    assert product.stock_on_hand == 10 and product.status == "active"
+    assert (product.hs_code, product.hs_chapter, product.cn_tariff_line) == (
+        "170220",
+        "17",
+        "17022000",
+    )
+    assert product.origin_country == "US"
+    assert product.origin_us_state_id == business.us_state_id
+    assert product.unit_price == Decimal("18.50")
+    assert product.currency == "USD"
+    assert product.market_cn_export
+    assert product.market_us_domestic
+    assert product.stock_on_hand == 10
+    assert product.status == "active"
     adjustment = StockAdjustment.objects.get(product=product)
     assert (adjustment.delta, adjustment.reason, adjustment.by) == (10, "initial stock", staff)
 
@@ -92,11 +120,13 @@ def test_one_bad_row_writes_nothing_and_names_row_and_column_in_both_languages(b
     assert Product.objects.count() == 0
     assert (job.rows_invalid, job.rows_new) == (1, 4)
     [line] = files.error_lines(job.errors, "en")
-    assert line["text"] == ("Row 4, column hs_code: 999999 is not a 6-digit subheading of the HS "
-                            "nomenclature.")
+    assert line["text"] == (
+        "Row 4, column hs_code: 999999 is not a 6-digit subheading of the HS nomenclature."
+    )
     [line_zh] = files.error_lines(job.errors, "zh-hans")
     assert line_zh["text"].startswith("第 4 行，hs_code 列：")
-    assert "HS" in line_zh["text"] and "6 位" in line_zh["text"]
+    assert "HS" in line_zh["text"]
+    assert "6 位" in line_zh["text"]
 
 
 def test_valid_rows_mode_writes_the_rest(business, staff):
@@ -107,9 +137,14 @@ def test_valid_rows_mode_writes_the_rest(business, staff):
     assert job.status == ImportJobStatus.DONE
     assert job.rows_written == 3
     assert sorted(Product.objects.values_list("sku", flat=True)) == [
-        "SYRUP-0002", "SYRUP-0003", "SYRUP-0004"]
+        "SYRUP-0002",
+        "SYRUP-0003",
+        "SYRUP-0004",
+    ]
     assert [(e["row"], e["column"], e["code"]) for e in job.errors] == [
-        (2, "unit_price", "min_value"), (6, "title_zh", "title_zh_required_for_china")]
+        (2, "unit_price", "min_value"),
+        (6, "title_zh", "title_zh_required_for_china"),
+    ]
 
 
 def test_same_rules_as_the_listing_form(business, staff):
@@ -122,23 +157,48 @@ def test_same_rules_as_the_listing_form(business, staff):
     job = run(business, staff, csv_bytes([row]), commit=False)
     codes = {(e["column"], e["code"]) for e in job.errors}
     with pytest.raises(DomainError) as exc:
-        product_create(business=business, by=staff, sku="X", title_en="Syrup", title_zh="枫糖浆",
-                       hs_code="1702.20", cn_tariff_line="1702", origin_country="US",
-                       origin_us_state=business.us_state_id, unit_price=Decimal("1"),
-                       currency="USD", weight_kg=Decimal("1"), market_cn_export=True)
-    assert {(p.field, p.rule) for p in exc.value.problems} == codes == {
-        ("cn_tariff_line", "cn_line_format")}
+        product_create(
+            business=business,
+            by=staff,
+            sku="X",
+            title_en="Syrup",
+            title_zh="枫糖浆",
+            hs_code="1702.20",
+            cn_tariff_line="1702",
+            origin_country="US",
+            origin_us_state=business.us_state_id,
+            unit_price=Decimal("1"),
+            currency="USD",
+            weight_kg=Decimal("1"),
+            market_cn_export=True,
+        )
+    assert (
+        {(p.field, p.rule) for p in exc.value.problems}
+        == codes
+        == {("cn_tariff_line", "cn_line_format")}
+    )
 
 
 def test_duplicate_sku_in_the_file(business, staff):
     job = run(business, staff, csv_bytes([good(1), good(1)]), commit=False)
     assert [(e["row"], e["code"], e["params"]) for e in job.errors] == [
-        (3, "sku_duplicate", {"sku": "SYRUP-0001", "first_row": 2})]
+        (3, "sku_duplicate", {"sku": "SYRUP-0001", "first_row": 2})
+    ]
 
 
 def test_utf8_bom_and_gb18030_and_chinese_headers(business, staff):
-    header = ["SKU", "英文标题", "中文标题", "HS编码", "中国税则号列", "单价", "重量（千克）",
-              "库存", "销售市场", "状态"]
+    header = [
+        "SKU",
+        "英文标题",
+        "中文标题",
+        "HS编码",
+        "中国税则号列",
+        "单价",
+        "重量（千克）",
+        "库存",
+        "销售市场",
+        "状态",
+    ]
     data = csv_bytes([good(1)], header=header, encoding="gb18030")
     job = run(business, staff, data)
     assert job.status == ImportJobStatus.DONE, job.errors
@@ -166,8 +226,11 @@ def test_xlsx_and_the_template_round_trip(business, staff, reference_data):
     assert book.sheetnames == ["商品", "说明"]
     sheet = book["商品"]
     header = [c.value for c in sheet[1]]
-    example = {row[1]: row[4] for row in book["说明"].iter_rows(min_row=2, values_only=True)
-               if row and row[1]}
+    example = {
+        row[1]: row[4]
+        for row in book["说明"].iter_rows(min_row=2, values_only=True)
+        if row and row[1]
+    }
     sheet.append([example[key] for key in _keys(header)])
     sheet.append([None] * len(header))  # a blank row is skipped
     out = io.BytesIO()
@@ -175,7 +238,8 @@ def test_xlsx_and_the_template_round_trip(business, staff, reference_data):
     job = run(business, staff, out.getvalue(), name="模板.xlsx")
     assert job.status == ImportJobStatus.DONE, job.errors
     product = Product.objects.get(sku="MAPLE-500")
-    assert product.title_zh == "纯枫糖浆 500毫升" and product.origin_us_state_id == "VT"
+    assert product.title_zh == "纯枫糖浆 500毫升"
+    assert product.origin_us_state_id == "VT"
 
 
 def _keys(header):
@@ -188,12 +252,14 @@ def test_csv_template_reads_back_with_its_notes_skipped(business, staff):
     data = files.template_csv("listings", "en")
     assert data.startswith("\ufeff".encode())
     job = run(business, staff, data, commit=False)
-    assert job.status == ImportJobStatus.CHECKED and job.rows_total == 0 and job.errors == []
+    assert job.status == ImportJobStatus.CHECKED
+    assert job.rows_total == 0
+    assert job.errors == []
 
 
 def test_error_report_guards_against_formula_injection(business, staff):
     row = good(1)
-    row[0] = "=HYPERLINK(\"http://evil\")"
+    row[0] = '=HYPERLINK("http://evil")'
     row[5] = "@SUM(1)"
     job = run(business, staff, csv_bytes([row]), commit=False)
     report = files.errors_csv(job, "en").decode("utf-8-sig")
@@ -203,15 +269,19 @@ def test_error_report_guards_against_formula_injection(business, staff):
 
 
 def test_stock_and_price_file_updates_by_sku(business, staff):
-    honey = UsExportProductFactory(business=business, sku="HONEY-1", stock_on_hand=100,
-                                   unit_price=Decimal("12.50"))
+    honey = UsExportProductFactory(
+        business=business, sku="HONEY-1", stock_on_hand=100, unit_price=Decimal("12.50")
+    )
     jam = UsExportProductFactory(business=business, sku="JAM-1", stock_on_hand=5)
-    data = csv_bytes([["HONEY-1", "13.00", "80"], ["JAM-1", "", "5"], ["NOPE", "1", "1"]],
-                     header=["sku", "unit_price", "stock_on_hand"])
+    data = csv_bytes(
+        [["HONEY-1", "13.00", "80"], ["JAM-1", "", "5"], ["NOPE", "1", "1"]],
+        header=["sku", "unit_price", "stock_on_hand"],
+    )
     job = run(business, staff, data, mode="stock", all_or_nothing=False)
     assert job.status == ImportJobStatus.DONE
     assert (job.rows_updated, job.rows_unchanged, job.rows_invalid) == (1, 1, 1)
-    assert job.errors[0]["code"] == "sku_unknown" and job.errors[0]["row"] == 4
+    assert job.errors[0]["code"] == "sku_unknown"
+    assert job.errors[0]["row"] == 4
     honey.refresh_from_db()
     jam.refresh_from_db()
     assert (honey.unit_price, honey.stock_on_hand) == (Decimal("13.00"), 80)
@@ -229,14 +299,16 @@ def test_listing_file_updates_an_existing_sku(business, staff):
     job = run(business, staff, csv_bytes([good(1), good(2)]))
     assert (job.rows_new, job.rows_updated) == (1, 1)
     honey.refresh_from_db()
-    assert honey.title_en == "Maple syrup 1" and honey.stock_on_hand == 10
+    assert honey.title_en == "Maple syrup 1"
+    assert honey.stock_on_hand == 10
     assert StockAdjustment.objects.get(product=honey).delta == 7
 
 
 def test_a_stranger_cannot_import(business):
     with pytest.raises(PermissionDenied):
-        import_job_create(business=business, by=SellerFactory(), file_name="a.csv",
-                          data=csv_bytes([good(1)]))
+        import_job_create(
+            business=business, by=SellerFactory(), file_name="a.csv", data=csv_bytes([good(1)])
+        )
     assert ImportJob.objects.count() == 0
 
 
@@ -265,35 +337,77 @@ def test_an_import_listing_is_assessed_in_the_same_transaction(
 
     seller = cn_seller()
     staff = staff_of(seller)
-    header = ["sku", "title_en", "title_zh", "hs_code", "us_hts_line", "unit_price", "weight_kg",
-              "markets", "status", "manufacturer"]
-    rows = [["SI-1", "Polysilicon chunks", "多晶硅块", "280461", "2804610000", "900", "1",
-             "us_import", "active", "Hoshine Silicon Industry (Shanshan) Co Ltd"],
-            ["LAMP-1", "LED desk lamp", "LED台灯", "940521", "9405210010", "129", "1.2",
-             "us_import", "active", "Foshan Light Works"]]
+    header = [
+        "sku",
+        "title_en",
+        "title_zh",
+        "hs_code",
+        "us_hts_line",
+        "unit_price",
+        "weight_kg",
+        "markets",
+        "status",
+        "manufacturer",
+    ]
+    rows = [
+        [
+            "SI-1",
+            "Polysilicon chunks",
+            "多晶硅块",
+            "280461",
+            "2804610000",
+            "900",
+            "1",
+            "us_import",
+            "active",
+            "Hoshine Silicon Industry (Shanshan) Co Ltd",
+        ],
+        [
+            "LAMP-1",
+            "LED desk lamp",
+            "LED台灯",
+            "940521",
+            "9405210010",
+            "129",
+            "1.2",
+            "us_import",
+            "active",
+            "Foshan Light Works",
+        ],
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         job = run(seller, staff, csv_bytes(rows, header=header))
     assert job.status == ImportJobStatus.DONE, job.errors
     blocked = Product.objects.get(sku="SI-1")
     assert (blocked.origin_country, blocked.currency, blocked.origin_cn_province_id) == (
-        "CN", "CNY", seller.cn_province_id)
+        "CN",
+        "CNY",
+        seller.cn_province_id,
+    )
     assert blocked.status == "blocked"
     assert Product.objects.get(sku="LAMP-1").status == "active"
     assert LaborRiskAssessment.objects.count() == 2
     assert set(SearchOutbox.objects.values_list("product_id", flat=True)) == set(
-        Product.objects.values_list("pk", flat=True))
+        Product.objects.values_list("pk", flat=True)
+    )
 
 
 def test_columns_left_out_keep_the_products_values(business, staff):
     """A file of SKUs, titles and prices does not blank descriptions or turn markets off."""
-    honey = UsExportProductFactory(business=business, sku="HONEY-1", description_en="Clover.",
-                                   stock_on_hand=9)
+    honey = UsExportProductFactory(
+        business=business, sku="HONEY-1", description_en="Clover.", stock_on_hand=9
+    )
     header = ["sku", "title_en", "hs_code", "unit_price", "weight_kg"]
-    job = run(business, staff, csv_bytes([["HONEY-1", "Clover honey 500 g", "040900", "14.00",
-                                           "0.650"]], header=header))
+    job = run(
+        business,
+        staff,
+        csv_bytes([["HONEY-1", "Clover honey 500 g", "040900", "14.00", "0.650"]], header=header),
+    )
     assert job.status == ImportJobStatus.DONE, job.errors
     honey.refresh_from_db()
     assert (honey.title_en, honey.unit_price) == ("Clover honey 500 g", Decimal("14.00"))
-    assert honey.description_en == "Clover." and honey.title_zh == "生三叶草蜂蜜 500克"
-    assert honey.market_cn_export and honey.cn_tariff_line == "04090000"
+    assert honey.description_en == "Clover."
+    assert honey.title_zh == "生三叶草蜂蜜 500克"
+    assert honey.market_cn_export
+    assert honey.cn_tariff_line == "04090000"
     assert honey.stock_on_hand == 9  # no stock column: no stock change

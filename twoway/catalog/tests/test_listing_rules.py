@@ -61,10 +61,12 @@ def test_the_sellers_earlier_title_is_reused_for_the_longest_shared_beginning():
 
 def test_description_is_built_from_attributes_and_known_keywords():
     draft = draft_zh(
-        title_en="American ginseng", description_en="Organic roots, organic farm.",
+        title_en="American ginseng",
+        description_en="Organic roots, organic farm.",
         terms=TERMS,
-        attributes=Attributes(origin_zh="威斯康星州", maker_zh="草原农场", size="4 oz",
-                              weight_kg=Decimal("0.180")),
+        attributes=Attributes(
+            origin_zh="威斯康星州", maker_zh="草原农场", size="4 oz", weight_kg=Decimal("0.180")
+        ),
     )
     assert draft.description == (
         "西洋参。产地：美国威斯康星州。生产商：草原农场。规格：113克。毛重约0.18千克。特点：有机。"
@@ -73,18 +75,33 @@ def test_description_is_built_from_attributes_and_known_keywords():
 
 
 def test_english_draft_from_chinese_maps_segmented_words():
-    draft = draft_en(title_zh="有机蜂蜜礼盒", terms=TERMS, segment=lambda text: ["有机", "蜂蜜", "礼盒"])
+    draft = draft_en(
+        title_zh="有机蜂蜜礼盒", terms=TERMS, segment=lambda text: ["有机", "蜂蜜", "礼盒"]
+    )
     assert draft.title == "Organic honey 礼盒"
     assert draft.untranslated == ("礼盒",)
 
 
 def test_glossary_rows_are_cleaned_like_the_search_glossary():
-    terms = terms_from_rows([
-        {"term_en": "maple sugar / maple syrup", "term_zh": "枫糖（浆）", "hs6": "1702", "kind": "product"},
-        {"term_en": "American ginseng (trade name)", "term_zh": "花旗参", "hs6": "121120", "kind": "product"},
-    ])
+    terms = terms_from_rows(
+        [
+            {
+                "term_en": "maple sugar / maple syrup",
+                "term_zh": "枫糖（浆）",
+                "hs6": "1702",
+                "kind": "product",
+            },
+            {
+                "term_en": "American ginseng (trade name)",
+                "term_zh": "花旗参",
+                "hs6": "121120",
+                "kind": "product",
+            },
+        ]
+    )
     assert [(t.en, t.zh, t.hs) for t in terms] == [
-        ("maple sugar", "枫糖", "1702"), ("maple syrup", "枫糖", "1702"),
+        ("maple sugar", "枫糖", "1702"),
+        ("maple syrup", "枫糖", "1702"),
         ("american ginseng", "花旗参", "121120"),
     ]
 
@@ -110,12 +127,14 @@ def test_hs_search_by_digits_and_nothing_for_nonsense():
 
 def test_line_proposals_rank_listed_then_used_then_named():
     proposals = propose_lines(
-        "121120", length=8,
+        "121120",
+        length=8,
         listed=[("12112099", "Other ginseng"), ("12119000", "not this subheading")],
         used=[("12112011", 3), ("12112099", 1), ("1211201", 9)],
     )
     assert [(p.line, p.why) for p in proposals] == [
-        ("12112099", "positive_list"), ("12112011", "used:3"),
+        ("12112099", "positive_list"),
+        ("12112011", "used:3"),
     ]
     us = propose_lines("620520", length=10, named=["6205202066", "62052020"])
     assert [(p.line, p.why) for p in us] == [("6205202066", "tariff_measure")]

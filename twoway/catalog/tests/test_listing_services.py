@@ -33,10 +33,18 @@ def _staff(business):
 
 
 FIELDS = {
-    "sku": "HONEY-1", "title_en": "Clover honey", "title_zh": "三叶草蜂蜜", "hs_code": "040900",
-    "cn_tariff_line": "04090000", "origin_country": "US", "origin_us_state": "IA",
-    "unit_price": Decimal("12.50"), "currency": "USD", "weight_kg": Decimal("0.5"),
-    "market_cn_export": True, "status": "active",
+    "sku": "HONEY-1",
+    "title_en": "Clover honey",
+    "title_zh": "三叶草蜂蜜",
+    "hs_code": "040900",
+    "cn_tariff_line": "04090000",
+    "origin_country": "US",
+    "origin_us_state": "IA",
+    "unit_price": Decimal("12.50"),
+    "currency": "USD",
+    "weight_kg": Decimal("0.5"),
+    "market_cn_export": True,
+    "status": "active",
 }
 
 
@@ -52,8 +60,10 @@ def test_an_unconfirmed_chinese_draft_keeps_the_listing_a_draft(reference_data):
     business = UsBusinessFactory()
     user = _staff(business)
     product = product_create(business=business, by=user, **FIELDS, zh_is_draft=True)
-    assert product.status == "draft" and product.zh_is_draft
-    assert product.notices and "unconfirmed draft" in product.notices[0]
+    assert product.status == "draft"
+    assert product.zh_is_draft
+    assert product.notices
+    assert "unconfirmed draft" in product.notices[0]
     updated = product_update(product=product, by=user, zh_is_draft=False, status="active")
     assert (updated.status, updated.zh_is_draft) == ("active", False)
 
@@ -62,19 +72,32 @@ def test_made_in_usa_attestation_records_who_and_when_and_needs_us_origin(refere
     business = UsBusinessFactory()
     user = _staff(business)
     product = product_create(business=business, by=user, **FIELDS, made_in_usa_attested=True)
-    assert product.made_in_usa_attested_by == user and product.made_in_usa_attested_at
+    assert product.made_in_usa_attested_by == user
+    assert product.made_in_usa_attested_at
     first_at = product.made_in_usa_attested_at
     product_update(product=product, by=user, title_en="Clover honey, raw")
     product.refresh_from_db()
     assert product.made_in_usa_attested_at == first_at  # not re-attested by an unrelated edit
     cn = CnBusinessFactory()
     with pytest.raises(DomainError) as exc:
-        listing_validate(business=cn, by=_staff(cn), fields={
-            "sku": "X", "title_en": "Lamp", "hs_code": "940521", "us_hts_line": "9405210010",
-            "origin_country": "CN", "origin_cn_province": "44", "unit_price": "9",
-            "currency": "USD", "weight_kg": "1", "market_us_import": True,
-            "manufacturer": "M", "made_in_usa_attested": True,
-        })
+        listing_validate(
+            business=cn,
+            by=_staff(cn),
+            fields={
+                "sku": "X",
+                "title_en": "Lamp",
+                "hs_code": "940521",
+                "us_hts_line": "9405210010",
+                "origin_country": "CN",
+                "origin_cn_province": "44",
+                "unit_price": "9",
+                "currency": "USD",
+                "weight_kg": "1",
+                "market_us_import": True,
+                "manufacturer": "M",
+                "made_in_usa_attested": True,
+            },
+        )
     assert [(p.field, p.rule) for p in exc.value.problems] == [
         ("made_in_usa_attested", "made_in_usa_needs_us_origin")
     ]
@@ -83,9 +106,15 @@ def test_made_in_usa_attestation_records_who_and_when_and_needs_us_origin(refere
 def test_listing_validate_names_every_field_and_writes_nothing(reference_data):
     business = UsBusinessFactory()
     with pytest.raises(DomainError) as exc:
-        listing_validate(business=business, by=_staff(business), fields={
-            **FIELDS, "hs_code": "999999", "length_cm": Decimal("-1"),
-        })
+        listing_validate(
+            business=business,
+            by=_staff(business),
+            fields={
+                **FIELDS,
+                "hs_code": "999999",
+                "length_cm": Decimal("-1"),
+            },
+        )
     fields = {p.field for p in exc.value.problems}
     assert {"hs_code", "length_cm"} <= fields
     assert not Product.objects.exists()
@@ -95,13 +124,23 @@ def test_variants_are_separate_skus_under_one_group(reference_data):
     business = UsBusinessFactory()
     user = _staff(business)
     base = product_create(business=business, by=user, **FIELDS, variant_size="500 g")
-    big = product_variant_add(product=base, by=user, sku="HONEY-2", unit_price=Decimal("21.00"),
-                              stock_on_hand=7, variant_size="1 kg")
+    big = product_variant_add(
+        product=base,
+        by=user,
+        sku="HONEY-2",
+        unit_price=Decimal("21.00"),
+        stock_on_hand=7,
+        variant_size="1 kg",
+    )
     base.refresh_from_db()
     group = ProductGroup.objects.get()
-    assert base.group == group == big.group and group.title_en == "Clover honey"
+    assert base.group == group == big.group
+    assert group.title_en == "Clover honey"
     assert (big.sku, big.unit_price, big.stock_on_hand, big.variant_size) == (
-        "HONEY-2", Decimal("21.00"), 7, "1 kg",
+        "HONEY-2",
+        Decimal("21.00"),
+        7,
+        "1 kg",
     )
     assert (big.hs_code, big.cn_tariff_line, big.title_zh) == ("040900", "04090000", "三叶草蜂蜜")
     with pytest.raises(DomainError) as exc:
@@ -119,13 +158,21 @@ def test_image_is_re_encoded_without_exif_with_two_thumbnails(reference_data):
     exif = Image.Exif()
     exif[0x010F] = "SpyCam"  # Make
     exif[0x8825] = {1: "N", 2: (43.0, 4.0, 0.0)}  # GPS
-    image = product_image_add(product=product, by=user, data=_jpeg((1200, 900), exif=exif.tobytes()),
-                              alt_en="A jar", alt_zh="一罐")
+    image = product_image_add(
+        product=product,
+        by=user,
+        data=_jpeg((1200, 900), exif=exif.tobytes()),
+        alt_en="A jar",
+        alt_zh="一罐",
+    )
     storage = storages["default"]
     with storage.open(image.file_full) as fh:
         stored = Image.open(io.BytesIO(fh.read()))
-    assert stored.format == "WEBP" and stored.size == (1200, 900)
-    assert not stored.getexif() and "exif" not in stored.info and "icc_profile" not in stored.info
+    assert stored.format == "WEBP"
+    assert stored.size == (1200, 900)
+    assert not stored.getexif()
+    assert "exif" not in stored.info
+    assert "icc_profile" not in stored.info
     with storage.open(image.file_320) as fh:
         assert Image.open(fh).size == (320, 240)
     with storage.open(image.file_960) as fh:

@@ -26,7 +26,19 @@ def channel_for(code_or_direction: str) -> ChannelPolicy:
 
 
 __all__ = [
-    "CHANNELS", "EXPORT", "IMPORT", "CartItem", "ChannelPolicy", "Consignee", "Delivery",
-    "ExportChannel", "FreightRate", "ImportChannel", "MfnRate", "QuotaClaim", "channel_for",
-    "freight_rate_on", "mfn_rate_for",
+    "CHANNELS",
+    "EXPORT",
+    "IMPORT",
+    "CartItem",
+    "ChannelPolicy",
+    "Consignee",
+    "Delivery",
+    "ExportChannel",
+    "FreightRate",
+    "ImportChannel",
+    "MfnRate",
+    "QuotaClaim",
+    "channel_for",
+    "freight_rate_on",
+    "mfn_rate_for",
 ]

@@ -48,9 +48,15 @@ class Consignee:
     def __post_init__(self) -> None:  # issue 9: one text validator; names NFKC, trimmed
         from twoway.core.text import clean_fields
 
-        clean = clean_fields({"consignee.name": self.name, "consignee.phone": self.phone,
-                              "consignee.address": self.address, "consignee.district": self.district},
-                             names={"consignee.name"})
+        clean = clean_fields(
+            {
+                "consignee.name": self.name,
+                "consignee.phone": self.phone,
+                "consignee.address": self.address,
+                "consignee.district": self.district,
+            },
+            names={"consignee.name"},
+        )
         for attr in ("name", "phone", "address", "district"):
             object.__setattr__(self, attr, clean[f"consignee.{attr}"])
 
@@ -99,24 +105,28 @@ class ChannelPolicy:
 
     # --- reads ------------------------------------------------------------------------------
 
-    def quote(self, *, items: list[CartItem], day: dt.date,
-              identity: RealNameIdentity | None = None) -> Any:
+    def quote(
+        self, *, items: list[CartItem], day: dt.date, identity: RealNameIdentity | None = None
+    ) -> Any:
         raise NotImplementedError
 
-    def quote_for(self, *, items: dict[int, int], day: dt.date,
-                  identity: RealNameIdentity | None = None) -> Any:
+    def quote_for(
+        self, *, items: dict[int, int], day: dt.date, identity: RealNameIdentity | None = None
+    ) -> Any:
         """``quote`` from product ids and quantities (read-only); an unknown id is NotFound."""
         from twoway.core.errors import NotFound
 
         products = {
-            p.pk: p
-            for p in Product.objects.select_related("business").filter(pk__in=list(items))
+            p.pk: p for p in Product.objects.select_related("business").filter(pk__in=list(items))
         }
         missing = [pid for pid in items if pid not in products]
         if missing:
             raise NotFound(f"Product {missing[0]}")
-        return self.quote(items=[CartItem(products[pid], qty) for pid, qty in items.items()],
-                          day=day, identity=identity)
+        return self.quote(
+            items=[CartItem(products[pid], qty) for pid, qty in items.items()],
+            day=day,
+            identity=identity,
+        )
 
     def cart_line_check(self, product: Product, quantity: int) -> None:
         """Raise DomainError when ``product`` cannot be put in this channel's cart."""
@@ -127,22 +137,31 @@ class ChannelPolicy:
     def buyer_check(self, *, buyer: User, identity: RealNameIdentity | None) -> None:
         """Checks on the buyer made before anything else (the first error a placement gives)."""
 
-    def delivery_check(self, *, consignee: Consignee, identity: RealNameIdentity | None,
-                       state: str) -> Delivery:
+    def delivery_check(
+        self, *, consignee: Consignee, identity: RealNameIdentity | None, state: str
+    ) -> Delivery:
         raise NotImplementedError
 
     def quota_claim(self, *, quote: Any, delivery: Delivery, year: int) -> QuotaClaim | None:
         return None
 
-    def order_for(self, *, purchase: Purchase, buyer: User, seller: Any, quote: Any,
-                  delivery: Delivery, number: str, now: dt.datetime) -> Order:
+    def order_for(
+        self,
+        *,
+        purchase: Purchase,
+        buyer: User,
+        seller: Any,
+        quote: Any,
+        delivery: Delivery,
+        number: str,
+        now: dt.datetime,
+    ) -> Order:
         raise NotImplementedError
 
     def lines_for(self, *, order: Order, seller: Any) -> list[OrderLine]:
         raise NotImplementedError
 
-    def placed_reason(self, *, order: Order, reserved_until: dt.datetime,
-                      now: dt.datetime) -> str:
+    def placed_reason(self, *, order: Order, reserved_until: dt.datetime, now: dt.datetime) -> str:
         raise NotImplementedError
 
     def __repr__(self) -> str:

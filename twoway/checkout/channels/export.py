@@ -144,7 +144,6 @@ def export_quote(*, items: list[CartItem], day: dt.date, quota_used: Decimal) ->
     CBEC comprehensive tax per line, limits and the annual quota (``quota_used`` this year)."""
     from twoway.compliance.eligibility import cbec_eligibility_many  # sibling context's read
 
-
     rate_row = reference.rate_on(day)
     rate = rate_row.rate
     limits, limits_source = _limits(day)
@@ -198,7 +197,10 @@ def export_quote(*, items: list[CartItem], day: dt.date, quota_used: Decimal) ->
         freight_usd = freight_rate.price(weight)
         freight = cny_from_usd(freight_usd, rate)
         result: CbecTaxResult = cbec_tax(
-            lines, freight=freight, insurance=Decimal("0.00"), limits=limits,
+            lines,
+            freight=freight,
+            insurance=Decimal("0.00"),
+            limits=limits,
             used_this_year=used_running,
         )
         refusal = None
@@ -298,70 +300,122 @@ class ExportChannel(ChannelPolicy):
     def quote(self, *, items: list[CartItem], day: dt.date, identity=None) -> ExportQuote:
         from ..selectors import quota_used
 
-        used = quota_used(id_number_hash=identity.id_number_hash, year=day.year) if identity else ZERO
+        used = (
+            quota_used(id_number_hash=identity.id_number_hash, year=day.year) if identity else ZERO
+        )
         return export_quote(items=items, day=day, quota_used=used)
 
     def cart_line_check(self, product: Product, quantity: int) -> None:
         if quantity > 0 and product.status != ProductStatus.ACTIVE:
-            raise DomainError.one("product", CheckoutErrorCode.NOT_FOR_SALE,
-                                  "This product is not on sale.")
+            raise DomainError.one(
+                "product", CheckoutErrorCode.NOT_FOR_SALE, "This product is not on sale."
+            )
 
     def buyer_check(self, *, buyer, identity) -> None:
         if identity is None:
-            raise DomainError.one("identity", "required",
-                                  "A real-name identity is required for China Customs.")
+            raise DomainError.one(
+                "identity", "required", "A real-name identity is required for China Customs."
+            )
         if identity.user_id != buyer.pk:
             raise DomainError.one(
-                "identity", CheckoutErrorCode.PAYER_NOT_BUYER,
+                "identity",
+                CheckoutErrorCode.PAYER_NOT_BUYER,
                 "The real-name identity must be the buyer's own.",
             )
 
     def delivery_check(self, *, consignee: Consignee, identity, state: str) -> Delivery:
-        for field_name, value in (("consignee.name", consignee.name),
-                                  ("consignee.phone", consignee.phone),
-                                  ("consignee.address", consignee.address)):
+        for field_name, value in (
+            ("consignee.name", consignee.name),
+            ("consignee.phone", consignee.phone),
+            ("consignee.address", consignee.address),
+        ):
             if not value.strip():
-                raise DomainError.one(field_name, "required", f"{field_name} is required for customs.")
+                raise DomainError.one(
+                    field_name, "required", f"{field_name} is required for customs."
+                )
         return Delivery(consignee=consignee, identity=identity)
 
     def quota_claim(self, *, quote: ExportQuote, delivery: Delivery, year: int) -> QuotaClaim:
-        assert delivery.identity is not None
-        return QuotaClaim(id_number_hash=delivery.identity.id_number_hash, year=year,
-                          amount=quote.quota_amount, annual=quote.limits.annual)
+        if delivery.identity is None:  # delivery_check refuses an export without one
+            raise ValueError("an export delivery always has the buyer's real-name identity")
+        return QuotaClaim(
+            id_number_hash=delivery.identity.id_number_hash,
+            year=year,
+            amount=quote.quota_amount,
+            annual=quote.limits.annual,
+        )
 
-    def order_for(self, *, purchase, buyer, seller: SellerQuote, quote: ExportQuote,
-                  delivery: Delivery, number: str, now: dt.datetime) -> Order:
+    def order_for(
+        self,
+        *,
+        purchase,
+        buyer,
+        seller: SellerQuote,
+        quote: ExportQuote,
+        delivery: Delivery,
+        number: str,
+        now: dt.datetime,
+    ) -> Order:
         identity, consignee = delivery.identity, delivery.consignee
-        assert identity is not None
+        if identity is None:  # delivery_check refuses an export without one
+            raise ValueError("an export delivery always has the buyer's real-name identity")
         return Order(
-            number=number, purchase=purchase, buyer=buyer, business_id=seller.business_id,
-            direction=Direction.US_EXPORT, status=OrderStatus.CREATED, identity=identity,
-            buyer_name=identity.full_name, buyer_id_masked=identity.id_number_masked,
-            buyer_id_hash=identity.id_number_hash, consignee_name=consignee.name,
-            consignee_phone=consignee.phone, consignee_address=consignee.address,
-            consignee_district=consignee.district, currency="CNY", exchange_rate=quote.rate,
-            exchange_rate_source=quote.rate_source[:300], goods_value=seller.goods_value,
-            freight=seller.freight, insurance=seller.insurance, discount=ZERO,
-            tax_total=seller.tax_total, total_payable=seller.total_payable,
+            number=number,
+            purchase=purchase,
+            buyer=buyer,
+            business_id=seller.business_id,
+            direction=Direction.US_EXPORT,
+            status=OrderStatus.CREATED,
+            identity=identity,
+            buyer_name=identity.full_name,
+            buyer_id_masked=identity.id_number_masked,
+            buyer_id_hash=identity.id_number_hash,
+            consignee_name=consignee.name,
+            consignee_phone=consignee.phone,
+            consignee_address=consignee.address,
+            consignee_district=consignee.district,
+            currency="CNY",
+            exchange_rate=quote.rate,
+            exchange_rate_source=quote.rate_source[:300],
+            goods_value=seller.goods_value,
+            freight=seller.freight,
+            insurance=seller.insurance,
+            discount=ZERO,
+            tax_total=seller.tax_total,
+            total_payable=seller.total_payable,
             customs_value_usd=seller.customs_value_usd,
             tax_channel=(
                 TaxChannel.CBEC_FULL_TAX_SINGLE_ITEM
                 if seller.channel == "full_tax_single_item"
                 else TaxChannel.CBEC_WITHIN_LIMITS
             ),
-            quota_year=now.year, quota_amount=seller.dutiable_value,
+            quota_year=now.year,
+            quota_amount=seller.dutiable_value,
             created_at=now,
         )
 
     def lines_for(self, *, order: Order, seller: SellerQuote) -> list[OrderLine]:
         return [
             OrderLine(
-                order=order, product_id=q.product_id, sku=q.sku, title=q.title, title_zh=q.title_zh,
-                hs_code=q.hs_code, national_line=q.national_line, origin_state=q.origin_state,
-                quantity=q.quantity, unit_price_usd=q.unit_price_usd, unit_price=q.unit_price,
-                goods_value=q.goods_value, freight_share=q.freight_share, tariff=q.tariff,
-                consumption_tax=q.consumption_tax, vat=q.vat, tax_total=q.tax_total,
-                tax_category=q.tax_category, customs_value_usd=q.customs_value_usd,
+                order=order,
+                product_id=q.product_id,
+                sku=q.sku,
+                title=q.title,
+                title_zh=q.title_zh,
+                hs_code=q.hs_code,
+                national_line=q.national_line,
+                origin_state=q.origin_state,
+                quantity=q.quantity,
+                unit_price_usd=q.unit_price_usd,
+                unit_price=q.unit_price,
+                goods_value=q.goods_value,
+                freight_share=q.freight_share,
+                tariff=q.tariff,
+                consumption_tax=q.consumption_tax,
+                vat=q.vat,
+                tax_total=q.tax_total,
+                tax_category=q.tax_category,
+                customs_value_usd=q.customs_value_usd,
             )
             for q in seller.lines
         ]
@@ -371,6 +425,12 @@ class ExportChannel(ChannelPolicy):
 
 
 __all__ = [
-    "FEN", "CartItem", "ExportChannel", "ExportQuote", "QuoteLine", "SellerQuote", "export_quote",
+    "FEN",
+    "CartItem",
+    "ExportChannel",
+    "ExportQuote",
+    "QuoteLine",
+    "SellerQuote",
+    "export_quote",
     "freight_rate_on",
 ]

@@ -551,35 +551,67 @@ class ImportChannel(ChannelPolicy):
         if quantity <= 0:
             return
         problems = [
-            p for p in import_problems(product, quantity) if p.rule != CheckoutErrorCode.OUT_OF_STOCK
+            p
+            for p in import_problems(product, quantity)
+            if p.rule != CheckoutErrorCode.OUT_OF_STOCK
         ]
         if problems:
-            raise DomainError(problems[0].message, [FieldProblem("product", problems[0].rule,
-                                                                 problems[0].message)])
+            raise DomainError(
+                problems[0].message,
+                [FieldProblem("product", problems[0].rule, problems[0].message)],
+            )
 
     def delivery_check(self, *, consignee: Consignee, identity, state: str) -> Delivery:
         from twoway.reference.models import UsState
 
-        for field_name, value in (("consignee.name", consignee.name),
-                                  ("consignee.address", consignee.address)):
+        for field_name, value in (
+            ("consignee.name", consignee.name),
+            ("consignee.address", consignee.address),
+        ):
             if not value.strip():
-                raise DomainError.one(field_name, "required", f"{field_name} is required for delivery.")
+                raise DomainError.one(
+                    field_name, "required", f"{field_name} is required for delivery."
+                )
         state = (state or "").strip().upper()
         if not UsState.objects.filter(pk=state).exists():
-            raise DomainError.one("consignee_state", "state_unknown", "Choose the US state of delivery.")
+            raise DomainError.one(
+                "consignee_state", "state_unknown", "Choose the US state of delivery."
+            )
         return Delivery(consignee=consignee, state=state)
 
-    def order_for(self, *, purchase, buyer, seller: ImportSellerQuote, quote: ImportQuote,
-                  delivery: Delivery, number: str, now: dt.datetime) -> Order:
+    def order_for(
+        self,
+        *,
+        purchase,
+        buyer,
+        seller: ImportSellerQuote,
+        quote: ImportQuote,
+        delivery: Delivery,
+        number: str,
+        now: dt.datetime,
+    ) -> Order:
         consignee = delivery.consignee
         return Order(
-            number=number, purchase=purchase, buyer=buyer, business_id=seller.business_id,
-            direction=Direction.US_IMPORT, status=OrderStatus.CREATED, buyer_name=consignee.name,
-            consignee_name=consignee.name, consignee_phone=consignee.phone,
-            consignee_address=consignee.address, consignee_state=delivery.state, currency="USD",
-            goods_value=seller.goods_value, freight=seller.freight, insurance=ZERO, discount=ZERO,
-            tax_total=seller.duty_total, total_payable=seller.total_payable,
-            customs_value_usd=seller.customs_value_usd, tax_channel=TaxChannel.US_IMPORT,
+            number=number,
+            purchase=purchase,
+            buyer=buyer,
+            business_id=seller.business_id,
+            direction=Direction.US_IMPORT,
+            status=OrderStatus.CREATED,
+            buyer_name=consignee.name,
+            consignee_name=consignee.name,
+            consignee_phone=consignee.phone,
+            consignee_address=consignee.address,
+            consignee_state=delivery.state,
+            currency="USD",
+            goods_value=seller.goods_value,
+            freight=seller.freight,
+            insurance=ZERO,
+            discount=ZERO,
+            tax_total=seller.duty_total,
+            total_payable=seller.total_payable,
+            customs_value_usd=seller.customs_value_usd,
+            tax_channel=TaxChannel.US_IMPORT,
             created_at=now,
         )
 
@@ -589,21 +621,32 @@ class ImportChannel(ChannelPolicy):
             product = q.product
             lines.append(
                 OrderLine(
-                    order=order, product_id=product.pk, sku=product.sku, title=product.title_en,
-                    title_zh=product.title_zh, hs_code=product.hs_code,
+                    order=order,
+                    product_id=product.pk,
+                    sku=product.sku,
+                    title=product.title_en,
+                    title_zh=product.title_zh,
+                    hs_code=product.hs_code,
                     national_line=product.us_hts_line,
-                    origin_province=product.origin_cn_province_id or "", quantity=q.quantity,
-                    unit_price_usd=q.unit_price_usd, unit_price=q.unit_price_usd,
-                    goods_value=q.goods_value, freight_share=q.freight_share, tariff=q.duty,
-                    tax_total=q.duty + q.fees, tax_category=" ".join(q.cost.measure_ids)[:48],
+                    origin_province=product.origin_cn_province_id or "",
+                    quantity=q.quantity,
+                    unit_price_usd=q.unit_price_usd,
+                    unit_price=q.unit_price_usd,
+                    goods_value=q.goods_value,
+                    freight_share=q.freight_share,
+                    tariff=q.duty,
+                    tax_total=q.duty + q.fees,
+                    tax_category=" ".join(q.cost.measure_ids)[:48],
                     customs_value_usd=q.goods_value,
                 )
             )
         return lines
 
     def placed_reason(self, *, order: Order, reserved_until: dt.datetime, now: dt.datetime) -> str:
-        return (f"placed; stock reserved until {reserved_until:%Y-%m-%d %H:%M} UTC; "
-                f"US duties ${order.tax_total} as of {now:%Y-%m-%d}")
+        return (
+            f"placed; stock reserved until {reserved_until:%Y-%m-%d %H:%M} UTC; "
+            f"US duties ${order.tax_total} as of {now:%Y-%m-%d}"
+        )
 
 
 __all__ = [

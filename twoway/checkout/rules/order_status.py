@@ -63,6 +63,8 @@ BUYER_CANCELLABLE: Final = {
     "us_export": frozenset({CREATED, PAID, HELD}),
     "us_import": frozenset({CREATED, PAID, HELD}),
 }
+
+
 def is_unpaid(status: str, held_from: str = "") -> bool:
     """Nothing was paid for an order in ``status`` (held orders: where they were held from)."""
     return status == CREATED or (status == HELD and held_from == CREATED)

@@ -57,9 +57,7 @@ def _char_value(char: str) -> int:
 
 
 def mod10_check(serial: str, *, evens: int = 1, odds: int = 1) -> str:
-    total = sum(
-        _char_value(c) * (evens if i % 2 == 0 else odds) for i, c in enumerate(serial)
-    )
+    total = sum(_char_value(c) * (evens if i % 2 == 0 else odds) for i, c in enumerate(serial))
     return str((10 - total % 10) % 10)
 
 
@@ -114,7 +112,5 @@ def tracking_check(
         want = expected_check(fmt, match.group("serial"))
         if match.group("check") == want:
             return TrackingCheck(True, normalized, "", fmt.name)
-        wrong_check = wrong_check or TrackingCheck(
-            False, normalized, "check_digit", fmt.name, want
-        )
+        wrong_check = wrong_check or TrackingCheck(False, normalized, "check_digit", fmt.name, want)
     return wrong_check or TrackingCheck(False, normalized, "format")

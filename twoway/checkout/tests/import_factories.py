@@ -65,8 +65,12 @@ def shirt(
     fields.update(extra)
     product = Product.objects.create(**fields)
     if product.stock_on_hand:  # recorded as product_create does (twoway reconcile reads it)
-        StockAdjustment.objects.create(product=product, delta=product.stock_on_hand,
-                                       reason="initial stock", stock_after=product.stock_on_hand)
+        StockAdjustment.objects.create(
+            product=product,
+            delta=product.stock_on_hand,
+            reason="initial stock",
+            stock_after=product.stock_on_hand,
+        )
     return product
 
 

@@ -21,8 +21,9 @@ def test_each_channel_is_found_by_url_prefix_and_by_direction():
     assert (EXPORT.currency, IMPORT.currency) == ("CNY", "USD")
 
 
-def test_the_export_quote_charges_what_the_landed_price_rule_says(make_seller, make_product,
-                                                                 make_buyer):
+def test_the_export_quote_charges_what_the_landed_price_rule_says(
+    make_seller, make_product, make_buyer
+):
     a, b = make_product(make_seller(), price="20.00"), make_product(make_seller(), price="7.35")
     _, identity = make_buyer()
 
@@ -34,7 +35,10 @@ def test_the_export_quote_charges_what_the_landed_price_rule_says(make_seller, m
         assert seller.total_payable == landed.total_payable
         assert sum(charge.amount for charge in landed.charges) == seller.total_payable
         assert (landed.goods_value, landed.freight, landed.tax_total) == (
-            seller.goods_value, seller.freight, seller.tax_total)
+            seller.goods_value,
+            seller.freight,
+            seller.tax_total,
+        )
         assert [line.name for line in landed.lines] == [q.title for q in seller.lines]
 
 
@@ -42,24 +46,28 @@ def test_one_placement_service_writes_each_channels_orders(make_seller, make_pro
     product = make_product(make_seller(), price="20.00")
     buyer, identity = make_buyer()
 
-    purchase = services.purchase_place(channel=EXPORT, buyer=buyer, items={product.pk: 1},
-                                       identity=identity, consignee=CONSIGNEE)
+    purchase = services.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    )
 
     (order,) = purchase.orders.all()
     assert (purchase.direction, purchase.currency) == (Direction.US_EXPORT, "CNY")
-    assert order.quota_amount > 0 and order.buyer_id_masked == identity.id_number_masked
+    assert order.quota_amount > 0
+    assert order.buyer_id_masked == identity.id_number_masked
     event = OrderEvent.objects.get(order=order)
     assert event.reason.startswith("placed; stock and quota reserved until ")
 
 
-def test_the_export_channel_refuses_a_placement_without_a_real_name(make_seller, make_product,
-                                                                   make_buyer):
+def test_the_export_channel_refuses_a_placement_without_a_real_name(
+    make_seller, make_product, make_buyer
+):
     product = make_product(make_seller())
     buyer, _identity = make_buyer()
 
     with pytest.raises(DomainError) as refused:
-        services.purchase_place(channel=EXPORT, buyer=buyer, items={product.pk: 1},
-                                consignee=CONSIGNEE)
+        services.purchase_place(
+            channel=EXPORT, buyer=buyer, items={product.pk: 1}, consignee=CONSIGNEE
+        )
 
     assert refused.value.problems[0].field == "identity"
     assert not buyer.purchases.exists()

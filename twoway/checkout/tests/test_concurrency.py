@@ -60,8 +60,9 @@ def test_200_buyers_for_50_units_give_exactly_50_orders(make_seller, make_produc
 
     def buy(i: int) -> str:
         user, identity = buyers[i]
-        services.purchase_place_export(buyer=user, items={product.pk: 1}, identity=identity,
-                                       consignee=CONSIGNEE)
+        services.purchase_place_export(
+            buyer=user, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+        )
         return "ok"
 
     outcomes = run_concurrently(200, buy)
@@ -81,7 +82,9 @@ def test_multi_line_orders_in_opposite_order_do_not_deadlock(make_seller, make_p
         user, identity = buyers[i]
         # Half the clients list the products one way round, half the other.
         items = {a.pk: 1, b.pk: 1} if i % 2 else {b.pk: 1, a.pk: 1}
-        services.purchase_place_export(buyer=user, items=items, identity=identity, consignee=CONSIGNEE)
+        services.purchase_place_export(
+            buyer=user, items=items, identity=identity, consignee=CONSIGNEE
+        )
         return "ok"
 
     outcomes = run_concurrently(40, buy)
@@ -91,7 +94,9 @@ def test_multi_line_orders_in_opposite_order_do_not_deadlock(make_seller, make_p
     assert (a.stock_on_hand, b.stock_on_hand) == (0, 0)
 
 
-def test_concurrent_orders_by_one_person_never_exceed_the_annual_quota(make_seller, make_product, make_buyer):
+def test_concurrent_orders_by_one_person_never_exceed_the_annual_quota(
+    make_seller, make_product, make_buyer
+):
     product = make_product(make_seller(), stock=1000, price="600.00")  # ~¥4,400 dutiable each
     # Ten accounts of the same person (same ID number), each ordering at the same time.
     accounts = [make_buyer(ID_NUMBERS[1]) for _ in range(10)]
@@ -99,8 +104,9 @@ def test_concurrent_orders_by_one_person_never_exceed_the_annual_quota(make_sell
 
     def buy(i: int) -> str:
         user, identity = accounts[i]
-        services.purchase_place_export(buyer=user, items={product.pk: 1}, identity=identity,
-                                       consignee=CONSIGNEE)
+        services.purchase_place_export(
+            buyer=user, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+        )
         return "ok"
 
     outcomes = run_concurrently(10, buy)
@@ -119,13 +125,17 @@ def test_same_idempotency_key_in_parallel_gives_one_purchase(make_seller, make_p
 
     def buy(i: int) -> str:
         purchase = services.purchase_place_export(
-            buyer=user, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE,
+            buyer=user,
+            items={product.pk: 1},
+            identity=identity,
+            consignee=CONSIGNEE,
             idempotency_key="retry-me",
         )
         return purchase.number
 
     outcomes = run_concurrently(8, buy)
-    assert len(outcomes) == 1 and sum(outcomes.values()) == 8
+    assert len(outcomes) == 1
+    assert sum(outcomes.values()) == 8
     assert Purchase.objects.count() == 1
     product.refresh_from_db()
     assert product.stock_on_hand == 19

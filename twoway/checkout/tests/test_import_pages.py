@@ -123,8 +123,10 @@ def test_us_consumer_buys_pays_by_card_and_tracks_the_order(reference_data, clie
     tracking = client.get(f"/us/purchases/{purchase.number}/")
     assert tracking.status_code == 200
     html = tracking.content.decode()
-    assert 'data-status="paid"' in html and '<span class="badge status-paid">Paid</span>' in html
-    assert 'data-testid="timeline"' in html and "Payment received." in html
+    assert 'data-status="paid"' in html
+    assert '<span class="badge status-paid">Paid</span>' in html
+    assert 'data-testid="timeline"' in html
+    assert "Payment received." in html
     assert client.get("/us/cart/").content.decode().count("cart-line") == 0
 
 
@@ -188,7 +190,8 @@ def test_chinese_seller_lists_an_import_product_with_suppliers(reference_data, c
         "44",
         "6205202066",
     )
-    assert product.market_us_import is True and product.currency == "USD"
+    assert product.market_us_import is True
+    assert product.currency == "USD"
     assert product.unit_price == Decimal("39.00")
     assert product.supplier_names == [
         "Jiangsu Lianfa Textile Co., Ltd.",
@@ -196,14 +199,13 @@ def test_chinese_seller_lists_an_import_product_with_suppliers(reference_data, c
     ]
 
 
-def test_us_seller_gets_the_us_listing_form_not_the_import_one(
-    reference_data, client, make_seller
-):
+def test_us_seller_gets_the_us_listing_form_not_the_import_one(reference_data, client, make_seller):
     client.force_login(staff_of(make_seller()))
     page = client.get("/seller/products/new/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert 'name="cn_tariff_line"' in body and 'name="manufacturer"' not in body
+    assert 'name="cn_tariff_line"' in body
+    assert 'name="manufacturer"' not in body
 
 
 def test_storefront_filters_hide_high_labor_risk_and_prefer_us_made(reference_data, client):
@@ -219,7 +221,8 @@ def test_storefront_filters_hide_high_labor_risk_and_prefer_us_made(reference_da
     maker = us_maker_shirt("WI")
     candidates_refresh()
     both = client.get("/us/imports/").content.decode()
-    assert f"/us/products/{risky.pk}/" in both and f"/us/products/{clean.pk}/" in both
+    assert f"/us/products/{risky.pk}/" in both
+    assert f"/us/products/{clean.pk}/" in both
     filtered = client.get("/us/imports/?low_risk=1&us_made=1").content.decode()
     assert f"/us/products/{risky.pk}/" not in filtered
     assert f"/us/products/{clean.pk}/" in filtered

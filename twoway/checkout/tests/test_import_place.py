@@ -52,7 +52,8 @@ def test_import_purchase_is_in_usd_with_each_duty_and_no_quota(reference_data):
     assert order.total_payable == Decimal("130.56")
     assert purchase.total_payable == Decimal("130.56")
     assert order.customs_value_usd == Decimal("80.00")
-    assert order.quota_year is None and order.quota_amount == 0
+    assert order.quota_year is None
+    assert order.quota_amount == 0
     (line,) = order.lines.all()
     assert (line.national_line, line.origin_province, line.tariff) == (
         "6205200020",
@@ -75,7 +76,8 @@ def test_a_blocked_listing_cannot_be_bought(reference_data):
         _place(buyer, {product.pk: 1})
     assert exc.value.status == 409
     assert [p.rule for p in exc.value.problems] == ["blocked_listing"]
-    assert Purchase.objects.count() == 0 and Order.objects.count() == 0
+    assert Purchase.objects.count() == 0
+    assert Order.objects.count() == 0
     product.refresh_from_db()
     assert product.stock_on_hand == 10
     with pytest.raises(DomainError):
@@ -188,7 +190,8 @@ def test_seller_ships_a_paid_import_order_and_the_ledger_posts_a_us_import(refer
     )
     assert response.status_code == 200, response.content
     order.refresh_from_db()
-    assert order.status == "shipped" and order.tracking_number == "SF1234567890"
+    assert order.status == "shipped"
+    assert order.tracking_number == "SF1234567890"
     (entry,) = TradeFlowEntry.objects.filter(order_id=order.pk)
     assert entry.direction == "us_import"
     assert (entry.us_state, entry.cn_province, entry.hs_code) == ("WI", "44", "620520")

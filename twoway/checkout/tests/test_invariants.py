@@ -27,8 +27,12 @@ CONSIGNEE = services.Consignee("张三", "13800138000", "北京市东城区东�
 def test_invariants_hold_after_a_random_day_of_trade(seed, make_seller, make_product, make_buyer):
     rng = random.Random(seed)
     sellers = [make_seller(f"Seller {i} LLC", state) for i, state in enumerate(["WI", "IA", "MI"])]
-    products = [make_product(rng.choice(sellers), stock=rng.randint(0, 12),
-                             price=f"{rng.randint(5, 900)}.00") for _ in range(8)]
+    products = [
+        make_product(
+            rng.choice(sellers), stock=rng.randint(0, 12), price=f"{rng.randint(5, 900)}.00"
+        )
+        for _ in range(8)
+    ]
     received = {p.pk: p.stock_on_hand for p in products}
     buyers = [make_buyer(ID_NUMBERS[i % 4]) for i in range(6)]
     start = timezone.now() - dt.timedelta(hours=3)
@@ -40,8 +44,9 @@ def test_invariants_hold_after_a_random_day_of_trade(seed, make_seller, make_pro
         if action < 0.6:
             items = {p.pk: rng.randint(1, 3) for p in rng.sample(products, rng.randint(1, 3))}
             try:
-                services.purchase_place_export(buyer=user, items=items, identity=identity,
-                                               consignee=CONSIGNEE, now=now)
+                services.purchase_place_export(
+                    buyer=user, items=items, identity=identity, consignee=CONSIGNEE, now=now
+                )
             except DomainError:
                 refused += 1
         elif action < 0.75:
@@ -51,7 +56,9 @@ def test_invariants_hold_after_a_random_day_of_trade(seed, make_seller, make_pro
             if open_orders:
                 order = rng.choice(open_orders)
                 if rng.random() < 0.5:
-                    services.order_transition(order=order, to=OrderStatus.PAID, actor_label="test", now=now)
+                    services.order_transition(
+                        order=order, to=OrderStatus.PAID, actor_label="test", now=now
+                    )
                     services.order_refund(order=order, by=None, reason="buyer changed their mind")
                 else:
                     services.order_cancel(order=order, by=order.buyer)
@@ -75,5 +82,7 @@ def test_invariants_hold_after_a_random_day_of_trade(seed, make_seller, make_pro
 
     # Released orders are exactly the cancelled and refunded ones.
     assert set(Order.objects.filter(stock_released=True).values_list("status", flat=True)) <= {
-        OrderStatus.CANCELLED, OrderStatus.REFUNDED}
+        OrderStatus.CANCELLED,
+        OrderStatus.REFUNDED,
+    }
     assert Order.objects.aggregate(n=Sum("quota_amount"))["n"] is not None or refused

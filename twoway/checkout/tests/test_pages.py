@@ -127,7 +127,8 @@ def test_product_page_shows_cny_landed_price_tax_and_add_to_cart(honey, consumer
     assert "¥102.43" in page  # freight of one unit's shipment
     assert "¥22.40" in page  # CBEC tax for one unit
     assert "¥268.60" in page  # total
-    assert "13%" in page and "9.1%" in page  # VAT rate of the category; effective rate
+    assert "13%" in page
+    assert "9.1%" in page
     assert 'action="/cn/cart/add/"' in response.content.decode()
     assert 'data-testid="not-eligible"' not in response.content.decode()
 
@@ -145,7 +146,8 @@ def test_product_page_explains_why_ginseng_is_not_sold_and_has_no_buy_button(
     assert "不能通过跨境零售销售" in page  # why, in the buyer's words
     # The list's English research remarks and the operator's load command stay off the buyer's
     # page; a link to /sources/ says the list is partial.
-    assert "CITES" not in page and "loadlist" not in page
+    assert "CITES" not in page
+    assert "loadlist" not in page
     assert "关于我们持有的正面清单" in page
     assert "¥575.07" in page  # the goods price in CNY is still shown (80 × 7.1884)
     assert "/cn/cart/add/" not in html
@@ -163,7 +165,8 @@ def test_anonymous_visitor_is_asked_to_log_in_to_buy(honey):
 def test_add_to_cart_then_cart_shows_each_charge_per_shipment(honey, consumer):
     client = client_for(consumer)
     response = client.post("/cn/cart/add/", {"product_id": honey.pk, "quantity": "2"})
-    assert response.status_code == 302 and response["Location"] == "/cn/cart/"
+    assert response.status_code == 302
+    assert response["Location"] == "/cn/cart/"
     client.post("/cn/cart/add/", {"product_id": honey.pk, "quantity": "1"})  # adds up: 3
     assert CartLine.objects.get(cart__buyer=consumer).quantity == 3
 
@@ -172,11 +175,16 @@ def test_add_to_cart_then_cart_shows_each_charge_per_shipment(honey, consumer):
     # 3 jars: goods 3 × 143.77 = 431.31; freight (12 + 4.5 × 1.5) = 18.75 USD = ¥134.78;
     # tax (431.31 + 134.78) × 0.091 = 51.51; total 617.60.
     assert html.count('data-testid="shipment"') == 1
-    assert "¥431.31" in page and "¥134.78" in page and "¥51.51" in page and "¥617.60" in page
+    assert "¥431.31" in page
+    assert "¥134.78" in page
+    assert "¥51.51" in page
+    assert "¥617.60" in page
     assert re.search(r'data-charge="vat">\s*¥51.51<', html)
     assert re.search(r'data-charge="consumption_tax">\s*¥0.00<', html)
     assert re.search(r'data-charge="tariff">\s*¥0.00<', html)
-    assert "进口增值税" in page and "消费税" in page and "关税" in page  # each charge, in Chinese
+    assert "进口增值税" in page
+    assert "消费税" in page
+    assert "关税" in page
     assert "每项费用是什么" in page  # and what each one is
 
 
@@ -191,7 +199,8 @@ def test_cart_shows_problems_next_to_the_line_they_concern(make_seller, make_pro
     scarce_row = re.search(rf'data-product="{scarce.pk}">(.*?)</tr>', html, flags=re.S).group(1)
     assert "库存仅剩 1 件" in scarce_row  # out of stock, on its own line
     ginseng_row = re.search(rf'data-product="{ginseng.pk}">(.*?)</li>', html, flags=re.S).group(1)
-    assert "12112011" in ginseng_row and "不能通过跨境零售销售" in ginseng_row  # on its own line
+    assert "12112011" in ginseng_row
+    assert "不能通过跨境零售销售" in ginseng_row
     assert "CITES" not in ginseng_row  # the list's English remarks stay on /sources/
     assert 'href="/cn/checkout/"' not in html  # no way forward until fixed
 
@@ -203,7 +212,8 @@ def test_cart_over_the_per_order_limit_explains_the_single_item_rule(
     services.cart_line_set(channel=EXPORT, buyer=consumer, product=pricey, quantity=2)
     page = text(client_for(consumer).get("/cn/cart/"))
     # 2 × 400 × 7.1884 = 5,750.72 goods + freight (12 + 4.5) × 7.1884 = 118.61 → 5,869.33.
-    assert "¥5,869.33" in page and "¥5,000.00" in page
+    assert "¥5,869.33" in page
+    assert "¥5,000.00" in page
     assert "单件" in page  # the single indivisible item rule, explained
 
 
@@ -240,7 +250,8 @@ def test_checkout_with_a_bad_id_number_shows_the_gb11643_error_at_the_id_field_a
     field = re.search(r'data-field="id_number">(.*?)</div>', html, flags=re.S).group(1)
     assert 'id="error-id_number"' in field
     assert "校验码（第 18 位）与 GB 11643 不符。" in field
-    assert 'data-field="full_name"' in html and 'id="error-full_name"' not in html
+    assert 'data-field="full_name"' in html
+    assert 'id="error-full_name"' not in html
     assert Purchase.objects.count() == 0
     assert Order.objects.count() == 0
     assert RealNameIdentity.objects.count() == 0
@@ -290,7 +301,8 @@ def test_checkout_shows_quota_used_and_left_before_and_after(honey, make_buyer):
     response = client.get("/cn/checkout/")
     html = response.content.decode()
     # The existing identity is offered, masked; the quota counts goods + freight (246.20).
-    assert "1101**********002X" in html and VALID_ID not in html
+    assert "1101**********002X" in html
+    assert VALID_ID not in html
     assert re.search(r'data-testid="quota-used">¥1,000.00<', html)
     assert re.search(r'data-testid="quota-before">¥25,000.00<', html)
     assert re.search(r'data-testid="quota-after">¥24,753.80<', html)
@@ -331,7 +343,8 @@ def test_pay_page_shows_total_and_deadline_and_hands_over_to_the_wallet(honey, c
     handover = client.post(f"/cn/purchases/{purchase.number}/pay/", {"provider": "wechat"})
     html = handover.content.decode()
     assert 'action="/payments/sandbox/wechat/pay/"' in html
-    assert 'name="signature"' in html and 'document.getElementById("wallet-form").submit()' in html
+    assert 'name="signature"' in html
+    assert 'document.getElementById("wallet-form").submit()' in html
 
 
 def test_paying_leads_to_the_tracking_page_with_the_order_cleared(
@@ -352,7 +365,8 @@ def test_paying_leads_to_the_tracking_page_with_the_order_cleared(
     assert "已清关" in page
     assert [e.to_status for e in order.events.all()] == ["created", "paid", "declared", "cleared"]
     assert html.count("<li data-to=") == 4  # the timeline: one entry per event
-    assert "1101**********002X" in page and VALID_ID not in html
+    assert "1101**********002X" in page
+    assert VALID_ID not in html
     assert "张*" in page
     assert "EEI" not in html  # a seller-side flag
     assert 'hx-trigger="every 3s"' not in html  # nothing left to wait for
@@ -372,7 +386,8 @@ def test_tracking_page_is_only_for_the_buyer(honey, consumer, make_buyer, make_s
     assert client_for(other).get(f"/cn/purchases/{purchase.number}/pay/").status_code == 404
     assert purchase.number not in client_for(other).get("/cn/purchases/").content.decode()
     anonymous = Client().get(f"/cn/purchases/{purchase.number}/")
-    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith("/login/")
     seller = seller_user(honey.business)
     assert client_for(seller).get(f"/cn/purchases/{purchase.number}/").status_code == 403
 
@@ -403,9 +418,13 @@ def test_seller_queue_shows_only_own_business_orders_with_masked_buyer(two_selle
     response = client_for(seller_user(ours)).get("/seller/orders/")
     html, page = response.content.decode(), text(response)
     assert response.status_code == 200
-    assert ours_order.number in html and theirs_order.number not in html
-    assert "张*" in page and "1101**********002X" in page and VALID_ID not in html
-    assert "¥268.60" in page and "$20.00" in page  # total in CNY, customs value in USD
+    assert ours_order.number in html
+    assert theirs_order.number not in html
+    assert "张*" in page
+    assert "1101**********002X" in page
+    assert VALID_ID not in html
+    assert "¥268.60" in page
+    assert "$20.00" in page
     # Filter by status.
     assert (
         ours_order.number
@@ -424,7 +443,8 @@ def test_ship_is_refused_unless_cleared_and_only_for_own_orders(two_sellers_orde
     )
     assert refused.status_code == 409
     ours_order.refresh_from_db()
-    assert ours_order.status == OrderStatus.CREATED and ours_order.tracking_number == ""
+    assert ours_order.status == OrderStatus.CREATED
+    assert ours_order.tracking_number == ""
     assert OrderEvent.objects.count() == events_before
     assert (
         client.post(
@@ -438,8 +458,10 @@ def test_ship_is_refused_unless_cleared_and_only_for_own_orders(two_sellers_orde
     page = client.get("/seller/orders/").content.decode()
     assert f'action="/seller/orders/{ours_order.number}/ship/"' in page
     # The tracking number must have the carrier's form (reference carrier formats).
-    bad = client.post(f"/seller/orders/{ours_order.number}/ship/",
-                      {"tracking_number": "SF123456", "carrier": "sf_express"})
+    bad = client.post(
+        f"/seller/orders/{ours_order.number}/ship/",
+        {"tracking_number": "SF123456", "carrier": "sf_express"},
+    )
     assert bad.status_code == 400
     assert "SF123456 does not look like a SF Express tracking number" in bad.content.decode()
     shipped = client.post(
@@ -474,6 +496,7 @@ def test_buyer_confirms_receipt_of_a_shipped_order_and_it_is_delivered(two_selle
     response = client.post(url)
     assert response.status_code == 302
     ours_order.refresh_from_db()
-    assert ours_order.status == OrderStatus.DELIVERED and ours_order.delivered_at is not None
+    assert ours_order.status == OrderStatus.DELIVERED
+    assert ours_order.delivered_at is not None
     last = ours_order.events.last()
     assert (last.to_status, last.actor_label, last.actor_id) == ("delivered", "buyer", buyer.pk)

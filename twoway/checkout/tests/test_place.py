@@ -21,12 +21,18 @@ def english():
 
     with translation.override("en"):
         yield
+
+
 CONSIGNEE = services.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101")
 
 
 def counts():
-    return (Purchase.objects.count(), Order.objects.count(), OrderLine.objects.count(),
-            OrderEvent.objects.count())
+    return (
+        Purchase.objects.count(),
+        Order.objects.count(),
+        OrderLine.objects.count(),
+        OrderEvent.objects.count(),
+    )
 
 
 def test_quote_prices_in_cny_with_freight_and_cbec_tax(make_seller, make_product, make_buyer):
@@ -35,7 +41,9 @@ def test_quote_prices_in_cny_with_freight_and_cbec_tax(make_seller, make_product
     quote = services.export_quote_for(items={product.pk: 2}, identity=identity)
     rate = quote.rate
     goods = (Decimal("20.00") * rate).quantize(Decimal("0.01")) * 2
-    freight = ((Decimal("12.00") + Decimal("4.50") * Decimal("1.000")) * rate).quantize(Decimal("0.01"))
+    freight = ((Decimal("12.00") + Decimal("4.50") * Decimal("1.000")) * rate).quantize(
+        Decimal("0.01")
+    )
     seller = quote.sellers[0]
     assert seller.goods_value == goods
     assert seller.freight == freight
@@ -47,7 +55,9 @@ def test_quote_prices_in_cny_with_freight_and_cbec_tax(make_seller, make_product
     assert quote.quota_remaining_after == quote.limits.annual - seller.dutiable_value
 
 
-def test_place_splits_per_seller_and_reserves_stock_and_quota(make_seller, make_product, make_buyer):
+def test_place_splits_per_seller_and_reserves_stock_and_quota(
+    make_seller, make_product, make_buyer
+):
     a = make_product(make_seller("Badger Honey LLC"), stock=5)
     b = make_product(make_seller("Great Lakes Cherry Co", "MI"), stock=3)
     buyer, identity = make_buyer()
@@ -72,10 +82,18 @@ def test_idempotency_key_returns_the_same_purchase(make_seller, make_product, ma
     product = make_product(make_seller(), stock=5)
     buyer, identity = make_buyer()
     first = services.purchase_place_export(
-        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE, idempotency_key="abc"
+        buyer=buyer,
+        items={product.pk: 1},
+        identity=identity,
+        consignee=CONSIGNEE,
+        idempotency_key="abc",
     )
     again = services.purchase_place_export(
-        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE, idempotency_key="abc"
+        buyer=buyer,
+        items={product.pk: 1},
+        identity=identity,
+        consignee=CONSIGNEE,
+        idempotency_key="abc",
     )
     assert again.pk == first.pk
     assert Purchase.objects.count() == 1
@@ -83,47 +101,62 @@ def test_idempotency_key_returns_the_same_purchase(make_seller, make_product, ma
     assert product.stock_on_hand == 4
     with pytest.raises(DomainError) as exc:
         services.purchase_place_export(
-            buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE, idempotency_key="abc"
+            buyer=buyer,
+            items={product.pk: 2},
+            identity=identity,
+            consignee=CONSIGNEE,
+            idempotency_key="abc",
         )
     assert exc.value.problems[0].rule == "idempotency_key_reused"
 
 
-def test_out_of_stock_lists_every_short_line_and_writes_nothing(make_seller, make_product, make_buyer):
+def test_out_of_stock_lists_every_short_line_and_writes_nothing(
+    make_seller, make_product, make_buyer
+):
     seller = make_seller()
     a = make_product(seller, stock=1)
     b = make_product(seller, stock=0)
     buyer, identity = make_buyer()
     before = counts()
     with pytest.raises(DomainError) as exc:
-        services.purchase_place_export(buyer=buyer, items={a.pk: 2, b.pk: 1}, identity=identity,
-                                       consignee=CONSIGNEE)
+        services.purchase_place_export(
+            buyer=buyer, items={a.pk: 2, b.pk: 1}, identity=identity, consignee=CONSIGNEE
+        )
     assert sorted(p.field for p in exc.value.problems) == [f"items.{a.pk}", f"items.{b.pk}"]
     assert {p.rule for p in exc.value.problems} == {"out_of_stock"}
     assert counts() == before
     assert not QuotaUsage.objects.filter(used_fen__gt=0).exists()
 
 
-def test_multi_item_order_over_the_transaction_limit_is_refused(make_seller, make_product, make_buyer):
+def test_multi_item_order_over_the_transaction_limit_is_refused(
+    make_seller, make_product, make_buyer
+):
     product = make_product(make_seller(), price="400.00", stock=10)
     buyer, identity = make_buyer()
     with pytest.raises(DomainError) as exc:
-        services.purchase_place_export(buyer=buyer, items={product.pk: 2}, identity=identity,
-                                       consignee=CONSIGNEE)
+        services.purchase_place_export(
+            buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
+        )
     assert exc.value.problems[0].rule == "over_transaction_limit"
     assert "single item" in exc.value.problems[0].message
     assert Purchase.objects.count() == 0
 
 
-def test_single_indivisible_item_over_the_limit_pays_full_tax(make_seller, make_product, make_buyer):
+def test_single_indivisible_item_over_the_limit_pays_full_tax(
+    make_seller, make_product, make_buyer
+):
     product = make_product(make_seller(), price="800.00", stock=2)
     buyer, identity = make_buyer()
-    purchase = services.purchase_place_export(buyer=buyer, items={product.pk: 1}, identity=identity,
-                                              consignee=CONSIGNEE)
+    purchase = services.purchase_place_export(
+        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    )
     order = purchase.orders.get()
     assert order.tax_channel == "cbec_full_tax_single_item"
     line = order.lines.get()
     # Full tax: no 70% reduction, so tax is at least the statutory VAT on the dutiable value.
-    assert line.vat >= ((line.goods_value + line.freight_share + line.tariff) * Decimal("0.09")).quantize(Decimal("0.01"))
+    assert line.vat >= (
+        (line.goods_value + line.freight_share + line.tariff) * Decimal("0.09")
+    ).quantize(Decimal("0.01"))
 
 
 def test_annual_quota_counts_per_person_across_accounts(make_seller, make_product, make_buyer):
@@ -131,11 +164,15 @@ def test_annual_quota_counts_per_person_across_accounts(make_seller, make_produc
     first_account, identity1 = make_buyer()
     second_account, identity2 = make_buyer()  # same ID number, another account
     assert identity1.id_number_hash == identity2.id_number_hash
-    QuotaUsage.objects.create(id_number_hash=identity1.id_number_hash, year=timezone.now().year,
-                              used_cny=Decimal("25000.00"))
+    QuotaUsage.objects.create(
+        id_number_hash=identity1.id_number_hash,
+        year=timezone.now().year,
+        used_cny=Decimal("25000.00"),
+    )
     with pytest.raises(DomainError) as exc:
-        services.purchase_place_export(buyer=second_account, items={product.pk: 1}, identity=identity2,
-                                       consignee=CONSIGNEE)
+        services.purchase_place_export(
+            buyer=second_account, items={product.pk: 1}, identity=identity2, consignee=CONSIGNEE
+        )
     problem = exc.value.problems[0]
     assert problem.rule == "over_annual_quota"
     assert "1,000.00" in problem.message  # what is left is named
@@ -146,23 +183,27 @@ def test_reservation_expiry_gives_stock_and_quota_back(make_seller, make_product
     product = make_product(make_seller(), stock=4)
     buyer, identity = make_buyer()
     placed_at = timezone.now() - dt.timedelta(minutes=31)
-    purchase = services.purchase_place_export(buyer=buyer, items={product.pk: 3}, identity=identity,
-                                              consignee=CONSIGNEE, now=placed_at)
+    purchase = services.purchase_place_export(
+        buyer=buyer, items={product.pk: 3}, identity=identity, consignee=CONSIGNEE, now=placed_at
+    )
     assert services.reservations_expire(now=placed_at + dt.timedelta(minutes=29)) == 0
     assert services.reservations_expire() == 1
     order = purchase.orders.get()
     assert order.status == "cancelled"
     product.refresh_from_db()
     assert product.stock_on_hand == 4
-    assert QuotaUsage.objects.get(id_number_hash=identity.id_number_hash).used_cny == Decimal("0.00")
+    assert QuotaUsage.objects.get(id_number_hash=identity.id_number_hash).used_cny == Decimal(
+        "0.00"
+    )
     assert list(order.events.values_list("to_status", flat=True)) == ["created", "cancelled"]
 
 
 def test_illegal_transition_is_refused_and_writes_no_event(make_seller, make_product, make_buyer):
     product = make_product(make_seller(), stock=4)
     buyer, identity = make_buyer()
-    purchase = services.purchase_place_export(buyer=buyer, items={product.pk: 1}, identity=identity,
-                                              consignee=CONSIGNEE)
+    purchase = services.purchase_place_export(
+        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    )
     order = purchase.orders.get()
     with pytest.raises(DomainError) as exc:
         services.order_transition(order=order, to="shipped")
@@ -175,8 +216,10 @@ def test_product_not_on_positive_list_cannot_be_bought(make_seller, make_product
     ginseng = make_product(make_seller(), line="12112011", title_en="Wisconsin American ginseng")
     buyer, identity = make_buyer()
     with pytest.raises(DomainError) as exc:
-        services.purchase_place_export(buyer=buyer, items={ginseng.pk: 1}, identity=identity,
-                                       consignee=CONSIGNEE)
+        services.purchase_place_export(
+            buyer=buyer, items={ginseng.pk: 1}, identity=identity, consignee=CONSIGNEE
+        )
     problem = exc.value.problems[0]
     assert problem.rule == "not_on_positive_list"
-    assert "12112011" in problem.message and "general trade" in problem.message
+    assert "12112011" in problem.message
+    assert "general trade" in problem.message

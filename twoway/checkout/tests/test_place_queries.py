@@ -30,7 +30,10 @@ def test_two_line_export_order_within_the_query_budget(make_seller, make_product
     services.export_quote_for(items={a.pk: 1, b.pk: 1}, identity=None)
     with CaptureQueriesContext(connection) as ctx:
         purchase = services.purchase_place_export(
-            buyer=buyer, items={a.pk: 2, b.pk: 1}, identity=identity, consignee=CONSIGNEE,
+            buyer=buyer,
+            items={a.pk: 2, b.pk: 1},
+            identity=identity,
+            consignee=CONSIGNEE,
             idempotency_key="budget-1",
         )
     sql = "\n".join(q["sql"][:160] for q in ctx.captured_queries)
@@ -41,7 +44,8 @@ def test_two_line_export_order_within_the_query_budget(make_seller, make_product
     assert OrderLine.objects.filter(order__purchase=purchase).count() == 2
     assert OrderEvent.objects.filter(order__purchase=purchase, to_status="created").count() == 2
     assert dict(Product.objects.filter(pk__in=[a.pk, b.pk]).values_list("pk", "stock_on_hand")) == {
-        a.pk: 3, b.pk: 2
+        a.pk: 3,
+        b.pk: 2,
     }
     assert QuotaUsage.objects.get(id_number_hash=identity.id_number_hash).used_cny == sum(
         o.quota_amount for o in Order.objects.filter(purchase=purchase)
@@ -58,7 +62,8 @@ def test_short_lines_are_all_named_and_nothing_is_taken(make_seller, make_produc
     with pytest.raises(DomainError) as caught, transaction.atomic():  # as the placement does
         services._stock_take({a.pk: 2, b.pk: 1, c.pk: 1})
     assert [(p.field, p.rule) for p in caught.value.problems] == [
-        (f"items.{a.pk}", "out_of_stock"), (f"items.{c.pk}", "out_of_stock")
+        (f"items.{a.pk}", "out_of_stock"),
+        (f"items.{c.pk}", "out_of_stock"),
     ]
     stock = dict(Product.objects.values_list("pk", "stock_on_hand"))
     assert (stock[a.pk], stock[b.pk], stock[c.pk]) == (1, 5, 0)  # b's decrement rolled back too

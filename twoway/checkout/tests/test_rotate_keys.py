@@ -21,12 +21,14 @@ NEW_HASH = base64.urlsafe_b64encode(b"H" * 32).decode()
 CONSIGNEE = services.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101")
 
 
-def test_rotation_rekeys_identities_quota_and_orders(make_seller, make_product, make_buyer,
-                                                     settings, monkeypatch):
+def test_rotation_rekeys_identities_quota_and_orders(
+    make_seller, make_product, make_buyer, settings, monkeypatch
+):
     product = make_product(make_seller(), stock=10)
     buyer, identity = make_buyer()
-    services.purchase_place_export(buyer=buyer, items={product.pk: 1}, identity=identity,
-                                   consignee=CONSIGNEE)
+    services.purchase_place_export(
+        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    )
     used_before = QuotaUsage.objects.get().used_fen
     old_hash = identity.id_number_hash
 
@@ -50,8 +52,9 @@ def test_rotation_rekeys_identities_quota_and_orders(make_seller, make_product, 
     assert QuotaUsage.objects.get().used_fen == used_before
     assert Order.objects.get().buyer_id_hash == new_hash
     # the same person registering again is recognised under the new keys
-    again = real_name_identity_register(user=buyer, full_name="张三",
-                                        id_number="11010519491231002X")
+    again = real_name_identity_register(
+        user=buyer, full_name="张三", id_number="11010519491231002X"
+    )
     assert again.pk == identity.pk
 
 
@@ -66,4 +69,5 @@ def test_without_new_keys_it_refuses_and_changes_nothing(make_buyer, monkeypatch
     assert RealNameIdentity.objects.get().id_number_hash == before
     out = StringIO()
     call_command("rotate-keys", "--generate", stdout=out)
-    assert len(out.getvalue().splitlines()) == 2 and "TWOWAY_NEW_ID_HASH_KEY=" in out.getvalue()
+    assert len(out.getvalue().splitlines()) == 2
+    assert "TWOWAY_NEW_ID_HASH_KEY=" in out.getvalue()

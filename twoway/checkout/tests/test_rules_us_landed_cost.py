@@ -277,12 +277,15 @@ def test_every_csv_row_is_valid_and_ids_are_unique() -> None:
 
     assert len(ids) == len(set(ids)) == 41
     assert len(CSV_MEASURES) == sum(r["kind"] != "other" for r in rows) == 28
-    assert {m.measure_id for m in CSV_MEASURES} == {r["measure_id"] for r in rows if r["kind"] != "other"}
+    assert {m.measure_id for m in CSV_MEASURES} == {
+        r["measure_id"] for r in rows if r["kind"] != "other"
+    }
     for row in rows:
         if row["kind"] == "other":
             assert row["effective_from"], row["measure_id"]
         assert row["confidence"] in {"high", "medium", "low"}
-        assert row["source_ids"] and row["notes"], row["measure_id"]
+        assert row["source_ids"], row["measure_id"]
+        assert row["notes"], row["measure_id"]
 
 
 def test_section_301_rows_never_cover_every_line() -> None:
@@ -384,7 +387,8 @@ def test_de_minimis_threshold_is_inclusive_and_a_zero_threshold_suspends() -> No
     above = cost("800.01", [dm, duty], on=date(2025, 1, 1))
     suspended = cost("10", [dm, duty, suspension], on=date(2025, 5, 2))
 
-    assert at.de_minimis_applied and at.total_duty == Decimal("0.00")
+    assert at.de_minimis_applied
+    assert at.total_duty == Decimal("0.00")
     assert lines(above) == [("MFN", "0.00"), ("X", "80.00")]
     assert above.notes == ("Value $800.01 is above the de minimis threshold of $800.00.",)
     assert lines(suspended) == [("MFN", "0.00"), ("X", "1.00")]
@@ -582,7 +586,8 @@ def test_csv_measures_keep_the_invariants_on_any_date(
 
     _check_invariants(result, value)
     if result.de_minimis_applied:
-        assert value <= Decimal("800") and result.total_duty == 0
+        assert value <= Decimal("800")
+        assert result.total_duty == 0
 
 
 @settings(max_examples=200, deadline=None)

@@ -17,16 +17,24 @@ from twoway.checkout.rules.tracking import (
     tracking_check,
 )
 
-CSV = (Path(__file__).resolve().parents[2] / "reference" / "data" / "platform"
-       / "carrier_tracking_formats.csv")
+CSV = (
+    Path(__file__).resolve().parents[2]
+    / "reference"
+    / "data"
+    / "platform"
+    / "carrier_tracking_formats.csv"
+)
 
 
 def formats() -> list[TrackingFormat]:
     with CSV.open(encoding="utf-8") as handle:
         return [
             TrackingFormat(
-                carrier=row["carrier"], name=row["format_name"], pattern=row["pattern"],
-                checksum=row["checksum"], evens_multiplier=int(row["evens_multiplier"] or 1),
+                carrier=row["carrier"],
+                name=row["format_name"],
+                pattern=row["pattern"],
+                checksum=row["checksum"],
+                evens_multiplier=int(row["evens_multiplier"] or 1),
                 odds_multiplier=int(row["odds_multiplier"] or 1),
                 weightings=tuple(int(w) for w in row["weightings"].split()),
             )
@@ -37,40 +45,46 @@ def formats() -> list[TrackingFormat]:
 FORMATS = formats()
 
 
-@pytest.mark.parametrize(("carrier", "number"), [
-    ("ups", "1Z879E930346834440"),
-    ("ups", "1z 879e 930 346 834 440"),  # as printed, in lower case: normalised
-    ("usps", "9400 1112 0108 0805 4830 16"),
-    ("usps", "9361 2898 7870 0317 6337 95"),
-    ("usps", "0307 1790 0005 2348 3741"),
-    ("usps", "EA123456785US"),
-    ("fedex", "986578788855"),
-    ("fedex", "477179081230"),
-    ("fedex", "0414 4176 0228 964"),
-    ("fedex", "9611020987654312345672"),
-    ("dhl", "3318810025"),
-    ("china_post", "EA123456785CN"),
-    ("china_post", "RB123456785CN"),
-    ("sf_express", "SF1234567890123"),
-    ("sf_express", "123456789012"),
-])
+@pytest.mark.parametrize(
+    ("carrier", "number"),
+    [
+        ("ups", "1Z879E930346834440"),
+        ("ups", "1z 879e 930 346 834 440"),  # as printed, in lower case: normalised
+        ("usps", "9400 1112 0108 0805 4830 16"),
+        ("usps", "9361 2898 7870 0317 6337 95"),
+        ("usps", "0307 1790 0005 2348 3741"),
+        ("usps", "EA123456785US"),
+        ("fedex", "986578788855"),
+        ("fedex", "477179081230"),
+        ("fedex", "0414 4176 0228 964"),
+        ("fedex", "9611020987654312345672"),
+        ("dhl", "3318810025"),
+        ("china_post", "EA123456785CN"),
+        ("china_post", "RB123456785CN"),
+        ("sf_express", "SF1234567890123"),
+        ("sf_express", "123456789012"),
+    ],
+)
 def test_numbers_of_each_carrier_pass(carrier, number):
     result = tracking_check(number, carrier=carrier, formats=FORMATS)
     assert result.ok, result
     assert result.normalized == normalize(number)
 
 
-@pytest.mark.parametrize(("carrier", "number", "rule", "expected"), [
-    ("ups", "1Z879E930346834441", "check_digit", "0"),
-    ("usps", "9400111201080805483017", "check_digit", "6"),
-    ("fedex", "996578788855", "check_digit", "6"),
-    ("dhl", "3318810026", "check_digit", "5"),
-    ("china_post", "EA123456784CN", "check_digit", "5"),
-    ("china_post", "EA123456785US", "format", ""),  # a USPS item is not China Post's
-    ("sf_express", "SF12345", "format", ""),
-    ("ups", "hello", "format", ""),
-    ("pigeon", "1Z879E930346834440", "carrier", ""),
-])
+@pytest.mark.parametrize(
+    ("carrier", "number", "rule", "expected"),
+    [
+        ("ups", "1Z879E930346834441", "check_digit", "0"),
+        ("usps", "9400111201080805483017", "check_digit", "6"),
+        ("fedex", "996578788855", "check_digit", "6"),
+        ("dhl", "3318810026", "check_digit", "5"),
+        ("china_post", "EA123456784CN", "check_digit", "5"),
+        ("china_post", "EA123456785US", "format", ""),  # a USPS item is not China Post's
+        ("sf_express", "SF12345", "format", ""),
+        ("ups", "hello", "format", ""),
+        ("pigeon", "1Z879E930346834440", "carrier", ""),
+    ],
+)
 def test_wrong_numbers_say_why(carrier, number, rule, expected):
     result = tracking_check(number, carrier=carrier, formats=FORMATS)
     assert not result.ok
@@ -87,7 +101,8 @@ def test_every_example_in_the_reference_file_passes_its_own_format():
 def test_s10_check_digit_by_hand():
     # UPU S10: weights 8 6 4 2 3 5 9 7; C = 11 - (sum mod 11); 10 is written 0 and 11 is 5
     total = sum(int(d) * w for d, w in zip("12345678", (8, 6, 4, 2, 3, 5, 9, 7), strict=True))
-    assert total == 204 and total % 11 == 6
+    assert total == 204
+    assert total % 11 == 6
     assert s10_check("12345678") == "5"
     assert s10_check("00000001") == "4"  # 7 → 11 - 7
     assert s10_check("02000000") == "0"  # 12 mod 11 = 1 → C = 10 → 0
@@ -100,7 +115,7 @@ def test_s10_any_single_digit_error_is_caught(serial):
     for i in range(8):
         for digit in "0123456789":
             if digit != serial[i]:
-                typo = serial[:i] + digit + serial[i + 1:]
+                typo = serial[:i] + digit + serial[i + 1 :]
                 number = f"EE{typo}{check}CN"
                 result = tracking_check(number, carrier="china_post", formats=FORMATS)
                 # S10 (modulus 11, distinct weights) catches every single-digit substitution

@@ -401,4 +401,5 @@ def test_every_pair_caught_by_a_match_or_a_review_keeps_the_floors() -> None:
     assert len(region_dropped) >= 10
     for pair in region_dropped:
         entity = caught(pair["query"])
-        assert entity is not None and _same_entity(entity, pair["entity"]), pair["query"]
+        assert entity is not None, pair["query"]
+        assert _same_entity(entity, pair["entity"]), pair["query"]

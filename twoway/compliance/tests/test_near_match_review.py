@@ -16,8 +16,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "supplier",
-    ["Zhongtai Chemical Co., Ltd.", "Zhonghe Co., Ltd.", "中泰化学股份有限公司",
-     "Daqo New Energy Co., Ltd."],
+    [
+        "Zhongtai Chemical Co., Ltd.",
+        "Zhonghe Co., Ltd.",
+        "中泰化学股份有限公司",
+        "Daqo New Energy Co., Ltd.",
+    ],
 )
 def test_a_near_match_holds_the_listing_until_a_person_decides(make_import, regulator, supplier):
     product = make_import(raw_material_suppliers=supplier)
@@ -32,8 +36,12 @@ def test_a_near_match_holds_the_listing_until_a_person_decides(make_import, regu
     assert product.status == ProductStatus.BLOCKED  # not buyable: checkout sells active only
     review = ListingReview.objects.get(product=product, status="open")
 
-    review_decide(review=review, decision="approve", reason="Different company: checked the "
-                  "business licence, registered in Guangdong.", by=regulator)
+    review_decide(
+        review=review,
+        decision="approve",
+        reason="Different company: checked the business licence, registered in Guangdong.",
+        by=regulator,
+    )
     product.refresh_from_db()
     assert product.status == ProductStatus.ACTIVE
     labor_risk_assess(product=product)  # same evidence: stays on sale after the decision

@@ -209,7 +209,8 @@ def test_listed_entity_blocks_with_entity_score_and_list_date(
     assert result.level is RiskLevel.BLOCKED
     match = next(r for r in result.reasons if r.code == "uflpa_entity_match")
     assert (match.list_name, match.list_date) == (UFLPA_ENTITY_LIST, list_date)
-    assert match.score is not None and match.score >= DEFAULT_THRESHOLD
+    assert match.score is not None
+    assert match.score >= DEFAULT_THRESHOLD
     assert f"(entity {listed!r}" in match.evidence
     assert match.evidence.startswith(f"manufacturer {name!r} ~ ")
     assert not any(r.code == "party_in_xinjiang" for r in result.reasons)
@@ -359,7 +360,10 @@ def test_level_is_the_highest_reason_and_every_reason_is_cited(
     assert result.level.rank == expected
     assert (result.level is RiskLevel.NONE) == (not result.reasons)
     for reason in result.reasons:
-        assert reason.list_name and reason.list_date and reason.message and reason.evidence
+        assert reason.list_name
+        assert reason.list_date
+        assert reason.message
+        assert reason.evidence
     ranks = [r.level.rank for r in result.reasons]
     assert ranks == sorted(ranks, reverse=True)
     # adding Xinjiang as the place of production never lowers the level

@@ -26,7 +26,9 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 # "production" only in settings.production: demo-only commands (seed) refuse to run there.
 TWOWAY_ENVIRONMENT = "development"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -171,8 +173,16 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
-        "form-action": [SELF, *[u for u in os.environ.get(
-            "TWOWAY_PAYMENT_GATEWAY_ORIGINS", "https://openapi.alipay.com").split(",") if u]],
+        "form-action": [
+            SELF,
+            *[
+                u
+                for u in os.environ.get(
+                    "TWOWAY_PAYMENT_GATEWAY_ORIGINS", "https://openapi.alipay.com"
+                ).split(",")
+                if u
+            ],
+        ],
     }
 }
 
@@ -275,7 +285,11 @@ LOGGING = {
     # Every handler masks resident ID numbers (twoway.identity.logging), including runserver's
     # request lines and the error e-mails; gunicorn's logs are masked by gunicorn.conf.py.
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_ids"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_ids"],
+        },
         "django.server": {
             "class": "logging.StreamHandler",
             "formatter": "django.server",

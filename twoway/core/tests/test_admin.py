@@ -138,7 +138,8 @@ def test_identity_pages_show_only_the_masked_number(client, superuser):
         assert "1101**********002X" in html
         assert number not in html
         assert row.id_number_hash not in html
-        assert "id_number_encrypted" not in html and "id_number_hash" not in html
+        assert "id_number_encrypted" not in html
+        assert "id_number_hash" not in html
     assert client.get(reverse("admin:identity_realnameidentity_add")).status_code == 403
 
 
@@ -162,7 +163,8 @@ def test_user_admin_shows_role_and_language(client, superuser):
     user = UserFactory(username="wang", preferred_language="zh-hans")
     client.force_login(superuser)
     html = client.get(reverse("admin:identity_user_change", args=[user.pk])).content.decode()
-    assert 'name="role"' in html and 'name="preferred_language"' in html
+    assert 'name="role"' in html
+    assert 'name="preferred_language"' in html
 
 
 def test_operators_cannot_grant_superuser(client):

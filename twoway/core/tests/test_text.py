@@ -58,17 +58,27 @@ def test_business_and_product_names_and_consignee_are_checked(make_seller, make_
     from twoway.checkout.services import Consignee
 
     with pytest.raises(DomainError) as caught:
-        business_register(legal_name="Acme\u202e Inc", country="US", us_state="WI",
-                          city="Madison", postal_code="53703", employee_count=3,
-                          registration_number="12-3456789")
+        business_register(
+            legal_name="Acme\u202e Inc",
+            country="US",
+            us_state="WI",
+            city="Madison",
+            postal_code="53703",
+            employee_count=3,
+            registration_number="12-3456789",
+        )
     assert caught.value.problems[0].field == "legal_name"
 
     from twoway.identity.services import user_create
 
     business = make_seller()
     product = make_product(business)
-    owner = user_create(username="ops", email="ops@example.com",
-                        password="a long operator passphrase", role="operator")
+    owner = user_create(
+        username="ops",
+        email="ops@example.com",
+        password="a long operator passphrase",
+        role="operator",
+    )
     with pytest.raises(DomainError) as caught:
         product_update(product=product, by=owner, title_en="Cheese\x00", title_zh="奶酪\u202e")
     assert {p.field for p in caught.value.problems} == {"title_en", "title_zh"}

@@ -64,17 +64,23 @@ def single_window_from_settings(*, transport: Transport | None = None) -> Single
     key = _read("TWOWAY_CUSTOMS_SW_KEY_PATH")
     if key is None:
         raise CustomsGatewayUnavailable(
-            "The Single Window signing key is not configured (TWOWAY_CUSTOMS_SW_KEY_PATH).")
+            "The Single Window signing key is not configured (TWOWAY_CUSTOMS_SW_KEY_PATH)."
+        )
     algorithm = str(_setting("TWOWAY_CUSTOMS_SW_SIGNATURE", "rsa-sha256"))
-    signing = SigningKey(private_key_pem=key, certificate_pem=_read("TWOWAY_CUSTOMS_SW_CERT_PATH"),
-                         signature_algorithm=algorithm,
-                         digest_algorithm=algorithm.rsplit("-", 1)[-1])
+    signing = SigningKey(
+        private_key_pem=key,
+        certificate_pem=_read("TWOWAY_CUSTOMS_SW_CERT_PATH"),
+        signature_algorithm=algorithm,
+        digest_algorithm=algorithm.rsplit("-", 1)[-1],
+    )
     extra = {"transport": transport} if transport is not None else {}
     return SingleWindowGateway(
         endpoint=str(_setting("TWOWAY_CUSTOMS_SW_ENDPOINT", "")),
         sender_id=str(_setting("TWOWAY_CUSTOMS_DXP_ID", "DXPENT0000000001")),
         receiver_id=str(_setting("TWOWAY_CUSTOMS_SW_RECEIVER_ID", CEB_RECEIVER_ID)),
-        signing_key=signing, timeout=float(_setting("TWOWAY_CUSTOMS_SW_TIMEOUT", 20)), **extra,
+        signing_key=signing,
+        timeout=float(_setting("TWOWAY_CUSTOMS_SW_TIMEOUT", 20)),
+        **extra,
     )
 
 
@@ -91,8 +97,11 @@ def get_gateway(name: str | None = None) -> CustomsGateway:
     if name == "sandbox":
         if not sandbox_enabled():
             raise CustomsGatewayUnavailable(
-                "The sandbox customs is off on this server; configure the Single Window gateway.")
+                "The sandbox customs is off on this server; configure the Single Window gateway."
+            )
         return SandboxCustomsGateway()
     if name == "single_window":
         return single_window_from_settings()
-    raise CustomsGatewayUnavailable(f"Unknown customs gateway {name!r}; use one of {GATEWAY_NAMES}.")
+    raise CustomsGatewayUnavailable(
+        f"Unknown customs gateway {name!r}; use one of {GATEWAY_NAMES}."
+    )

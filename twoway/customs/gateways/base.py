@@ -16,8 +16,9 @@ from ..ceb import CebLogistics, CebOrder, CebPayment, MessageType
 from ..replies import CustomsReply, ReplyStatus
 
 #: Reply statuses after which customs has decided (anything else: still on its way).
-ACCEPTING = frozenset({ReplyStatus.ACCEPTED, ReplyStatus.CONCLUDED, ReplyStatus.RELEASED,
-                       ReplyStatus.CLOSED})
+ACCEPTING = frozenset(
+    {ReplyStatus.ACCEPTED, ReplyStatus.CONCLUDED, ReplyStatus.RELEASED, ReplyStatus.CLOSED}
+)
 REJECTING = frozenset({ReplyStatus.REJECTED, ReplyStatus.RETURNED, ReplyStatus.DETAINED})
 
 
@@ -49,8 +50,11 @@ class GatewayResult:
 
     @property
     def accepted(self) -> bool:
-        return (not self.rejected and set(self.replies) == set(MessageType)
-                and all(reply.status in ACCEPTING for reply in self.replies.values()))
+        return (
+            not self.rejected
+            and set(self.replies) == set(MessageType)
+            and all(reply.status in ACCEPTING for reply in self.replies.values())
+        )
 
     @property
     def decided(self) -> bool:
@@ -58,8 +62,11 @@ class GatewayResult:
 
     @property
     def reasons(self) -> list[str]:
-        return [reply.info or reply.meaning for reply in self.replies.values()
-                if reply.status not in ACCEPTING]
+        return [
+            reply.info or reply.meaning
+            for reply in self.replies.values()
+            if reply.status not in ACCEPTING
+        ]
 
 
 @runtime_checkable

@@ -13,7 +13,11 @@ class SandboxCustomsGateway:
     name = "sandbox"
 
     def submit(self, documents: DeclarationDocuments, *, now: datetime) -> GatewayResult:
-        answer = sandbox_declare(order=documents.order, payment=documents.payment,
-                                 logistics=documents.logistics, now=now)
-        return GatewayResult(gateway=self.name, reference=f"sandbox-{documents.order.guid}",
-                             replies=dict(answer.replies))
+        answer = sandbox_declare(
+            order=documents.order, payment=documents.payment, logistics=documents.logistics, now=now
+        )
+        return GatewayResult(
+            gateway=self.name,
+            reference=f"sandbox-{documents.order.guid}",
+            replies=dict(answer.replies),
+        )

@@ -45,8 +45,9 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 Transport = Callable[[str, bytes, Mapping[str, str], float], tuple[int, bytes]]
 
 
-def https_transport(url: str, body: bytes, headers: Mapping[str, str], timeout: float
-                    ) -> tuple[int, bytes]:
+def https_transport(
+    url: str, body: bytes, headers: Mapping[str, str], timeout: float
+) -> tuple[int, bytes]:
     """POST over HTTPS with certificate verification (plain HTTP only to a local stub)."""
     parsed = urlparse(url)
     if parsed.scheme != "https" and parsed.hostname not in LOCAL_HOSTS:
@@ -82,13 +83,24 @@ def sign_message(xml: bytes, key: SigningKey) -> bytes:
         c14n_algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
     )
     signer.namespaces = {"ds": "http://www.w3.org/2000/09/xmldsig#"}
-    signed = signer.sign(root, key=key.private_key_pem, cert=key.certificate_pem,
-                         always_add_key_value=key.certificate_pem is None)
+    signed = signer.sign(
+        root,
+        key=key.private_key_pem,
+        cert=key.certificate_pem,
+        always_add_key_value=key.certificate_pem is None,
+    )
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
 
 
-def dxp_envelope(message: bytes, *, message_type: MessageType, sender_id: str,
-                 receiver_id: str, now: datetime, message_id: str | None = None) -> bytes:
+def dxp_envelope(
+    message: bytes,
+    *,
+    message_type: MessageType,
+    sender_id: str,
+    receiver_id: str,
+    now: datetime,
+    message_id: str | None = None,
+) -> bytes:
     nsmap = {"dxp": DXP_NS}
     root = etree.Element(f"{{{DXP_NS}}}DxpMsg", attrib={"ver": "1.0"}, nsmap=nsmap)
     info = etree.SubElement(root, f"{{{DXP_NS}}}TransInfo")
@@ -96,8 +108,9 @@ def dxp_envelope(message: bytes, *, message_type: MessageType, sender_id: str,
     etree.SubElement(info, f"{{{DXP_NS}}}SenderId").text = sender_id
     receivers = etree.SubElement(info, f"{{{DXP_NS}}}ReceiverIds")
     etree.SubElement(receivers, f"{{{DXP_NS}}}ReceiverId").text = receiver_id
-    etree.SubElement(info, f"{{{DXP_NS}}}CreatTime").text = (
-        now.astimezone(CHINA_TZ).strftime("%Y-%m-%dT%H:%M:%S"))
+    etree.SubElement(info, f"{{{DXP_NS}}}CreatTime").text = now.astimezone(CHINA_TZ).strftime(
+        "%Y-%m-%dT%H:%M:%S"
+    )
     etree.SubElement(info, f"{{{DXP_NS}}}MsgType").text = f"{message_type}Message"
     etree.SubElement(root, f"{{{DXP_NS}}}Data").text = base64.b64encode(message).decode("ascii")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
@@ -123,9 +136,16 @@ def dxp_unwrap(body: bytes) -> bytes | None:
 class SingleWindowGateway:
     name = "single_window"
 
-    def __init__(self, *, endpoint: str, sender_id: str, signing_key: SigningKey,
-                 receiver_id: str = CEB_RECEIVER_ID, timeout: float = 20.0,
-                 transport: Transport = https_transport) -> None:
+    def __init__(
+        self,
+        *,
+        endpoint: str,
+        sender_id: str,
+        signing_key: SigningKey,
+        receiver_id: str = CEB_RECEIVER_ID,
+        timeout: float = 20.0,
+        transport: Transport = https_transport,
+    ) -> None:
         if not endpoint:
             raise CustomsGatewayUnavailable("No Single Window endpoint is configured.")
         self.endpoint = endpoint
@@ -141,19 +161,30 @@ class SingleWindowGateway:
         for kind in MessageType:
             signed = sign_message(documents.messages[kind], self.signing_key)
             message_id = str(uuid.uuid4())
-            envelope = dxp_envelope(signed, message_type=kind, sender_id=self.sender_id,
-                                    receiver_id=self.receiver_id, now=now, message_id=message_id)
-            headers = {"Content-Type": "application/xml; charset=utf-8",
-                       "X-DXP-Sender": self.sender_id, "X-DXP-Message-Type": f"{kind}Message"}
+            envelope = dxp_envelope(
+                signed,
+                message_type=kind,
+                sender_id=self.sender_id,
+                receiver_id=self.receiver_id,
+                now=now,
+                message_id=message_id,
+            )
+            headers = {
+                "Content-Type": "application/xml; charset=utf-8",
+                "X-DXP-Sender": self.sender_id,
+                "X-DXP-Message-Type": f"{kind}Message",
+            }
             try:
                 status, body = self.transport(self.endpoint, envelope, headers, self.timeout)
             except OSError as exc:  # refused, timed out, TLS failure
                 raise CustomsGatewayUnavailable(
-                    f"Single Window unreachable while sending {kind}: {exc}") from exc
+                    f"Single Window unreachable while sending {kind}: {exc}"
+                ) from exc
             if not 200 <= status < 300:
                 raise CustomsGatewayUnavailable(
                     f"Single Window answered HTTP {status} to {kind}: "
-                    f"{body[:200].decode('utf-8', 'replace')}")
+                    f"{body[:200].decode('utf-8', 'replace')}"
+                )
             references.append(message_id)
             reply = self._reply(body, kind, now)
             if reply is not None:

@@ -31,12 +31,20 @@ def paid_order(make_seller, make_product, make_buyer, settings, tmp_path):
     settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
     product = make_product(make_seller(), stock=5, price="25.00")
     buyer, identity = make_buyer()
-    purchase = checkout.purchase_place_export(buyer=buyer, items={product.pk: 2},
-                                              identity=identity, consignee=CONSIGNEE)
+    purchase = checkout.purchase_place_export(
+        buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
+    )
     now = timezone.now()
-    Payment.objects.create(purchase=purchase, provider="alipay", provider_txn_id="2025TXN1",
-                           app_id="app", amount=purchase.total_payable, currency="CNY",
-                           status="paid", paid_at=now)
+    Payment.objects.create(
+        purchase=purchase,
+        provider="alipay",
+        provider_txn_id="2025TXN1",
+        app_id="app",
+        amount=purchase.total_payable,
+        currency="CNY",
+        status="paid",
+        paid_at=now,
+    )
     checkout.purchase_mark_paid(purchase=purchase, now=now, actor_label="test", reason="test")
     return purchase.orders.get()
 
@@ -56,7 +64,8 @@ def test_a_declared_order_keeps_its_customs_state_on_the_declaration(paid_order)
     assert declaration.message_type == "CEB311"
     assert declaration.guid == CustomsMessage.objects.get(order=order, message_type="CEB311").guid
     assert (declaration.attempts, declaration.reply_code) == (1, "120")
-    assert declaration.submitted_at is not None and declaration.replied_at is not None
+    assert declaration.submitted_at is not None
+    assert declaration.replied_at is not None
     assert declaration.eei_reason  # the EEI decision, with its rule
     assert [e.to_status for e in order.events.all()] == ["created", "paid", "declared", "cleared"]
     assert [e.actor_label for e in order.events.all()][2:] == ["customs", "customs"]
@@ -69,11 +78,18 @@ def test_a_rejection_holds_the_order_and_a_release_declares_it_again(paid_order,
         def submit(self, documents, *, now):
             from twoway.customs.gateways.simulator import sandbox_declare
 
-            answer = sandbox_declare(order=documents.order, payment=documents.payment,
-                                     logistics=documents.logistics, now=now)
-            replies = {kind: reply.__class__(**{**reply.__dict__, "code": "100",
-                                                "status": "rejected", "info": "bad HS code"})
-                       for kind, reply in answer.replies.items()}
+            answer = sandbox_declare(
+                order=documents.order,
+                payment=documents.payment,
+                logistics=documents.logistics,
+                now=now,
+            )
+            replies = {
+                kind: reply.__class__(
+                    **{**reply.__dict__, "code": "100", "status": "rejected", "info": "bad HS code"}
+                )
+                for kind, reply in answer.replies.items()
+            }
             return GatewayResult(gateway=self.name, reference="r1", replies=replies)
 
     monkeypatch.setattr(customs, "get_gateway", lambda: Rejecting())
@@ -121,8 +137,11 @@ def test_customs_writes_no_order_column(paid_order, django_assert_max_num_querie
 
     with CaptureQueriesContext(connection) as queries:
         customs.order_declare(order_id=paid_order.pk)
-    order_updates = [q["sql"] for q in queries.captured_queries
-                     if q["sql"].upper().startswith("UPDATE") and '"checkout_order"' in q["sql"]]
+    order_updates = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].upper().startswith("UPDATE") and '"checkout_order"' in q["sql"]
+    ]
     # Only checkout's transitions write the order: status (and when) for declared and cleared.
     assert len(order_updates) == 2
     assert all('"status"' in sql for sql in order_updates)

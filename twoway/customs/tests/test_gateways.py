@@ -40,14 +40,24 @@ DSIG = "http://www.w3.org/2000/09/xmldsig#"
 def _key_and_cert() -> tuple[bytes, bytes]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Twoway test enterprise")])
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(1)
-            .not_valid_before(datetime(2024, 1, 1, tzinfo=UTC))
-            .not_valid_after(datetime(2030, 1, 1, tzinfo=UTC))
-            .sign(key, hashes.SHA256()))
-    return (key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                              serialization.NoEncryption()),
-            cert.public_bytes(serialization.Encoding.PEM))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(datetime(2024, 1, 1, tzinfo=UTC))
+        .not_valid_after(datetime(2030, 1, 1, tzinfo=UTC))
+        .sign(key, hashes.SHA256())
+    )
+    return (
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ),
+        cert.public_bytes(serialization.Encoding.PEM),
+    )
 
 
 KEY_PEM, CERT_PEM = _key_and_cert()
@@ -57,9 +67,16 @@ def documents(**order_changes) -> DeclarationDocuments:
     order, payment, logistics = make_order(), make_payment(), make_logistics()
     if order_changes:
         order = dataclasses.replace(order, **order_changes)
-    return DeclarationDocuments(order=order, payment=payment, logistics=logistics, messages={
-        MessageType.ORDER: build_ceb311(order), MessageType.PAYMENT: build_ceb411(payment),
-        MessageType.LOGISTICS: build_ceb511(logistics)})
+    return DeclarationDocuments(
+        order=order,
+        payment=payment,
+        logistics=logistics,
+        messages={
+            MessageType.ORDER: build_ceb311(order),
+            MessageType.PAYMENT: build_ceb411(payment),
+            MessageType.LOGISTICS: build_ceb511(logistics),
+        },
+    )
 
 
 class StubSingleWindow:
@@ -101,12 +118,20 @@ class StubSingleWindow:
         from signxml import XMLVerifier
 
         envelope = etree.fromstring(body)
-        kind = envelope.findtext(f"{{{DXP_NS}}}TransInfo/{{{DXP_NS}}}MsgType").removesuffix("Message")
+        kind = envelope.findtext(f"{{{DXP_NS}}}TransInfo/{{{DXP_NS}}}MsgType").removesuffix(
+            "Message"
+        )
         message = base64.b64decode(envelope.findtext(f"{{{DXP_NS}}}Data"))
         verified = XMLVerifier().verify(message, x509_cert=CERT_PEM.decode()).signed_xml
-        self.received.append({"kind": kind, "headers": headers, "message": message,
-                              "sender": envelope.findtext(f"{{{DXP_NS}}}TransInfo/{{{DXP_NS}}}SenderId"),
-                              "schema_problems": validate(etree.tostring(verified), MessageType(kind))})
+        self.received.append(
+            {
+                "kind": kind,
+                "headers": headers,
+                "message": message,
+                "sender": envelope.findtext(f"{{{DXP_NS}}}TransInfo/{{{DXP_NS}}}SenderId"),
+                "schema_problems": validate(etree.tostring(verified), MessageType(kind)),
+            }
+        )
         if self.empty or self.status != 200:
             return b""
         docs = self.documents
@@ -118,9 +143,12 @@ class StubSingleWindow:
 
 
 def single_window(url: str, **kwargs) -> SingleWindowGateway:
-    return SingleWindowGateway(endpoint=url, sender_id="DXPENT0000000001",
-                               signing_key=SigningKey(private_key_pem=KEY_PEM,
-                                                      certificate_pem=CERT_PEM), **kwargs)
+    return SingleWindowGateway(
+        endpoint=url,
+        sender_id="DXPENT0000000001",
+        signing_key=SigningKey(private_key_pem=KEY_PEM, certificate_pem=CERT_PEM),
+        **kwargs,
+    )
 
 
 @pytest.fixture(params=["sandbox", "single_window"])
@@ -141,7 +169,8 @@ def _submit(gateway, docs):
 
 def test_matching_documents_are_accepted_by_both_gateways(gateway):
     result = _submit(gateway, documents())
-    assert result.accepted and not result.rejected
+    assert result.accepted
+    assert not result.rejected
     assert sorted(result.replies) == [MessageType.ORDER, MessageType.PAYMENT, MessageType.LOGISTICS]
     assert {reply.code for reply in result.replies.values()} == {"120"}
     assert result.reasons == []
@@ -151,7 +180,8 @@ def test_matching_documents_are_accepted_by_both_gateways(gateway):
 def test_mismatching_documents_are_rejected_by_both_gateways_with_the_reason(gateway):
     docs = documents(actural_paid=Decimal("999.00"))
     result = _submit(gateway, docs)
-    assert result.rejected and not result.accepted
+    assert result.rejected
+    assert not result.accepted
     assert {reply.code for reply in result.replies.values()} == {"100"}
     assert any("actural" in reason.lower() or "paid" in reason.lower() for reason in result.reasons)
 
@@ -168,7 +198,9 @@ def test_the_single_window_gets_signed_wrapped_valid_messages():
         root = etree.fromstring(received["message"])
         signature = root[-1]
         assert etree.QName(signature.tag) == etree.QName(DSIG, "Signature")
-        assert signature.find(f".//{{{DSIG}}}SignatureMethod").get("Algorithm").endswith("rsa-sha256")
+        assert (
+            signature.find(f".//{{{DSIG}}}SignatureMethod").get("Algorithm").endswith("rsa-sha256")
+        )
         assert signature.find(f".//{{{DSIG}}}X509Certificate") is not None
     # A tampered message no longer verifies (the stub's XMLVerifier would refuse it).
     from signxml import InvalidSignature, XMLVerifier
@@ -181,7 +213,8 @@ def test_the_single_window_gets_signed_wrapped_valid_messages():
 def test_no_receipt_yet_means_sent_but_undecided():
     with StubSingleWindow(empty=True) as stub:
         result = single_window(stub.url).submit(documents(), now=NOW)
-    assert result.replies == {} and not result.decided
+    assert result.replies == {}
+    assert not result.decided
     assert len(stub.received) == 3
 
 
@@ -207,7 +240,8 @@ def test_a_recorded_transport_is_enough_and_plain_http_is_refused_off_localhost(
         return 200, b""
 
     single_window("https://swapp.singlewindow.example/ceb", transport=transport).submit(
-        documents(), now=NOW)
+        documents(), now=NOW
+    )
     assert calls == ["https://swapp.singlewindow.example/ceb"] * 3
     with pytest.raises(CustomsGatewayUnavailable, match="over http"):
         https_transport("http://customs.example/ceb", b"", {}, 1)

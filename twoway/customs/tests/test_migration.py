@@ -29,8 +29,11 @@ def test_columns_move_to_declarations_and_back(paid_order):  # noqa: F811
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT customs_status, customs_info, eei_required, eei_reason "
-                       "FROM checkout_order WHERE id = %s", [order.pk])
+        cursor.execute(
+            "SELECT customs_status, customs_info, eei_required, eei_reason "
+            "FROM checkout_order WHERE id = %s",
+            [order.pk],
+        )
         status, info, eei_required, eei_reason = cursor.fetchone()
     assert (status, info) == ("accepted", before.info)
     assert (bool(eei_required), eei_reason) == (before.eei_required, before.eei_reason)
@@ -39,6 +42,14 @@ def test_columns_move_to_declarations_and_back(paid_order):  # noqa: F811
     executor.migrate(latest)
     after = CustomsDeclaration.objects.get(order_id=order.pk)
     assert (after.status, after.info, after.eei_required, after.eei_reason) == (
-        before.status, before.info, before.eei_required, before.eei_reason)
+        before.status,
+        before.info,
+        before.eei_required,
+        before.eei_reason,
+    )
     assert (after.guid, after.gateway, after.reply_code, after.attempts) == (
-        before.guid, "sandbox", "120", 1)
+        before.guid,
+        "sandbox",
+        "120",
+        1,
+    )

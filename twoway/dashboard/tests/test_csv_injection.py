@@ -40,8 +40,9 @@ def test_a_business_named_like_a_formula_is_exported_as_text(client, trade):  # 
     names = [r[1] for r in rows[1:]]
     assert "'" + HOSTILE in names
     assert HOSTILE not in names
-    states = list(csv.reader(io.StringIO(client.get(f"/dashboard/data/states.csv?{Q}")
-                                         .content.decode())))
+    states = list(
+        csv.reader(io.StringIO(client.get(f"/dashboard/data/states.csv?{Q}").content.decode()))
+    )
     assert ["CA", "California", "0.00", "30.00", "-30.00", "False"] in states
 
 

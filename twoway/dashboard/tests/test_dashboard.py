@@ -65,14 +65,18 @@ def test_public_dashboard_shows_the_trade_in_english(client, trade):
     assert "$152.50" in html  # exports: 52.50 + 100.00 (+19.99 − 19.99)
     assert "$30.00" in html  # imports
     assert "$122.50" in html  # balance
-    assert 'data-state="WI"' in html and 'class="tile midwest"' in html
+    assert 'data-state="WI"' in html
+    assert 'class="tile midwest"' in html
     assert "Badger State Honey LLC" in html  # consented
     assert "Lone Star Boots Inc" not in html  # did not consent
-    assert "Estimate." in html and "Ratio year" in html
+    assert "Estimate." in html
+    assert "Ratio year" in html
     # Jobs sellers report: WI 6 + TX 12 employees.
     assert '<p class="big">18</p>' in html
-    assert "The promise tracker" in html and "2018-09-19" in html
-    assert '<script src="http' not in html and "cdn" not in html.lower()  # no network
+    assert "The promise tracker" in html
+    assert "2018-09-19" in html
+    assert '<script src="http' not in html
+    assert "cdn" not in html.lower()
 
 
 def test_public_dashboard_in_chinese(client, trade):
@@ -82,14 +86,16 @@ def test_public_dashboard_in_chinese(client, trade):
     assert 'lang="zh-Hans"' in html
     assert "$152.50" in html
     assert "上海" in html  # province names in Chinese
-    assert "承诺追踪" in html and "比率年份" in html  # translated labels
+    assert "承诺追踪" in html
+    assert "比率年份" in html
 
 
 def test_filters_keep_state_in_the_url_and_filter(client, trade):
     response = client.get(f"/dashboard/?{Q}&state=WI&direction=us_export")
     html = response.content.decode()
     assert '<option value="WI" selected>' in html
-    assert '<p class="big">$52.50</p>' in html and '<p class="big">$152.50</p>' not in html
+    assert '<p class="big">$52.50</p>' in html
+    assert '<p class="big">$152.50</p>' not in html
     assert "($152.50)" in html  # the promise tracker counts all time, whatever the filters
     assert (
         "data/series.csv?from=2025-01&amp;to=2025-06&amp;direction=us_export&amp;state=WI" in html
@@ -122,7 +128,8 @@ def test_every_chart_downloads_as_csv(client, trade):
     assert provinces[1][:3] == ["44", "Guangdong", "100.00"]
     for chart in ("businesses", "national", "summary"):
         response = client.get(f"/dashboard/data/{chart}.csv?{Q}")
-        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
     assert _csv(client.get(f"/dashboard/data/businesses.csv?{Q}"))[1][1:] == [
         "Badger State Honey LLC",
         "WI",
@@ -152,7 +159,8 @@ def test_json_api_endpoints_and_openapi(client, trade):
     data = client.get(f"/api/v1/dashboard/summary?{Q}").json()
     assert Decimal(data["exports_usd"]) == Decimal("152.50")
     assert Decimal(data["imports_usd"]) == Decimal("30.00")
-    assert data["jobs"]["ratio_year"] == 2013 and data["jobs"]["is_estimate"] is True
+    assert data["jobs"]["ratio_year"] == 2013
+    assert data["jobs"]["is_estimate"] is True
     assert data["jobs"]["reported_jobs"] == 18
     assert data["promise"]["us_small_businesses_exported"] == 2
     assert data["promise"]["midwest_businesses"] == 1
@@ -201,7 +209,9 @@ def test_regulator_drills_down_and_exports_csv_and_parquet(client, trade):
     assert "reversal" in html
     response = client.get("/dashboard/ledger/export.csv?kind=reversal")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert len(rows) == 2 and rows[1][1] == "reversal" and rows[1][10] == "-19.99"
+    assert len(rows) == 2
+    assert rows[1][1] == "reversal"
+    assert rows[1][10] == "-19.99"
     response = client.get("/dashboard/ledger/export.parquet?direction=us_import")
     table = pq.read_table(io.BytesIO(response.content))
     assert table.num_rows == 1

@@ -47,16 +47,18 @@ def test_demo_year_of_trade_agrees_with_the_ledger_and_the_dashboard(client, us_
         )
     end = dt.datetime(2025, 12, 31, 23, 0, tzinfo=dt.UTC)
     summary = trade_year_run(seed=3, days=60, orders_per_day=4, end=end)
-    assert summary.orders > 100 and summary.shipped > 90
+    assert summary.orders > 100
+    assert summary.shipped > 90
     assert Order.objects.filter(status__in=["shipped", "delivered"]).exists()
     assert ledger_check() == []
     assert orders_rules_check() == []
     exports = Order.objects.filter(direction="us_export")
     assert not exports.filter(tax_total=0).exists()
     assert exports.filter(status="delivered").count() > 30
-    assert CustomsMessage.objects.filter(order__in=exports).count() >= 3 * exports.filter(
-        status="delivered"
-    ).count()
+    assert (
+        CustomsMessage.objects.filter(order__in=exports).count()
+        >= 3 * exports.filter(status="delivered").count()
+    )
     # Placed over the weeks, not all at the seed's moment.
     assert len({o.created_at.date() for o in Order.objects.all()}) > 40
     exports = TradeFlowEntry.objects.filter(direction="us_export").aggregate(

@@ -30,4 +30,5 @@ def test_seed_adds_photos_to_the_demo_sellers_listings_once(reference_data):
     assert demo_images_seed() == 1
     assert demo_images_seed() == 0  # already has one
     image = ProductImage.objects.get()
-    assert image.product == product and image.alt_en.endswith("(illustration)")
+    assert image.product == product
+    assert image.alt_en.endswith("(illustration)")

@@ -70,7 +70,9 @@ def test_every_line_has_a_real_hs_subheading_and_a_national_line(line):
     length = 8 if line.country == "US" else 10
     assert hs.national_line_extends(line.national_line, line.hs6, length)
     assert re.fullmatch(r"[1-9][0-9]{5}", line.naics)
-    assert line.name_zh and line.description_zh and line.variants
+    assert line.name_zh
+    assert line.description_zh
+    assert line.variants
     assert all(v.price_factor > 0 and v.grams > 0 for v in line.variants)
 
 
@@ -125,7 +127,8 @@ def test_seed_writes_what_the_flags_ask_for_and_the_demo_logins_work():
     assert "Seeded 18 sellers (12 US, 9 of them in the Midwest; 6 Chinese), 54 products" in out
     for account in DEMO_ACCOUNTS:
         user = User.objects.get(username=account.email)
-        assert user.email == account.email and user.role == account.role
+        assert user.email == account.email
+        assert user.role == account.role
         assert user.check_password(DEMO_PASSWORD)
     assert User.objects.get(username="operator@demo.twoway").is_superuser
     first_us = Business.objects.filter(country="US").order_by("id").first()
@@ -194,7 +197,9 @@ def test_every_seeded_business_and_product_passes_full_clean():
     listed = {line.national_line for line in US_LINES if line.cn_line_on_positive_list}
     assert us.filter(market_cn_export=True).exists()
     assert set(us.filter(market_cn_export=True).values_list("cn_tariff_line", flat=True)) <= listed
-    assert not us.filter(market_cn_export=True, cn_tariff_line__in=["12112011", "17022000"]).exists()
+    assert not us.filter(
+        market_cn_export=True, cn_tariff_line__in=["12112011", "17022000"]
+    ).exists()
     cn = Product.objects.filter(origin_country="CN")
     assert cn.filter(market_us_import=True, currency="USD").count() == cn.count() == 48
     assert (
@@ -292,7 +297,10 @@ def test_catalogues_are_coherent_and_titles_do_not_repeat():
         assert len(products) == 9
         for product in products:
             line = by_sku[product.sku.split("-")[0]]
-            assert line.naics[:5] == business.naics_code[:5], (business.legal_name, product.title_en)
+            assert line.naics[:5] == business.naics_code[:5], (
+                business.legal_name,
+                product.title_en,
+            )
         assert len({p.title_en for p in products}) == 9, business.legal_name
         assert len({p.title_zh for p in products}) == 9, business.legal_name
     titles = list(Product.objects.values_list("title_zh", "unit_price"))

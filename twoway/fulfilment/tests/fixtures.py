@@ -30,12 +30,14 @@ def pay_export(purchase, provider: str = "wechat") -> None:
     from twoway.payments.keys import ensure_sandbox_keys
     from twoway.payments.providers.sandbox import SandboxWallet
 
-    redirect = services.payment_start(purchase=purchase, buyer=purchase.buyer,
-                                      provider_name=provider)
+    redirect = services.payment_start(
+        purchase=purchase, buyer=purchase.buyer, provider_name=provider
+    )
     wallet = SandboxWallet(provider, ensure_sandbox_keys())
     note = wallet.notification(wallet.accept_payment(redirect), "paid")
-    ack = services.notification_receive(provider_name=provider, raw_body=note.body,
-                                        headers=note.headers)
+    ack = services.notification_receive(
+        provider_name=provider, raw_body=note.body, headers=note.headers
+    )
     assert ack.status_code == 200
 
 
@@ -49,11 +51,22 @@ def pay_import(purchase) -> None:
     )
 
     processor = SandboxCardProcessor(app_id=get_provider("card").app_id, secret=card_secret())
-    body, headers = processor.notification(CardPaymentRequest(
-        out_trade_no=purchase.number, amount=purchase.total_payable, currency="USD",
-        subject="Twoway", notify_url="/", return_url="/"))
-    assert services.notification_receive(provider_name="card", raw_body=body,
-                                         headers=headers).status_code == 200
+    body, headers = processor.notification(
+        CardPaymentRequest(
+            out_trade_no=purchase.number,
+            amount=purchase.total_payable,
+            currency="USD",
+            subject="Twoway",
+            notify_url="/",
+            return_url="/",
+        )
+    )
+    assert (
+        services.notification_receive(
+            provider_name="card", raw_body=body, headers=headers
+        ).status_code
+        == 200
+    )
 
 
 @pytest.fixture
@@ -70,8 +83,9 @@ def export_shop(keys_and_csl, make_seller, make_product, make_buyer):
 def cleared_export(export_shop, django_capture_on_commit_callbacks):
     """A paid export order that the sandbox customs cleared, ready to ship."""
     seller, product, buyer, identity, staff = export_shop
-    purchase = checkout.purchase_place_export(buyer=buyer, items={product.pk: 2},
-                                              identity=identity, consignee=CONSIGNEE)
+    purchase = checkout.purchase_place_export(
+        buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
+    )
     with django_capture_on_commit_callbacks(execute=True):
         pay_export(purchase)
     order = purchase.orders.get()
@@ -86,8 +100,9 @@ def paid_import(keys_and_csl, reference_data):
     staff = User.objects.create(username="cn-staff", role="seller_staff")
     Membership.objects.create(user=staff, business=seller, role="owner")
     buyer = us_consumer()
-    purchase = checkout.purchase_place_import(buyer=buyer, items={product.pk: 2},
-                                              consignee_state="WI", consignee=US_CONSIGNEE)
+    purchase = checkout.purchase_place_import(
+        buyer=buyer, items={product.pk: 2}, consignee_state="WI", consignee=US_CONSIGNEE
+    )
     pay_import(purchase)
     order = purchase.orders.get()
     assert order.status == "paid"

@@ -32,8 +32,12 @@ def configured_logging():
 
 def test_every_configured_handler_has_the_mask(configured_logging):
     names = ("", "django", "django.server", "django.request", "twoway")
-    handlers = {h for n in names for h in logging.getLogger(n).handlers
-                if not type(h).__module__.startswith("_pytest")}
+    handlers = {
+        h
+        for n in names
+        for h in logging.getLogger(n).handlers
+        if not type(h).__module__.startswith("_pytest")
+    }
     assert handlers
     for handler in handlers:
         assert any(isinstance(f, MaskResidentIdFilter) for f in handler.filters), handler
@@ -59,8 +63,15 @@ def test_error_emails_mask_the_id_number(settings, rf):
     try:
         raise ValueError(f"bad id {ID}")
     except ValueError:
-        record = logging.LogRecord("django.request", logging.ERROR, __file__, 1,
-                                   "Internal Server Error: %s", (request.path,), None)
+        record = logging.LogRecord(
+            "django.request",
+            logging.ERROR,
+            __file__,
+            1,
+            "Internal Server Error: %s",
+            (request.path,),
+            None,
+        )
         import sys
 
         record.exc_info = sys.exc_info()
@@ -69,7 +80,8 @@ def test_error_emails_mask_the_id_number(settings, rf):
         MaskResidentIdFilter().filter(record)
         handler.emit(record)
     [message] = mail.outbox
-    assert ID not in message.subject and ID not in message.body
+    assert ID not in message.subject
+    assert ID not in message.body
     assert MASKED in message.body
 
 
@@ -85,7 +97,8 @@ def test_gunicorn_access_log_is_masked():
     for handler in logger.access_log.handlers:
         handler.stream = stream
     logger.access_log.info("GET /nope/%s/ HTTP/1.1 404", ID)
-    assert MASKED in stream.getvalue() and ID not in stream.getvalue()
+    assert MASKED in stream.getvalue()
+    assert ID not in stream.getvalue()
 
 
 def test_the_gunicorn_config_uses_the_masking_logger():

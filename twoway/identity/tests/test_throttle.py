@@ -23,8 +23,9 @@ def axes_on(settings):
 
 @pytest.fixture
 def mia():
-    return user_create(username="mia", email="mia@example.com", password=PASSWORD,
-                       role="consumer_us")
+    return user_create(
+        username="mia", email="mia@example.com", password=PASSWORD, role="consumer_us"
+    )
 
 
 def login(client, username, password, **extra):

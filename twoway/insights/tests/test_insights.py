@@ -13,8 +13,10 @@ from twoway.insights.selectors import insights_for
 from twoway.insights.services import is_bot
 
 pytestmark = pytest.mark.django_db
-BROWSER = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-           "Chrome/126.0 Safari/537.36")
+BROWSER = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0 Safari/537.36"
+)
 
 
 def test_product_views_are_counted_per_day_without_robots_or_staff(cleared_export):
@@ -24,7 +26,8 @@ def test_product_views_are_counted_per_day_without_robots_or_staff(cleared_expor
     for _ in range(3):
         assert visitor.get(f"/products/{product.pk}/").status_code == 200
     Client(HTTP_USER_AGENT="Mozilla/5.0 (compatible; Baiduspider/2.0)").get(
-        f"/products/{product.pk}/")
+        f"/products/{product.pk}/"
+    )
     Client(HTTP_USER_AGENT="").get(f"/products/{product.pk}/")
     own = Client(HTTP_USER_AGENT=BROWSER)
     own.force_login(staff)
@@ -34,10 +37,16 @@ def test_product_views_are_counted_per_day_without_robots_or_staff(cleared_expor
     assert [f.name for f in ProductViewDay._meta.get_fields()] == ["id", "product", "day", "views"]
 
 
-@pytest.mark.parametrize(("agent", "bot"), [
-    (BROWSER, False), ("", True), ("Sogou web spider/4.0", True),
-    ("Mozilla/5.0 HeadlessChrome/126", True), ("python-requests/2.32", True),
-])
+@pytest.mark.parametrize(
+    ("agent", "bot"),
+    [
+        (BROWSER, False),
+        ("", True),
+        ("Sogou web spider/4.0", True),
+        ("Mozilla/5.0 HeadlessChrome/126", True),
+        ("python-requests/2.32", True),
+    ],
+)
 def test_robots_by_user_agent(agent, bot):
     assert is_bot(agent) is bot
 
@@ -51,7 +60,8 @@ def test_insights_show_the_china_share_provinces_products_and_conversion(cleared
     assert data.china_share == 1
     assert data.revenue_usd == order.customs_value_usd
     assert [(p.code, p.name_en, p.buyers, p.orders) for p in data.provinces] == [
-        ("11", "Beijing", 1, 1)]
+        ("11", "Beijing", 1, 1)
+    ]
     top = data.products[0]
     assert (top.sku, top.units, top.orders, top.views) == (product.sku, 2, 1, 4)
     assert str(top.conversion) == "0.2500"
@@ -60,9 +70,12 @@ def test_insights_show_the_china_share_provinces_products_and_conversion(cleared
     client.force_login(staff)
     html = client.get("/seller/insights/").content.decode()
     assert 'data-testid="china-share"><strong>100%' in html
-    assert "Beijing" in html and product.sku in html and "25%" in html
+    assert "Beijing" in html
+    assert product.sku in html
+    assert "25%" in html
     chinese = client.get("/seller/insights/?lang=zh-hans").content.decode()
-    assert "北京" in chinese and "洞察" in chinese
+    assert "北京" in chinese
+    assert "洞察" in chinese
 
 
 def test_other_sellers_and_buyers_see_nothing_of_it(cleared_export, make_seller):
@@ -73,7 +86,8 @@ def test_other_sellers_and_buyers_see_nothing_of_it(cleared_export, make_seller)
     client = Client()
     client.force_login(stranger)
     html = client.get("/seller/insights/").content.decode()
-    assert order.lines.get().sku not in html and "Beijing" not in html
+    assert order.lines.get().sku not in html
+    assert "Beijing" not in html
     buyer = Client()
     buyer.force_login(order.buyer)
     assert buyer.get("/seller/insights/").status_code == 403

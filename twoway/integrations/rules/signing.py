@@ -46,7 +46,11 @@ def parse_header(value: str) -> tuple[int | None, list[str]]:
 
 
 def verify(
-    secret: bytes, header: str, body: bytes, *, now: int,
+    secret: bytes,
+    header: str,
+    body: bytes,
+    *,
+    now: int,
     tolerance: int = DEFAULT_TOLERANCE_SECONDS,
 ) -> Verdict:
     """Check a ``Twoway-Signature`` header against the raw ``body`` at unix time ``now``."""

@@ -54,15 +54,25 @@ def shop(db, make_seller, make_product, make_buyer, settings, tmp_path):
     people = {}
     for business, tag in ((a, "a"), (b, "b")):
         for role in ("owner", "catalogue", "fulfilment", "finance"):
-            user = User.objects.create(username=f"{role}-{tag}", email=f"{role}@{tag}.example",
-                                       role="seller_staff")
+            user = User.objects.create(
+                username=f"{role}-{tag}", email=f"{role}@{tag}.example", role="seller_staff"
+            )
             Membership.objects.create(user=user, business=business, role=role)
             people[f"{role}_{tag}"] = user
     product_a, product_b = make_product(a, stock=20), make_product(b, stock=20)
     buyer, identity = make_buyer()
     purchase = checkout.purchase_place_export(
-        buyer=buyer, items={product_a.pk: 1}, identity=identity,
+        buyer=buyer,
+        items={product_a.pk: 1},
+        identity=identity,
         consignee=checkout.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101"),
     )
-    return {"a": a, "b": b, "product_a": product_a, "product_b": product_b,
-            "purchase": purchase, "order": purchase.orders.get(), **people}
+    return {
+        "a": a,
+        "b": b,
+        "product_a": product_a,
+        "product_b": product_b,
+        "purchase": purchase,
+        "order": purchase.orders.get(),
+        **people,
+    }

@@ -17,8 +17,9 @@ ALL_SCOPES = ["orders:read", "products:write", "shipments:write"]
 
 
 def key_client(shop, tag, scopes=ALL_SCOPES) -> Client:
-    _key, plaintext = services.api_key_issue(business=shop[tag], by=shop[f"owner_{tag}"],
-                                             name="erp", scopes=scopes)
+    _key, plaintext = services.api_key_issue(
+        business=shop[tag], by=shop[f"owner_{tag}"], name="erp", scopes=scopes
+    )
     return Client(headers={"Authorization": f"Bearer {plaintext}"})
 
 
@@ -38,16 +39,41 @@ def _api_calls(shop):
     product_b = shop["product_b"]
     return [
         ("get", f"/api/v1/seller/orders/{order_b.number}", None, "orders:read", "fulfilment"),
-        ("post", f"/api/v1/seller/orders/{order_b.number}/ship", {"tracking_number": "1Z999"},
-         "shipments:write", "fulfilment"),
-        ("patch", f"/api/v1/catalog/products/{product_b.pk}", {"title_en": "Stolen"},
-         "products:write", "catalogue"),
-        ("post", f"/api/v1/catalog/products/{product_b.pk}/stock-adjustments",
-         {"delta": -1, "reason": "x"}, "products:write", "catalogue"),
-        ("get", f"/api/v1/seller/orders?business_id={shop['b'].pk}", None, "orders:read",
-         "fulfilment"),
-        ("get", f"/api/v1/after-sales/seller/returns?business_id={shop['b'].pk}", None,
-         "orders:read", "fulfilment"),
+        (
+            "post",
+            f"/api/v1/seller/orders/{order_b.number}/ship",
+            {"tracking_number": "1Z999"},
+            "shipments:write",
+            "fulfilment",
+        ),
+        (
+            "patch",
+            f"/api/v1/catalog/products/{product_b.pk}",
+            {"title_en": "Stolen"},
+            "products:write",
+            "catalogue",
+        ),
+        (
+            "post",
+            f"/api/v1/catalog/products/{product_b.pk}/stock-adjustments",
+            {"delta": -1, "reason": "x"},
+            "products:write",
+            "catalogue",
+        ),
+        (
+            "get",
+            f"/api/v1/seller/orders?business_id={shop['b'].pk}",
+            None,
+            "orders:read",
+            "fulfilment",
+        ),
+        (
+            "get",
+            f"/api/v1/after-sales/seller/returns?business_id={shop['b'].pk}",
+            None,
+            "orders:read",
+            "fulfilment",
+        ),
     ]
 
 
@@ -57,7 +83,9 @@ def two_shops(shop, make_buyer, settings):
 
     buyer, identity = make_buyer("440103199001010014", "李四")
     purchase = checkout.purchase_place_export(
-        buyer=buyer, items={shop["product_b"].pk: 1}, identity=identity,
+        buyer=buyer,
+        items={shop["product_b"].pk: 1},
+        identity=identity,
         consignee=checkout.Consignee("李四", "13800138001", "广州市越秀区中山路1号", "440104"),
     )
     return {**shop, "order_b": purchase.orders.get()}
@@ -95,10 +123,18 @@ def test_a_key_gets_only_its_scopes(two_shops):
         ("get", "/api/v1/seller/orders", None, "orders:read"),
         ("get", f"/api/v1/seller/orders/{own_order.number}", None, "orders:read"),
         ("get", "/api/v1/after-sales/seller/returns", None, "orders:read"),
-        ("post", f"/api/v1/seller/orders/{own_order.number}/ship", {"tracking_number": "1Z999"},
-         "shipments:write"),
-        ("patch", f"/api/v1/catalog/products/{own_product.pk}", {"title_en": "Renamed honey"},
-         "products:write"),
+        (
+            "post",
+            f"/api/v1/seller/orders/{own_order.number}/ship",
+            {"tracking_number": "1Z999"},
+            "shipments:write",
+        ),
+        (
+            "patch",
+            f"/api/v1/catalog/products/{own_product.pk}",
+            {"title_en": "Renamed honey"},
+            "products:write",
+        ),
     ]
     for scope in ALL_SCOPES:
         api = key_client(two_shops, "a", scopes=[scope])
@@ -114,7 +150,9 @@ def test_a_key_gets_only_its_scopes(two_shops):
 
 def test_return_decisions_take_no_key(two_shops):
     api = key_client(two_shops, "a")
-    response = api.post("/api/v1/after-sales/returns/RT0/approve", {}, content_type="application/json")
+    response = api.post(
+        "/api/v1/after-sales/returns/RT0/approve", {}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert rules(response) == {("authorization", "scope")}
 
@@ -125,12 +163,27 @@ def test_each_role_gets_only_its_permission_in_the_api(two_shops):
     calls = [
         ("get", "/api/v1/seller/orders", None, "fulfilment"),
         ("get", f"/api/v1/seller/orders/{own_order.number}", None, "fulfilment"),
-        ("patch", f"/api/v1/catalog/products/{own_product.pk}", {"title_en": "Renamed honey"},
-         "catalogue"),
-        ("post", "/api/v1/catalog/products", {
-            "sku": "NEW-1", "title_en": "Clover honey", "hs_code": own_product.hs_code,
-            "origin_country": "US", "origin_us_state": "WI", "unit_price": "9.00",
-            "currency": "USD", "weight_kg": "0.5"}, "catalogue"),
+        (
+            "patch",
+            f"/api/v1/catalog/products/{own_product.pk}",
+            {"title_en": "Renamed honey"},
+            "catalogue",
+        ),
+        (
+            "post",
+            "/api/v1/catalog/products",
+            {
+                "sku": "NEW-1",
+                "title_en": "Clover honey",
+                "hs_code": own_product.hs_code,
+                "origin_country": "US",
+                "origin_us_state": "WI",
+                "unit_price": "9.00",
+                "currency": "USD",
+                "weight_kg": "0.5",
+            },
+            "catalogue",
+        ),
     ]
     for role in ("catalogue", "fulfilment", "finance"):
         client = session(two_shops[f"{role}_a"])
@@ -166,23 +219,34 @@ def test_each_role_sees_only_its_pages(two_shops):
 
 
 def test_owner_b_cannot_touch_business_a_keys_webhooks_or_deliveries(two_shops, receiver):
-    key, _plain = services.api_key_issue(business=two_shops["a"], by=two_shops["owner_a"],
-                                         name="erp", scopes=["orders:read"])
-    endpoint, _secret = services.endpoint_create(business=two_shops["a"], by=two_shops["owner_a"],
-                                                 url=receiver.url, events=["order.paid"])
+    key, _plain = services.api_key_issue(
+        business=two_shops["a"], by=two_shops["owner_a"], name="erp", scopes=["orders:read"]
+    )
+    endpoint, _secret = services.endpoint_create(
+        business=two_shops["a"], by=two_shops["owner_a"], url=receiver.url, events=["order.paid"]
+    )
     delivery = WebhookDelivery.objects.create(
-        endpoint=endpoint, business=two_shops["a"], event_id="evt_x", event="order.paid",
-        payload={}, created_at=key.created_at)
+        endpoint=endpoint,
+        business=two_shops["a"],
+        event_id="evt_x",
+        event="order.paid",
+        payload={},
+        created_at=key.created_at,
+    )
     other = session(two_shops["owner_b"])
-    for path in (f"/seller/integrations/keys/{key.pk}/revoke/",
-                 f"/seller/integrations/webhooks/{endpoint.pk}/active/",
-                 f"/seller/integrations/webhooks/{endpoint.pk}/delete/",
-                 f"/seller/integrations/deliveries/{delivery.pk}/replay/",
-                 f"/seller/staff/{two_shops['a'].memberships.get(role='fulfilment').pk}/role/",
-                 f"/seller/staff/{two_shops['a'].memberships.get(role='fulfilment').pk}/remove/"):
+    for path in (
+        f"/seller/integrations/keys/{key.pk}/revoke/",
+        f"/seller/integrations/webhooks/{endpoint.pk}/active/",
+        f"/seller/integrations/webhooks/{endpoint.pk}/delete/",
+        f"/seller/integrations/deliveries/{delivery.pk}/replay/",
+        f"/seller/staff/{two_shops['a'].memberships.get(role='fulfilment').pk}/role/",
+        f"/seller/staff/{two_shops['a'].memberships.get(role='fulfilment').pk}/remove/",
+    ):
         assert other.post(path, {"role": "owner", "active": "0"}).status_code == 404, path
     page = other.get("/seller/integrations/").content.decode()
-    assert key.prefix not in page and receiver.url not in page and "evt_x" not in page
+    assert key.prefix not in page
+    assert receiver.url not in page
+    assert "evt_x" not in page
     assert BusinessApiKey.objects.get(pk=key.pk).revoked_at is None
     assert WebhookEndpoint.objects.get(pk=endpoint.pk).active
     assert WebhookDelivery.objects.count() == 1
@@ -192,13 +256,17 @@ def test_owner_b_cannot_touch_business_a_keys_webhooks_or_deliveries(two_shops, 
 def test_a_key_stops_working_when_revoked_or_its_owner_leaves(two_shops):
     from twoway.businesses.services import membership_role_set
 
-    _key, plaintext = services.api_key_issue(business=two_shops["a"], by=two_shops["owner_a"],
-                                             name="erp", scopes=["orders:read"])
+    _key, plaintext = services.api_key_issue(
+        business=two_shops["a"], by=two_shops["owner_a"], name="erp", scopes=["orders:read"]
+    )
     api = Client(headers={"Authorization": f"Bearer {plaintext}"})
     assert api.get("/api/v1/seller/orders").status_code == 200
     membership = two_shops["a"].memberships.get(user=two_shops["owner_a"])
-    membership_role_set(membership=two_shops["a"].memberships.get(user=two_shops["finance_a"]),
-                        role="owner", by=two_shops["owner_a"])
+    membership_role_set(
+        membership=two_shops["a"].memberships.get(user=two_shops["finance_a"]),
+        role="owner",
+        by=two_shops["owner_a"],
+    )
     membership_role_set(membership=membership, role="finance", by=two_shops["finance_a"])
     assert api.get("/api/v1/seller/orders").status_code == 401
     key = BusinessApiKey.objects.get()

@@ -72,7 +72,8 @@ def test_jobs_estimate_rounds_and_says_its_method():
     estimate = jobs_supported(Decimal("1000000.00"), GOODS_2013)
     # $1m = 0.001 bn × 5,408 jobs = 5.408 → 5 jobs.
     assert estimate.jobs == Decimal(5)
-    assert estimate.ratio_year == 2013 and estimate.source == "S52"
+    assert estimate.ratio_year == 2013
+    assert estimate.source == "S52"
     assert "5,408 jobs per $1bn of goods exports in 2013" in estimate.method
     total = jobs_supported(Decimal("250000000"), JobsRatioRow(2022, 4100, "OTEA", "S57", "total"))
     assert total.jobs == Decimal(1025)

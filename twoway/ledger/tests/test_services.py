@@ -150,9 +150,11 @@ def test_ledger_failure_leaves_the_order_unshipped(us_seller, make_order, monkey
     with pytest.raises(RuntimeError):
         move(order, "shipped")
     order.refresh_from_db()
-    assert order.status == "cleared" and order.shipped_at is None
+    assert order.status == "cleared"
+    assert order.shipped_at is None
     assert not order.events.filter(to_status="shipped").exists()
-    assert TradeFlowEntry.objects.count() == 0 and TradeFlowRollup.objects.count() == 0
+    assert TradeFlowEntry.objects.count() == 0
+    assert TradeFlowRollup.objects.count() == 0
 
 
 def test_a_bad_line_refuses_the_whole_shipment(us_seller, make_order):

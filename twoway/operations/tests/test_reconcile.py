@@ -118,12 +118,18 @@ def test_reconcile_passes_after_random_trade_run_by_the_schedule(
     rng = random.Random(seed)
     with time_machine.travel(dt.datetime.now(dt.UTC).replace(microsecond=0), tick=False) as clock:
         sellers = [make_seller(f"Seller {i} LLC", state) for i, state in enumerate(["WI", "IA"])]
-        products = [make_product(rng.choice(sellers), stock=rng.randint(0, 12),
-                                 price=f"{rng.randint(5, 400)}.00") for _ in range(6)]
+        products = [
+            make_product(
+                rng.choice(sellers), stock=rng.randint(0, 12), price=f"{rng.randint(5, 400)}.00"
+            )
+            for _ in range(6)
+        ]
         buyers = [make_buyer(ID_NUMBERS[i % 4]) for i in range(5)]
         importer = cn_seller()
-        shirts = [shirt(importer, stock=rng.randint(1, 8), price=f"{rng.randint(10, 90)}.00")
-                  for _ in range(2)]
+        shirts = [
+            shirt(importer, stock=rng.randint(1, 8), price=f"{rng.randint(10, 90)}.00")
+            for _ in range(2)
+        ]
         us_buyer = us_consumer()
         trade = Trade(django_capture_on_commit_callbacks)
         scheduler = Scheduler()
@@ -151,18 +157,23 @@ def test_reconcile_passes_after_random_trade_run_by_the_schedule(
                 checkout.order_receipt_confirm(order=order, by=order.buyer)
             elif action < 0.9 and _orders(OrderStatus.DELIVERED):
                 order = rng.choice(_orders(OrderStatus.DELIVERED))
-                checkout.order_transition(order=order, to=OrderStatus.RETURNED,
-                                          actor_label="operator", reason="came back")
+                checkout.order_transition(
+                    order=order, to=OrderStatus.RETURNED, actor_label="operator", reason="came back"
+                )
                 checkout.order_refund(order=order, by=trade.operator, reason="returned")
                 done["returned"] += 1
             elif action < 0.94 and _orders(OrderStatus.CLEARED):
-                checkout.order_refund(order=rng.choice(_orders(OrderStatus.CLEARED)),
-                                      by=trade.operator, reason="buyer asked")
+                checkout.order_refund(
+                    order=rng.choice(_orders(OrderStatus.CLEARED)),
+                    by=trade.operator,
+                    reason="buyer asked",
+                )
                 done["refunded"] += 1
             else:
                 product = rng.choice(products)
-                stock_adjust(product=product, delta=rng.randint(1, 5), reason="delivery",
-                             by=trade.operator)
+                stock_adjust(
+                    product=product, delta=rng.randint(1, 5), reason="delivery", by=trade.operator
+                )
             runs = {r.name: r for r in scheduler.tick()}
             if "reservations-expire" in runs:
                 assert runs["reservations-expire"].outcome == "ok"
@@ -171,7 +182,8 @@ def test_reconcile_passes_after_random_trade_run_by_the_schedule(
         clock.shift(dt.timedelta(minutes=61))
         scheduler.tick()
         code, output = run_reconcile()
-    assert done["paid"] and done["shipped"] and done["expired"] and done["imports"], done
+    for step in ("paid", "shipped", "expired", "imports"):
+        assert done[step], done
     assert code == 0, output
     assert output.startswith("Reconcile: all agree (stock, quota, payments, ledger, deadlines).")
     assert reconcile.reconcile() == []
@@ -191,10 +203,20 @@ def world(make_seller, make_product, make_buyer, django_capture_on_commit_callba
     cleared = trade.place(buyer, identity, {cheese.pk: 1, honey.pk: 1})
     trade.pay(cleared)
     unpaid = trade.place(buyer, identity, {cheese.pk: 2})
-    assert run_reconcile() == (0, "Reconcile: all agree (stock, quota, payments, ledger, "
-                                  "deadlines).\n")
-    return SimpleNamespace(honey=honey, cheese=cheese, buyer=buyer, identity=identity,
-                           shipped=shipped, cleared=cleared, unpaid=unpaid, trade=trade)
+    assert run_reconcile() == (
+        0,
+        "Reconcile: all agree (stock, quota, payments, ledger, deadlines).\n",
+    )
+    return SimpleNamespace(
+        honey=honey,
+        cheese=cheese,
+        buyer=buyer,
+        identity=identity,
+        shipped=shipped,
+        cleared=cleared,
+        unpaid=unpaid,
+        trade=trade,
+    )
 
 
 def test_a_unit_more_on_hand_names_the_product(world):

@@ -21,7 +21,9 @@ from twoway.operations.scheduler import Scheduler
 
 pytestmark = pytest.mark.django_db
 CONSIGNEE = checkout.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101")
-EXPIRED_REASON = "Payment not received before the reservation expired; stock and quota were given back."
+EXPIRED_REASON = (
+    "Payment not received before the reservation expired; stock and quota were given back."
+)
 
 
 def _start() -> dt.datetime:
@@ -57,7 +59,10 @@ def test_an_unpaid_purchase_expires_on_the_schedule_and_the_buyer_gets_stock_and
         # Before the deadline the schedule runs and changes nothing.
         clock.shift(dt.timedelta(minutes=minutes - 1))
         runs = {r.name: r for r in scheduler.tick()}
-        assert (runs["reservations-expire"].outcome, runs["reservations-expire"].result) == ("ok", "0")
+        assert (runs["reservations-expire"].outcome, runs["reservations-expire"].result) == (
+            "ok",
+            "0",
+        )
         order = purchase.orders.get()
         assert order.status == OrderStatus.CREATED
         product.refresh_from_db()
@@ -68,7 +73,10 @@ def test_an_unpaid_purchase_expires_on_the_schedule_and_the_buyer_gets_stock_and
         # Past the deadline the next run gives everything back.
         clock.shift(dt.timedelta(minutes=2))
         runs = {r.name: r for r in scheduler.tick()}
-        assert (runs["reservations-expire"].outcome, runs["reservations-expire"].result) == ("ok", "1")
+        assert (runs["reservations-expire"].outcome, runs["reservations-expire"].result) == (
+            "ok",
+            "1",
+        )
         order.refresh_from_db()
         assert order.status == OrderStatus.CANCELLED
         assert order.events.last().reason == EXPIRED_REASON
@@ -119,7 +127,9 @@ def test_a_failing_job_is_logged_masked_and_never_stops_the_others(caplog):
         ScheduleEntry("broken", "test.broken", 60),
         ScheduleEntry("fine", "test.fine", 60),
     )
-    scheduler = Scheduler(entries, tasks={"test.broken": broken, "test.fine": lambda: ran.append(1)})
+    scheduler = Scheduler(
+        entries, tasks={"test.broken": broken, "test.fine": lambda: ran.append(1)}
+    )
     with caplog.at_level(logging.ERROR, logger="twoway.operations.scheduler"):
         runs = scheduler.tick()
     assert [(r.name, r.outcome) for r in runs] == [("broken", "failed"), ("fine", "ok")]
@@ -152,8 +162,9 @@ def test_a_run_still_in_progress_is_skipped_not_doubled():
         started.set()
         release.wait(5)
 
-    scheduler = Scheduler((ScheduleEntry("slow", "test.slow", 1),), tasks={"test.slow": slow},
-                          persist=False)
+    scheduler = Scheduler(
+        (ScheduleEntry("slow", "test.slow", 1),), tasks={"test.slow": slow}, persist=False
+    )
     first = threading.Thread(target=scheduler.tick)
     first.start()
     assert started.wait(5)
@@ -166,9 +177,7 @@ def test_a_run_still_in_progress_is_skipped_not_doubled():
 
 def test_worker_once_runs_the_due_jobs(unpaid, settings):
     purchase, product, _buyer, _identity = unpaid
-    with time_machine.travel(
-        purchase.reserved_until + dt.timedelta(seconds=1), tick=False
-    ):
+    with time_machine.travel(purchase.reserved_until + dt.timedelta(seconds=1), tick=False):
         out = StringIO()
         call_command("worker", "--once", stdout=out, stderr=StringIO())
     assert "reservations-expire: ok (1)" in out.getvalue()
@@ -199,7 +208,9 @@ def test_worker_list_prints_every_entry_with_its_interval():
     call_command("worker", "--list", stdout=out)
     text = out.getvalue()
     for entry in SCHEDULE:
-        assert entry.name in text and entry.task in text and f"{entry.every_seconds}s" in text
+        assert entry.name in text
+        assert entry.task in text
+        assert f"{entry.every_seconds}s" in text
 
 
 def test_serve_starts_the_scheduler_thread_then_runserver_without_reloader(monkeypatch):
@@ -229,7 +240,8 @@ def test_serve_starts_the_scheduler_thread_then_runserver_without_reloader(monke
     call_command("serve", "127.0.0.1:8123", stdout=StringIO())
     assert seen["command"] == ("runserver", ("127.0.0.1:8123",), {"use_reloader": False})
     assert seen["thread"] == ["twoway-scheduler"]
-    assert seen["scheduler_running"] and seen["stopped"]
+    assert seen["scheduler_running"]
+    assert seen["stopped"]
 
 
 def test_celery_beat_runs_the_same_schedule():
@@ -272,7 +284,8 @@ def test_operators_see_each_jobs_last_and_next_run_in_the_admin(client):
     client.force_login(operator)
     page = client.get("/admin/operations/scheduledjobstate/")
     assert page.status_code == 200
-    assert "count" in page.content.decode() and "test.count" in page.content.decode()
+    assert "count" in page.content.decode()
+    assert "test.count" in page.content.decode()
     consumer = User.objects.create(username="c", role="consumer_cn", is_staff=True)
     client.force_login(consumer)
     assert client.get("/admin/operations/scheduledjobstate/").status_code in (302, 403)

@@ -15,7 +15,6 @@ from twoway.payments.tests.test_lifecycle import CONSIGNEE, pay
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keys_and_csl")]
 
 
-
 def api(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -23,8 +22,9 @@ def api(user) -> Client:
 
 
 def post(client, path, body=None):
-    return client.post(f"/api/v1{path}", data=json.dumps(body or {}),
-                       content_type="application/json")
+    return client.post(
+        f"/api/v1{path}", data=json.dumps(body or {}), content_type="application/json"
+    )
 
 
 def test_cancel_money_and_return_through_the_api(
@@ -37,8 +37,9 @@ def test_cancel_money_and_return_through_the_api(
     Membership.objects.create(user=staff, business=seller)
     client = api(buyer)
 
-    first = checkout.purchase_place_export(buyer=buyer, items={product.pk: 1}, identity=identity,
-                                           consignee=CONSIGNEE)
+    first = checkout.purchase_place_export(
+        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    )
     with django_capture_on_commit_callbacks(execute=False):
         pay(first)
     order = first.orders.get()
@@ -57,22 +58,28 @@ def test_cancel_money_and_return_through_the_api(
     stranger = api(User.objects.create(username="nosy", role="consumer_cn"))
     assert stranger.get(f"/api/v1/after-sales/orders/{order.number}/money").status_code == 404
 
-    second = checkout.purchase_place_export(buyer=buyer, items={product.pk: 2}, identity=identity,
-                                            consignee=CONSIGNEE)
+    second = checkout.purchase_place_export(
+        buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
+    )
     with django_capture_on_commit_callbacks(execute=True):
         pay(second)
     order2 = second.orders.get()
     checkout.order_ship(order=order2, by=staff, tracking_number="SF1234567890")
     checkout.order_receipt_confirm(order=order2, by=buyer)
-    bad = post(client, f"/after-sales/orders/{order2.number}/returns",
-               {"reason": "broken", "lines": [{"line_id": 999999, "quantity": 1}]})
+    bad = post(
+        client,
+        f"/after-sales/orders/{order2.number}/returns",
+        {"reason": "broken", "lines": [{"line_id": 999999, "quantity": 1}]},
+    )
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["field"].startswith("lines")
     created = post(client, f"/after-sales/orders/{order2.number}/returns", {"reason": "broken"})
     assert created.status_code == 201, created.content
     number = created.json()["number"]
     seller_api = api(staff)
-    assert [r["number"] for r in seller_api.get("/api/v1/after-sales/seller/returns").json()] == [number]
+    assert [r["number"] for r in seller_api.get("/api/v1/after-sales/seller/returns").json()] == [
+        number
+    ]
     assert post(seller_api, f"/after-sales/returns/{number}/approve").json()["status"] == "approved"
     with django_capture_on_commit_callbacks(execute=True):
         received = post(seller_api, f"/after-sales/returns/{number}/receive")

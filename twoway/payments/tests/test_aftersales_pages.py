@@ -17,7 +17,6 @@ from twoway.payments.tests.test_lifecycle import CONSIGNEE, pay
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keys_and_csl")]
 
 
-
 def login(user, lang="zh-hans") -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE=lang)
     client.force_login(user)
@@ -38,8 +37,9 @@ def test_buyer_cancels_a_paid_order_on_the_chinese_purchase_page(
     shop, django_capture_on_commit_callbacks
 ):
     product, buyer, identity, _ = shop
-    purchase = checkout.purchase_place_export(buyer=buyer, items={product.pk: 1},
-                                              identity=identity, consignee=CONSIGNEE)
+    purchase = checkout.purchase_place_export(
+        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    )
     with django_capture_on_commit_callbacks(execute=False):
         pay(purchase)
     client = login(buyer)
@@ -58,8 +58,9 @@ def test_buyer_cancels_a_paid_order_on_the_chinese_purchase_page(
 
 def test_return_journey_through_the_pages(shop, django_capture_on_commit_callbacks):
     product, buyer, identity, staff = shop
-    purchase = checkout.purchase_place_export(buyer=buyer, items={product.pk: 2},
-                                              identity=identity, consignee=CONSIGNEE)
+    purchase = checkout.purchase_place_export(
+        buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
+    )
     with django_capture_on_commit_callbacks(execute=True):
         pay(purchase)
     order = purchase.orders.get()
@@ -67,8 +68,11 @@ def test_return_journey_through_the_pages(shop, django_capture_on_commit_callbac
     buyer_client = login(buyer)
     buyer_client.post(f"/cn/orders/{order.number}/receipt/")
     line = order.lines.get()
-    response = buyer_client.post(f"/payments/orders/{order.number}/return/",
-                                 {f"qty_{line.pk}": "1", "reason": "罐子碎了"}, follow=True)
+    response = buyer_client.post(
+        f"/payments/orders/{order.number}/return/",
+        {f"qty_{line.pk}": "1", "reason": "罐子碎了"},
+        follow=True,
+    )
     assert response.status_code == 200
     ret = ReturnRequest.objects.get()
     assert ret.lines.get().quantity == 1

@@ -42,7 +42,6 @@ CONSIGNEE = checkout.Consignee("张三", "13800138000", "北京市东城区东�
 US_CONSIGNEE = checkout.Consignee("Ada Lovelace", "608-555-0100", "1 State St, Madison 53703")
 
 
-
 @pytest.fixture
 def shop(make_seller, make_product, make_buyer):
     seller = make_seller()
@@ -54,18 +53,21 @@ def shop(make_seller, make_product, make_buyer):
 
 
 def place(product, buyer, identity, qty=2, **kw):
-    return checkout.purchase_place_export(buyer=buyer, items={product.pk: qty}, identity=identity,
-                                          consignee=CONSIGNEE, **kw)
+    return checkout.purchase_place_export(
+        buyer=buyer, items={product.pk: qty}, identity=identity, consignee=CONSIGNEE, **kw
+    )
 
 
 def pay(purchase, provider="wechat"):
     """The buyer pays at the sandbox wallet; its signed notification reaches our handler."""
-    redirect = services.payment_start(purchase=purchase, buyer=purchase.buyer,
-                                      provider_name=provider)
+    redirect = services.payment_start(
+        purchase=purchase, buyer=purchase.buyer, provider_name=provider
+    )
     wallet = SandboxWallet(provider, ensure_sandbox_keys())
     note = wallet.notification(wallet.accept_payment(redirect), "paid")
-    ack = services.notification_receive(provider_name=provider, raw_body=note.body,
-                                        headers=note.headers)
+    ack = services.notification_receive(
+        provider_name=provider, raw_body=note.body, headers=note.headers
+    )
     assert ack.status_code == 200
     return note
 
@@ -107,7 +109,10 @@ def test_buyer_cancels_a_paid_order_and_gets_money_stock_and_quota_back(
     assert quota_used(identity) == Decimal("0.00")
     refund = Refund.objects.get()
     assert (refund.amount, refund.currency, refund.status) == (
-        order.total_payable, "CNY", RefundStatus.SUCCEEDED)  # tax included: it is reversed too
+        order.total_payable,
+        "CNY",
+        RefundStatus.SUCCEEDED,
+    )  # tax included: it is reversed too
     assert money(order) == (order.total_payable, order.total_payable, Decimal("0.00"))
     assert Payment.objects.get().status == PaymentStatus.REFUNDED
     # The wallet's signed refund confirmation was verified and recorded once (Alipay's refund
@@ -116,7 +121,8 @@ def test_buyer_cancels_a_paid_order_and_gets_money_stock_and_quota_back(
     expected = "processed" if provider == "wechat" else "duplicate"
     assert outcomes == [NotificationOutcome.PROCESSED, expected]
     reasons = list(order.events.values_list("reason", flat=True))
-    assert any("requested" in r for r in reasons) and any("completed" in r for r in reasons)
+    assert any("requested" in r for r in reasons)
+    assert any("completed" in r for r in reasons)
 
 
 def test_wechat_refund_success_replayed_is_recorded_once(shop, django_capture_on_commit_callbacks):
@@ -136,31 +142,55 @@ def test_wechat_refund_success_replayed_is_recorded_once(shop, django_capture_on
     wallet = SandboxWallet("wechat", ensure_sandbox_keys())
     from twoway.payments.providers import PaymentRequest
 
-    request = PaymentRequest(out_trade_no=purchase.number, amount=purchase.total_payable,
-                             currency="CNY", subject="x", buyer_name="",
-                             buyer_id_number_masked_or_token="", notify_url="/", return_url="/")
-    signed = wallet.notification(request, "refunded", provider_txn_id=note.provider_txn_id,
-                                 refund_amount=refund.amount, out_refund_no=refund.number)
+    request = PaymentRequest(
+        out_trade_no=purchase.number,
+        amount=purchase.total_payable,
+        currency="CNY",
+        subject="x",
+        buyer_name="",
+        buyer_id_number_masked_or_token="",
+        notify_url="/",
+        return_url="/",
+    )
+    signed = wallet.notification(
+        request,
+        "refunded",
+        provider_txn_id=note.provider_txn_id,
+        refund_amount=refund.amount,
+        out_refund_no=refund.number,
+    )
     for _ in range(2):
-        ack = services.notification_receive(provider_name="wechat", raw_body=signed.body,
-                                            headers=wallet.resigned(signed).headers)
+        ack = services.notification_receive(
+            provider_name="wechat", raw_body=signed.body, headers=wallet.resigned(signed).headers
+        )
         assert ack.status_code == 200
     refund.refresh_from_db()
     assert refund.status == RefundStatus.SUCCEEDED
-    outcomes = list(PaymentNotification.objects.filter(event_id=signed.event_id)
-                    .values_list("outcome", flat=True))
+    outcomes = list(
+        PaymentNotification.objects.filter(event_id=signed.event_id).values_list(
+            "outcome", flat=True
+        )
+    )
     assert sorted(outcomes) == [NotificationOutcome.DUPLICATE, NotificationOutcome.PROCESSED]
     assert len(callbacks) >= 1
 
     # A forged amount for a refund is refused and changes nothing.
-    forged = wallet.notification(request, "refunded", provider_txn_id=note.provider_txn_id,
-                                 refund_amount=Decimal("1.00"), out_refund_no=refund.number)
-    ack = services.notification_receive(provider_name="wechat", raw_body=forged.body,
-                                        headers=forged.headers)
+    forged = wallet.notification(
+        request,
+        "refunded",
+        provider_txn_id=note.provider_txn_id,
+        refund_amount=Decimal("1.00"),
+        out_refund_no=refund.number,
+    )
+    ack = services.notification_receive(
+        provider_name="wechat", raw_body=forged.body, headers=forged.headers
+    )
     assert ack.status_code == 400
 
 
-def test_a_declared_order_cannot_be_cancelled_by_the_buyer(shop, django_capture_on_commit_callbacks):
+def test_a_declared_order_cannot_be_cancelled_by_the_buyer(
+    shop, django_capture_on_commit_callbacks
+):
     product, buyer, identity, _ = shop
     purchase = place(product, buyer, identity)
     with django_capture_on_commit_callbacks(execute=True):
@@ -197,8 +227,9 @@ def test_partial_then_full_return_refunds_each_part_and_keeps_ledger_and_quota_e
     quota_before = quota_used(identity)
     assert quota_before == order.quota_amount
 
-    first = checkout.return_request_create(order=order, by=buyer, reason="one jar broke",
-                                           lines={line.pk: 1})
+    first = checkout.return_request_create(
+        order=order, by=buyer, reason="one jar broke", lines={line.pk: 1}
+    )
     assert first.lines.get().refund_amount == (line.goods_value + line.tax_total) / 2
     checkout.return_decide(return_request=first, by=staff, approve=True)
     with django_capture_on_commit_callbacks(execute=True):
@@ -224,7 +255,10 @@ def test_partial_then_full_return_refunds_each_part_and_keeps_ledger_and_quota_e
     paid, refunded, pending = money(order)
     assert refunded == line.goods_value + line.tax_total  # freight is not refunded on a return
     assert pending == 0
-    assert sum(TradeFlowEntry.objects.filter(order_id=order.pk).values_list("quantity", flat=True)) == 0
+    assert (
+        sum(TradeFlowEntry.objects.filter(order_id=order.pk).values_list("quantity", flat=True))
+        == 0
+    )
     assert ledger_check() == []
 
 
@@ -250,8 +284,9 @@ def test_only_the_seller_or_an_operator_decides_a_return(shop, django_capture_on
         checkout.return_decide(return_request=request, by=stranger, approve=True)
     with pytest.raises(DomainError):
         checkout.return_decide(return_request=request, by=staff, approve=False)  # no reason
-    rejected = checkout.return_decide(return_request=request, by=staff, approve=False,
-                                      note="Opened food cannot be returned.")
+    rejected = checkout.return_decide(
+        return_request=request, by=staff, approve=False, note="Opened food cannot be returned."
+    )
     assert rejected.status == "rejected"
     with pytest.raises(DomainError):
         services.return_receive_and_refund(return_request=rejected, by=staff)
@@ -265,14 +300,26 @@ def test_us_buyer_returns_an_import_and_the_card_refund_and_ledger_follow(
     staff = User.objects.create(username="cn-staff", role="seller_staff")
     Membership.objects.create(user=staff, business=seller)
     buyer = us_consumer()
-    purchase = checkout.purchase_place_import(buyer=buyer, items={product.pk: 2},
-                                              consignee_state="WI", consignee=US_CONSIGNEE)
+    purchase = checkout.purchase_place_import(
+        buyer=buyer, items={product.pk: 2}, consignee_state="WI", consignee=US_CONSIGNEE
+    )
     processor = SandboxCardProcessor(app_id=get_provider("card").app_id, secret=card_secret())
-    body, headers = processor.notification(CardPaymentRequest(
-        out_trade_no=purchase.number, amount=purchase.total_payable, currency="USD",
-        subject="Twoway", notify_url="/", return_url="/"))
-    assert services.notification_receive(provider_name="card", raw_body=body,
-                                         headers=headers).status_code == 200
+    body, headers = processor.notification(
+        CardPaymentRequest(
+            out_trade_no=purchase.number,
+            amount=purchase.total_payable,
+            currency="USD",
+            subject="Twoway",
+            notify_url="/",
+            return_url="/",
+        )
+    )
+    assert (
+        services.notification_receive(
+            provider_name="card", raw_body=body, headers=headers
+        ).status_code
+        == 200
+    )
     order = purchase.orders.get()
     checkout.order_ship(order=order, by=staff, tracking_number="1Z999AA10123456784")
     checkout.order_receipt_confirm(order=order, by=buyer)
@@ -309,8 +356,9 @@ def test_a_block_holds_open_orders_refuses_payment_and_a_release_returns_them(
     other, other_identity = make_buyer(ID_NUMBERS[1], name="李四")
     unpaid = place(product, other, other_identity, qty=1)
 
-    listings_status_set(product_ids=[product.pk], status=ProductStatus.BLOCKED,
-                        reason="UFLPA review opened")
+    listings_status_set(
+        product_ids=[product.pk], status=ProductStatus.BLOCKED, reason="UFLPA review opened"
+    )
     held = {o.purchase_id: o for o in Order.objects.filter(status=OrderStatus.HELD)}
     assert set(held) == {paid_purchase.pk, unpaid.pk}
     assert all(o.hold_reason == "UFLPA review opened" for o in held.values())
@@ -323,11 +371,23 @@ def test_a_block_holds_open_orders_refuses_payment_and_a_release_returns_them(
     wallet = SandboxWallet("alipay", ensure_sandbox_keys())
     from twoway.payments.providers import PaymentRequest
 
-    late = wallet.notification(PaymentRequest(
-        out_trade_no=unpaid.number, amount=unpaid.total_payable, currency="CNY", subject="x",
-        buyer_name="", buyer_id_number_masked_or_token="", notify_url="/", return_url="/"), "paid")
+    late = wallet.notification(
+        PaymentRequest(
+            out_trade_no=unpaid.number,
+            amount=unpaid.total_payable,
+            currency="CNY",
+            subject="x",
+            buyer_name="",
+            buyer_id_number_masked_or_token="",
+            notify_url="/",
+            return_url="/",
+        ),
+        "paid",
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        services.notification_receive(provider_name="alipay", raw_body=late.body, headers=late.headers)
+        services.notification_receive(
+            provider_name="alipay", raw_body=late.body, headers=late.headers
+        )
     late_payment = Payment.objects.get(purchase=unpaid)
     assert late_payment.status == PaymentStatus.REFUNDED
     assert Refund.objects.get(payment=late_payment).status == RefundStatus.SUCCEEDED
@@ -337,8 +397,9 @@ def test_a_block_holds_open_orders_refuses_payment_and_a_release_returns_them(
     with pytest.raises(DomainError):
         checkout.order_transition(order=held[paid_purchase.pk], to=OrderStatus.SHIPPED)
 
-    listings_status_set(product_ids=[product.pk], status=ProductStatus.ACTIVE,
-                        reason="Regulator approved")
+    listings_status_set(
+        product_ids=[product.pk], status=ProductStatus.ACTIVE, reason="Regulator approved"
+    )
     assert paid_purchase.orders.get().status == OrderStatus.PAID
     assert unpaid.orders.get().status == OrderStatus.CREATED
 
@@ -356,13 +417,18 @@ def test_a_final_block_refunds_paid_orders_and_cancels_unpaid_ones(
     unpaid = place(product, other, other_identity, qty=1)
     listings_status_set(product_ids=[product.pk], status=ProductStatus.BLOCKED, reason="review")
     with django_capture_on_commit_callbacks(execute=True):
-        listings_status_set(product_ids=[product.pk], status=ProductStatus.BLOCKED,
-                            reason="A regulator blocked the listing: forced labor", final=True)
+        listings_status_set(
+            product_ids=[product.pk],
+            status=ProductStatus.BLOCKED,
+            reason="A regulator blocked the listing: forced labor",
+            final=True,
+        )
     assert paid_purchase.orders.get().status == OrderStatus.REFUNDED
     assert unpaid.orders.get().status == OrderStatus.CANCELLED
     assert Refund.objects.get().status == RefundStatus.SUCCEEDED
     assert Product.objects.get(pk=product.pk).stock_on_hand == 5
-    assert quota_used(identity) == 0 and quota_used(other_identity) == 0
+    assert quota_used(identity) == 0
+    assert quota_used(other_identity) == 0
 
 
 def test_a_new_import_listing_that_the_assessment_blocks_is_never_on_sale(reference_data):
@@ -382,10 +448,21 @@ def test_a_new_import_listing_that_the_assessment_blocks_is_never_on_sale(refere
     catalog_services.PRODUCT_SAVED_HOOKS.append(spy)
     try:
         product = product_create(
-            business=seller, by=owner, sku="XJ-1", title_en="Cotton T-shirt",
-            title_zh="棉T恤", hs_code="610910", us_hts_line="6109100012", origin_country="CN",
-            origin_cn_province="65", unit_price=Decimal("9.00"), currency="USD",
-            weight_kg=Decimal("0.2"), stock_on_hand=100, market_us_import=True, status="active",
+            business=seller,
+            by=owner,
+            sku="XJ-1",
+            title_en="Cotton T-shirt",
+            title_zh="棉T恤",
+            hs_code="610910",
+            us_hts_line="6109100012",
+            origin_country="CN",
+            origin_cn_province="65",
+            unit_price=Decimal("9.00"),
+            currency="USD",
+            weight_kg=Decimal("0.2"),
+            stock_on_hand=100,
+            market_us_import=True,
+            status="active",
         )
     finally:
         catalog_services.PRODUCT_SAVED_HOOKS.remove(spy)
@@ -416,7 +493,9 @@ def test_a_declaration_that_cannot_be_built_holds_the_order_with_the_reason(
     assert identity.id_number_masked not in order.hold_reason or "*" in order.hold_reason
 
 
-def test_the_sweep_declares_paid_orders_whose_task_was_lost(shop, django_capture_on_commit_callbacks):
+def test_the_sweep_declares_paid_orders_whose_task_was_lost(
+    shop, django_capture_on_commit_callbacks
+):
     from twoway.customs.declaration import declarations_sweep
 
     product, buyer, identity, _ = shop
@@ -451,8 +530,9 @@ def test_an_expired_reservation_gives_stock_and_quota_back_and_late_money_is_ref
     wallet = SandboxWallet("wechat", ensure_sandbox_keys())
     note = wallet.notification(wallet.accept_payment(redirect), "paid")
     with django_capture_on_commit_callbacks(execute=True):
-        services.notification_receive(provider_name="wechat", raw_body=note.body,
-                                      headers=note.headers)
+        services.notification_receive(
+            provider_name="wechat", raw_body=note.body, headers=note.headers
+        )
     payment = Payment.objects.get()
     assert payment.status == PaymentStatus.REFUNDED
     assert Refund.objects.get().kind == "late_payment"
@@ -460,7 +540,9 @@ def test_an_expired_reservation_gives_stock_and_quota_back_and_late_money_is_ref
     assert order.status == OrderStatus.CANCELLED  # never revived
 
 
-def test_two_refunds_of_one_order_never_exceed_the_payment(shop, django_capture_on_commit_callbacks):
+def test_two_refunds_of_one_order_never_exceed_the_payment(
+    shop, django_capture_on_commit_callbacks
+):
     product, buyer, identity, _ = shop
     purchase = place(product, buyer, identity, qty=1)
     with django_capture_on_commit_callbacks(execute=False):
@@ -468,9 +550,19 @@ def test_two_refunds_of_one_order_never_exceed_the_payment(shop, django_capture_
     order = purchase.orders.get()
     payment = Payment.objects.get()
     with django_capture_on_commit_callbacks(execute=False):
-        services.refund_issue(payment=payment, order=order, amount=order.total_payable,
-                              kind="operator", reason="goodwill")
+        services.refund_issue(
+            payment=payment,
+            order=order,
+            amount=order.total_payable,
+            kind="operator",
+            reason="goodwill",
+        )
         with pytest.raises(DomainError) as exc:
-            services.refund_issue(payment=payment, order=order, amount=Decimal("0.01"),
-                                  kind="operator", reason="again")
+            services.refund_issue(
+                payment=payment,
+                order=order,
+                amount=Decimal("0.01"),
+                kind="operator",
+                reason="again",
+            )
     assert exc.value.problems[0].rule == "over_refund"

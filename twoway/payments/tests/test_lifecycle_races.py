@@ -23,17 +23,29 @@ from twoway.payments.models import Payment, PaymentStatus, Refund
 from twoway.payments.providers import PaymentRequest
 from twoway.payments.providers.sandbox import SandboxWallet
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True),
-              pytest.mark.usefixtures("keys_and_csl")]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("keys_and_csl"),
+]
 CONSIGNEE = checkout.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101")
-
 
 
 def paid_note(purchase, provider="wechat"):
     wallet = SandboxWallet(provider, ensure_sandbox_keys())
-    return wallet.notification(PaymentRequest(
-        out_trade_no=purchase.number, amount=purchase.total_payable, currency="CNY", subject="x",
-        buyer_name="", buyer_id_number_masked_or_token="", notify_url="/", return_url="/"), "paid")
+    return wallet.notification(
+        PaymentRequest(
+            out_trade_no=purchase.number,
+            amount=purchase.total_payable,
+            currency="CNY",
+            subject="x",
+            buyer_name="",
+            buyer_id_number_masked_or_token="",
+            notify_url="/",
+            return_url="/",
+        ),
+        "paid",
+    )
 
 
 def test_twenty_concurrent_retries_of_one_key_for_the_last_unit_all_get_the_same_purchase(
@@ -45,7 +57,10 @@ def test_twenty_concurrent_retries_of_one_key_for_the_last_unit_all_get_the_same
 
     def retry(_i: int) -> str:
         purchase = checkout.purchase_place_export(
-            buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE,
+            buyer=buyer,
+            items={product.pk: 1},
+            identity=identity,
+            consignee=CONSIGNEE,
             idempotency_key="key-last-unit",
         )
         return f"{purchase.number}:{'201' if purchase.created else '200'}"
@@ -62,16 +77,18 @@ def test_twenty_concurrent_retries_of_one_key_for_the_last_unit_all_get_the_same
 def test_expiry_and_a_late_payment_never_both_win(make_seller, make_product, make_buyer, round_):
     product = make_product(make_seller(), stock=3, price="10.00")
     buyer, identity = make_buyer()
-    purchase = checkout.purchase_place_export(buyer=buyer, items={product.pk: 1},
-                                              identity=identity, consignee=CONSIGNEE)
+    purchase = checkout.purchase_place_export(
+        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    )
     note = paid_note(purchase)
     later = purchase.reserved_until.replace(year=purchase.reserved_until.year + 1)
 
     def act(i: int) -> str:
         if i == 0:
             return f"expired:{checkout.reservations_expire(now=later)}"
-        services.notification_receive(provider_name="wechat", raw_body=note.body,
-                                      headers=note.headers)
+        services.notification_receive(
+            provider_name="wechat", raw_body=note.body, headers=note.headers
+        )
         return "notified"
 
     run_concurrently(2, act, clients=2)
@@ -94,17 +111,20 @@ def test_a_block_and_a_payment_never_leave_a_paid_order_unheld(
 ):
     product = make_product(make_seller(), stock=3, price="10.00")
     buyer, identity = make_buyer()
-    purchase = checkout.purchase_place_export(buyer=buyer, items={product.pk: 1},
-                                              identity=identity, consignee=CONSIGNEE)
+    purchase = checkout.purchase_place_export(
+        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    )
     note = paid_note(purchase)
 
     def act(i: int) -> str:
         if i == 0:
-            listings_status_set(product_ids=[product.pk], status=ProductStatus.BLOCKED,
-                                reason="UFLPA review")
+            listings_status_set(
+                product_ids=[product.pk], status=ProductStatus.BLOCKED, reason="UFLPA review"
+            )
             return "blocked"
-        services.notification_receive(provider_name="wechat", raw_body=note.body,
-                                      headers=note.headers)
+        services.notification_receive(
+            provider_name="wechat", raw_body=note.body, headers=note.headers
+        )
         return "paid"
 
     run_concurrently(2, act, clients=2)
@@ -113,7 +133,8 @@ def test_a_block_and_a_payment_never_leave_a_paid_order_unheld(
     payment = Payment.objects.get(purchase=purchase)
     # Either paid then held (money kept, awaiting the decision) or held then refunded.
     assert (order.held_from, payment.status) in {
-        ("paid", PaymentStatus.PAID), ("created", PaymentStatus.REFUND_DUE),
+        ("paid", PaymentStatus.PAID),
+        ("created", PaymentStatus.REFUND_DUE),
         ("created", PaymentStatus.REFUNDED),
     }
 
@@ -123,8 +144,9 @@ def test_two_concurrent_refunds_of_one_order_never_exceed_the_payment(
 ):
     product = make_product(make_seller(), stock=3, price="10.00")
     buyer, identity = make_buyer(ID_NUMBERS[1])
-    purchase = checkout.purchase_place_export(buyer=buyer, items={product.pk: 1},
-                                              identity=identity, consignee=CONSIGNEE)
+    purchase = checkout.purchase_place_export(
+        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    )
     note = paid_note(purchase)
     services.notification_receive(provider_name="wechat", raw_body=note.body, headers=note.headers)
     order = Order.objects.get(purchase=purchase)
@@ -132,8 +154,9 @@ def test_two_concurrent_refunds_of_one_order_never_exceed_the_payment(
     amount = (order.total_payable * Decimal("0.6")).quantize(Decimal("0.01"))
 
     def refund(_i: int) -> str:
-        services.refund_issue(payment=payment, order=order, amount=amount, kind="operator",
-                              reason="goodwill")
+        services.refund_issue(
+            payment=payment, order=order, amount=amount, kind="operator", reason="goodwill"
+        )
         return "ok"
 
     outcomes = run_concurrently(2, refund, clients=2)

@@ -63,23 +63,30 @@ def lifecycle_invariants(initial_stock: dict[int, int]) -> list[str]:
     for product in Product.objects.filter(pk__in=list(initial_stock)):
         total = product.stock_on_hand + held[product.pk] - returned[product.pk]
         if total != initial_stock[product.pk] or product.stock_on_hand < 0:
-            problems.append(f"stock of {product.sku}: on hand {product.stock_on_hand} + in orders "
-                            f"{held[product.pk]} - returned {returned[product.pk]} != "
-                            f"{initial_stock[product.pk]}")
+            problems.append(
+                f"stock of {product.sku}: on hand {product.stock_on_hand} + in orders "
+                f"{held[product.pk]} - returned {returned[product.pk]} != "
+                f"{initial_stock[product.pk]}"
+            )
     owed = defaultdict(Decimal)
     for order in Order.objects.filter(quota_released=False, quota_year__isnull=False):
         owed[(order.buyer_id_hash, order.quota_year)] += order.quota_amount - order.quota_returned
     for usage in QuotaUsage.objects.all():
         if usage.used_cny != owed.get((usage.id_number_hash, usage.year), Decimal("0.00")):
-            problems.append(f"quota {usage.year}: used {usage.used_cny} != orders "
-                            f"{owed.get((usage.id_number_hash, usage.year))}")
+            problems.append(
+                f"quota {usage.year}: used {usage.used_cny} != orders "
+                f"{owed.get((usage.id_number_hash, usage.year))}"
+            )
     for purchase in Purchase.objects.filter(paid_at__isnull=False):
-        captured = Payment.objects.filter(purchase=purchase, status__in=(
-            PaymentStatus.PAID, PaymentStatus.REFUNDED))
+        captured = Payment.objects.filter(
+            purchase=purchase, status__in=(PaymentStatus.PAID, PaymentStatus.REFUNDED)
+        )
         if captured.count() != 1 or captured.get().amount != purchase.total_payable:
             problems.append(f"purchase {purchase.number}: not exactly one captured payment")
     for payment in Payment.objects.all():
-        refunds = payment.refunds.exclude(status=RefundStatus.FAILED).aggregate(n=Sum("amount"))["n"]
+        refunds = payment.refunds.exclude(status=RefundStatus.FAILED).aggregate(n=Sum("amount"))[
+            "n"
+        ]
         if (refunds or 0) > payment.amount:
             problems.append(f"payment {payment.pk}: refunds {refunds} > {payment.amount}")
         if payment.status == PaymentStatus.REFUND_DUE and not payment.refunds.exists():
@@ -112,8 +119,10 @@ class Lifecycle(RuleBasedStateMachine):
         self._atomic.__enter__()
         self.products = list(Product.objects.filter(sku__startswith="SKU-").order_by("pk"))
         self.initial = {p.pk: p.stock_on_hand for p in self.products}
-        self.buyers = [(u, u.real_name_identities.first()) for u in
-                       User.objects.filter(role="consumer_cn").order_by("pk")]
+        self.buyers = [
+            (u, u.real_name_identities.first())
+            for u in User.objects.filter(role="consumer_cn").order_by("pk")
+        ]
         self.staff = User.objects.get(username="packer")
         self.clock = timezone.now()
 
@@ -148,9 +157,15 @@ class Lifecycle(RuleBasedStateMachine):
     @rule(buyer=st.integers(0, 2), product=st.integers(0, 2), qty=st.integers(1, 3))
     def place(self, buyer, product, qty):
         user, identity = self.buyers[buyer]
-        self._run(lambda: checkout.purchase_place_export(
-            buyer=user, items={self.products[product].pk: qty}, identity=identity,
-            consignee=CONSIGNEE, now=self.clock))
+        self._run(
+            lambda: checkout.purchase_place_export(
+                buyer=user,
+                items={self.products[product].pk: qty},
+                identity=identity,
+                consignee=CONSIGNEE,
+                now=self.clock,
+            )
+        )
 
     @rule(pick=st.integers(0, 50), provider=st.sampled_from(["alipay", "wechat"]))
     def pay(self, pick, provider):
@@ -159,12 +174,24 @@ class Lifecycle(RuleBasedStateMachine):
             return
         purchase = purchases[pick % len(purchases)]
         wallet = SandboxWallet(provider, ensure_sandbox_keys())
-        note = wallet.notification(PaymentRequest(
-            out_trade_no=purchase.number, amount=purchase.total_payable, currency="CNY",
-            subject="x", buyer_name="", buyer_id_number_masked_or_token="", notify_url="/",
-            return_url="/"), "paid")
-        self._run(lambda: services.notification_receive(
-            provider_name=provider, raw_body=note.body, headers=note.headers))
+        note = wallet.notification(
+            PaymentRequest(
+                out_trade_no=purchase.number,
+                amount=purchase.total_payable,
+                currency="CNY",
+                subject="x",
+                buyer_name="",
+                buyer_id_number_masked_or_token="",
+                notify_url="/",
+                return_url="/",
+            ),
+            "paid",
+        )
+        self._run(
+            lambda: services.notification_receive(
+                provider_name=provider, raw_body=note.body, headers=note.headers
+            )
+        )
 
     @rule(minutes=st.integers(1, 45))
     def time_passes_and_expiry_runs(self, minutes):
@@ -173,8 +200,9 @@ class Lifecycle(RuleBasedStateMachine):
 
     @rule(pick=st.integers(0, 50))
     def buyer_cancels(self, pick):
-        orders = self._orders(OrderStatus.CREATED, OrderStatus.PAID, OrderStatus.HELD,
-                              OrderStatus.CLEARED)
+        orders = self._orders(
+            OrderStatus.CREATED, OrderStatus.PAID, OrderStatus.HELD, OrderStatus.CLEARED
+        )
         if orders:
             order = orders[pick % len(orders)]
             self._run(lambda: services.order_cancel(order=order, by=order.buyer))
@@ -182,22 +210,31 @@ class Lifecycle(RuleBasedStateMachine):
     @rule(product=st.integers(0, 2), final=st.booleans())
     def regulator_blocks(self, product, final):
         pid = self.products[product].pk
-        self._run(lambda: listings_status_set(product_ids=[pid], status=ProductStatus.BLOCKED,
-                                              reason="UFLPA review", final=final))
+        self._run(
+            lambda: listings_status_set(
+                product_ids=[pid], status=ProductStatus.BLOCKED, reason="UFLPA review", final=final
+            )
+        )
 
     @rule(product=st.integers(0, 2))
     def regulator_releases(self, product):
         pid = self.products[product].pk
-        self._run(lambda: listings_status_set(product_ids=[pid], status=ProductStatus.ACTIVE,
-                                              reason="approved"))
+        self._run(
+            lambda: listings_status_set(
+                product_ids=[pid], status=ProductStatus.ACTIVE, reason="approved"
+            )
+        )
 
     @rule(pick=st.integers(0, 50))
     def seller_ships(self, pick):
         orders = self._orders(OrderStatus.CLEARED)
         if orders:
             order = orders[pick % len(orders)]
-            self._run(lambda: checkout.order_ship(order=order, by=self.staff,
-                                                  tracking_number="SF1234567890"))
+            self._run(
+                lambda: checkout.order_ship(
+                    order=order, by=self.staff, tracking_number="SF1234567890"
+                )
+            )
 
     @rule(pick=st.integers(0, 50))
     def buyer_confirms_receipt(self, pick):
@@ -215,10 +252,15 @@ class Lifecycle(RuleBasedStateMachine):
         line = order.lines.first()
 
         def go():
-            ret = checkout.return_request_create(order=order, by=order.buyer, reason="broken",
-                                                 lines={line.pk: min(units, line.quantity)})
-            checkout.return_decide(return_request=ret, by=self.staff, approve=approve,
-                                   note="" if approve else "opened")
+            ret = checkout.return_request_create(
+                order=order,
+                by=order.buyer,
+                reason="broken",
+                lines={line.pk: min(units, line.quantity)},
+            )
+            checkout.return_decide(
+                return_request=ret, by=self.staff, approve=approve, note="" if approve else "opened"
+            )
             if approve:
                 services.return_receive_and_refund(return_request=ret, by=self.staff)
 
@@ -252,13 +294,25 @@ def test_lifecycle_random_walk_keeps_every_invariant(
         make_buyer(ID_NUMBERS[i], name=["张三", "李四", "王五"][i])
     staff = User.objects.create(username="packer", role="seller_staff")
     Membership.objects.create(user=staff, business=seller)
-    run_state_machine_as_test(Lifecycle, settings=settings(
-        max_examples=20, stateful_step_count=12, deadline=None, derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    ))
+    run_state_machine_as_test(
+        Lifecycle,
+        settings=settings(
+            max_examples=20,
+            stateful_step_count=12,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
     # The walk really went through the lifecycle, not only through refusals.
-    assert {"delivered", "cancelled", "held", "refunded", "refund_succeeded",
-            "return_received"} <= REACHED, REACHED
+    assert {
+        "delivered",
+        "cancelled",
+        "held",
+        "refunded",
+        "refund_succeeded",
+        "return_received",
+    } <= REACHED, REACHED
 
 
 @pytest.fixture

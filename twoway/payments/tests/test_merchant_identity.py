@@ -56,8 +56,12 @@ def test_card_notification_for_another_merchant_account_is_rejected(reference_da
         app_id=get_provider("card").app_id, secret=card_secret(), merchant_id="acct_someone_else"
     )
     request = CardPaymentRequest(
-        out_trade_no=purchase.number, amount=purchase.total_payable, currency="USD",
-        subject="Twoway", notify_url="/payments/notify/card/", return_url="/",
+        out_trade_no=purchase.number,
+        amount=purchase.total_payable,
+        currency="USD",
+        subject="Twoway",
+        notify_url="/payments/notify/card/",
+        return_url="/",
     )
     body, headers = other.notification(request)
     ack = notification_receive(provider_name="card", raw_body=body, headers=headers)

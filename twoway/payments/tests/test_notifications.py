@@ -34,13 +34,16 @@ def placed(make_seller, make_product, make_buyer, csl_loaded, settings, tmp_path
     settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
     product = make_product(make_seller(), stock=5, price="25.00")
     buyer, identity = make_buyer()
-    purchase = checkout.purchase_place_export(buyer=buyer, items={product.pk: 2}, identity=identity,
-                                              consignee=CONSIGNEE)
+    purchase = checkout.purchase_place_export(
+        buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
+    )
     return purchase, buyer, product
 
 
 def signed_paid(provider: str, purchase, **kw):
-    redirect = services.payment_start(purchase=purchase, buyer=purchase.buyer, provider_name=provider)
+    redirect = services.payment_start(
+        purchase=purchase, buyer=purchase.buyer, provider_name=provider
+    )
     wallet = SandboxWallet(provider, ensure_sandbox_keys())
     request = wallet.accept_payment(redirect)
     return wallet, wallet.notification(request, "paid", **kw)
@@ -49,8 +52,9 @@ def signed_paid(provider: str, purchase, **kw):
 def post(client: Client, provider: str, note):
     headers = {k: v for k, v in note.headers.items() if k.lower() != "content-type"}
     content_type = note.headers.get("Content-Type", "application/x-www-form-urlencoded")
-    return client.post(f"/payments/notify/{provider}/", data=note.body, content_type=content_type,
-                       headers=headers)
+    return client.post(
+        f"/payments/notify/{provider}/", data=note.body, content_type=content_type, headers=headers
+    )
 
 
 @pytest.mark.parametrize("provider", ["alipay", "wechat"])
@@ -88,7 +92,8 @@ def test_bad_signature_is_rejected_and_logged(placed, provider):
     assert response.status_code == 400
     assert Payment.objects.count() == 0
     logged = PaymentNotification.objects.get()
-    assert logged.outcome == "rejected" and logged.error_rule
+    assert logged.outcome == "rejected"
+    assert logged.error_rule
     assert purchase.orders.get().status == OrderStatus.CREATED
 
 
@@ -112,13 +117,17 @@ def test_sandbox_wallet_retries_until_acknowledged(placed, monkeypatch):
         calls["n"] += 1
         if calls["n"] <= 2:
             return 503, b""
-        response = client.post("/payments/notify/wechat/", data=body,
-                               content_type=headers.get("Content-Type", "application/json"),
-                               headers={k: v for k, v in headers.items() if k.lower() != "content-type"})
+        response = client.post(
+            "/payments/notify/wechat/",
+            data=body,
+            content_type=headers.get("Content-Type", "application/json"),
+            headers={k: v for k, v in headers.items() if k.lower() != "content-type"},
+        )
         return response.status_code, response.content
 
     log = wallet.deliver(note, flaky_send, sleeper=lambda _s: None)
-    assert log.acknowledged and log.attempt_count == 3
+    assert log.acknowledged
+    assert log.attempt_count == 3
     assert Payment.objects.count() == 1
 
 

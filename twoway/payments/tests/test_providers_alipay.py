@@ -76,7 +76,8 @@ def test_round_trip_gives_the_exact_notification(provider, wallet, pay_request, 
     assert n.provider_status == "TRADE_SUCCESS"
     assert n.paid_at == NOW
     assert n.paid_at.tzinfo is UTC
-    assert n.payer_id.startswith("2088") and len(n.payer_id) == 16
+    assert n.payer_id.startswith("2088")
+    assert len(n.payer_id) == 16
     assert n.payer_account_masked.startswith("138****")
     assert n.payer_total == Decimal("1234.50")
     assert n.raw["subject"] == SUBJECT

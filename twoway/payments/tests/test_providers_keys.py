@@ -50,7 +50,8 @@ def test_sandbox_keys_are_generated_once_as_0600_files(key_dir):
     assert again.wallet_serial == first.wallet_serial != first.merchant_serial
     assert len(first.wallet_serial) == 40
     assert again.wechat_apiv3_key == first.wechat_apiv3_key
-    assert len(first.wechat_apiv3_key) == 32 and first.wechat_apiv3_key.isalnum()
+    assert len(first.wechat_apiv3_key) == 32
+    assert first.wechat_apiv3_key.isalnum()
     assert (
         public_pem(first.wallet_public_key) == (key_dir / "payments-wallet-public.pem").read_bytes()
     )

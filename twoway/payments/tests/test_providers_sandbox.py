@@ -98,7 +98,8 @@ def test_delivery_retries_until_acknowledged_then_stops(keys, name):
 
     assert log.acknowledged is True
     assert log.attempt_count == 4
-    assert len(seen) == 4 and len(set(seen)) == 1  # the same event id on every resend
+    assert len(seen) == 4
+    assert len(set(seen)) == 1
     assert [a.acknowledged for a in log.attempts] == [False, False, False, True]
     intervals = NotificationSchedule.for_provider(name).intervals[:3]
     assert sleeps == pytest.approx([i.total_seconds() * 0.001 for i in intervals])
@@ -189,7 +190,8 @@ def test_any_amount_survives_the_round_trip_exactly(keys, fen, name):
     n = provider.verify_notification(*_wire(wallet.notification(request)))
     accepted = wallet.accept_payment(provider.create_payment(request))
 
-    assert n.amount == amount and str(n.amount) == f"{amount:.2f}"
+    assert n.amount == amount
+    assert str(n.amount) == f"{amount:.2f}"
     assert accepted.amount == amount
 
 

@@ -64,9 +64,11 @@ def test_round_trip_gives_the_exact_notification(provider, wallet, pay_request, 
 
     assert isinstance(provider, PaymentProvider)
     assert n.provider == "wechat"
-    assert n.event_id == sent.event_id and n.event_id.startswith("EV-")
+    assert n.event_id == sent.event_id
+    assert n.event_id.startswith("EV-")
     assert n.event_type == "TRANSACTION.SUCCESS"
-    assert n.provider_txn_id == sent.provider_txn_id and len(n.provider_txn_id) == 28
+    assert n.provider_txn_id == sent.provider_txn_id
+    assert len(n.provider_txn_id) == 28
     assert n.out_trade_no == "TW20250314000123"
     assert n.amount == Decimal("1234.50")
     assert n.currency == "CNY"

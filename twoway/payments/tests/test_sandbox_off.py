@@ -14,8 +14,9 @@ from twoway.payments.models import Payment
 from twoway.payments.providers import get_provider
 
 pytestmark = pytest.mark.django_db
-CONSIGNEE = services.Consignee(name="Ada Lovelace", phone="608-555-0100",
-                               address="1 State St, Madison 53703")
+CONSIGNEE = services.Consignee(
+    name="Ada Lovelace", phone="608-555-0100", address="1 State St, Madison 53703"
+)
 
 
 @pytest.fixture
@@ -32,8 +33,10 @@ def test_the_import_pay_page_says_card_payment_is_closed(reference_data, sandbox
     )
     client = Client()
     client.force_login(buyer)
-    for response in (client.get(f"/us/purchases/{purchase.number}/pay/"),
-                     client.post(f"/us/purchases/{purchase.number}/pay/", {"provider": "card"})):
+    for response in (
+        client.get(f"/us/purchases/{purchase.number}/pay/"),
+        client.post(f"/us/purchases/{purchase.number}/pay/", {"provider": "card"}),
+    ):
         assert response.status_code == 503
         text = response.content.decode()
         assert "Card payment is not available yet" in text
@@ -78,13 +81,16 @@ def test_the_sandbox_customs_never_answers_in_production(
     product = make_product(make_seller(), stock=5)
     buyer, identity = make_buyer()
     purchase = services.purchase_place_export(
-        buyer=buyer, items={product.pk: 1}, identity=identity,
+        buyer=buyer,
+        items={product.pk: 1},
+        identity=identity,
         consignee=services.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101"),
     )
     from django.utils import timezone
 
-    services.purchase_mark_paid(purchase=purchase, now=timezone.now(), actor_label="test",
-                                reason="test")
+    services.purchase_mark_paid(
+        purchase=purchase, now=timezone.now(), actor_label="test", reason="test"
+    )
     settings.TWOWAY_PAYMENTS_SANDBOX = False
     order = order_declare(order_id=purchase.orders.get().pk)
     assert order.status == OrderStatus.PAID

@@ -78,19 +78,40 @@ class Totals:
 
 def order_line(order: OrderMoney) -> Line:
     fee = q(order.goods * order.fee_rate)
-    return Line("order", order.order_id, order.number, None, order.number, order.paid_at,
-                q(order.collected), q(order.tax), fee, q(order.collected) - q(order.tax) - fee)
+    return Line(
+        "order",
+        order.order_id,
+        order.number,
+        None,
+        order.number,
+        order.paid_at,
+        q(order.collected),
+        q(order.tax),
+        fee,
+        q(order.collected) - q(order.tax) - fee,
+    )
 
 
 def refund_line(refund: RefundMoney) -> Line:
     fee = -q(refund.goods * refund.fee_rate)
     collected, tax = -q(refund.amount), -q(refund.tax)
-    return Line("refund", refund.order_id, refund.order_number, refund.refund_id, refund.number,
-                refund.succeeded_at, collected, tax, fee, collected - tax - fee)
+    return Line(
+        "refund",
+        refund.order_id,
+        refund.order_number,
+        refund.refund_id,
+        refund.number,
+        refund.succeeded_at,
+        collected,
+        tax,
+        fee,
+        collected - tax - fee,
+    )
 
 
-def convert(amount: Decimal, *, rate: Decimal, collected_currency: str,
-            payout_currency: str) -> Decimal:
+def convert(
+    amount: Decimal, *, rate: Decimal, collected_currency: str, payout_currency: str
+) -> Decimal:
     """``rate`` is CNY per USD. CNY → USD divides, USD → CNY multiplies; same currency is 1:1."""
     if collected_currency == payout_currency:
         return q(amount)
@@ -102,17 +123,23 @@ def convert(amount: Decimal, *, rate: Decimal, collected_currency: str,
 
 
 def statement(
-    orders: Sequence[OrderMoney], refunds: Sequence[RefundMoney], *, rate: Decimal,
-    collected_currency: str, payout_currency: str,
+    orders: Sequence[OrderMoney],
+    refunds: Sequence[RefundMoney],
+    *,
+    rate: Decimal,
+    collected_currency: str,
+    payout_currency: str,
 ) -> tuple[list[Line], Totals]:
     lines = [order_line(o) for o in orders] + [refund_line(r) for r in refunds]
     lines.sort(key=lambda x: (x.occurred_at, x.kind, x.reference))
-    return lines, totals_of(lines, rate=rate, collected_currency=collected_currency,
-                            payout_currency=payout_currency)
+    return lines, totals_of(
+        lines, rate=rate, collected_currency=collected_currency, payout_currency=payout_currency
+    )
 
 
-def totals_of(lines: Sequence[Line], *, rate: Decimal, collected_currency: str,
-              payout_currency: str) -> Totals:
+def totals_of(
+    lines: Sequence[Line], *, rate: Decimal, collected_currency: str, payout_currency: str
+) -> Totals:
     net = sum((x.net for x in lines), ZERO)
     return Totals(
         orders=sum(1 for x in lines if x.kind == "order"),
@@ -122,6 +149,7 @@ def totals_of(lines: Sequence[Line], *, rate: Decimal, collected_currency: str,
         tax=sum((x.tax for x in lines), ZERO),
         fee=sum((x.fee for x in lines), ZERO),
         net=net,
-        amount_due=convert(net, rate=rate, collected_currency=collected_currency,
-                           payout_currency=payout_currency),
+        amount_due=convert(
+            net, rate=rate, collected_currency=collected_currency, payout_currency=payout_currency
+        ),
     )

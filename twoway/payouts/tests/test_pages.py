@@ -43,7 +43,8 @@ def test_statements_page_detail_csv_and_pdf(issued):
         page = client.get("/seller/payouts/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert statement.number in html and f"${statement.amount_due:,.2f}" in html
+    assert statement.number in html
+    assert f"${statement.amount_due:,.2f}" in html
 
     detail = client.get(f"/seller/payouts/{statement.number}/").content.decode()
     for number in (kept.number, cancelled.number):
@@ -60,15 +61,20 @@ def test_statements_page_detail_csv_and_pdf(issued):
 
     pdf = client.get(f"/seller/payouts/{statement.number}.pdf")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "Payout statement" in text and "结算单" in text and "应付金额" in text
-    assert f"{statement.amount_due:,.2f}" in text and kept.number in text
+    assert "Payout statement" in text
+    assert "结算单" in text
+    assert "应付金额" in text
+    assert f"{statement.amount_due:,.2f}" in text
+    assert kept.number in text
 
 
 def test_chinese_page(issued):
     statement, staff, _ = issued
     client = client_for(staff)
     html = client.get(f"/seller/payouts/{statement.number}/?lang=zh-hans").content.decode()
-    assert "应付金额" in html and "平台服务费" in html and "Amount due" not in html
+    assert "应付金额" in html
+    assert "平台服务费" in html
+    assert "Amount due" not in html
 
 
 def test_a_chosen_range_is_worked_out_live(issued):

@@ -26,8 +26,9 @@ NOV = dt.datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
 
 def place_and_pay(export_shop, capture, qty=2, *, customs=True):
     seller, product, buyer, identity, staff = export_shop
-    purchase = checkout.purchase_place_export(buyer=buyer, items={product.pk: qty},
-                                              identity=identity, consignee=CONSIGNEE)
+    purchase = checkout.purchase_place_export(
+        buyer=buyer, items={product.pk: qty}, identity=identity, consignee=CONSIGNEE
+    )
     with capture(execute=customs):
         pay_export(purchase)
     order = purchase.orders.get()
@@ -40,8 +41,9 @@ def november(export_shop, django_capture_on_commit_callbacks):
     """Two orders paid in November 2026; the second cancelled (refunded in full) the same day."""
     with time_machine.travel(NOV, tick=False):
         kept = place_and_pay(export_shop, django_capture_on_commit_callbacks, qty=2)
-        cancelled = place_and_pay(export_shop, django_capture_on_commit_callbacks, qty=1,
-                                  customs=False)
+        cancelled = place_and_pay(
+            export_shop, django_capture_on_commit_callbacks, qty=1, customs=False
+        )
         with django_capture_on_commit_callbacks(execute=True):
             payments.order_cancel(order=cancelled, by=cancelled.buyer, reason="changed my mind")
     cancelled.refresh_from_db()
@@ -58,7 +60,10 @@ def test_the_month_closes_and_the_statement_shows_the_money(november):
         assert statements_issue_due() == 0  # idempotent: the next run issues nothing
     statement = PayoutStatement.objects.get()
     assert (statement.business, statement.period_start, statement.period_end) == (
-        seller, dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+        seller,
+        dt.date(2026, 11, 1),
+        dt.date(2026, 11, 30),
+    )
     assert statement.number == f"PS202611-{seller.pk:06d}"
     assert (statement.collected_currency, statement.payout_currency) == ("CNY", "USD")
     assert (statement.orders_count, statement.refunds_count) == (2, 1)
@@ -69,7 +74,8 @@ def test_the_month_closes_and_the_statement_shows_the_money(november):
     assert statement.fee == fee  # 5% of the goods kept; the cancelled order's fee given back
     assert statement.net == kept.total_payable - kept.tax_total - fee
     rate = rate_on(dt.date(2026, 11, 30))
-    assert statement.exchange_rate == rate.rate and statement.exchange_rate_from == rate.effective_from
+    assert statement.exchange_rate == rate.rate
+    assert statement.exchange_rate_from == rate.effective_from
     assert "CFETS" in statement.exchange_rate_source or statement.exchange_rate_source
     assert statement.amount_due == q(statement.net / rate.rate)
     assert "[R7]" in statement.fee_source
@@ -82,14 +88,17 @@ def test_issuing_again_returns_the_same_statement(november):
     with time_machine.travel(dt.datetime(2026, 12, 5, tzinfo=UTC), tick=False):
         first = statement_issue(business=seller, year=2026, month=11)
         again = statement_issue(business=seller, year=2026, month=11)
-    assert first.pk == again.pk and PayoutStatement.objects.count() == 1
+    assert first.pk == again.pk
+    assert PayoutStatement.objects.count() == 1
 
 
 def test_an_open_month_is_refused(november):
     from twoway.core.errors import DomainError
 
-    with time_machine.travel(dt.datetime(2026, 11, 20, tzinfo=UTC), tick=False), \
-            pytest.raises(DomainError) as exc:
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 20, tzinfo=UTC), tick=False),
+        pytest.raises(DomainError) as exc,
+    ):
         statement_issue(business=november[0], year=2026, month=11)
     assert exc.value.problems[0].rule == "period_closed"
 
@@ -117,11 +126,14 @@ def test_the_check_names_a_statement_that_no_longer_adds_up(november):
     # Somebody changes an order's money behind the statement's back: the check says so.
     type(kept).objects.filter(pk=kept.pk).update(total_payable=kept.total_payable + 1)
     problems = payouts_check()
-    assert problems and kept.number in problems[0] and "collected" in problems[0]
+    assert problems
+    assert kept.number in problems[0]
+    assert "collected" in problems[0]
 
 
-def test_a_refund_in_a_later_month_goes_on_that_month(november, django_capture_on_commit_callbacks,
-                                                       export_shop):
+def test_a_refund_in_a_later_month_goes_on_that_month(
+    november, django_capture_on_commit_callbacks, export_shop
+):
     seller, kept, _ = november
     with time_machine.travel(dt.datetime(2026, 12, 1, 1, tzinfo=UTC), tick=False):
         statements_issue_due()
@@ -137,8 +149,9 @@ def test_a_refund_in_a_later_month_goes_on_that_month(november, django_capture_o
     assert (december.orders_count, december.refunds_count) == (0, 1)
     kept.refresh_from_db()
     assert december.refunded == kept.total_payable
-    assert december.net == -(kept.total_payable - kept.tax_total - q(kept.goods_value
-                                                                        * Decimal("0.05")))
+    assert december.net == -(
+        kept.total_payable - kept.tax_total - q(kept.goods_value * Decimal("0.05"))
+    )
     assert payouts_check() == []
 
 
@@ -150,8 +163,13 @@ def test_postgres_refuses_update_and_delete(november):
 
     with time_machine.travel(dt.datetime(2026, 12, 2, tzinfo=UTC), tick=False):
         statements_issue_due()
-    for sql in ("UPDATE payouts_payoutstatement SET amount_due = 0",
-                "DELETE FROM payouts_payoutline"):
-        with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), \
-                connection.cursor() as cursor:
+    for sql in (
+        "UPDATE payouts_payoutstatement SET amount_due = 0",
+        "DELETE FROM payouts_payoutline",
+    ):
+        with (
+            pytest.raises(IntegrityError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql)

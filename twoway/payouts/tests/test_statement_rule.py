@@ -29,20 +29,47 @@ def orders_and_refunds(draw):
         goods = draw(money)
         tax = q(goods * draw(st.sampled_from([Decimal("0"), Decimal("0.091"), Decimal("0.23")])))
         freight = draw(st.decimals(min_value=0, max_value=200, places=2))
-        order = OrderMoney(i, f"TW{i}", T0 + dt.timedelta(hours=i), goods + tax + freight, tax,
-                           goods, draw(fee_rates))
+        order = OrderMoney(
+            i,
+            f"TW{i}",
+            T0 + dt.timedelta(hours=i),
+            goods + tax + freight,
+            tax,
+            goods,
+            draw(fee_rates),
+        )
         orders.append(order)
         kind = draw(st.sampled_from(["none", "full", "return"]))
         if kind == "full":
-            refunds.append(RefundMoney(100 + i, f"RF{i}", i, order.number,
-                                       T0 + dt.timedelta(days=1, hours=i), order.collected,
-                                       tax, goods, order.fee_rate))
+            refunds.append(
+                RefundMoney(
+                    100 + i,
+                    f"RF{i}",
+                    i,
+                    order.number,
+                    T0 + dt.timedelta(days=1, hours=i),
+                    order.collected,
+                    tax,
+                    goods,
+                    order.fee_rate,
+                )
+            )
         elif kind == "return":
             share = draw(st.sampled_from([Decimal("0.25"), Decimal("0.5"), Decimal("1")]))
             g, t = q(goods * share), q(tax * share)
-            refunds.append(RefundMoney(100 + i, f"RF{i}", i, order.number,
-                                       T0 + dt.timedelta(days=1, hours=i), g + t, t, g,
-                                       order.fee_rate))
+            refunds.append(
+                RefundMoney(
+                    100 + i,
+                    f"RF{i}",
+                    i,
+                    order.number,
+                    T0 + dt.timedelta(days=1, hours=i),
+                    g + t,
+                    t,
+                    g,
+                    order.fee_rate,
+                )
+            )
     return orders, refunds
 
 
@@ -50,16 +77,24 @@ def orders_and_refunds(draw):
 def test_a_statement_always_adds_up(data, rate, currencies):
     orders, refunds = data
     collected_currency, payout_currency = currencies
-    lines, totals = statement(orders, refunds, rate=rate, collected_currency=collected_currency,
-                              payout_currency=payout_currency)
+    lines, totals = statement(
+        orders,
+        refunds,
+        rate=rate,
+        collected_currency=collected_currency,
+        payout_currency=payout_currency,
+    )
     assert len(lines) == len(orders) + len(refunds) == totals.orders + totals.refunds
     assert totals.collected == sum((o.collected for o in orders), Decimal("0"))
     assert totals.refunded == sum((r.amount for r in refunds), Decimal("0"))
     assert totals.net == totals.collected - totals.refunded - totals.tax - totals.fee
     assert all(x.net == x.collected - x.tax - x.fee for x in lines)
-    assert totals.amount_due == convert(totals.net, rate=rate,
-                                        collected_currency=collected_currency,
-                                        payout_currency=payout_currency)
+    assert totals.amount_due == convert(
+        totals.net,
+        rate=rate,
+        collected_currency=collected_currency,
+        payout_currency=payout_currency,
+    )
     # An order refunded in full leaves nothing behind: not its money, tax or fee.
     fully = {r.order_id for r in refunds if r.amount == orders[r.order_id].collected}
     for order_id in fully:
@@ -69,7 +104,9 @@ def test_a_statement_always_adds_up(data, rate, currencies):
 
 
 def test_conversion_rounds_half_up_once():
-    assert convert(Decimal("100.00"), rate=Decimal("7.1884"), collected_currency="CNY",
-                   payout_currency="USD") == Decimal("13.91")
-    assert convert(Decimal("13.91"), rate=Decimal("7.1884"), collected_currency="USD",
-                   payout_currency="CNY") == Decimal("99.99")
+    assert convert(
+        Decimal("100.00"), rate=Decimal("7.1884"), collected_currency="CNY", payout_currency="USD"
+    ) == Decimal("13.91")
+    assert convert(
+        Decimal("13.91"), rate=Decimal("7.1884"), collected_currency="USD", payout_currency="CNY"
+    ) == Decimal("99.99")

@@ -73,7 +73,11 @@ def test_official_hts_export_loads_ad_valorem_lines_and_skips_the_rest(tmp_path)
 
     assert result.row_count == 3
     rates = dict(models.MfnRate.objects.values_list("hts_prefix", "rate_percent"))
-    assert rates == {"62052020": Decimal("19.7"), "84713001": Decimal("0"), "20029080": Decimal("11.6")}
+    assert rates == {
+        "62052020": Decimal("19.7"),
+        "84713001": Decimal("0"),
+        "20029080": Decimal("11.6"),
+    }
     assert models.MfnRate.objects.get(hts_prefix="62052020").source == "official file " + str(path)
     assert models.ReferenceDataset.objects.get(name="us_mfn_rates").completeness == "complete"
 

@@ -50,7 +50,9 @@ class DatabaseBackend:
             rows = qs.order_by().values_list("hs_chapter").annotate(n=Count("id"))
             facets["chapter"] = [Bucket(key=c, count=n) for c, n in rows]
         return SearchResponse(
-            hits=[Hit(product_id=i, score=0.0) for i in ids], total=total, facets=facets,
+            hits=[Hit(product_id=i, score=0.0) for i in ids],
+            total=total,
+            facets=facets,
             backend=self.name,
         )
 

@@ -194,10 +194,13 @@ def filter_clauses(market: str, f: Filters, price_field: str) -> list[tantivy.Qu
     if f.band is not None:
         out.append(
             tantivy.Query.range_query(
-                SCHEMA, price_field, tantivy.FieldType.Float,
+                SCHEMA,
+                price_field,
+                tantivy.FieldType.Float,
                 f.band.low if f.band.low is not None else None,
                 f.band.high if f.band.high is not None else None,
-                include_lower=True, include_upper=f.band.high is None,
+                include_lower=True,
+                include_upper=f.band.high is None,
             )  # fmt: skip
         )
     return out
@@ -287,7 +290,9 @@ class TantivyBackend:
             hits, _n = self._run(searcher, query, request, has_text=True)
             relaxed = bool(hits)
         facets = self._facets(searcher, query, request) if request.facets else {}
-        return SearchResponse(hits=hits, total=total, relaxed=relaxed, facets=facets, backend=self.name)
+        return SearchResponse(
+            hits=hits, total=total, relaxed=relaxed, facets=facets, backend=self.name
+        )
 
     def _run(self, searcher, query, request: SearchRequest, *, has_text: bool):
         """One page of hits and the total. Relevance: BM25 over a pool of the best matches, then
@@ -333,8 +338,11 @@ class TantivyBackend:
                 "range": {
                     "field": request.price_field,
                     "ranges": [
-                        {"key": b.key, **({"from": b.low} if b.low is not None else {}),
-                         **({"to": b.high} if b.high is not None else {})}
+                        {
+                            "key": b.key,
+                            **({"from": b.low} if b.low is not None else {}),
+                            **({"to": b.high} if b.high is not None else {}),
+                        }
                         for b in request.bands
                     ],  # fmt: skip
                 }
@@ -392,7 +400,9 @@ class TantivyBackend:
         self, batches: Iterable[list[SearchDoc]], *, total: int, progress: Progress | None = None
     ) -> int:
         (self.root / "indexes").mkdir(parents=True, exist_ok=True)
-        stamp = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        stamp = (
+            f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        )
         path = self.root / "indexes" / stamp
         path.mkdir()
         index = tantivy.Index(SCHEMA, path=str(path), reuse=False)

@@ -196,19 +196,23 @@ class Analyzer:
 
     def zh_words(self, text: str) -> tuple[str, ...]:
         """Accurate-mode words carrying a Chinese character (stopwords out)."""
-        return tuple(_unique(
-            w.strip()
-            for w in self._jieba.lcut(fold(text))
-            if CJK.search(w) and w.strip() not in STOPWORDS_ZH
-        ))
+        return tuple(
+            _unique(
+                w.strip()
+                for w in self._jieba.lcut(fold(text))
+                if CJK.search(w) and w.strip() not in STOPWORDS_ZH
+            )
+        )
 
     def zh_search_tokens(self, text: str) -> tuple[str, ...]:
         """Search-mode tokens: every word and the dictionary words inside it."""
-        return tuple(_unique(
-            w.strip()
-            for w in self._jieba.cut_for_search(fold(text))
-            if CJK.search(w) and w.strip() not in STOPWORDS_ZH
-        ))
+        return tuple(
+            _unique(
+                w.strip()
+                for w in self._jieba.cut_for_search(fold(text))
+                if CJK.search(w) and w.strip() not in STOPWORDS_ZH
+            )
+        )
 
     # --- English ---------------------------------------------------------------------------
 
@@ -240,7 +244,13 @@ class Analyzer:
     # --- documents -------------------------------------------------------------------------
 
     def document(
-        self, *, title_en: str, title_zh: str, desc_en: str = "", desc_zh: str = "", hs_code: str = ""
+        self,
+        *,
+        title_en: str,
+        title_zh: str,
+        desc_en: str = "",
+        desc_zh: str = "",
+        hs_code: str = "",
     ) -> DocText:
         zh = self._zh_part(title_zh or "")
         en = self._en_part(title_en or "")
@@ -308,7 +318,9 @@ class Analyzer:
             + [f"{w}{SUGGEST_SEP}{w}" for w in words if len(w) >= 3 and not w.isdigit()],
         }
 
-    def _alias(self, zh_hits: tuple[str, ...], en_hits: tuple[str, ...], hs_code: str) -> dict[str, Any]:
+    def _alias(
+        self, zh_hits: tuple[str, ...], en_hits: tuple[str, ...], hs_code: str
+    ) -> dict[str, Any]:
         """Cross-lingual terms: the other language's names of the glossary terms a title names,
         their synonyms, and the terms tied to the product's HS code. Category terms (kind
         "category": nuts, pet food) always; product terms only when neither title names a

@@ -22,7 +22,8 @@ def test_pinyin_full_and_initials_with_other_readings_of_polyphones():
 def test_a_product_is_indexed_in_both_scripts_with_pinyin_and_glossary_aliases():
     doc = analyzer().document(title_en="Pure Maple Syrup", title_zh="纯枫糖浆", hs_code="170220")
     assert {"枫糖浆", "枫糖", "糖浆"} <= set(doc.zh_title.split())
-    assert "fengtangjiang" in doc.py.split() and "ftj" in doc.py_init.split()
+    assert "fengtangjiang" in doc.py.split()
+    assert "ftj" in doc.py_init.split()
     assert {"mapl", "syrup"} <= set(doc.en_title.split())
     # An English-only title gets the Chinese names of the goods it names (西洋参 finds it).
     ginseng = analyzer().document(
@@ -37,7 +38,8 @@ def test_a_query_plan_has_one_required_group_per_word_and_a_pinyin_run():
     assert [g.word for g in plan.groups] == ["feng", "tang", "jiang"]
     assert any(v.term == "fengtangjiang" for v in plan.alternatives)
     zh = analyzer().query("楓糖漿")
-    assert zh.language == "zh" and zh.groups[0].word == "枫糖浆"
+    assert zh.language == "zh"
+    assert zh.groups[0].word == "枫糖浆"
 
 
 def test_typos_are_tolerated_only_in_english_words_of_five_letters_or_more():

@@ -41,9 +41,13 @@ def catalogue(reference_data, make_seller, make_product):
         seller, title_en="Maple Syrup Gift Jug", title_zh="枫糖浆礼品壶", status="blocked"
     )
     cn = factories.cn_business()
-    tee = factories.us_import_product(business=cn, title_en="Cotton Crew-Neck T-Shirt", hs_code="610910")
+    tee = factories.us_import_product(
+        business=cn, title_en="Cotton Crew-Neck T-Shirt", hs_code="610910"
+    )
     toy = factories.us_import_product(business=cn, title_en="Children's Toys", hs_code="950300")
-    banned = factories.us_import_product(business=cn, title_en="Cotton T-Shirt, Xinjiang cotton", hs_code="610910")
+    banned = factories.us_import_product(
+        business=cn, title_en="Cotton T-Shirt, Xinjiang cotton", hs_code="610910"
+    )
     now = timezone.now()
     for product, level in ((tee, "high"), (toy, "none"), (banned, "blocked")):
         LaborRiskAssessment.objects.update_or_create(
@@ -62,7 +66,9 @@ def _ids(response) -> list[int]:
     return [int(part.split('"')[0]) for part in html.split('data-product="')[1:]]
 
 
-@pytest.mark.parametrize("query", ["枫糖浆", "fengtangjiang", "ftj", "maple syrup", "楓糖漿", "maple sirup"])
+@pytest.mark.parametrize(
+    "query", ["枫糖浆", "fengtangjiang", "ftj", "maple syrup", "楓糖漿", "maple sirup"]
+)
 def test_a_buyer_in_china_finds_maple_syrup_in_any_form_with_cny_price_and_badge(
     client, catalogue, query
 ):
@@ -70,7 +76,8 @@ def test_a_buyer_in_china_finds_maple_syrup_in_any_form_with_cny_price_and_badge
     assert response.status_code == 200
     assert _ids(response)[0] == catalogue["maple"].pk
     html = response.content.decode()
-    assert "¥" in html and 'data-testid="facets"' in html
+    assert "¥" in html
+    assert 'data-testid="facets"' in html
     # Not on the positive list: shown with its badge, never as buyable; the blocked jug never.
     assert 'data-testid="badge-not-eligible"' in html
     assert catalogue["blocked"].pk not in _ids(response)
@@ -103,14 +110,16 @@ def test_sort_by_price_in_the_viewers_currency(client, catalogue):
         "/api/v1/search/products", {"q": "", "market": "cn_export", "sort": "price_desc"}
     ).json()
     prices = [Decimal(str(h["price"])) for h in body["hits"]]
-    assert prices == sorted(prices, reverse=True) and body["hits"][0]["currency"] == "CNY"
+    assert prices == sorted(prices, reverse=True)
+    assert body["hits"][0]["currency"] == "CNY"
 
 
 def test_the_us_import_storefront_shows_risk_and_never_a_blocked_listing(client, catalogue):
     body = client.get("/api/v1/search/products", {"q": "t-shirt", "market": "us_import"}).json()
     ids = [h["id"] for h in body["hits"]]
     assert ids == [catalogue["tee"].pk]
-    assert body["hits"][0]["badge"] == "high_risk" and body["hits"][0]["currency"] == "USD"
+    assert body["hits"][0]["badge"] == "high_risk"
+    assert body["hits"][0]["currency"] == "USD"
     risks = {b["key"]: b["count"] for b in body["facets"]["risk"]}
     assert risks == {"high": 1}
     low = client.get(
@@ -126,7 +135,8 @@ def test_bad_search_parameters_are_refused_naming_the_field(client, catalogue):
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "page"
     response = client.get("/api/v1/search/products", {"q": "x", "price": "cheap"})
-    assert response.status_code == 400 and response.json()["errors"][0]["rule"] == "price_band"
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["rule"] == "price_band"
 
 
 def test_autocomplete_offers_chinese_words_for_pinyin_and_english_prefixes(client, catalogue):
@@ -169,7 +179,9 @@ def test_a_product_blocked_after_indexing_is_not_shown_even_before_the_index_cat
     assert body["total"] == 0
 
 
-def test_without_an_index_search_falls_back_to_the_database(client, reference_data, make_seller, make_product, settings, tmp_path):
+def test_without_an_index_search_falls_back_to_the_database(
+    client, reference_data, make_seller, make_product, settings, tmp_path
+):
     settings.TWOWAY_SEARCH_DIR = tmp_path / "none"
     product = make_product(make_seller(), title_en="Raw Honey", title_zh="蜂蜜")
     assert get_backend().name == "database"
@@ -189,15 +201,22 @@ def test_every_search_is_logged_without_user_or_ip_and_clicks_are_noted(client, 
     response = client.get("/cn/search/", {"q": "奶酪棒"}, REMOTE_ADDR="203.0.113.9")
     assert response.status_code == 200
     row = SearchLog.objects.get()
-    assert (row.query, row.result_count, row.market, row.language) == ("奶酪棒", 0, "cn_export", "zh")
+    assert (row.query, row.result_count, row.market, row.language) == (
+        "奶酪棒",
+        0,
+        "cn_export",
+        "zh",
+    )
     values = json.dumps(list(SearchLog.objects.values()), default=str)
-    assert "203.0.113.9" not in values and client.session.session_key not in values
+    assert "203.0.113.9" not in values
+    assert client.session.session_key not in values
     assert "user" not in [f.name for f in SearchLog._meta.get_fields()]
     client.get("/cn/search/", {"q": "枫糖浆"})
     log = SearchLog.objects.get(query="枫糖浆")
     assert log.hs_chapter == "17"
     go = client.get(f"/search/go/{log.pk}/{catalogue['maple'].pk}/")
-    assert go.status_code == 302 and go["Location"] == f"/products/{catalogue['maple'].pk}/"
+    assert go.status_code == 302
+    assert go["Location"] == f"/products/{catalogue['maple'].pk}/"
     log.refresh_from_db()
     assert log.clicked_product_id == catalogue["maple"].pk
 
@@ -213,12 +232,15 @@ def _searches(query: str, sessions: int, *, results: int = 0, chapter: str = "17
         SearchLog.objects.filter(pk=row.pk).update(created_at=when)
 
 
-def test_the_public_dashboard_shows_unmet_searches_only_from_ten_distinct_sessions(client, catalogue):
+def test_the_public_dashboard_shows_unmet_searches_only_from_ten_distinct_sessions(
+    client, catalogue
+):
     _searches("枫糖奶油", 10)
     _searches("冰酒", 9)
     html = client.get("/dashboard/").content.decode()
     section = html.split('data-testid="unmet-searches"')[1]
-    assert "枫糖奶油" in section and "冰酒" not in section
+    assert "枫糖奶油" in section
+    assert "冰酒" not in section
 
 
 def test_a_wisconsin_seller_sees_what_buyers_in_china_look_for_in_their_chapters(client, catalogue):
@@ -232,14 +254,17 @@ def test_a_wisconsin_seller_sees_what_buyers_in_china_look_for_in_their_chapters
     assert 'data-testid="demand-link"' in center
     html = client.get("/seller/demand/").content.decode()
     unmet = html.split('data-testid="demand-unmet"')[1].split("</section>")[0]
-    assert "枫糖奶油" in unmet and "智能手表" not in unmet
+    assert "枫糖奶油" in unmet
+    assert "智能手表" not in unmet
     trending = html.split('data-testid="demand-trending"')[1].split("</section>")[0]
     assert "上海" in trending or "Shanghai" in trending or "31" in trending
     bought = html.split('data-testid="demand-bought"')[1].split("</section>")[0]
     assert "纯枫糖浆" in bought
 
 
-def test_a_seller_subscribes_and_is_told_in_the_center_and_by_email_when_demand_rises(client, catalogue):
+def test_a_seller_subscribes_and_is_told_in_the_center_and_by_email_when_demand_rises(
+    client, catalogue
+):
     client.force_login(catalogue["user"])
     catalogue["user"].email = "maple@example.com"
     catalogue["user"].save()
@@ -253,7 +278,8 @@ def test_a_seller_subscribes_and_is_told_in_the_center_and_by_email_when_demand_
     assert services.demand_notify() == 0  # told once for the same rise
     notice = DemandNotice.objects.get()
     assert (notice.previous_count, notice.current_count, notice.emailed) == (2, 6, True)
-    assert len(mail.outbox) == 1 and "枫糖奶油" in mail.outbox[0].subject
+    assert len(mail.outbox) == 1
+    assert "枫糖奶油" in mail.outbox[0].subject
     assert mail.outbox[0].to == ["maple@example.com"]
     assert "1 new demand alert" in client.get("/seller/").content.decode()
     html = client.get("/seller/demand/").content.decode()
@@ -265,8 +291,11 @@ def test_a_search_whose_result_was_bought_is_marked_as_leading_to_a_purchase(cli
     log = SearchLog.objects.get()
     client.get(f"/search/go/{log.pk}/{catalogue['honey'].pk}/")
     # What the checkout pages call once the purchase is placed.
-    assert services.search_purchase_attribute(
-        session=client.session, product_ids=[catalogue["honey"].pk]
-    ) == 1
+    assert (
+        services.search_purchase_attribute(
+            session=client.session, product_ids=[catalogue["honey"].pk]
+        )
+        == 1
+    )
     log.refresh_from_db()
     assert log.bought is True

@@ -56,7 +56,9 @@ class BusinessForm(forms.Form):
                 "9 digits, NN-NNNNNNN; the first two must be a prefix the IRS assigns."
             )
             self.fields["made_in_usa_attested"] = forms.BooleanField(
-                label=_("Our goods are Made in USA: all or virtually all made here (FTC standard)."),
+                label=_(
+                    "Our goods are Made in USA: all or virtually all made here (FTC standard)."
+                ),
                 required=False,
             )
             self.fields["made_in_usa_statement"] = forms.CharField(
@@ -82,7 +84,10 @@ class BusinessForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("made_in_usa_attested") and not (data.get("made_in_usa_statement") or "").strip():
+        if (
+            data.get("made_in_usa_attested")
+            and not (data.get("made_in_usa_statement") or "").strip()
+        ):
             self.add_error(
                 "made_in_usa_statement",
                 _("Say how the goods meet the FTC 'all or virtually all' standard."),

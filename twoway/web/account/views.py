@@ -25,8 +25,10 @@ KINDS = {
         Role.CONSUMER_CN,
         "",
         _("Buy US goods in China"),
-        _("Shop US small businesses' goods with the cross-border tax included, within your "
-          "personal quota. You add the buyer's real name when you check out."),
+        _(
+            "Shop US small businesses' goods with the cross-border tax included, within your "
+            "personal quota. You add the buyer's real name when you check out."
+        ),
         "web:storefront_cn",
     ),
     "consumer-us": (
@@ -40,16 +42,20 @@ KINDS = {
         Role.SELLER_STAFF,
         "US",
         _("Sell to China as a US business"),
-        _("List your goods for consumers in China. Next you register your business with its "
-          "EIN, and can attest that your goods are Made in USA."),
+        _(
+            "List your goods for consumers in China. Next you register your business with its "
+            "EIN, and can attest that your goods are Made in USA."
+        ),
         "web:seller_business",
     ),
     "seller-cn": (
         Role.SELLER_STAFF,
         "CN",
         _("Sell to the US as a Chinese business"),
-        _("List your goods for US consumers. Next you register your business with its Unified "
-          "Social Credit Code."),
+        _(
+            "List your goods for US consumers. Next you register your business with its Unified "
+            "Social Credit Code."
+        ),
         "web:seller_business",
     ),
 }

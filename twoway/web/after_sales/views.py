@@ -33,8 +33,9 @@ def notify(request, provider: str):
     if provider not in PROVIDER_NAMES:
         return HttpResponseBadRequest("unknown provider")
     try:
-        ack = services.notification_receive(provider_name=provider, raw_body=request.body,
-                                   headers=request.headers)
+        ack = services.notification_receive(
+            provider_name=provider, raw_body=request.body, headers=request.headers
+        )
     except DomainError as exc:  # e.g. the card channel is closed in production
         return JsonResponse(exc.as_dict(), status=exc.status)
     return HttpResponse(ack.body, status=ack.status_code, content_type=ack.content_type)
@@ -58,12 +59,15 @@ def _after_sales_error(request, order, exc):
 def order_cancel(request, number: str):
     """The buyer cancels an order: unpaid → cancelled; paid and not yet declared/shipped →
     refunded in full through the provider that took the money."""
-    order = Order.objects.filter(number=number, buyer=request.user).select_related("purchase").first()
+    order = (
+        Order.objects.filter(number=number, buyer=request.user).select_related("purchase").first()
+    )
     if order is None:
         raise Http404
     try:
-        services.order_cancel(order=order, by=request.user,
-                              reason=request.POST.get("reason", "").strip()[:500])
+        services.order_cancel(
+            order=order, by=request.user, reason=request.POST.get("reason", "").strip()[:500]
+        )
     except DomainError as exc:
         return _after_sales_error(request, order, exc)
     messages.success(request, _("Order %(number)s cancelled.") % {"number": number})
@@ -74,24 +78,34 @@ def order_cancel(request, number: str):
 @require_POST
 def order_return(request, number: str):
     """The buyer asks to return some or all of a delivered order."""
-    order = Order.objects.filter(number=number, buyer=request.user).select_related("purchase").first()
+    order = (
+        Order.objects.filter(number=number, buyer=request.user).select_related("purchase").first()
+    )
     if order is None:
         raise Http404
     lines = {}
     for line in order.lines.all():
         raw = request.POST.get(f"qty_{line.pk}", "0").strip() or "0"
         if not raw.isdigit() or len(raw) > 6:
-            return _after_sales_error(request, order, DomainError.one(
-                f"qty_{line.pk}", "quantity", _("Enter a whole number of items to return.")))
+            return _after_sales_error(
+                request,
+                order,
+                DomainError.one(
+                    f"qty_{line.pk}", "quantity", _("Enter a whole number of items to return.")
+                ),
+            )
         if int(raw):
             lines[line.pk] = int(raw)
     try:
-        request_ = checkout.return_request_create(order=order, by=request.user, lines=lines or {},
-                                                  reason=request.POST.get("reason", ""))
+        request_ = checkout.return_request_create(
+            order=order, by=request.user, lines=lines or {}, reason=request.POST.get("reason", "")
+        )
     except DomainError as exc:
         return _after_sales_error(request, order, exc)
-    messages.success(request, _("Return %(number)s requested; the seller will answer.")
-                     % {"number": request_.number})
+    messages.success(
+        request,
+        _("Return %(number)s requested; the seller will answer.") % {"number": request_.number},
+    )
     return redirect(_order_page(order))
 
 
@@ -112,8 +126,12 @@ def seller_return(request, number: str, action: str):
         if action == "receive":
             services.return_receive_and_refund(return_request=ret, by=request.user)
         else:
-            checkout.return_decide(return_request=ret, by=request.user, approve=action == "approve",
-                                   note=request.POST.get("note", ""))
+            checkout.return_decide(
+                return_request=ret,
+                by=request.user,
+                approve=action == "approve",
+                note=request.POST.get("note", ""),
+            )
     except (DomainError, PermissionDenied) as exc:
         messages.error(request, getattr(exc, "message", str(exc)))
     else:

@@ -78,9 +78,7 @@ class CheckoutForm(forms.Form):
     def clean(self):
         data = super().clean()
         typed_new = bool((data.get("full_name") or "").strip() or (data.get("id_number") or ""))
-        choice = data.get("identity") or (
-            NEW_IDENTITY if typed_new or not self.identities else ""
-        )
+        choice = data.get("identity") or (NEW_IDENTITY if typed_new or not self.identities else "")
         if choice != NEW_IDENTITY and choice not in self.identities:
             self.add_error("identity", _("Choose whose real name this purchase is under."))
         if choice == NEW_IDENTITY:

@@ -85,8 +85,11 @@ class ExportSteps(Steps):
 
     def cart_context(self, request):
         identities = selectors.identities_for(user=request.user)
-        return {"cart": page_data.cart_page_for(
-            buyer=request.user, identity=identities[0] if identities else None)}
+        return {
+            "cart": page_data.cart_page_for(
+                buyer=request.user, identity=identities[0] if identities else None
+            )
+        }
 
     def cart_error(self, exc):
         return _("This product is not on sale.")
@@ -182,15 +185,17 @@ class ImportSteps(Steps):
     pay_form = ImportPayForm
 
     def cart_context(self, request):
-        return {"cart": page_data.import_cart_page_for(buyer=request.user,
-                                                       day=timezone.now().date())}
+        return {
+            "cart": page_data.import_cart_page_for(buyer=request.user, day=timezone.now().date())
+        }
 
     def cart_items(self, request):
         return page_data.import_cart_items(buyer=request.user)
 
     def checkout_form(self, request):
-        return ImportCheckoutForm(request.POST or None,
-                                  initial={"idempotency_key": uuid.uuid4().hex})
+        return ImportCheckoutForm(
+            request.POST or None, initial={"idempotency_key": uuid.uuid4().hex}
+        )
 
     def checkout_context(self, request, form):
         return {
@@ -223,8 +228,10 @@ class ImportSteps(Steps):
         if card_channel_open():
             return ""
         # Production without a card processor: say so, take nothing.
-        return _("Card payment is not available yet: Twoway has no card processor connected. "
-                 "Nothing has been charged.")
+        return _(
+            "Card payment is not available yet: Twoway has no card processor connected. "
+            "Nothing has been charged."
+        )
 
 
 STEPS: dict[str, Steps] = {steps.channel.code: steps for steps in (ExportSteps(), ImportSteps())}

@@ -26,8 +26,12 @@ def _steps(channel: str, prefix: str = "") -> list:
 #: /cn/… (included at "" with namespace "checkout").
 export_patterns = [
     *_steps("cn", "cn/"),
-    path("cn/orders/<str:number>/receipt/", views.order_receipt, {"channel": "cn"},
-         name="order_receipt"),
+    path(
+        "cn/orders/<str:number>/receipt/",
+        views.order_receipt,
+        {"channel": "cn"},
+        name="order_receipt",
+    ),
     path("seller/orders/", orders.seller_orders, name="seller_orders"),
     path("seller/orders/<str:number>/ship/", orders.seller_order_ship, name="seller_order_ship"),
 ]

@@ -55,8 +55,9 @@ def _url(steps: Steps, name: str) -> str:
 # --- cart ------------------------------------------------------------------------------------
 
 
-def _render_cart(request: HttpRequest, steps: Steps, *, error: str = "",
-                 status: int = 200) -> HttpResponse:
+def _render_cart(
+    request: HttpRequest, steps: Steps, *, error: str = "", status: int = 200
+) -> HttpResponse:
     context = {**steps.cart_context(request), "error": error}
     return render(request, steps.templates["cart"], context, status=status)
 
@@ -80,8 +81,12 @@ def cart_add(request: HttpRequest, steps: Steps) -> HttpResponse:
         return _render_cart(request, steps, error=_("Choose a quantity from 1 to 999."), status=400)
     current = steps.cart_items(request).get(product.pk, 0)
     try:
-        services.cart_line_set(channel=steps.channel, buyer=request.user, product=product,
-                               quantity=min(current + quantity, MAX_QUANTITY))
+        services.cart_line_set(
+            channel=steps.channel,
+            buyer=request.user,
+            product=product,
+            quantity=min(current + quantity, MAX_QUANTITY),
+        )
     except DomainError as exc:
         return _render_cart(request, steps, error=steps.cart_error(exc), status=409)
     return redirect(_url(steps, "cart"))
@@ -97,8 +102,9 @@ def cart_line_update(request: HttpRequest, steps: Steps, product_id: int) -> Htt
     if quantity is None:
         return _render_cart(request, steps, error=_("Choose a quantity from 0 to 999."), status=400)
     try:
-        services.cart_line_set(channel=steps.channel, buyer=request.user, product=product,
-                               quantity=quantity)
+        services.cart_line_set(
+            channel=steps.channel, buyer=request.user, product=product, quantity=quantity
+        )
     except DomainError as exc:
         return _render_cart(request, steps, error=steps.cart_error(exc), status=409)
     return redirect(_url(steps, "cart"))
@@ -113,7 +119,8 @@ def checkout(request: HttpRequest, steps: Steps) -> HttpResponse:
     if request.method == "POST":
         # A second submit of the same page (double click, back + resubmit) finds the first purchase.
         existing = page_data.purchase_by_idempotency_key(
-            buyer=request.user, key=request.POST.get("idempotency_key", ""))
+            buyer=request.user, key=request.POST.get("idempotency_key", "")
+        )
         if existing is not None:
             return redirect(_url(steps, "pay"), number=existing.number)
     form = steps.checkout_form(request)
@@ -127,7 +134,9 @@ def checkout(request: HttpRequest, steps: Steps) -> HttpResponse:
         return render(request, template, context, status=400)
     try:
         purchase = services.purchase_place(
-            channel=steps.channel, buyer=request.user, items=items,
+            channel=steps.channel,
+            buyer=request.user,
+            items=items,
             idempotency_key=form.cleaned_data["idempotency_key"],
             **steps.place_kwargs(request, form),
         )
@@ -172,8 +181,11 @@ def pay(request: HttpRequest, steps: Steps, number: str) -> HttpResponse:
         except DomainError as exc:
             context["error"] = exc.message
             return render(request, steps.templates["pay"], context, status=exc.status)
-        return render(request, steps.templates["pay_redirect"],
-                      {"purchase": purchase, "redirect": redirect_to})
+        return render(
+            request,
+            steps.templates["pay_redirect"],
+            {"purchase": purchase, "redirect": redirect_to},
+        )
     return render(request, steps.templates["pay"], context, status=400 if form.is_bound else 200)
 
 
@@ -190,8 +202,9 @@ def purchase_detail(request: HttpRequest, steps: Steps, number: str) -> HttpResp
         "payable": page_data.purchase_is_payable(purchase),
     }
     partial = steps.partial_template and request.headers.get("HX-Request") == "true"
-    response = render(request, steps.partial_template if partial else steps.templates["purchase"],
-                      context)
+    response = render(
+        request, steps.partial_template if partial else steps.templates["purchase"], context
+    )
     if steps.partial_template:
         patch_vary_headers(response, ["HX-Request"])
     return response
@@ -217,7 +230,8 @@ def order_receipt(request: HttpRequest, steps: Steps, number: str) -> HttpRespon
 @buyer_only
 def purchase_list(request: HttpRequest, steps: Steps) -> HttpResponse:
     purchases = [
-        p for p in selectors.purchase_list_for_buyer(buyer=request.user)
+        p
+        for p in selectors.purchase_list_for_buyer(buyer=request.user)
         if p.direction == steps.channel.direction
     ]
     return render(request, steps.templates["purchases"], {"purchases": purchases})
@@ -235,7 +249,13 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
     page = page_data.product_page_for(
         product=item, user=request.user, state=request.GET.get("state"), day=timezone.now().date()
     )
-    return render(request, "checkout/import/product.html", {
-        "page": page, "product": item, "images": images_for_display(product=item),
-        "variants": variants_of(product=item),
-    })
+    return render(
+        request,
+        "checkout/import/product.html",
+        {
+            "page": page,
+            "product": item,
+            "images": images_for_display(product=item),
+            "variants": variants_of(product=item),
+        },
+    )

@@ -49,7 +49,9 @@ def filters_from(params, market: str) -> Filters:
         midwest=params.get("midwest") == "1" and market == "cn_export",
         in_stock=params.get("stock") == "1",
         cbec_eligible=params.get("eligible") == "1" and market == "cn_export",
-        risk=risk if market == "us_import" and risk in ("none", "elevated", "high", "low") else None,
+        risk=risk
+        if market == "us_import" and risk in ("none", "elevated", "high", "low")
+        else None,
         us_alt=params.get("alt") == "1" and market == "us_import",
         band=selectors.band_by_key(market, params.get("price")),
     )
@@ -97,6 +99,7 @@ def _facet_rows(page: selectors.SearchPage, links: _Links, params: dict) -> dict
                 "url": links.with_(origin=None if params.get("origin") == b.key else b.key),
                 "on": params.get("origin") == b.key,
             })  # fmt: skip
+
     def count(name: str, key: str = "true") -> int:
         return next((b.count for b in facets.get(name, []) if b.key == key), 0)
 
@@ -117,7 +120,11 @@ def _facet_rows(page: selectors.SearchPage, links: _Links, params: dict) -> dict
                         ("cbec_eligible", "eligible"), ("us_alt", "alt")):  # fmt: skip
         if name in facets:
             on = params.get(param) == "1"
-            flags[name] = {"count": count(name), "on": on, "url": links.with_(**{param: None if on else "1"})}
+            flags[name] = {
+                "count": count(name),
+                "on": on,
+                "url": links.with_(**{param: None if on else "1"}),
+            }
     return {
         "chapters": chapters, "origins_midwest": [o for o in origins if o["midwest"]],
         "origins_other": [o for o in origins if not o["midwest"]], "bands": bands,
@@ -132,7 +139,11 @@ def _search(request: HttpRequest, market: str) -> HttpResponse:
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "relevance"
     number = _page_number(request.GET.get("page"))
     page = selectors.search_page(
-        query=query, market=market, filters=filters_from(request.GET, market), sort=sort, page=number
+        query=query,
+        market=market,
+        filters=filters_from(request.GET, market),
+        sort=sort,
+        page=number,
     )
     if page.stale:  # blocked or taken off sale since indexed: the drain re-indexes them
         services.outbox_enqueue(product_ids=page.stale)
@@ -160,9 +171,12 @@ def _search(request: HttpRequest, market: str) -> HttpResponse:
         "query": query,
         "sort": sort,
         "sorts": [
-            (key, label, links.with_(sort=key)) for key, label in (
-                ("relevance", _("Best match")), ("price_asc", _("Price: low to high")),
-                ("price_desc", _("Price: high to low")), ("newest", _("Newest")),
+            (key, label, links.with_(sort=key))
+            for key, label in (
+                ("relevance", _("Best match")),
+                ("price_asc", _("Price: low to high")),
+                ("price_desc", _("Price: high to low")),
+                ("newest", _("Newest")),
                 ("sales", _("Best selling")),
             )
         ],  # fmt: skip

@@ -36,8 +36,12 @@ def current_membership(request):
 
 
 def forbidden(request, exc: SellerPermissionDenied):
-    return render(request, "seller/forbidden.html", {"message": exc.message,
-                                                      "permission": exc.permission}, status=403)
+    return render(
+        request,
+        "seller/forbidden.html",
+        {"message": exc.message, "permission": exc.permission},
+        status=403,
+    )
 
 
 def seller_page(permission: str | None) -> Callable:

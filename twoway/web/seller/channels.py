@@ -21,16 +21,36 @@ class ListingChannel:
     checks: tuple[str, ...] = ()
 
 
-_COMMON = frozenset({
-    "sku", "title_en", "title_zh", "description_en", "description_zh", "text_is_draft",
-    "text_confirmed", "hs_code", "unit_price", "weight_kg", "length_cm", "width_cm", "height_cm",
-    "stock_on_hand", "variant_size", "variant_colour", "status",
-})
+_COMMON = frozenset(
+    {
+        "sku",
+        "title_en",
+        "title_zh",
+        "description_en",
+        "description_zh",
+        "text_is_draft",
+        "text_confirmed",
+        "hs_code",
+        "unit_price",
+        "weight_kg",
+        "length_cm",
+        "width_cm",
+        "height_cm",
+        "stock_on_hand",
+        "variant_size",
+        "variant_colour",
+        "status",
+    }
+)
 
 EXPORT = ListingChannel(
     code="export",
-    fields=_COMMON | {
-        "cn_tariff_line", "origin_us_state", "market_cn_export", "market_us_domestic",
+    fields=_COMMON
+    | {
+        "cn_tariff_line",
+        "origin_us_state",
+        "market_cn_export",
+        "market_us_domestic",
         "made_in_usa_attested",
     },
     required=frozenset({"title_en", "origin_us_state"}),
@@ -41,12 +61,22 @@ EXPORT = ListingChannel(
 
 IMPORT = ListingChannel(
     code="import",
-    fields=_COMMON | {
-        "us_hts_line", "origin_cn_province", "manufacturer", "raw_material_suppliers",
+    fields=_COMMON
+    | {
+        "us_hts_line",
+        "origin_cn_province",
+        "manufacturer",
+        "raw_material_suppliers",
     },
-    required=frozenset({
-        "title_zh", "us_hts_line", "origin_cn_province", "manufacturer", "raw_material_suppliers",
-    }),
+    required=frozenset(
+        {
+            "title_zh",
+            "us_hts_line",
+            "origin_cn_province",
+            "manufacturer",
+            "raw_material_suppliers",
+        }
+    ),
     fixed={"origin_country": "CN", "currency": "USD", "market_us_import": True},
     source_language="zh",
     checks=("labor_risk", "us_landed_cost"),

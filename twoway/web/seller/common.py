@@ -12,7 +12,8 @@ def seller_business(request: HttpRequest, permission: str) -> Business:
     """The caller's business (their first membership), after the role check; 404 without one."""
     membership = (
         request.user.memberships.select_related("business").order_by("pk").first()
-        if request.user.is_authenticated else None
+        if request.user.is_authenticated
+        else None
     )
     if membership is None:
         raise Http404

@@ -18,7 +18,11 @@ MONO = {"inputmode": "numeric", "class": "mono", "autocomplete": "off"}
 
 def _dimension(label):
     return forms.DecimalField(
-        label=label, required=False, min_value=Decimal("0.1"), max_digits=7, decimal_places=1,
+        label=label,
+        required=False,
+        min_value=Decimal("0.1"),
+        max_digits=7,
+        decimal_places=1,
         widget=forms.NumberInput(attrs={"step": "0.1"}),
     )
 
@@ -42,13 +46,19 @@ class ListingForm(forms.Form):
         label=_("I have read the generated text and confirm it describes the product"),
         required=False,
     )
-    hs_code = forms.CharField(label=_("HS code (6 digits)"), max_length=12, widget=forms.TextInput(attrs=MONO))
+    hs_code = forms.CharField(
+        label=_("HS code (6 digits)"), max_length=12, widget=forms.TextInput(attrs=MONO)
+    )
     cn_tariff_line = forms.CharField(
-        label=_("China tariff line (8 digits)"), max_length=12, required=False,
+        label=_("China tariff line (8 digits)"),
+        max_length=12,
+        required=False,
         widget=forms.TextInput(attrs=MONO),
     )
     us_hts_line = forms.CharField(
-        label=_("US HTS line (10 digits)"), max_length=16, required=False,
+        label=_("US HTS line (10 digits)"),
+        max_length=16,
+        required=False,
         widget=forms.TextInput(attrs=MONO),
     )
     origin_us_state = forms.ChoiceField(label=_("State where it is made"), required=False)
@@ -73,9 +83,12 @@ class ListingForm(forms.Form):
         label=_("I attest that this product is Made in USA (all or virtually all US content)"),
         required=False,
     )
-    manufacturer = forms.CharField(label=_("Manufacturer (legal name)"), max_length=200, required=False)
+    manufacturer = forms.CharField(
+        label=_("Manufacturer (legal name)"), max_length=200, required=False
+    )
     raw_material_suppliers = forms.CharField(
-        label=_("Raw-material suppliers (one legal name per line)"), required=False,
+        label=_("Raw-material suppliers (one legal name per line)"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, initial="active")
@@ -120,8 +133,12 @@ class ListingForm(forms.Form):
 
 class ImageForm(forms.Form):
     image = forms.FileField(label=_("Image (JPEG, PNG or WebP)"))
-    alt_en = forms.CharField(label=_("What the image shows (English)"), max_length=200, required=False)
-    alt_zh = forms.CharField(label=_("What the image shows (Chinese)"), max_length=120, required=False)
+    alt_en = forms.CharField(
+        label=_("What the image shows (English)"), max_length=200, required=False
+    )
+    alt_zh = forms.CharField(
+        label=_("What the image shows (Chinese)"), max_length=120, required=False
+    )
 
 
 class VariantForm(forms.Form):
@@ -135,7 +152,10 @@ class VariantForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not (data.get("variant_size") or "").strip() and not (data.get("variant_colour") or "").strip():
+        if (
+            not (data.get("variant_size") or "").strip()
+            and not (data.get("variant_colour") or "").strip()
+        ):
             self.add_error("variant_size", _("A variant has a size or a colour."))
         return data
 

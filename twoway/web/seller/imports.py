@@ -28,8 +28,12 @@ ERRORS_SHOWN = 200
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("File (CSV or XLSX)"))
-    mode = forms.ChoiceField(label=_("What the file holds"), choices=ImportMode.choices,
-                             initial=ImportMode.LISTINGS, widget=forms.RadioSelect)
+    mode = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=ImportMode.choices,
+        initial=ImportMode.LISTINGS,
+        widget=forms.RadioSelect,
+    )
     encoding = forms.ChoiceField(
         label=_("Text encoding (CSV)"), initial="auto",
         choices=[("auto", _("detect (UTF-8 or GB18030)")), ("utf-8", "UTF-8"),
@@ -91,8 +95,12 @@ def imports(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
     jobs = list(catalog_selectors.import_jobs_of(business_id=business.pk)[:20])
-    return render(request, "seller/imports.html",
-                  {"form": form, "jobs": jobs, "business": business}, status=status)
+    return render(
+        request,
+        "seller/imports.html",
+        {"form": form, "jobs": jobs, "business": business},
+        status=status,
+    )
 
 
 @seller_only
@@ -111,8 +119,9 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     elif fmt == "csv":
-        response = HttpResponse(files.template_csv(mode, language),
-                                content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            files.template_csv(mode, language), content_type="text/csv; charset=utf-8"
+        )
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
@@ -151,7 +160,8 @@ def import_commit_view(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_GET
 def import_errors(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
-    response = HttpResponse(files.errors_csv(job, request.LANGUAGE_CODE),
-                            content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        files.errors_csv(job, request.LANGUAGE_CODE), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
     return response

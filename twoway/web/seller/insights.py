@@ -38,7 +38,14 @@ def insights(request: HttpRequest) -> HttpResponse:
     except ValueError:
         days = 90
     days = days if days in WINDOWS else 90
-    return render(request, "seller/insights.html", {
-        "business": business, "data": insights_for(business=business, days=days),
-        "windows": WINDOWS, "sees_money": sees_money, "sees_catalogue": sees_catalogue,
-    })
+    return render(
+        request,
+        "seller/insights.html",
+        {
+            "business": business,
+            "data": insights_for(business=business, days=days),
+            "windows": WINDOWS,
+            "sees_money": sees_money,
+            "sees_catalogue": sees_catalogue,
+        },
+    )

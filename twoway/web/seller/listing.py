@@ -58,7 +58,8 @@ def _own_product(request: HttpRequest, product_id: int) -> tuple[Business, Produ
         raise Http404
     product = (
         Product.objects.select_related("business", "origin_us_state", "origin_cn_province", "group")
-        .filter(pk=product_id, business=business).first()
+        .filter(pk=product_id, business=business)
+        .first()
     )
     if product is None:
         raise Http404
@@ -69,11 +70,27 @@ def _initial_of(product: Product) -> dict:
     initial = {
         name: getattr(product, name)
         for name in (
-            "sku", "title_en", "title_zh", "description_en", "description_zh", "hs_code",
-            "cn_tariff_line", "us_hts_line", "unit_price", "weight_kg", "length_cm", "width_cm",
-            "height_cm", "variant_size", "variant_colour", "market_cn_export",
-            "market_us_domestic", "made_in_usa_attested", "manufacturer",
-            "raw_material_suppliers", "status",
+            "sku",
+            "title_en",
+            "title_zh",
+            "description_en",
+            "description_zh",
+            "hs_code",
+            "cn_tariff_line",
+            "us_hts_line",
+            "unit_price",
+            "weight_kg",
+            "length_cm",
+            "width_cm",
+            "height_cm",
+            "variant_size",
+            "variant_colour",
+            "market_cn_export",
+            "market_us_domestic",
+            "made_in_usa_attested",
+            "manufacturer",
+            "raw_material_suppliers",
+            "status",
         )
     }
     initial["origin_us_state"] = product.origin_us_state_id or ""
@@ -99,8 +116,12 @@ def _editor(request: HttpRequest, *, business: Business, product: Product | None
     )
     data = request.POST if request.method == "POST" else initial
     context = {
-        "form": form, "business": business, "product": product, "channel": channel,
-        "errors": [], "checks": listing_data.live_checks(business=business, channel=channel, data=data),
+        "form": form,
+        "business": business,
+        "product": product,
+        "channel": channel,
+        "errors": [],
+        "checks": listing_data.live_checks(business=business, channel=channel, data=data),
         "is_draft_text": (data.get("text_is_draft") == "1"),
     }
     if request.method != "POST":
@@ -108,9 +129,7 @@ def _editor(request: HttpRequest, *, business: Business, product: Product | None
     if request.POST.get("action") == "check":
         # Without JavaScript the checks come back with the form as typed, nothing saved.
         typed = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
-        context["form"] = ListingForm(
-            initial=typed, channel=channel, editing=product is not None
-        )
+        context["form"] = ListingForm(initial=typed, channel=channel, editing=product is not None)
         return render(request, EDITOR, context)
     if not form.is_valid():
         return render(request, EDITOR, context, status=400)
@@ -134,11 +153,19 @@ def seller_products(request: HttpRequest) -> HttpResponse:
         return redirect("web:seller_business")
     center = selectors.seller_center_for(user=request.user, membership=current_membership(request))
     images = catalog.images_for(product_ids=[p.pk for p in center.products])
-    rows = [(p, center.status_labels.get(p.pk, ""), (images.get(p.pk) or [None])[0])
-            for p in center.products]
-    return render(request, "seller/product_list.html", {
-        "business": business, "rows": rows, "truncated": center.truncated,
-    })
+    rows = [
+        (p, center.status_labels.get(p.pk, ""), (images.get(p.pk) or [None])[0])
+        for p in center.products
+    ]
+    return render(
+        request,
+        "seller/product_list.html",
+        {
+            "business": business,
+            "rows": rows,
+            "truncated": center.truncated,
+        },
+    )
 
 
 @seller_only
@@ -161,39 +188,51 @@ def seller_product(request: HttpRequest, product_id: int) -> HttpResponse:
     listing = selectors.seller_listing_get(business=business, product_id=product.pk)
     eligibility = (
         cbec_line_eligibility(cn_tariff_line=product.cn_tariff_line)
-        if product.market_cn_export else None
+        if product.market_cn_export
+        else None
     )
     variants = catalog.variants_of(product=product, active_only=False)
-    return render(request, "seller/product_detail.html", {
-        "listing": listing,
-        "product": product,
-        "business": business,
-        "eligibility": eligibility,
-        "chapter_title": labels.chapter_title(product.hs_chapter),
-        "created": request.GET.get("created") == "1",
-        "saved": request.GET.get("saved") == "1",
-        "images": list(product.images.all()),
-        "variants": variants,
-        "image_form": ImageForm(),
-        "variant_form": VariantForm(initial={"unit_price": product.unit_price}),
-        "errors": [],
-    })
+    return render(
+        request,
+        "seller/product_detail.html",
+        {
+            "listing": listing,
+            "product": product,
+            "business": business,
+            "eligibility": eligibility,
+            "chapter_title": labels.chapter_title(product.hs_chapter),
+            "created": request.GET.get("created") == "1",
+            "saved": request.GET.get("saved") == "1",
+            "images": list(product.images.all()),
+            "variants": variants,
+            "image_form": ImageForm(),
+            "variant_form": VariantForm(initial={"unit_price": product.unit_price}),
+            "errors": [],
+        },
+    )
 
 
-def _detail_with_errors(request, business, product, *, image_form=None, variant_form=None, errors, status):
+def _detail_with_errors(
+    request, business, product, *, image_form=None, variant_form=None, errors, status
+):
     """The product page again, with the failing form bound (errors next to their fields)."""
-    return render(request, "seller/product_detail.html", {
-        "listing": selectors.seller_listing_get(business=business, product_id=product.pk),
-        "product": product,
-        "business": business,
-        "eligibility": None,
-        "chapter_title": labels.chapter_title(product.hs_chapter),
-        "images": list(product.images.all()),
-        "variants": catalog.variants_of(product=product, active_only=False),
-        "image_form": image_form or ImageForm(),
-        "variant_form": variant_form or VariantForm(initial={"unit_price": product.unit_price}),
-        "errors": errors,
-    }, status=status)
+    return render(
+        request,
+        "seller/product_detail.html",
+        {
+            "listing": selectors.seller_listing_get(business=business, product_id=product.pk),
+            "product": product,
+            "business": business,
+            "eligibility": None,
+            "chapter_title": labels.chapter_title(product.hs_chapter),
+            "images": list(product.images.all()),
+            "variants": catalog.variants_of(product=product, active_only=False),
+            "image_form": image_form or ImageForm(),
+            "variant_form": variant_form or VariantForm(initial={"unit_price": product.unit_price}),
+            "errors": errors,
+        },
+        status=status,
+    )
 
 
 @seller_only
@@ -202,27 +241,39 @@ def seller_product_image_add(request: HttpRequest, product_id: int) -> HttpRespo
     business, product = _own_product(request, product_id)
     form = ImageForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _detail_with_errors(request, business, product, image_form=form, errors=[], status=400)
+        return _detail_with_errors(
+            request, business, product, image_form=form, errors=[], status=400
+        )
     upload = form.cleaned_data["image"]
     # Read at most one byte over the limit: the service refuses it by size without reading more.
     data = upload.read(settings.TWOWAY_IMAGE_MAX_BYTES + 1)
     try:
         product_image_add(
-            product=product, by=request.user, data=data,
-            alt_en=form.cleaned_data["alt_en"], alt_zh=form.cleaned_data["alt_zh"],
+            product=product,
+            by=request.user,
+            data=data,
+            alt_en=form.cleaned_data["alt_en"],
+            alt_zh=form.cleaned_data["alt_zh"],
         )
     except DomainError as exc:
         errors = _put_errors(form, exc)
-        return _detail_with_errors(request, business, product, image_form=form, errors=errors,
-                                   status=exc.status)
+        return _detail_with_errors(
+            request, business, product, image_form=form, errors=errors, status=exc.status
+        )
     return redirect(f"/seller/products/{product.pk}/#images")
 
 
 @seller_only
 @require_POST
-def seller_product_image_delete(request: HttpRequest, product_id: int, image_id: int) -> HttpResponse:
+def seller_product_image_delete(
+    request: HttpRequest, product_id: int, image_id: int
+) -> HttpResponse:
     _business_, product = _own_product(request, product_id)
-    image = ProductImage.objects.filter(pk=image_id, product=product).select_related("product__business").first()
+    image = (
+        ProductImage.objects.filter(pk=image_id, product=product)
+        .select_related("product__business")
+        .first()
+    )
     if image is None:
         raise Http404
     product_image_delete(image=image, by=request.user)
@@ -235,13 +286,16 @@ def seller_product_variant_add(request: HttpRequest, product_id: int) -> HttpRes
     business, product = _own_product(request, product_id)
     form = VariantForm(request.POST)
     if not form.is_valid():
-        return _detail_with_errors(request, business, product, variant_form=form, errors=[], status=400)
+        return _detail_with_errors(
+            request, business, product, variant_form=form, errors=[], status=400
+        )
     try:
         product_variant_add(product=product, by=request.user, **form.cleaned_data)
     except DomainError as exc:
         errors = _put_errors(form, exc)
-        return _detail_with_errors(request, business, product, variant_form=form, errors=errors,
-                                   status=exc.status)
+        return _detail_with_errors(
+            request, business, product, variant_form=form, errors=errors, status=exc.status
+        )
     return redirect(f"/seller/products/{product.pk}/#variants")
 
 
@@ -256,7 +310,9 @@ def seller_product_publish(request: HttpRequest, product_id: int) -> HttpRespons
             if item.status == ProductStatus.DRAFT:
                 product_update(product=item, by=request.user, status=ProductStatus.ACTIVE)
     except DomainError as exc:
-        return _detail_with_errors(request, business, product, errors=[exc.message], status=exc.status)
+        return _detail_with_errors(
+            request, business, product, errors=[exc.message], status=exc.status
+        )
     product.refresh_from_db()
     flag = "published=1" if product.status == ProductStatus.ACTIVE else "saved=1"
     return redirect(f"/seller/products/{product.pk}/?{flag}")
@@ -291,7 +347,9 @@ def listing_hs_pick(request: HttpRequest) -> HttpResponse:
         "us_hts_line": choice.us_lines[0].line if choice.us_lines else "",
     }
     form = ListingForm(initial=initial, channel=channel)
-    response = render(request, "seller/_hs_fields.html", {"form": form, "choice": choice, "channel": channel})
+    response = render(
+        request, "seller/_hs_fields.html", {"form": form, "choice": choice, "channel": channel}
+    )
     response["HX-Trigger-After-Settle"] = "listing-changed"
     return response
 
@@ -316,10 +374,15 @@ def listing_draft(request: HttpRequest) -> HttpResponse:
     channel = channel_for(business)
     exclude = request.POST.get("product_id") or ""
     draft = listing_data.text_draft(
-        business=business, channel=channel, data=request.POST,
+        business=business,
+        channel=channel,
+        data=request.POST,
         exclude_id=int(exclude) if exclude.isdigit() else None,
     )
-    values = {k: request.POST.get(k, "") for k in ("title_en", "title_zh", "description_en", "description_zh")}
+    values = {
+        k: request.POST.get(k, "")
+        for k in ("title_en", "title_zh", "description_en", "description_zh")
+    }
     if channel.source_language == "zh":
         values["title_en"] = draft.title
     else:
@@ -327,6 +390,13 @@ def listing_draft(request: HttpRequest) -> HttpResponse:
         values["description_zh"] = draft.description
     values["text_is_draft"] = "1"
     form = ListingForm(initial=values, channel=channel)
-    return render(request, "seller/_text_fields.html", {
-        "form": form, "draft": draft, "channel": channel, "is_draft_text": True,
-    })
+    return render(
+        request,
+        "seller/_text_fields.html",
+        {
+            "form": form,
+            "draft": draft,
+            "channel": channel,
+            "is_draft_text": True,
+        },
+    )

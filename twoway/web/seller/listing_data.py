@@ -56,18 +56,25 @@ def hs_choice(code: str) -> HsChoice | None:
     listed = PositiveListEntry.objects.filter(hs_code_cn__startswith=code).values_list(
         "hs_code_cn", "description_en"
     )
-    named_us = [r.hts_prefix for r in reference_selectors.mfn_rates_on(timezone.now().date())
-                if len(r.hts_prefix) == 10]
+    named_us = [
+        r.hts_prefix
+        for r in reference_selectors.mfn_rates_on(timezone.now().date())
+        if len(r.hts_prefix) == 10
+    ]
     return HsChoice(
         code=code,
         description=entry.description,
         chapter_title=labels.chapter_title(code[:2]),
         cn_lines=propose_lines(
-            code, length=8, listed=list(listed),
+            code,
+            length=8,
+            listed=list(listed),
             used=catalog.lines_in_use(hs6=code, field="cn_tariff_line"),
         ),
         us_lines=propose_lines(
-            code, length=10, used=catalog.lines_in_use(hs6=code, field="us_hts_line"),
+            code,
+            length=10,
+            used=catalog.lines_in_use(hs6=code, field="us_hts_line"),
             named=named_us,
         ),
     )
@@ -132,8 +139,12 @@ def live_checks(
     entry = hs.lookup(product.hs_code)
     hs_ok = entry is not None and entry.level == 6
     missing: list[str] = []
-    result: dict = {"channel": channel.code, "hs_ok": hs_ok, "hs_code": product.hs_code,
-                    "hs_description": entry.description if entry else ""}
+    result: dict = {
+        "channel": channel.code,
+        "hs_ok": hs_ok,
+        "hs_code": product.hs_code,
+        "hs_description": entry.description if entry else "",
+    }
     if channel.code == "export":
         if data.get("market_cn_export") in (None, "", "off", "false") and data.get("_checked"):
             return LiveChecks(**result)
@@ -165,11 +176,15 @@ def live_checks(
     return LiveChecks(**result, missing=missing)
 
 
-def text_draft(*, business: Business, channel: ListingChannel, data, exclude_id: int | None) -> Draft:
+def text_draft(
+    *, business: Business, channel: ListingChannel, data, exclude_id: int | None
+) -> Draft:
     """The generated text in the language the seller does not write in (see catalog.rules)."""
     terms = catalog.glossary_terms()
     if channel.source_language == "zh":
-        return draft_en(title_zh=data.get("title_zh") or "", terms=terms, segment=catalog.segment_zh)
+        return draft_en(
+            title_zh=data.get("title_zh") or "", terms=terms, segment=catalog.segment_zh
+        )
     state = (data.get("origin_us_state") or "").upper()[:2]
     code = _digits(data.get("hs_code"))[:2]
     attributes = Attributes(

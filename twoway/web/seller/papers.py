@@ -22,7 +22,8 @@ def order_paper(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     business = seller_business(request, "fulfilment")
     order = (
         Order.objects.select_related("business", "purchase")
-        .filter(business=business, number=number).first()
+        .filter(business=business, number=number)
+        .first()
     )
     if order is None or order.status in ("created", "cancelled"):
         raise Http404

@@ -55,10 +55,19 @@ def payouts(request: HttpRequest) -> HttpResponse:
             view = range_view(business=business, start=start, end=end)
         except DomainError as exc:
             error = exc.message
-    return render(request, "seller/payouts.html", {
-        "business": business, "statements": list(statements_for(business=business)),
-        "range": view, "start": start, "end": end, "error": error,
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "seller/payouts.html",
+        {
+            "business": business,
+            "statements": list(statements_for(business=business)),
+            "range": view,
+            "start": start,
+            "end": end,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
 
 
 def _view_for(request: HttpRequest, number: str) -> StatementView:

@@ -35,8 +35,9 @@ def _staff_page(request, *, form=None, error: str = "", status: int = 200) -> Ht
     context = {
         "business": business,
         "members": [(m, RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")) for m in members],
-        "invitations": list(business_selectors.invitations_open(business=business,
-                                                                now=timezone.now())),
+        "invitations": list(
+            business_selectors.invitations_open(business=business, now=timezone.now())
+        ),
         "form": form or InviteForm(),
         "error": error,
         "invite_link": request.session.pop("seller_invite_link", ""),
@@ -57,20 +58,30 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
         return _staff_page(request, form=form, status=400)
     try:
         invitation, token = business_services.invitation_create(
-            business=request.seller_business, email=form.cleaned_data["email"],
-            role=form.cleaned_data["role"], by=request.user,
+            business=request.seller_business,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            by=request.user,
         )
     except DomainError as exc:
         return _staff_page(request, form=form, error=exc.message, status=exc.status)
     link = request.build_absolute_uri(reverse("web:seller_join", args=[token]))
     send_mail(
         _("You are invited to %(business)s on Twoway") % {"business": invitation.business},
-        _("%(who)s invites you to work for %(business)s on Twoway as %(role)s. Accept within "
-          "%(days)s days: %(link)s") % {
-            "who": request.user.email or request.user.username, "business": invitation.business,
-            "role": invitation.get_role_display(), "link": link,
-            "days": settings.TWOWAY_INVITATION_DAYS},
-        None, [invitation.email], fail_silently=True,
+        _(
+            "%(who)s invites you to work for %(business)s on Twoway as %(role)s. Accept within "
+            "%(days)s days: %(link)s"
+        )
+        % {
+            "who": request.user.email or request.user.username,
+            "business": invitation.business,
+            "role": invitation.get_role_display(),
+            "link": link,
+            "days": settings.TWOWAY_INVITATION_DAYS,
+        },
+        None,
+        [invitation.email],
+        fail_silently=True,
     )
     request.session["seller_invite_link"] = link
     messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
@@ -78,8 +89,11 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
 
 
 def _member(request, membership_id: int) -> Membership:
-    membership = Membership.objects.select_related("business", "user").filter(
-        pk=membership_id, business=request.seller_business).first()
+    membership = (
+        Membership.objects.select_related("business", "user")
+        .filter(pk=membership_id, business=request.seller_business)
+        .first()
+    )
     if membership is None:
         raise Http404
     return membership
@@ -93,12 +107,15 @@ def staff_role(request: HttpRequest, membership_id: int) -> HttpResponse:
     if not form.is_valid():
         return _staff_page(request, error=_("Choose a role."), status=400)
     try:
-        business_services.membership_role_set(membership=membership,
-                                              role=form.cleaned_data["role"], by=request.user)
+        business_services.membership_role_set(
+            membership=membership, role=form.cleaned_data["role"], by=request.user
+        )
     except DomainError as exc:
         return _staff_page(request, error=exc.message, status=exc.status)
-    messages.success(request, _("Role of %(who)s changed.") % {"who": membership.user.email
-                                                                or membership.user.username})
+    messages.success(
+        request,
+        _("Role of %(who)s changed.") % {"who": membership.user.email or membership.user.username},
+    )
     return redirect("web:seller_staff")
 
 
@@ -110,8 +127,11 @@ def staff_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
         business_services.membership_remove(membership=membership, by=request.user)
     except DomainError as exc:
         return _staff_page(request, error=exc.message, status=exc.status)
-    messages.success(request, _("%(who)s no longer works here.") % {
-        "who": membership.user.email or membership.user.username})
+    messages.success(
+        request,
+        _("%(who)s no longer works here.")
+        % {"who": membership.user.email or membership.user.username},
+    )
     return redirect("web:seller_staff")
 
 
@@ -132,12 +152,17 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         invitation = business_services.invitation_from_token(token)
     except DomainError as exc:
         return render(request, "seller/join.html", {"error": exc.message}, status=exc.status)
-    context = {"invitation": invitation, "token": token, "error": "",
-               "next": request.get_full_path(),
-               # addresses are codes, not words to translate: shown in a .mono span
-               "invitation_email": format_html('<span class="mono">{}</span>', invitation.email),
-               "user_email": format_html('<span class="mono">{}</span>',
-                                         getattr(request.user, "email", ""))}
+    context = {
+        "invitation": invitation,
+        "token": token,
+        "error": "",
+        "next": request.get_full_path(),
+        # addresses are codes, not words to translate: shown in a .mono span
+        "invitation_email": format_html('<span class="mono">{}</span>', invitation.email),
+        "user_email": format_html(
+            '<span class="mono">{}</span>', getattr(request.user, "email", "")
+        ),
+    }
     if request.method == "POST" and request.user.is_authenticated:
         try:
             membership = business_services.invitation_accept(token=token, user=request.user)
@@ -145,8 +170,11 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             context["error"] = exc.message
             return render(request, "seller/join.html", context, status=exc.status)
         request.session[SESSION_KEY] = membership.business_id
-        messages.success(request, _("You now work for %(business)s as %(role)s.") % {
-            "business": membership.business, "role": membership.get_role_display()})
+        messages.success(
+            request,
+            _("You now work for %(business)s as %(role)s.")
+            % {"business": membership.business, "role": membership.get_role_display()},
+        )
         return redirect("web:seller_center")
     return render(request, "seller/join.html", context)
 
@@ -169,8 +197,9 @@ def switch_business(request: HttpRequest) -> HttpResponse:
 # --- integrations --------------------------------------------------------------------------
 
 
-def _integrations_page(request, *, key_form=None, hook_form=None, error: str = "",
-                       status: int = 200) -> HttpResponse:
+def _integrations_page(
+    request, *, key_form=None, hook_form=None, error: str = "", status: int = 200
+) -> HttpResponse:
     business = request.seller_business
     context = {
         "business": business,
@@ -201,8 +230,11 @@ def api_key_issue(request: HttpRequest) -> HttpResponse:
         return _integrations_page(request, key_form=form, status=400)
     try:
         _key, plaintext = integration_services.api_key_issue(
-            business=request.seller_business, by=request.user, name=form.cleaned_data["name"],
-            scopes=form.cleaned_data["scopes"])
+            business=request.seller_business,
+            by=request.user,
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
+        )
     except DomainError as exc:
         return _integrations_page(request, key_form=form, error=exc.message, status=exc.status)
     request.session["seller_new_key"] = plaintext
@@ -228,8 +260,11 @@ def webhook_create(request: HttpRequest) -> HttpResponse:
         return _integrations_page(request, hook_form=form, status=400)
     try:
         _endpoint, secret = integration_services.endpoint_create(
-            business=request.seller_business, by=request.user, url=form.cleaned_data["url"],
-            events=form.cleaned_data["events"])
+            business=request.seller_business,
+            by=request.user,
+            url=form.cleaned_data["url"],
+            events=form.cleaned_data["events"],
+        )
     except DomainError as exc:
         form.add_error("url", exc.message)
         return _integrations_page(request, hook_form=form, status=exc.status)
@@ -238,8 +273,9 @@ def webhook_create(request: HttpRequest) -> HttpResponse:
 
 
 def _endpoint(request, endpoint_id: int):
-    endpoint = integration_selectors.endpoint_get(business_id=request.seller_business.pk,
-                                                  endpoint_id=endpoint_id)
+    endpoint = integration_selectors.endpoint_get(
+        business_id=request.seller_business.pk, endpoint_id=endpoint_id
+    )
     if endpoint is None:
         raise Http404
     return endpoint
@@ -249,8 +285,9 @@ def _endpoint(request, endpoint_id: int):
 @require_POST
 def webhook_active(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     endpoint = _endpoint(request, endpoint_id)
-    integration_services.endpoint_set_active(endpoint=endpoint, by=request.user,
-                                             active=request.POST.get("active") == "1")
+    integration_services.endpoint_set_active(
+        endpoint=endpoint, by=request.user, active=request.POST.get("active") == "1"
+    )
     return redirect("web:seller_integrations")
 
 
@@ -265,11 +302,13 @@ def webhook_delete(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 @seller_page("integrations")
 @require_POST
 def delivery_replay(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    delivery = integration_selectors.delivery_get(business_id=request.seller_business.pk,
-                                                  delivery_id=delivery_id)
+    delivery = integration_selectors.delivery_get(
+        business_id=request.seller_business.pk, delivery_id=delivery_id
+    )
     if delivery is None:
         raise Http404
     integration_services.delivery_replay(delivery=delivery, by=request.user)
-    messages.success(request, _("Event %(event)s queued to be sent again.") % {
-        "event": delivery.event_id})
+    messages.success(
+        request, _("Event %(event)s queued to be sent again.") % {"event": delivery.event_id}
+    )
     return redirect("web:seller_integrations")

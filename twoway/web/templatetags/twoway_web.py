@@ -89,5 +89,5 @@ def line_title(line) -> str:
 
 @register.filter
 def text_lang(text: str) -> str:
-    """"zh-Hans" for text with Chinese characters, else "en" (for lang attributes on names)."""
+    """ "zh-Hans" for text with Chinese characters, else "en" (for lang attributes on names)."""
     return "zh-Hans" if any("\u4e00" <= ch <= "\u9fff" for ch in (text or "")) else "en"

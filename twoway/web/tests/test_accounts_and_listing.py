@@ -29,7 +29,8 @@ def _signup(client: Client, kind: str, email: str, password: str = PASSWORD):
 
 def test_consumer_sign_up_creates_the_account_and_logs_in(client):
     response = _signup(client, "consumer-cn", "Wang.Fang@Example.cn")
-    assert response.status_code == 302 and response["Location"] == "/cn/"
+    assert response.status_code == 302
+    assert response["Location"] == "/cn/"
     user = User.objects.get()
     assert (user.username, user.email, user.role) == (
         "wang.fang@example.cn", "wang.fang@example.cn", "consumer_cn",
@@ -69,10 +70,14 @@ def test_seller_registers_the_business_with_a_checked_uscc(reference_data, clien
     assert not Business.objects.exists()
     from twoway.demo.generate import uscc_for
 
-    good = client.post("/seller/business/", {**data, "registration_number": uscc_for(3, 7, "330100")})
-    assert good.status_code == 302 and good["Location"] == "/seller/?registered=1"
+    good = client.post(
+        "/seller/business/", {**data, "registration_number": uscc_for(3, 7, "330100")}
+    )
+    assert good.status_code == 302
+    assert good["Location"] == "/seller/?registered=1"
     business = Business.objects.get()
-    assert business.verification_status == "pending" and business.country == "CN"
+    assert business.verification_status == "pending"
+    assert business.country == "CN"
     assert business.memberships.get().user.username == "sales@ningbo.example"
 
 
@@ -84,7 +89,8 @@ def test_us_seller_checks_eligibility_before_saving_then_saves_a_draft(reference
         "made_in_usa_attested": "on", "made_in_usa_statement": "Iowa bees, Iowa jars.",
     })  # fmt: skip
     business = Business.objects.get()
-    assert business.made_in_usa_attested and business.registration_number == "42-1234567"
+    assert business.made_in_usa_attested
+    assert business.registration_number == "42-1234567"
     line = PositiveListEntry.objects.filter(status="listed").order_by("hs_code_cn").first()
     line = line.hs_code_cn[:8]
     fields = {
@@ -114,12 +120,15 @@ def test_us_seller_checks_eligibility_before_saving_then_saves_a_draft(reference
 
 def test_error_pages_are_the_products_in_both_languages(client):
     english = client.get("/no-such-page/")
-    assert english.status_code == 404 and "Page not found" in english.content.decode()
+    assert english.status_code == 404
+    assert "Page not found" in english.content.decode()
     client.cookies["django_language"] = "zh-hans"
     chinese = client.get("/no-such-page/")
-    assert chinese.status_code == 404 and "页面未找到" in chinese.content.decode()
+    assert chinese.status_code == 404
+    assert "页面未找到" in chinese.content.decode()
     server_error = render_to_string("500.html")
-    assert "Something went wrong" in server_error and "出错了" in server_error
+    assert "Something went wrong" in server_error
+    assert "出错了" in server_error
 
 
 def test_api_docs_load_swagger_from_our_own_static_files(client):

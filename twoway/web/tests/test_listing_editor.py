@@ -19,9 +19,16 @@ from twoway.identity.models import User
 pytestmark = pytest.mark.django_db
 
 HONEY = {
-    "sku": "HONEY-1", "title_en": "Clover honey", "hs_code": "040900",
-    "cn_tariff_line": "04090000", "origin_us_state": "IA", "unit_price": "18.50",
-    "weight_kg": "0.500", "stock_on_hand": "10", "market_cn_export": "on", "status": "active",
+    "sku": "HONEY-1",
+    "title_en": "Clover honey",
+    "hs_code": "040900",
+    "cn_tariff_line": "04090000",
+    "origin_us_state": "IA",
+    "unit_price": "18.50",
+    "weight_kg": "0.500",
+    "stock_on_hand": "10",
+    "market_cn_export": "on",
+    "status": "active",
     "action": "save",
 }
 
@@ -47,7 +54,8 @@ def _jpeg(size=(640, 480)) -> bytes:
 
 def test_hs_picker_finds_codes_by_chinese_and_english_words(us_seller, client):
     zh = client.get("/seller/listing/hs/", {"q": "蜂蜜"}).content.decode()
-    assert 'data-code="040900"' in zh and "蜂蜜 = honey" in zh
+    assert 'data-code="040900"' in zh
+    assert "蜂蜜 = honey" in zh
     en = client.get("/seller/listing/hs/", {"q": "american ginseng"}).content.decode()
     assert 'data-code="121120"' in en
     none = client.get("/seller/listing/hs/", {"q": "zzzzqqq"}).content.decode()
@@ -55,14 +63,16 @@ def test_hs_picker_finds_codes_by_chinese_and_english_words(us_seller, client):
     pick = client.get("/seller/listing/hs/pick/", {"code": "121120"})
     body = pick.content.decode()
     assert pick["HX-Trigger-After-Settle"] == "listing-changed"
-    assert 'value="12112011"' in body and "on the CBEC positive list" in body
+    assert 'value="12112011"' in body
+    assert "on the CBEC positive list" in body
     assert client.get("/seller/listing/hs/pick/", {"code": "99"}).status_code == 400
 
 
 def test_live_checks_show_eligibility_tax_class_and_landed_price_before_saving(us_seller, client):
     html = client.post("/seller/listing/check/", HONEY).content.decode()
     assert 'data-eligible="yes"' in html
-    assert 'data-testid="landed-total"' in html and "¥" in html
+    assert 'data-testid="landed-total"' in html
+    assert "¥" in html
     assert 'data-testid="tax-category"' in html
     missing = client.post("/seller/listing/check/", {**HONEY, "weight_kg": ""}).content.decode()
     assert "Add the price and the shipping weight" in missing
@@ -70,18 +80,26 @@ def test_live_checks_show_eligibility_tax_class_and_landed_price_before_saving(u
 
 
 def test_chinese_draft_must_be_confirmed_or_the_listing_stays_a_draft(us_seller, client):
-    draft = client.post("/seller/listing/draft/", {
-        **HONEY, "title_en": "Wisconsin organic honey", "description_en": "Organic clover honey.",
-    }).content.decode()
-    assert 'data-testid="draft-notice"' in draft and 'name="text_confirmed"' in draft
-    assert "威斯康星州有机蜂蜜" in draft and "产地：美国" in draft
+    draft = client.post(
+        "/seller/listing/draft/",
+        {
+            **HONEY,
+            "title_en": "Wisconsin organic honey",
+            "description_en": "Organic clover honey.",
+        },
+    ).content.decode()
+    assert 'data-testid="draft-notice"' in draft
+    assert 'name="text_confirmed"' in draft
+    assert "威斯康星州有机蜂蜜" in draft
+    assert "产地：美国" in draft
     fields = {**HONEY, "title_zh": "威斯康星州有机蜂蜜", "text_is_draft": "1"}
     response = client.post("/seller/products/new/", fields)
     product = Product.objects.get()
     assert response.status_code == 302
     assert (product.status, product.zh_is_draft) == ("draft", True)
     page = client.get(f"/seller/products/{product.pk}/").content.decode()
-    assert 'data-testid="text-draft"' in page and 'data-testid="publish"' not in page
+    assert 'data-testid="text-draft"' in page
+    assert 'data-testid="publish"' not in page
     edit = client.post(f"/seller/products/{product.pk}/edit/", {**fields, "text_confirmed": "on"})
     assert edit.status_code == 302
     product.refresh_from_db()
@@ -89,43 +107,69 @@ def test_chinese_draft_must_be_confirmed_or_the_listing_stays_a_draft(us_seller,
 
 
 def test_bad_input_names_the_field_and_the_rule_with_400(us_seller, client):
-    response = client.post("/seller/products/new/", {**HONEY, "hs_code": "999999", "length_cm": "-2"})
+    response = client.post(
+        "/seller/products/new/", {**HONEY, "hs_code": "999999", "length_cm": "-2"}
+    )
     html = response.content.decode()
     assert response.status_code == 400
     assert 'id="error-length_cm"' in html
     response = client.post("/seller/products/new/", {**HONEY, "hs_code": "999999"})
-    assert response.status_code == 400 and 'id="error-hs_code"' in response.content.decode()
+    assert response.status_code == 400
+    assert 'id="error-hs_code"' in response.content.decode()
     assert not Product.objects.exists()
 
 
 def test_variants_images_and_publishing_reach_the_storefront(us_seller, client, settings):
-    client.post("/seller/products/new/", {**HONEY, "variant_size": "500 g", "status": "draft",
-                                          "title_zh": "三叶草蜂蜜"})
+    client.post(
+        "/seller/products/new/",
+        {**HONEY, "variant_size": "500 g", "status": "draft", "title_zh": "三叶草蜂蜜"},
+    )
     product = Product.objects.get()
-    added = client.post(f"/seller/products/{product.pk}/variants/", {
-        "sku": "HONEY-2", "variant_size": "1 kg", "unit_price": "30.00", "stock_on_hand": "4",
-    })
+    added = client.post(
+        f"/seller/products/{product.pk}/variants/",
+        {
+            "sku": "HONEY-2",
+            "variant_size": "1 kg",
+            "unit_price": "30.00",
+            "stock_on_hand": "4",
+        },
+    )
     assert added.status_code == 302
     assert Product.objects.filter(group__isnull=False).count() == 2
-    refused = client.post(f"/seller/products/{product.pk}/variants/", {"sku": "HONEY-3", "unit_price": "1"})
-    assert refused.status_code == 400 and 'id="error-variant_size"' in refused.content.decode()
-    wrong = client.post(f"/seller/products/{product.pk}/images/", {
-        "image": SimpleUploadedFile("photo.jpg", b"%PDF-1.4 nope", content_type="image/jpeg"),
-    })
-    assert wrong.status_code == 400 and 'id="error-image"' in wrong.content.decode()
-    good = client.post(f"/seller/products/{product.pk}/images/", {
-        "image": SimpleUploadedFile("photo.jpg", _jpeg(), content_type="image/jpeg"),
-        "alt_en": "A jar of honey", "alt_zh": "一罐蜂蜜",
-    })
-    assert good.status_code == 302 and ProductImage.objects.count() == 1
+    refused = client.post(
+        f"/seller/products/{product.pk}/variants/", {"sku": "HONEY-3", "unit_price": "1"}
+    )
+    assert refused.status_code == 400
+    assert 'id="error-variant_size"' in refused.content.decode()
+    wrong = client.post(
+        f"/seller/products/{product.pk}/images/",
+        {
+            "image": SimpleUploadedFile("photo.jpg", b"%PDF-1.4 nope", content_type="image/jpeg"),
+        },
+    )
+    assert wrong.status_code == 400
+    assert 'id="error-image"' in wrong.content.decode()
+    good = client.post(
+        f"/seller/products/{product.pk}/images/",
+        {
+            "image": SimpleUploadedFile("photo.jpg", _jpeg(), content_type="image/jpeg"),
+            "alt_en": "A jar of honey",
+            "alt_zh": "一罐蜂蜜",
+        },
+    )
+    assert good.status_code == 302
+    assert ProductImage.objects.count() == 1
     published = client.post(f"/seller/products/{product.pk}/publish/")
     assert published["Location"].endswith("?published=1")
     assert set(Product.objects.values_list("status", flat=True)) == {"active"}
     image = ProductImage.objects.get()
     storefront = client.get("/cn/?lang=en").content.decode()
-    assert image.url_320 in storefront and 'data-testid="card-image"' in storefront
+    assert image.url_320 in storefront
+    assert 'data-testid="card-image"' in storefront
     page = client.get(f"/products/{product.pk}/").content.decode()
-    assert 'data-testid="variant-picker"' in page and "1 kg" in page and image.url_960 in page
+    assert 'data-testid="variant-picker"' in page
+    assert "1 kg" in page
+    assert image.url_960 in page
     served = client.get(image.url_320)
     assert served.status_code == 200
 
@@ -134,13 +178,23 @@ def test_chinese_seller_sees_the_labor_risk_precheck_and_an_english_draft(refere
     business = CnBusinessFactory()
     client.force_login(_staff(business))
     form = client.get("/seller/products/new/").content.decode()
-    assert 'name="manufacturer"' in form and 'name="cn_tariff_line"' not in form
-    html = client.post("/seller/listing/check/", {
-        "title_en": "Cotton shirt", "hs_code": "620520", "us_hts_line": "6205202066",
-        "origin_cn_province": "65", "unit_price": "20", "weight_kg": "0.3",
-        "manufacturer": "Kashgar Cotton Co.", "raw_material_suppliers": "Xinjiang Cotton Mill",
-    }).content.decode()
-    assert 'data-testid="labor-precheck"' in html and 'data-level="blocked"' in html
+    assert 'name="manufacturer"' in form
+    assert 'name="cn_tariff_line"' not in form
+    html = client.post(
+        "/seller/listing/check/",
+        {
+            "title_en": "Cotton shirt",
+            "hs_code": "620520",
+            "us_hts_line": "6205202066",
+            "origin_cn_province": "65",
+            "unit_price": "20",
+            "weight_kg": "0.3",
+            "manufacturer": "Kashgar Cotton Co.",
+            "raw_material_suppliers": "Xinjiang Cotton Mill",
+        },
+    ).content.decode()
+    assert 'data-testid="labor-precheck"' in html
+    assert 'data-level="blocked"' in html
     assert 'data-testid="us-landed-cost"' in html
     draft = client.post("/seller/listing/draft/", {"title_zh": "有机蜂蜜"}).content.decode()
     assert 'value="Organic honey"' in draft or "Organic 蜂蜜" in draft
@@ -154,7 +208,8 @@ def test_other_businesses_products_are_404_and_other_roles_refused(reference_dat
         assert client.get(path).status_code == 404
     for path in ("images/", "variants/", "publish/", "images/1/delete/"):
         assert client.post(f"/seller/products/{theirs.pk}/{path}").status_code == 404
-    assert not ProductImage.objects.exists() and Product.objects.count() == 1
+    assert not ProductImage.objects.exists()
+    assert Product.objects.count() == 1
     consumer = User.objects.create(username="buyer", role="consumer_cn")
     client.force_login(consumer)
     assert client.get("/seller/products/new/").status_code == 403
@@ -164,9 +219,12 @@ def test_other_businesses_products_are_404_and_other_roles_refused(reference_dat
 def test_editor_and_list_in_both_languages(us_seller, client):
     UsExportProductFactory(business=us_seller, unit_price=Decimal("9.99"))
     english = client.get("/seller/products/new/").content.decode()
-    assert "Name and description, in both languages" in english and "中文" in english
+    assert "Name and description, in both languages" in english
+    assert "中文" in english
     User.objects.filter(memberships__business=us_seller).update(preferred_language="zh-hans")
     chinese = client.get("/seller/products/new/").content.decode()
-    assert "名称和描述（中英文对照）" in chinese and "保存之前" in chinese
+    assert "名称和描述（中英文对照）" in chinese
+    assert "保存之前" in chinese
     listing = client.get("/seller/products/").content.decode()
-    assert "HONEY-" in listing and "$9.99" in listing
+    assert "HONEY-" in listing
+    assert "$9.99" in listing

@@ -40,8 +40,10 @@ def browser_a(seller_a):
 
 
 def upload(client, data, name="products.csv", **extra):
-    return client.post("/seller/imports/", {
-        "file": SimpleUploadedFile(name, data), "mode": "listings", "encoding": "auto", **extra})
+    return client.post(
+        "/seller/imports/",
+        {"file": SimpleUploadedFile(name, data), "mode": "listings", "encoding": "auto", **extra},
+    )
 
 
 def test_upload_preview_import_in_both_languages(browser_a, seller_a):
@@ -53,22 +55,27 @@ def test_upload_preview_import_in_both_languages(browser_a, seller_a):
     page = browser_a.get(response["Location"])
     html = page.content.decode()
     assert "Row 3, column weight_kg: heavy is not a number." in html
-    assert 'data-testid="commit-form"' in html and 'value="valid"' in html
+    assert 'data-testid="commit-form"' in html
+    assert 'value="valid"' in html
     page_zh = browser_a.get(response["Location"] + "?lang=zh-hans")
     assert "第 3 行，weight_kg 列：heavy 不是数字。" in page_zh.content.decode()
     browser_a.get("/?lang=en")
     report = browser_a.get(f"/seller/imports/{job.pk}/errors.csv")
     assert report["Content-Type"].startswith("text/csv")
     lines = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
-    assert lines == [["Row", "Column", "Value", "Error"],
-                     ["3", "weight_kg", "heavy", "heavy is not a number."]]
+    assert lines == [
+        ["Row", "Column", "Value", "Error"],
+        ["3", "weight_kg", "heavy", "heavy is not a number."],
+    ]
     response = browser_a.post(f"/seller/imports/{job.pk}/import/", {"rows": "valid"})
     assert response.status_code == 302
     job.refresh_from_db()
-    assert job.status == "done" and job.rows_written == 2
+    assert job.status == "done"
+    assert job.rows_written == 2
     assert Product.objects.filter(business__memberships__user=seller_a).count() == 2
     panel = browser_a.get(f"/seller/imports/{job.pk}/progress/").content.decode()
-    assert "2 products were written." in panel and "hx-trigger" not in panel
+    assert "2 products were written." in panel
+    assert "hx-trigger" not in panel
 
 
 def test_a_long_file_waits_for_the_worker_and_shows_progress(browser_a, settings):
@@ -84,10 +91,12 @@ def test_a_long_file_waits_for_the_worker_and_shows_progress(browser_a, settings
     job = ImportJob.objects.get()
     assert job.status == "uploaded"
     panel = browser_a.get(f"/seller/imports/{job.pk}/progress/").content.decode()
-    assert 'hx-trigger="every 1s"' in panel and "<progress" in panel
+    assert 'hx-trigger="every 1s"' in panel
+    assert "<progress" in panel
     assert imports_run() == 1
     job.refresh_from_db()
-    assert job.status == "checked" and job.rows_new == 7999
+    assert job.status == "checked"
+    assert job.rows_new == 7999
 
 
 def test_templates_download_in_both_languages(browser_a):
@@ -107,8 +116,11 @@ def test_another_business_cannot_see_the_job(browser_a, seller_a):
     job = ImportJob.objects.get()
     other = Client()
     other.force_login(seller_of(UsBusinessFactory()))
-    for path in (f"/seller/imports/{job.pk}/", f"/seller/imports/{job.pk}/progress/",
-                 f"/seller/imports/{job.pk}/errors.csv"):
+    for path in (
+        f"/seller/imports/{job.pk}/",
+        f"/seller/imports/{job.pk}/progress/",
+        f"/seller/imports/{job.pk}/errors.csv",
+    ):
         assert other.get(path).status_code == 404
     assert other.post(f"/seller/imports/{job.pk}/import/").status_code == 404
     assert "products.csv" not in other.get("/seller/imports/").content.decode()
@@ -125,24 +137,33 @@ def test_api_import_dry_run_then_write(seller_a):
     api = keyed(seller_a)
     rows = [good(1), good(2)]
     rows[1][3] = "12"
-    response = api.post("/api/v1/seller/imports", {
-        "file": SimpleUploadedFile("p.csv", csv_bytes(rows)), "dry_run": "true"})
+    response = api.post(
+        "/api/v1/seller/imports",
+        {"file": SimpleUploadedFile("p.csv", csv_bytes(rows)), "dry_run": "true"},
+    )
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["status"] == "checked" and body["rows_invalid"] == 1 and body["rows_new"] == 1
-    assert body["errors"][0]["row"] == 3 and body["errors"][0]["column"] == "hs_code"
+    assert body["status"] == "checked"
+    assert body["rows_invalid"] == 1
+    assert body["rows_new"] == 1
+    assert body["errors"][0]["row"] == 3
+    assert body["errors"][0]["column"] == "hs_code"
     assert body["errors"][0]["message"].startswith("Row 3, column hs_code:")
     assert Product.objects.count() == 0
-    response = api.post("/api/v1/seller/imports", {
-        "file": SimpleUploadedFile("p.csv", csv_bytes(rows)), "all_or_nothing": "false"},
-        headers={"Accept-Language": "zh-hans"})
+    response = api.post(
+        "/api/v1/seller/imports",
+        {"file": SimpleUploadedFile("p.csv", csv_bytes(rows)), "all_or_nothing": "false"},
+        headers={"Accept-Language": "zh-hans"},
+    )
     assert response.status_code == 201
     body = response.json()
-    assert body["status"] == "done" and body["rows_written"] == 1
+    assert body["status"] == "done"
+    assert body["rows_written"] == 1
     assert body["errors"][0]["message"].startswith("第 3 行，hs_code 列：")
     assert api.get(f"/api/v1/seller/imports/{body['id']}").json()["rows_written"] == 1
-    rejected = api.post("/api/v1/seller/imports", {
-        "file": SimpleUploadedFile("p.csv", csv_bytes(rows))})
+    rejected = api.post(
+        "/api/v1/seller/imports", {"file": SimpleUploadedFile("p.csv", csv_bytes(rows))}
+    )
     assert rejected.status_code == 422
     assert rejected.json()["message"] == "Nothing was written; rows with errors: 1."
     assert rejected.json()["errors"][0]["field"] == "hs_code"
@@ -152,15 +173,18 @@ def test_api_import_dry_run_then_write(seller_a):
 
 
 def test_api_refuses_a_bad_mode_naming_the_field(seller_a):
-    response = keyed(seller_a).post("/api/v1/seller/imports", {
-        "file": SimpleUploadedFile("p.csv", csv_bytes([good(1)])), "mode": "everything"})
+    response = keyed(seller_a).post(
+        "/api/v1/seller/imports",
+        {"file": SimpleUploadedFile("p.csv", csv_bytes([good(1)])), "mode": "everything"},
+    )
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "mode"
     assert ImportJob.objects.count() == 0
 
 
 def test_api_needs_a_business(db):
-    response = keyed(SellerFactory()).post("/api/v1/seller/imports", {
-        "file": SimpleUploadedFile("p.csv", csv_bytes([good(1)]))})
+    response = keyed(SellerFactory()).post(
+        "/api/v1/seller/imports", {"file": SimpleUploadedFile("p.csv", csv_bytes([good(1)]))}
+    )
     assert response.status_code == 403
     assert HEADER  # the shared header is the catalogue tests'

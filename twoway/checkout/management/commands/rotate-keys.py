@@ -38,10 +38,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"{name}={key}")
             return
         try:
-            new_enc = decode_key(os.environ.get("TWOWAY_NEW_ID_ENCRYPTION_KEY", ""),
-                                 "TWOWAY_NEW_ID_ENCRYPTION_KEY")
-            new_hash = decode_key(os.environ.get("TWOWAY_NEW_ID_HASH_KEY", ""),
-                                  "TWOWAY_NEW_ID_HASH_KEY")
+            new_enc = decode_key(
+                os.environ.get("TWOWAY_NEW_ID_ENCRYPTION_KEY", ""), "TWOWAY_NEW_ID_ENCRYPTION_KEY"
+            )
+            new_hash = decode_key(
+                os.environ.get("TWOWAY_NEW_ID_HASH_KEY", ""), "TWOWAY_NEW_ID_HASH_KEY"
+            )
         except ImproperlyConfigured as exc:
             raise CommandError(f"{exc} (twoway rotate-keys --generate makes a pair)") from exc
         result = keys_rotate(new_encryption_key=new_enc, new_hash_key=new_hash, dry_run=dry_run)
@@ -52,5 +54,7 @@ class Command(BaseCommand):
             "left and keep the old hash."
         )
         if not dry_run:
-            self.stdout.write("Now set TWOWAY_ID_ENCRYPTION_KEY and TWOWAY_ID_HASH_KEY to the "
-                              "new keys and restart.")
+            self.stdout.write(
+                "Now set TWOWAY_ID_ENCRYPTION_KEY and TWOWAY_ID_HASH_KEY to the "
+                "new keys and restart."
+            )

@@ -76,6 +76,8 @@ class Command(BaseCommand):
             ):
                 self.stdout.write(f"{title}: {len(keys)}")
                 for key in keys[:DIFF_LINES]:
-                    self.stdout.write(f"  {'+' if title == 'added' else '~' if title == 'changed' else '-'} {key}")
+                    self.stdout.write(
+                        f"  {'+' if title == 'added' else '~' if title == 'changed' else '-'} {key}"
+                    )
                 if len(keys) > DIFF_LINES:
                     self.stdout.write(f"  … and {len(keys) - DIFF_LINES} more")
