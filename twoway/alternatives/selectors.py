@@ -113,9 +113,12 @@ def _buyer_position(buyer_state: str | None) -> tuple[float | None, float | None
         .values_list("latitude", "longitude")
         .first()
     )
-    if row is None or None in row:
+    if row is None:
         return None, None
-    return float(row[0]), float(row[1])
+    latitude, longitude = row
+    if latitude is None or longitude is None:
+        return None, None
+    return float(latitude), float(longitude)
 
 
 def import_price_usd(product: Product) -> Decimal | None:
@@ -198,6 +201,8 @@ def ratio_row(row: JobsRatio) -> trade_impact.RatioRow:
             publication=row.publication,
             source=row.source,
         )
+    if row.jobs_per_usd_bn_total is None:
+        raise ValueError(f"the jobs ratio of {row.year} has neither a goods nor a total figure")
     return trade_impact.RatioRow(
         year=row.year,
         jobs_per_usd_bn=row.jobs_per_usd_bn_total,

@@ -172,9 +172,11 @@ class Business(TimeStamped):
 
     @property
     def region_name(self) -> str:
-        if self.us_state_id:
+        if self.us_state_id and self.us_state is not None:
             return self.us_state.name
-        return self.cn_province.name_en if self.cn_province_id else ""
+        if self.cn_province_id and self.cn_province is not None:
+            return self.cn_province.name_en
+        return ""
 
     @property
     def is_verified(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +15,11 @@ from twoway.identity.models import Role, User
 from twoway.reference.models import ChinaProvince, UsState
 
 from .models import Business, Country, Membership, MembershipRole, VerificationStatus
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from .models import Invitation
 
 # Roles that may own or staff a business. Consumers become seller staff when they register one;
 # regulators and operators judge sellers, so they may not be one.
@@ -270,7 +275,9 @@ def _token_hash(nonce: str) -> str:
     return hashlib.sha256(nonce.encode()).hexdigest()
 
 
-def invitation_create(*, business: Business, email: str, role: str, by: User, now=None):
+def invitation_create(
+    *, business: Business, email: str, role: str, by: User, now: dt.datetime | None = None
+) -> tuple[Invitation, str]:
     """The owner invites ``email`` with ``role``. Returns (invitation, token): the token goes in
     the link (by e-mail and shown once to the owner); only its hash is kept."""
     import datetime as dt
@@ -313,7 +320,7 @@ def invitation_create(*, business: Business, email: str, role: str, by: User, no
     return invitation, token
 
 
-def invitation_from_token(token: str, *, now=None):
+def invitation_from_token(token: str, *, now: dt.datetime | None = None) -> Invitation:
     """The open invitation a token names, or a DomainError saying why not (404/410)."""
     from django.core import signing
 
@@ -348,7 +355,7 @@ def invitation_from_token(token: str, *, now=None):
     return invitation
 
 
-def invitation_accept(*, token: str, user: User, now=None) -> Membership:
+def invitation_accept(*, token: str, user: User, now: dt.datetime | None = None) -> Membership:
     """The invitee (signed in with the invited e-mail address) accepts: once."""
     from .models import Invitation
 
@@ -386,7 +393,9 @@ def invitation_accept(*, token: str, user: User, now=None) -> Membership:
     return membership
 
 
-def invitation_withdraw(*, invitation, by: User, now=None) -> None:
+def invitation_withdraw(
+    *, invitation: Invitation, by: User, now: dt.datetime | None = None
+) -> None:
     from .permissions import require_seller_permission
 
     require_seller_permission(by, invitation.business, "staff")

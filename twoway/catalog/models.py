@@ -157,6 +157,9 @@ class Product(TimeStamped):
     variant_size = models.CharField(_("size"), max_length=60, blank=True)
     variant_colour = models.CharField(_("colour"), max_length=60, blank=True)
 
+    #: set by product_create/product_update for the editor to show; not a column
+    notices: list[str]
+
     class Meta:
         verbose_name = _("product")
         verbose_name_plural = _("products")

@@ -6,15 +6,17 @@ reservation services next to it), with a conditional UPDATE and F() — never re
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any
+from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
 from django.dispatch import Signal
 from django.utils import timezone
@@ -85,11 +87,23 @@ PRODUCTS_CHANGED_MANY_HOOKS: list[Callable[[list[int]], None]] = []
 listing_status_changed = Signal()
 
 
+_T = TypeVar("_T")
+
+
+def _later(hook: Callable[[_T], None], arg: _T) -> Callable[[], None]:
+    """``hook(arg)`` as a callback (a function, so Django's robust on_commit can name it)."""
+
+    def call() -> None:
+        hook(arg)
+
+    return call
+
+
 def _product_changed(product: Product) -> None:
     for hook in PRODUCT_SAVED_HOOKS:
         hook(product)
     for hook in PRODUCT_CHANGED_HOOKS:
-        transaction.on_commit(lambda hook=hook: hook(product), robust=True)
+        transaction.on_commit(_later(hook, product), robust=True)
 
 
 def products_changed_many(product_ids: list[int]) -> None:
@@ -100,7 +114,7 @@ def products_changed_many(product_ids: list[int]) -> None:
     for hook in PRODUCTS_SAVED_MANY_HOOKS:
         hook(ids)
     for hook in PRODUCTS_CHANGED_MANY_HOOKS:
-        transaction.on_commit(lambda hook=hook: hook(ids), robust=True)
+        transaction.on_commit(_later(hook, ids), robust=True)
 
 
 def listings_status_set(
@@ -109,7 +123,7 @@ def listings_status_set(
     status: str,
     reason: str,
     final: bool = False,
-    now=None,
+    now: dt.datetime | None = None,
 ) -> int:
     """Set listings' status (regulators and operators; sellers use product_update) and tell the
     contexts above, in this transaction. Returns how many rows changed."""
@@ -205,7 +219,9 @@ def _normalize(fields: dict[str, Any], allowed: Iterable[str]) -> dict[str, Any]
     return clean
 
 
-def _region(model, value, field_name: str):
+def _region(
+    model: type[UsState] | type[ChinaProvince], value: Any, field_name: str
+) -> UsState | ChinaProvince | None:
     if value in (None, "") or isinstance(value, model):
         return value or None
     code = str(value).strip().upper()
@@ -217,7 +233,7 @@ def _region(model, value, field_name: str):
     return found
 
 
-def _group(value):
+def _group(value: Any) -> ProductGroup | None:
     if value in (None, "") or isinstance(value, ProductGroup):
         return value or None
     try:
@@ -229,7 +245,9 @@ def _group(value):
     return found
 
 
-def _check_status(*, product: Product, by: User, new_status: str | None, old_status: str | None):
+def _check_status(
+    *, product: Product, by: User, new_status: str | None, old_status: str | None
+) -> None:
     if new_status is None or has_role(by, "operator"):
         return
     if old_status in (ProductStatus.SUSPENDED, ProductStatus.BLOCKED) and new_status != old_status:
@@ -251,9 +269,9 @@ def _check_status(*, product: Product, by: User, new_status: str | None, old_sta
         )
 
 
-def _full_clean(product: Product) -> None:
+def _full_clean(row: models.Model) -> None:
     try:
-        product.full_clean()
+        row.full_clean()
     except ValidationError as exc:
         raise from_validation_error(exc) from None
 
@@ -263,7 +281,8 @@ def _listing_rules(product: Product, *, by: User, attested_before: bool) -> list
     seller, e.g. that an unconfirmed Chinese draft keeps the listing a draft."""
     problems: list[FieldProblem] = []
     notices: list[str] = []
-    if product.group_id and product.group.business_id != product.business_id:
+    group = product.group if product.group_id else None
+    if group is not None and group.business_id != product.business_id:
         problems.append(
             FieldProblem(
                 "group",
@@ -404,17 +423,22 @@ def product_variant_add(
     product: Product,
     by: User,
     sku: str,
-    unit_price,
+    unit_price: Decimal | str,
     stock_on_hand: int = 0,
     variant_size: str = "",
     variant_colour: str = "",
-    weight_kg=None,
+    weight_kg: Decimal | str | None = None,
 ) -> Product:
     """Another size/colour of ``product``: a new SKU with its own price and stock, under the same
     product group (made on the first variant), copying the listing's other fields."""
     _check_can_manage(by, product.business)
     with transaction.atomic():
-        base = Product.objects.select_for_update().select_related("group").get(pk=product.pk)
+        # FOR UPDATE OF the product row only: PostgreSQL refuses to lock the nullable group side.
+        base = (
+            Product.objects.select_for_update(of=("self",))
+            .select_related("group")
+            .get(pk=product.pk)
+        )
         if base.group_id is None:
             group = product_group_create(
                 business=base.business, by=by, title_en=base.title_en, title_zh=base.title_zh
@@ -597,4 +621,9 @@ def product_image_delete(*, image: ProductImage, by: User) -> None:
     names = [image.file_full, image.file_960, image.file_320]
     with transaction.atomic():
         image.delete()
-        transaction.on_commit(lambda: [storages["default"].delete(n) for n in names])
+
+        def delete_files() -> None:
+            for name in names:
+                storages["default"].delete(name)
+
+        transaction.on_commit(delete_files)

@@ -32,7 +32,7 @@ def keys_rotate(
         new_hashes: dict[str, str] = {}
         identities = 0
         for identity in RealNameIdentity.objects.select_for_update().order_by("pk"):
-            number = decrypt_id_number(identity.id_number_encrypted)
+            number = decrypt_id_number(bytes(identity.id_number_encrypted))
             new_hash = hash_id_number(number, key=new_hash_key)
             new_hashes[identity.id_number_hash] = new_hash
             identity.id_number_encrypted = encrypt_id_number(number, key=new_encryption_key)

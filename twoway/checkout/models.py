@@ -86,6 +86,9 @@ class Purchase(TimeStamped):
     reserved_until = models.DateTimeField(_("reserved until"), null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
 
+    #: Not a column: set by ``services.purchase_place`` (whether this call placed it).
+    created: bool
+
     class Meta:
         constraints = [
             models.UniqueConstraint(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -84,7 +85,7 @@ def shipped_order_lines() -> Iterator[OrderLineFlow]:
     """Every shipped order line as plain values for the ledger check: when it shipped, where it
     went, and what came back (received partial returns; the day the order was returned or
     refunded after shipping). What counts as shipped and reversed is ``rules.order_status``."""
-    reversed_on: dict[int, object] = {}
+    reversed_on: dict[int, dt.datetime] = {}
     for order_id, created_at in (
         OrderEvent.objects.filter(
             to_status__in=order_status.REVERSING_STATES,
@@ -98,6 +99,8 @@ def shipped_order_lines() -> Iterator[OrderLineFlow]:
     for line_id, received_at, quantity, value in ReturnLine.objects.filter(
         return_request__status="received"
     ).values_list("order_line_id", "return_request__received_at", "quantity", "customs_value_usd"):
+        if received_at is None:
+            raise ValueError(f"return line for order line {line_id} received with no date")
         returned[line_id].append((received_at.date(), quantity, value))
     rows = (
         OrderLine.objects.filter(order__shipped_at__isnull=False)
@@ -124,6 +127,8 @@ def shipped_order_lines() -> Iterator[OrderLineFlow]:
         b_state, b_prov, hs_code, quantity, value,
     ) in rows:  # fmt: skip
         reversed_at = reversed_on.get(order_id)
+        if shipped_at is None:  # excluded by the filter
+            raise ValueError(f"order {number} is shipped with no shipped_at")
         yield OrderLineFlow(
             order_number=number,
             direction=direction,

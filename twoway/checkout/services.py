@@ -11,7 +11,9 @@ import hashlib
 import json
 import logging
 import secrets
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -42,6 +44,14 @@ from .models import (
 )
 from .rules import order_status as pipeline
 from .selectors import quota_used
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from twoway.reference.models import ReturnPolicy
+
+    from .channels import Delivery
+    from .models import ReturnRequest
 
 logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
@@ -75,7 +85,7 @@ def cart_clear(*, buyer: User) -> None:
     CartLine.objects.filter(cart__buyer=buyer).delete()
 
 
-def cart_lines_remove(*, buyer: User, product_ids) -> None:
+def cart_lines_remove(*, buyer: User, product_ids: Iterable[int]) -> None:
     """Take these products out of the buyer's cart (what a placed purchase bought)."""
     CartLine.objects.filter(cart__buyer=buyer, product_id__in=list(product_ids)).delete()
 
@@ -191,7 +201,9 @@ def _existing_for_key(buyer: User, key: str, fingerprint: str) -> Purchase | Non
     return existing
 
 
-def _place_once(*, buyer: User, idempotency_key: str, fingerprint: str, write) -> Purchase:
+def _place_once(
+    *, buyer: User, idempotency_key: str, fingerprint: str, write: Callable[[], Purchase]
+) -> Purchase:
     """Run ``write()`` (one transaction) unless this key already placed the purchase; a retry,
     even a concurrent one, gets the first purchase back. ``purchase.created`` says which.
 
@@ -226,7 +238,7 @@ def cart_quote(
     items: dict[int, int],
     identity: RealNameIdentity | None = None,
     day: dt.date | None = None,
-):
+) -> Any:
     """Price a cart in ``channel`` (read-only); with ``identity`` the export quote counts the
     buyer's quota used this year."""
     return channel.quote_for(items=items, identity=identity, day=day or timezone.now().date())
@@ -234,7 +246,7 @@ def cart_quote(
 
 def export_quote_for(
     *, items: dict[int, int], identity: RealNameIdentity | None, day: dt.date | None = None
-):
+) -> Any:
     """``cart_quote`` in the export channel (the name callers outside checkout use)."""
     return cart_quote(channel=EXPORT, items=items, identity=identity, day=day)
 
@@ -314,12 +326,12 @@ def purchase_place(
     )
 
 
-def purchase_place_export(*, identity: RealNameIdentity, **kwargs) -> Purchase:
+def purchase_place_export(*, identity: RealNameIdentity, **kwargs: Any) -> Purchase:
     """``purchase_place`` in the export channel (the name callers outside checkout use)."""
     return purchase_place(channel=EXPORT, identity=identity, **kwargs)
 
 
-def purchase_place_import(*, consignee_state: str, **kwargs) -> Purchase:
+def purchase_place_import(*, consignee_state: str, **kwargs: Any) -> Purchase:
     """``purchase_place`` in the import channel (the name callers outside checkout use)."""
     return purchase_place(channel=IMPORT, consignee_state=consignee_state, **kwargs)
 
@@ -354,12 +366,14 @@ def _purchase_write(
     channel: ChannelPolicy,
     purchase: Purchase,
     buyer: User,
-    quote,
-    delivery,
+    quote: Any,
+    delivery: Delivery,
     now: dt.datetime,
 ) -> Purchase:
     """The orders (one per seller), their lines and first events, as the channel writes them."""
     reserved_until = purchase.reserved_until
+    if reserved_until is None:
+        raise ValueError(f"Purchase {purchase.number} has no reserved_until.")
     orders = [
         channel.order_for(
             purchase=purchase,
@@ -397,21 +411,21 @@ def _purchase_write(
     ):
         if seller.business is not None:
             order.business = seller.business
-        order._prefetched_objects_cache = {
+        order._prefetched_objects_cache = {  # type: ignore[attr-defined]  # private, not stubbed
             "lines": _as_prefetched(OrderLine.objects.filter(order=order), lines),
             "events": _as_prefetched(OrderEvent.objects.filter(order=order), [event]),
         }
-    purchase._prefetched_objects_cache = {
+    purchase._prefetched_objects_cache = {  # type: ignore[attr-defined]  # private, not stubbed
         "orders": _as_prefetched(Order.objects.filter(purchase=purchase), orders)
     }
     return purchase
 
 
-def _as_prefetched(queryset, rows: list):
+def _as_prefetched(queryset: QuerySet[Any], rows: list[Any]) -> QuerySet[Any]:
     """A queryset already holding ``rows``, as Django's prefetch cache keeps them (``.all()``
     reads them; ``.get()``/``.filter()`` still query)."""
     queryset._result_cache = rows
-    queryset._prefetch_done = True
+    queryset._prefetch_done = True  # type: ignore[attr-defined]  # private, not in the stubs
     return queryset
 
 
@@ -855,7 +869,7 @@ def order_hold_release(
 # --- returns: a delivered order comes back, in whole or in part -----------------------------
 
 
-def _return_terms(order: Order, day: dt.date):
+def _return_terms(order: Order, day: dt.date) -> ReturnPolicy:
     from twoway.reference.selectors import return_policy_on
 
     return return_policy_on(order.direction, day)
@@ -870,7 +884,7 @@ def return_window_end(order: Order) -> dt.datetime | None:
     return start + dt.timedelta(days=policy.window_days) if start else None
 
 
-def _returned_units(order_line_ids) -> dict[int, int]:
+def _returned_units(order_line_ids: Iterable[int]) -> dict[int, int]:
     from django.db.models import Sum
 
     from .models import ReturnLine, ReturnStatus
@@ -891,7 +905,7 @@ def return_request_create(
     reason: str,
     lines: dict[int, int] | None = None,
     now: dt.datetime | None = None,
-):
+) -> ReturnRequest:
     """The buyer asks to return ``lines`` ({order line id: units}; None = everything left) of a
     delivered order, within the return window in force. Amounts are fixed now by the pure rule."""
     from .models import ReturnLine, ReturnRequest
@@ -1018,8 +1032,13 @@ def can_decide_return(user: User, order: Order) -> bool:
 
 
 def return_decide(
-    *, return_request, by: User, approve: bool, note: str = "", now: dt.datetime | None = None
-):
+    *,
+    return_request: ReturnRequest,
+    by: User,
+    approve: bool,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> ReturnRequest:
     """The seller (or an operator) approves or rejects a requested return."""
     from .models import ReturnRequest, ReturnStatus
 
@@ -1052,7 +1071,9 @@ def return_decide(
     return locked
 
 
-def return_receive(*, return_request, by: User, now: dt.datetime | None = None):
+def return_receive(
+    *, return_request: ReturnRequest, by: User, now: dt.datetime | None = None
+) -> ReturnRequest:
     """The returned goods arrived back: stock restored, the ledger reversed for what came back,
     the buyer's CBEC quota given back; the order becomes ``returned`` once everything is back.
     The refund is issued by ``payments.services.return_receive_and_refund`` in the same
@@ -1127,7 +1148,14 @@ def return_receive(*, return_request, by: User, now: dt.datetime | None = None):
     return locked
 
 
-def on_listing_status_changed(*, product_ids, status, reason, now=None, **_kwargs) -> None:
+def on_listing_status_changed(
+    *,
+    product_ids: Iterable[int],
+    status: str,
+    reason: str,
+    now: dt.datetime | None = None,
+    **_kwargs: Any,
+) -> None:
     """Catalog's listing_status_changed signal (inside the transaction that changed them)."""
     if status in (ProductStatus.BLOCKED, ProductStatus.SUSPENDED):
         orders_hold_for_products(product_ids=list(product_ids), reason=reason, now=now)

@@ -92,17 +92,24 @@ def _fields(model: type[models.Model], child: bool = False) -> tuple[models.Fiel
     )  # fmt: skip
 
 
+def _column(field: models.Field) -> str:
+    """A concrete field's column name (``Field.column`` is None only for non-concrete fields)."""
+    if field.column is None:
+        raise ValueError(f"{field!r} has no database column")
+    return field.column
+
+
 @lru_cache(maxsize=64)
 def _order_rows_sql(n_orders: int, n_lines: int, n_events: int) -> str:
     """INSERT orders ... RETURNING, then lines and events joined to the new orders by number."""
     qn = connection.ops.quote_name
     order_fields = _fields(Order)
-    order_cols = ", ".join(qn(f.column) for f in order_fields)
+    order_cols = ", ".join(qn(_column(f)) for f in order_fields)
     order_row = "(" + ", ".join(["%s"] * len(order_fields)) + ")"
 
     def child(model, alias: str, n: int, key: str) -> str:
         fields = _fields(model, child=True)
-        cols = ", ".join(qn(f.column) for f in fields)
+        cols = ", ".join(qn(_column(f)) for f in fields)
         first = (
             "(%s::varchar, " + ", ".join(f"%s::{f.cast_db_type(connection)}" for f in fields) + ")"
         )
@@ -136,7 +143,7 @@ def insert_statement(obj: models.Model) -> tuple[str, list]:
     qn = connection.ops.quote_name
     fields = _fields(type(obj))
     sql = (
-        f"INSERT INTO {qn(obj._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"INSERT INTO {qn(obj._meta.db_table)} ({', '.join(qn(_column(f)) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id"
     )
     return sql, _values(obj)
@@ -186,7 +193,8 @@ def order_rows_statement(
     params: list = []
     for order in orders:
         params += _values(order)
-    for row in (*lines, *events):
+    children: list[OrderLine | OrderEvent] = [*lines, *events]
+    for row in children:
         params.append(row.order.number)
         params += _values(row, child=True)
     return _order_rows_sql(len(orders), len(lines), len(events)), params
@@ -219,7 +227,7 @@ def orders_insert(*, orders: list[Order], lines: list[OrderLine], events: list[O
         for obj in objs:
             order = obj.order
             obj.order = order  # sets order_id and keeps the instance (assigning order_id drops it)
-            key = (kind, obj.order_id, obj.product_id if kind == "l" else 0)
+            key = (kind, obj.order_id, obj.product_id if isinstance(obj, OrderLine) else 0)
             obj.pk = returned[key].pop(0)
             obj._state.adding = False
             obj._state.db = connection.alias

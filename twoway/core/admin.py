@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
@@ -49,7 +50,7 @@ class LargeTablePaginator(Paginator):
             estimate = self._estimate(qs)
             if estimate is not None and estimate > self.COUNT_CAP:
                 return estimate
-        if hasattr(qs, "count") and query is not None:
+        if isinstance(qs, QuerySet) and query is not None:
             return qs.order_by()[: self.COUNT_CAP + 1].count()
         return len(qs)
 

@@ -66,12 +66,16 @@ def _platform() -> BaseTransfer:
     )
 
 
-def documents_for(order: Order, *, now: datetime | None = None):
+def documents_for(
+    order: Order, *, now: datetime | None = None
+) -> tuple[CebOrder, CebPayment, CebLogistics, str]:
     """The three documents of one paid order, from the order, its payment and its waybill."""
     payment = order.purchase.payments.order_by("pk").first()
     if payment is None:
         raise ValueError(f"order {order.number} has no payment")
-    id_number = decrypt_id_number(order.identity.id_number_encrypted)
+    if order.identity is None:
+        raise ValueError(f"order {order.number} has no real-name identity")
+    id_number = decrypt_id_number(bytes(order.identity.id_number_encrypted))
     platform = _platform()
     now = now or timezone.now()
     lines = list(order.lines.order_by("pk"))
@@ -285,7 +289,7 @@ def order_declare(*, order_id: int, now: datetime | None = None) -> Order:
             status=DeclarationStatus.MATCH_FAILED,
         )
     masked = mask_id_number(id_number)
-    kinds = {
+    kinds: dict[MessageType, CebOrder | CebPayment | CebLogistics] = {
         MessageType.ORDER: documents.order,
         MessageType.PAYMENT: documents.payment,
         MessageType.LOGISTICS: documents.logistics,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from twoway.reference import selectors as reference
 
@@ -34,7 +35,7 @@ def eei_check(*, lines: Sequence[ExportLine], destination_country: str, day: dat
     return eei_required(lines, destination_country, eei_rules_on(day))
 
 
-def on_orders_paid(*, order_ids, **_kwargs) -> None:
+def on_orders_paid(*, order_ids: Iterable[int], **_kwargs: Any) -> None:
     """Checkout's ``orders_paid`` signal: declare the paid export orders after the payment's
     transaction commits (the task retries when the gateway is down; the sweep catches the rest)."""
     from django.db import transaction

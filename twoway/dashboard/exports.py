@@ -4,7 +4,8 @@ Parquet for regulators."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from twoway.core.csvsafe import safe_writer
 from twoway.ledger import selectors as ledger
@@ -135,7 +136,9 @@ def ledger_parquet_bytes(flt: ledger.EntryFilter, batch: int = 50_000) -> bytes:
         chunk: list[tuple] = []
 
         def flush() -> None:
-            columns = list(zip(*chunk, strict=True)) if chunk else [[] for _ in schema]
+            columns: list[Sequence[Any]] = (
+                list(zip(*chunk, strict=True)) if chunk else [[] for _ in schema]
+            )
             writer.write_table(
                 pa.Table.from_arrays(
                     [

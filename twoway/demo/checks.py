@@ -166,7 +166,7 @@ def _time_checks(order: Order, add) -> None:
                 f"is before the one it follows ({previous:%Y-%m-%d %H:%M})",
             )
         previous = event.created_at
-    first = {}
+    first: dict[str, dt.datetime] = {}
     for event in events:
         first.setdefault(event.to_status, event.created_at)
     for status, moment in (

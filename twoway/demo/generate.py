@@ -118,6 +118,7 @@ class _Weighted:
 
 def _employees(rng: random.Random, small: bool) -> int:
     r = rng.random()
+    bands: tuple[tuple[float, int, int], ...]  # (cumulative share, fewest, most)
     if small:  # US small businesses: most have fewer than 20 people
         bands = (
             (0.35, 1, 4),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -199,7 +199,7 @@ def initial_stock_record() -> int:
 class SellersWritten:
     us: int = 0
     midwest: int = 0
-    staff_rows: list[tuple[int, str]] | None = None
+    staff_rows: list[tuple[int, str]] = field(default_factory=list)
 
 
 def sellers_write(

@@ -33,9 +33,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from twoway.catalog.models import Product, ProductStatus
+from twoway.checkout.channels import Consignee
 from twoway.checkout.models import Order, OrderStatus, Purchase
 from twoway.checkout.services import (
-    Consignee,
     order_transition,
     purchase_mark_paid,
     purchase_place_export,

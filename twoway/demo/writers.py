@@ -6,10 +6,11 @@ ids, so they write identical rows; sequences are reset afterwards by ``sequences
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.core.management.color import no_style
 from django.db import connection
+from django.db.models import Model
 
 from twoway.businesses.models import Business
 from twoway.catalog.models import Product
@@ -44,12 +45,28 @@ def copy_rows(table: str, columns: Iterable[str], rows: Iterable[tuple]) -> None
             copy.write_row(row)
 
 
+def _with_defaults(
+    model: type[Model], columns: Sequence[str], rows: Iterable[tuple]
+) -> tuple[list[str], Iterator[tuple]]:
+    """The columns and rows completed with the model's own defaults for every other NOT NULL
+    column: COPY sees only database defaults, and Django keeps its defaults in Python (a column
+    added later, e.g. the Made-in-USA attestation, would otherwise arrive NULL)."""
+    extra = [
+        (f.column, f.get_default())
+        for f in model._meta.concrete_fields
+        if f.column and f.column not in columns and not f.primary_key and not f.null
+    ]
+    names = [*columns, *(str(name) for name, _ in extra)]
+    tail = tuple(value for _, value in extra)
+    return names, (tuple(row) + tail for row in rows)
+
+
 class CopyWriter:
     name = "copy"
 
     def write(self, businesses: list[tuple], products: list[tuple]) -> None:
-        copy_rows(Business._meta.db_table, BUSINESS_COLUMNS, businesses)
-        copy_rows(Product._meta.db_table, PRODUCT_COLUMNS, products)
+        copy_rows(Business._meta.db_table, *_with_defaults(Business, BUSINESS_COLUMNS, businesses))
+        copy_rows(Product._meta.db_table, *_with_defaults(Product, PRODUCT_COLUMNS, products))
 
 
 def sequences_reset() -> None:

@@ -10,6 +10,7 @@ numbers, country of origin, values in USD, and the de minimis (Section 321) row 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from decimal import Decimal
 
 from reportlab.graphics.barcode.code128 import Code128
@@ -76,7 +77,7 @@ class _Page:
         self.c.line(self.left, self.y + 2 * mm, self.right, self.y + 2 * mm)
         self.y -= 2 * mm
 
-    def table(self, columns: list[tuple[str, float, str]], rows: list[list[str]]) -> None:
+    def table(self, columns: Sequence[tuple[str, float, str]], rows: list[list[str]]) -> None:
         """``columns``: (header, width in mm, "l" or "r")."""
 
         def draw(cells: list[str], size: float) -> None:

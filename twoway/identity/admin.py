@@ -17,7 +17,7 @@ class UserAdmin(OperatorOnlyAdmin, DjangoUserAdmin):
     list_filter = ("role", "preferred_language", "is_active", "is_staff")
     search_fields = ("username", "email", "first_name", "last_name")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Twoway"), {"fields": ("role", "preferred_language")}),
     )
     add_fieldsets = (

@@ -105,10 +105,14 @@ def insights_for(*, business: Business, days: int = 90, limit: int = 10) -> Insi
     names = {
         c: (en, zh) for c, en, zh in ChinaProvince.objects.values_list("code", "name_en", "name_zh")
     }
+
+    def province_names(code: str) -> tuple[str, str]:
+        return names.get(code, (code, code))
+
     provinces = [
         ProvinceRow(
             r["province"],
-            *names.get(r["province"], (r["province"],) * 2),
+            *province_names(r["province"]),
             buyers=r["buyers"],
             orders=r["n"],
             revenue_usd=r["usd"] or Decimal("0"),

@@ -5,14 +5,19 @@ An endpoint names the one scope it needs; a key without it gets 403 naming the s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ORDERS_READ = "orders:read"
 PRODUCTS_WRITE = "products:write"
 SHIPMENTS_WRITE = "shipments:write"
 
 #: scope → (what it opens, for the seller choosing; the seller permission the issuer needs)
-SCOPES: dict[str, tuple[str, str]] = {
+SCOPES: dict[str, tuple[StrOrPromise, str]] = {
     ORDERS_READ: (
         _("Read orders: the order queue and each order of this business, and its returns."),
         "fulfilment",
@@ -28,7 +33,7 @@ SCOPES: dict[str, tuple[str, str]] = {
 }
 
 #: webhook event → what it tells (for the seller choosing what to receive)
-EVENTS: dict[str, str] = {
+EVENTS: dict[str, StrOrPromise] = {
     "order.paid": _("An order was paid."),
     "order.cleared": _("Customs cleared an order: it can be shipped."),
     "order.cancelled": _("An order was cancelled."),

@@ -8,6 +8,8 @@ import hmac
 import json
 import logging
 import secrets
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +27,9 @@ from .models import BusinessApiKey, DeliveryStatus, WebhookDelivery, WebhookEndp
 from .rules.backoff import BackoffPolicy, retry_delay
 from .rules.signing import HEADER, header_value
 from .scopes import EVENTS, SCOPES
+
+if TYPE_CHECKING:
+    from twoway.identity.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +52,7 @@ def parse_key(token: str) -> tuple[str, str] | None:
     return parts[1], parts[2]
 
 
-def _check_scopes(scopes) -> list[str]:
+def _check_scopes(scopes: Iterable[object] | None) -> list[str]:
     chosen = sorted({str(s) for s in (scopes or [])})
     unknown = [s for s in chosen if s not in SCOPES]
     if unknown or not chosen:
@@ -60,7 +65,12 @@ def _check_scopes(scopes) -> list[str]:
 
 
 def api_key_issue(
-    *, business: Business, by, name: str, scopes, now=None
+    *,
+    business: Business,
+    by: User,
+    name: str,
+    scopes: Iterable[object] | None,
+    now: dt.datetime | None = None,
 ) -> tuple[BusinessApiKey, str]:
     """Issue a key for ``business`` (an owner, or a member holding the integrations permission).
     Returns the key row and the plaintext, shown this once."""
@@ -87,7 +97,9 @@ def api_key_issue(
     return key, f"{KEY_PREFIX}_{prefix}_{secret}"
 
 
-def api_key_revoke(*, api_key: BusinessApiKey, by, now=None) -> BusinessApiKey:
+def api_key_revoke(
+    *, api_key: BusinessApiKey, by: User, now: dt.datetime | None = None
+) -> BusinessApiKey:
     require_seller_permission(by, api_key.business, "integrations")
     if api_key.revoked_at is None:
         api_key.revoked_at = now or timezone.now()
@@ -99,7 +111,7 @@ def api_key_revoke(*, api_key: BusinessApiKey, by, now=None) -> BusinessApiKey:
 _LAST_USED_GRANULARITY = dt.timedelta(minutes=1)
 
 
-def api_key_authenticate(token: str, *, now=None) -> BusinessApiKey | None:
+def api_key_authenticate(token: str, *, now: dt.datetime | None = None) -> BusinessApiKey | None:
     """The live key a bearer token names (right secret, not revoked, issuer still allowed), or
     None. Marks it used (at most one write a minute)."""
     from twoway.businesses.permissions import has_seller_permission
@@ -128,7 +140,7 @@ def api_key_authenticate(token: str, *, now=None) -> BusinessApiKey | None:
 # --- webhook endpoints ---------------------------------------------------------------------
 
 
-def _check_events(events) -> list[str]:
+def _check_events(events: Iterable[object] | None) -> list[str]:
     chosen = sorted({str(e) for e in (events or [])})
     if not chosen or any(e not in EVENTS for e in chosen):
         raise DomainError.one(
@@ -140,7 +152,12 @@ def _check_events(events) -> list[str]:
 
 
 def endpoint_create(
-    *, business: Business, by, url: str, events, now=None
+    *,
+    business: Business,
+    by: User,
+    url: str,
+    events: Iterable[object] | None,
+    now: dt.datetime | None = None,
 ) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint; returns it and its signing secret (shown this once)."""
     require_seller_permission(by, business, "integrations")
@@ -169,20 +186,20 @@ def endpoint_create(
     return endpoint, secret
 
 
-def endpoint_set_active(*, endpoint: WebhookEndpoint, active: bool, by) -> WebhookEndpoint:
+def endpoint_set_active(*, endpoint: WebhookEndpoint, active: bool, by: User) -> WebhookEndpoint:
     require_seller_permission(by, endpoint.business, "integrations")
     endpoint.active = bool(active)
     endpoint.save(update_fields=["active"])
     return endpoint
 
 
-def endpoint_delete(*, endpoint: WebhookEndpoint, by) -> None:
+def endpoint_delete(*, endpoint: WebhookEndpoint, by: User) -> None:
     require_seller_permission(by, endpoint.business, "integrations")
     endpoint.delete()
 
 
 def endpoint_secret(endpoint: WebhookEndpoint) -> str:
-    return decrypt_secret(endpoint.secret_encrypted)
+    return decrypt_secret(bytes(endpoint.secret_encrypted))
 
 
 # --- deliveries ----------------------------------------------------------------------------
@@ -202,7 +219,9 @@ def _jitter_unit(delivery_id: int, attempt: int) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def event_emit(*, business_id: int, event: str, data: dict, now=None) -> list[WebhookDelivery]:
+def event_emit(
+    *, business_id: int, event: str, data: dict[str, Any], now: dt.datetime | None = None
+) -> list[WebhookDelivery]:
     """Record one event for every active endpoint of the business that subscribes to it, in the
     caller's transaction (an outbox: rolled back with it), and send them once it commits."""
     if event not in EVENTS:
@@ -258,7 +277,9 @@ def body_of(delivery: WebhookDelivery) -> bytes:
     ).encode()
 
 
-def delivery_attempt(*, delivery: WebhookDelivery, now=None) -> WebhookDelivery:
+def delivery_attempt(
+    *, delivery: WebhookDelivery, now: dt.datetime | None = None
+) -> WebhookDelivery:
     """Send one delivery now and record what happened (no lock held while sending)."""
     now = now or timezone.now()
     endpoint = delivery.endpoint
@@ -272,7 +293,7 @@ def delivery_attempt(*, delivery: WebhookDelivery, now=None) -> WebhookDelivery:
     }
     answer = transport.post(endpoint.url, body, headers)
     attempts = delivery.attempts + 1
-    fields = {
+    fields: dict[str, Any] = {
         "attempts": attempts,
         "last_status_code": answer.status,
         "last_error": answer.error[:500],
@@ -298,7 +319,7 @@ def delivery_attempt(*, delivery: WebhookDelivery, now=None) -> WebhookDelivery:
 CLAIM_SECONDS = 120
 
 
-def deliveries_send_due(*, now=None, limit: int = 100) -> int:
+def deliveries_send_due(*, now: dt.datetime | None = None, limit: int = 100) -> int:
     """The scheduled job: send every delivery that is due (new ones and retries). Each row is
     claimed with a conditional update first, so two workers never send the same one at once.
     Returns how many were attempted."""
@@ -328,7 +349,9 @@ def deliveries_send_due(*, now=None, limit: int = 100) -> int:
     return sent
 
 
-def delivery_replay(*, delivery: WebhookDelivery, by, now=None) -> WebhookDelivery:
+def delivery_replay(
+    *, delivery: WebhookDelivery, by: User, now: dt.datetime | None = None
+) -> WebhookDelivery:
     """Send a delivery again (a new row with the same event id, so receivers can de-duplicate)."""
     require_seller_permission(by, delivery.business, "integrations")
     now = now or timezone.now()

@@ -80,7 +80,7 @@ def resolve_checked(host: str, port: int) -> str:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
         raise UnsafeUrl(_("The host %(host)s could not be resolved.") % {"host": host}) from None
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]
     if not addresses:
         raise UnsafeUrl(_("The host %(host)s has no address.") % {"host": host})
     if not _allow_private():
@@ -103,17 +103,21 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        context = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=context)
         self._address = address
+        self._ssl_context = context
 
     def connect(self) -> None:
         sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._ssl_context.wrap_socket(sock, server_hostname=self.host)
 
 
 def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float | None = None) -> Answer:
     """POST ``body`` to ``url``; never raises for network trouble (the answer says what)."""
-    timeout = float(timeout or getattr(settings, "TWOWAY_WEBHOOK_TIMEOUT_SECONDS", 5))
+    timeout = (
+        float(timeout) if timeout else float(getattr(settings, "TWOWAY_WEBHOOK_TIMEOUT_SECONDS", 5))
+    )
     try:
         scheme, host, port, path = check_url_shape(url)
         address = resolve_checked(host, port)

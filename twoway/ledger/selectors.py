@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -128,6 +129,7 @@ def _rollup_totals_by(*, flt: FlowFilter, group: str) -> list[FlowTotal]:
 def flow_series(*, flt: FlowFilter, grain: str) -> list[FlowTotal]:
     """Totals per period ("d" = day, "m" = month) and direction; ``key`` is the ISO date."""
     dims = flt.dims()
+    rows: QuerySet[Any, tuple[Any, ...]]
     if len(dims) > 1:
         qs = _rollup_filtered(flt)
         period = TruncMonth("day") if grain == "m" else None
@@ -139,13 +141,13 @@ def flow_series(*, flt: FlowFilter, grain: str) -> list[FlowTotal]:
         rows = base.annotate(v=Sum("value_usd"), q=Sum("quantity"), n=Sum("entries")).order_by()
     else:
         ((fdim, fval),) = dims.items() if dims else (("", ""),)
-        qs = TradeFlowCube.objects.filter(
+        cube = TradeFlowCube.objects.filter(
             grain=grain, fdim=fdim, fval=fval, gdim="", period__gte=flt.start, period__lte=flt.end
         )
         if flt.direction:
-            qs = qs.filter(direction=flt.direction)
+            cube = cube.filter(direction=flt.direction)
         rows = (
-            qs.values_list("period", "direction")
+            cube.values_list("period", "direction")
             .annotate(v=Sum("value_usd"), q=Sum("quantity"), n=Sum("entries"))
             .order_by()
         )
@@ -205,11 +207,15 @@ def jobs_ratio_row() -> JobsRatioRow | None:
     """The latest year with a goods-exports ratio; else the latest with a total ratio."""
     goods = JobsRatio.objects.filter(jobs_per_usd_bn_goods__isnull=False).order_by("-year").first()
     if goods:
+        if goods.jobs_per_usd_bn_goods is None:  # excluded by the filter
+            raise ValueError(f"jobs ratio {goods.year} has no goods ratio")
         return JobsRatioRow(
             goods.year, goods.jobs_per_usd_bn_goods, goods.publication, goods.source, "goods"
         )
     total = JobsRatio.objects.filter(jobs_per_usd_bn_total__isnull=False).order_by("-year").first()
     if total:
+        if total.jobs_per_usd_bn_total is None:  # excluded by the filter
+            raise ValueError(f"jobs ratio {total.year} has no total ratio")
         return JobsRatioRow(
             total.year, total.jobs_per_usd_bn_total, total.publication, total.source, "total"
         )

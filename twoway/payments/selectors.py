@@ -25,5 +25,7 @@ def order_money(order: Order) -> MoneyView:
 def refunds_for_orders(order_ids) -> dict[int, list[Refund]]:
     rows: dict[int, list[Refund]] = {}
     for refund in Refund.objects.filter(order_id__in=list(order_ids)).order_by("requested_at"):
+        if refund.order_id is None:  # excluded by the filter
+            raise ValueError(f"refund {refund.pk} has no order")
         rows.setdefault(refund.order_id, []).append(refund)
     return rows

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -49,6 +51,12 @@ from .providers.base import (
 )
 from .refunds import ANSWER_SUCCEEDED, RefundCall, RefundUnavailable, refund_send
 
+if TYPE_CHECKING:
+    from twoway.checkout.models import ReturnRequest
+    from twoway.identity.models import User
+
+    from .providers import PaymentProvider, VerifiedNotification
+
 logger = logging.getLogger(__name__)
 
 
@@ -56,7 +64,7 @@ def _public_url(path: str) -> str:
     return getattr(settings, "TWOWAY_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/") + path
 
 
-def payment_start(*, purchase: Purchase, buyer, provider_name: str) -> PaymentRedirect:
+def payment_start(*, purchase: Purchase, buyer: User, provider_name: str) -> PaymentRedirect:
     """Where to send the buyer to pay. Reads only; the purchase is not locked."""
     if purchase.buyer_id != buyer.pk:
         raise PermissionDenied("Only the buyer can pay for this purchase.")
@@ -84,7 +92,7 @@ def payment_start(*, purchase: Purchase, buyer, provider_name: str) -> PaymentRe
             notify_url=_public_url("/payments/notify/card/"),
             return_url=_public_url(f"/us/purchases/{purchase.number}/"),
         )
-        return get_provider(provider_name).create_payment(card_request)
+        return get_provider("card").create_payment(card_request)
     request = PaymentRequest(
         out_trade_no=purchase.number,
         amount=purchase.total_payable,
@@ -127,7 +135,7 @@ def _log(
     )
 
 
-def notification_receive(*, provider_name: str, raw_body: bytes, headers) -> Ack:
+def notification_receive(*, provider_name: str, raw_body: bytes, headers: Mapping[str, str]) -> Ack:
     """Handle one asynchronous notification. Safe to replay: the same event or transaction is
     recorded once and acknowledged every time."""
     provider = get_provider(provider_name)
@@ -204,7 +212,9 @@ def notification_receive(*, provider_name: str, raw_body: bytes, headers) -> Ack
     return Ack(*provider.ack(True))
 
 
-def payment_record(*, purchase: Purchase, provider_name: str, notification) -> Payment:
+def payment_record(
+    *, purchase: Purchase, provider_name: str, notification: VerifiedNotification
+) -> Payment:
     """Record the payment once (unique provider transaction id) and mark the orders paid.
 
     Must run inside the caller's transaction. The purchase row is locked first (as expiry and
@@ -270,7 +280,7 @@ REFUND_STATUSES = frozenset(
 REFUND_BACKOFF_MINUTES = (1, 2, 5, 10, 30, 60, 120, 240)
 
 
-def _refund_number(now) -> str:
+def _refund_number(now: dt.datetime) -> str:
     return f"RF{now:%y%m%d}{secrets.token_hex(5).upper()}"
 
 
@@ -279,14 +289,16 @@ def _succeeded_total(payment: Payment, *, excluding: Refund | None = None) -> De
     rows = payment.refunds.filter(status=RefundStatus.SUCCEEDED)
     if excluding is not None:
         rows = rows.exclude(pk=excluding.pk)
-    return rows.aggregate(n=Coalesce(Sum("amount"), Decimal("0.00")))["n"]
+    total: Decimal = rows.aggregate(n=Coalesce(Sum("amount"), Decimal("0.00")))["n"]
+    return total
 
 
 def refunded_total(payment: Payment) -> Decimal:
     """What of ``payment`` is refunded or on its way back (failed refunds count for nothing)."""
-    return payment.refunds.exclude(status=RefundStatus.FAILED).aggregate(
+    total: Decimal = payment.refunds.exclude(status=RefundStatus.FAILED).aggregate(
         n=Coalesce(Sum("amount"), Decimal("0.00"))
     )["n"]
+    return total
 
 
 def refund_issue(
@@ -296,9 +308,9 @@ def refund_issue(
     amount: Decimal,
     kind: str,
     reason: str,
-    by=None,
-    return_request=None,
-    now=None,
+    by: User | None = None,
+    return_request: ReturnRequest | None = None,
+    now: dt.datetime | None = None,
 ) -> Refund:
     """Record a refund of ``amount`` against ``payment`` (inside the caller's transaction) and
     send it to the provider once that transaction commits. Never more than was paid: the
@@ -362,7 +374,7 @@ def _refund_submit_later(refund_id: int) -> None:
         )
 
 
-def refund_submit(*, refund_id: int, now=None) -> str:
+def refund_submit(*, refund_id: int, now: dt.datetime | None = None) -> str:
     """Ask the provider to refund (no lock held while it is asked), then record its answer."""
     now = now or timezone.now()
     refund = Refund.objects.select_related("payment", "purchase").get(pk=refund_id)
@@ -397,7 +409,7 @@ def refund_submit(*, refund_id: int, now=None) -> str:
         return locked.status
 
 
-def _refund_attempt_failed(refund_id: int, error: str, now) -> str:
+def _refund_attempt_failed(refund_id: int, error: str, now: dt.datetime) -> str:
     with transaction.atomic():
         locked = Refund.objects.select_for_update().get(pk=refund_id)
         locked.attempts += 1
@@ -414,7 +426,7 @@ def _refund_attempt_failed(refund_id: int, error: str, now) -> str:
     return locked.status
 
 
-def refunds_retry(*, now=None, limit: int = 200) -> int:
+def refunds_retry(*, now: dt.datetime | None = None, limit: int = 200) -> int:
     """Send every pending refund whose next attempt is due (the scheduled job)."""
     now = now or timezone.now()
     due = list(
@@ -427,7 +439,7 @@ def refunds_retry(*, now=None, limit: int = 200) -> int:
     return len(due)
 
 
-def _refund_succeeded(refund: Refund, *, at) -> None:
+def _refund_succeeded(refund: Refund, *, at: dt.datetime) -> None:
     """The provider confirmed: mark the refund, the payment and the order (in the caller's
     transaction, refund row locked)."""
     refund.status = RefundStatus.SUCCEEDED
@@ -458,7 +470,9 @@ def _refund_succeeded(refund: Refund, *, at) -> None:
             )
 
 
-def _refund_notification(provider, provider_name: str, note, raw_body: bytes) -> Ack:  # noqa: C901 — ADR 0001's checks, in the ADR's order
+def _refund_notification(  # noqa: C901 — ADR 0001's checks, in the ADR's order
+    provider: PaymentProvider, provider_name: str, note: VerifiedNotification, raw_body: bytes
+) -> Ack:
     """A wallet's refund notification: match our refund, check the amount, record it once."""
     refund = Refund.objects.filter(provider=provider_name, number=note.out_refund_no or "").first()
     problems = []
@@ -494,6 +508,8 @@ def _refund_notification(provider, provider_name: str, note, raw_body: bytes) ->
             raw=raw_body,
         )
         return Ack(*provider.ack(False, message=message, status_code=400))
+    if refund is None:  # an unknown refund is one of the problems answered above
+        raise RuntimeError(f"refund notification {note.event_id} matched no refund")
     try:
         with transaction.atomic():
             _log(
@@ -546,7 +562,7 @@ def _captured_payment(purchase_id: int) -> Payment | None:
     )
 
 
-def order_cancel(*, order: Order, by, reason: str = "") -> Order:
+def order_cancel(*, order: Order, by: User, reason: str = "") -> Order:
     """The buyer (or an operator) cancels an order. Unpaid: cancelled, stock and quota back.
     Paid and not yet declared to customs (exports) or shipped (imports): refunded in full —
     stock and quota back, the tax with it, the money through the provider that took it."""
@@ -576,7 +592,7 @@ def order_cancel(*, order: Order, by, reason: str = "") -> Order:
     )
 
 
-def _refund_whole_order(*, order: Order, by, kind: str, reason: str) -> Order:
+def _refund_whole_order(*, order: Order, by: User | None, kind: str, reason: str) -> Order:
     now = timezone.now()
     with transaction.atomic():
         payment = _captured_payment(order.purchase_id)
@@ -597,7 +613,7 @@ def _refund_whole_order(*, order: Order, by, kind: str, reason: str) -> Order:
     return Order.objects.get(pk=order.pk)
 
 
-def return_receive_and_refund(*, return_request, by):
+def return_receive_and_refund(*, return_request: ReturnRequest, by: User) -> ReturnRequest:
     """The goods came back: restock, ledger reversal, quota back (checkout) and the refund of
     what came back (here), in one transaction."""
     now = timezone.now()
@@ -620,7 +636,7 @@ def return_receive_and_refund(*, return_request, by):
     return received
 
 
-def orders_refund_for_block(*, product_ids: list[int], reason: str, by=None) -> int:
+def orders_refund_for_block(*, product_ids: list[int], reason: str, by: User | None = None) -> int:
     """A regulator's final block: every order held because of these listings ends — unpaid ones
     are cancelled, paid ones refunded in full. Returns how many orders ended."""
     ended = 0
@@ -652,7 +668,14 @@ def orders_refund_for_block(*, product_ids: list[int], reason: str, by=None) -> 
     return ended
 
 
-def on_listing_status_changed(*, product_ids, status, reason, final=False, **_kwargs) -> None:
+def on_listing_status_changed(
+    *,
+    product_ids: Iterable[int],
+    status: str,
+    reason: str,
+    final: bool = False,
+    **_kwargs: Any,
+) -> None:
     """Catalog's listing_status_changed signal: a final block ends the orders it held."""
     from twoway.catalog.models import ProductStatus
 

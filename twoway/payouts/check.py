@@ -49,11 +49,12 @@ def statement_differences(statement: PayoutStatement) -> list[str]:
                 f"{name}: {field} {stored} but its lines give {getattr(recomputed, field)}"
             )
     for line in lines:
-        source = (
-            order_line(order_money(line.order))
-            if line.kind == "order"
-            else refund_line(refund_money(line.refund))
-        )
+        if line.kind == "order":
+            source = order_line(order_money(line.order))
+        elif line.refund is None:
+            raise ValueError(f"{name}: refund line {line.reference} has no refund")
+        else:
+            source = refund_line(refund_money(line.refund))
         for field in FIELDS:
             if getattr(source, field) != getattr(line, field):
                 problems.append(
@@ -65,7 +66,8 @@ def statement_differences(statement: PayoutStatement) -> list[str]:
     want_orders = set(orders_paid_in(business, start, end).values_list("pk", flat=True))
     have_orders = {x.order_id for x in lines if x.kind == "order"}
     want_refunds = set(refunds_succeeded_in(business, start, end).values_list("pk", flat=True))
-    have_refunds = {x.refund_id for x in lines if x.kind == "refund"}
+    # every refund line has its refund (checked above)
+    have_refunds = {x.refund_id for x in lines if x.kind == "refund" and x.refund_id is not None}
     for label, want, have in (
         ("order", want_orders, have_orders),
         ("refund", want_refunds, have_refunds),

@@ -137,9 +137,9 @@ def statement_pdf(view: StatementView) -> bytes:
             f"{row.fee:,.2f}",
             f"{row.net:,.2f}",
         ]
-        for (_, offset), value in zip(columns, values, strict=True):
+        for (_, offset), cell in zip(columns, values, strict=True):
             c.setFont(FONT, 7.5)
-            c.drawString(left + offset * mm, y, value)
+            c.drawString(left + offset * mm, y, cell)
         y -= 4.6 * mm
     c.save()
     return buffer.getvalue()

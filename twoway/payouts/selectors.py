@@ -70,24 +70,31 @@ def _fee_rate(direction: str, moment: dt.datetime) -> Decimal:
 
 
 def order_money(order: Order) -> OrderMoney:
+    paid_at = order.paid_at
+    if paid_at is None:
+        raise ValueError(f"order {order.number} is not paid: it has no money for a statement")
     return OrderMoney(
         order_id=order.pk,
         number=order.number,
-        paid_at=order.paid_at,
+        paid_at=paid_at,
         collected=order.total_payable,
         tax=order.tax_total,
         goods=order.goods_value,
-        fee_rate=_fee_rate(order.direction, order.paid_at),
+        fee_rate=_fee_rate(order.direction, paid_at),
     )
 
 
 def refund_money(refund: Refund) -> RefundMoney:
     order = refund.order
-    if refund.return_request_id:
-        parts = refund.return_request.lines.aggregate(
-            tax=Sum("tax_amount"), goods=Sum("goods_amount")
-        )
-        tax, goods = q(parts["tax"] or 0), q(parts["goods"] or 0)
+    if order is None:
+        raise ValueError(f"refund {refund.number} has no order")
+    succeeded_at, paid_at = refund.succeeded_at, order.paid_at
+    if succeeded_at is None or paid_at is None:
+        raise ValueError(f"refund {refund.number} has not succeeded or its order is not paid")
+    return_request = refund.return_request if refund.return_request_id else None
+    if return_request is not None:
+        parts = return_request.lines.aggregate(tax=Sum("tax_amount"), goods=Sum("goods_amount"))
+        tax, goods = q(parts["tax"] or Decimal(0)), q(parts["goods"] or Decimal(0))
     elif refund.amount == order.total_payable or not order.total_payable:
         tax, goods = order.tax_total, order.goods_value
     else:  # a part of the order's money (an operator's refund): its share of tax and goods
@@ -98,11 +105,11 @@ def refund_money(refund: Refund) -> RefundMoney:
         number=refund.number,
         order_id=order.pk,
         order_number=order.number,
-        succeeded_at=refund.succeeded_at,
+        succeeded_at=succeeded_at,
         amount=refund.amount,
         tax=tax,
         goods=goods,
-        fee_rate=_fee_rate(order.direction, order.paid_at),
+        fee_rate=_fee_rate(order.direction, paid_at),
     )
 
 

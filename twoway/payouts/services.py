@@ -67,6 +67,9 @@ def statement_issue(
         )
     draft = statement_draft(business=business, start=start, end=end)
     totals, cur, rate = draft.totals, draft.currencies, draft.rate
+    rate_from = rate.effective_from
+    if rate_from is None:
+        raise ValueError(f"the exchange rate {rate} has no date it is in force from")
     try:
         with transaction.atomic():
             statement = PayoutStatement.objects.create(
@@ -85,7 +88,7 @@ def statement_issue(
                 net=totals.net,
                 amount_due=totals.amount_due,
                 exchange_rate=rate.rate,
-                exchange_rate_from=rate.effective_from,
+                exchange_rate_from=rate_from,
                 exchange_rate_source=rate.source,
                 fee_source="; ".join(
                     sorted({f"{f.rate:.2%} of {f.basis}: {f.source}" for f in draft.fees})

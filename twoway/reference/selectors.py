@@ -61,7 +61,7 @@ def positive_list_entries(lines: Iterable[str]) -> dict[str, PositiveListEntry]:
         hit = _cache.get(("positive_line", line))
         if hit is None or hit[0] <= now:
             missing.append(line)
-        elif hit[1] is not None:
+        elif isinstance(hit[1], PositiveListEntry):  # the cache holds an entry or None
             found[line] = hit[1]
     if missing:
         rows = {e.hs_code_cn: e for e in PositiveListEntry.objects.filter(hs_code_cn__in=missing)}

@@ -260,7 +260,7 @@ def documents_for(
                     desc_en=p.description_en,
                     hs_code=p.hs_code,
                 )
-                if with_text
+                if text is not None
                 else EMPTY_TEXT,
                 hs_code=p.hs_code,
                 chapter=p.hs_chapter or p.hs_code[:2],

@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import logging
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -29,6 +29,7 @@ from .rules.analyze import fold
 from .rules.demand import demand_rose
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
     from django.contrib.sessions.backends.base import SessionBase
 
     from twoway.catalog.models import Product
@@ -244,7 +245,7 @@ def _email_notice(sub: DemandSubscription, previous: int, current: int) -> int:
 # --- after the demo seed --------------------------------------------------------------------
 
 
-def after_seed(*, seed: int = 1, stdout: TextIO | None = None) -> None:
+def after_seed(*, seed: int = 1, stdout: SupportsWrite[str] | None = None) -> None:
     """The end of ``twoway seed``: demo searches (if the log is empty) and a full index rebuild."""
     from .demo import demo_searches_seed
 

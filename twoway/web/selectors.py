@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -230,7 +231,7 @@ def seller_listing_get(*, business: Business, product_id: int) -> SellerListing 
     return SellerListing(product, listing_status_label(product, state), state)
 
 
-def user_works_for(*, user: User, business_id: int) -> bool:
+def user_works_for(*, user: User | AnonymousUser, business_id: int) -> bool:
     if not user.is_authenticated:
         return False
     return Membership.objects.filter(user=user, business_id=business_id).exists()

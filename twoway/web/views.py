@@ -22,6 +22,7 @@ from twoway.reference import labels
 from twoway.web.checkout.page_data import card_prices_cny, landed_price_for, us_made_picks
 
 from . import selectors
+from .auth import signed_in_user
 
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -172,7 +173,8 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @login_required
 def seller_center(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.SELLER_STAFF:
+    user = signed_in_user(request)
+    if user.role != Role.SELLER_STAFF:
         return render(request, "web/seller_not_for_you.html", status=403)
     from twoway.businesses.permissions import seller_permissions
     from twoway.businesses.selectors import memberships_of
@@ -182,13 +184,13 @@ def seller_center(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     permissions = seller_permissions(membership)
     center = selectors.seller_center_for(
-        user=request.user, membership=membership, with_products="catalogue" in permissions
+        user=user, membership=membership, with_products="catalogue" in permissions
     )
     context = {
         "center": center,
         "membership": membership,
         "seller_perms": permissions,
-        "memberships": list(memberships_of(user=request.user)),
+        "memberships": list(memberships_of(user=user)),
     }
     return render(request, "web/seller_center.html", context)
 

@@ -6,10 +6,10 @@ answer with one purchase / order shape (``channel`` says which)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Header, Router, Status
 
+from twoway.api.auth_request import AuthedRequest
 from twoway.api.schemas.checkout import (
     CancelIn,
     ImportPurchaseIn,
@@ -24,7 +24,7 @@ from twoway.api.schemas.checkout import (
 )
 from twoway.businesses.permissions import has_seller_permission
 from twoway.checkout import selectors, services
-from twoway.checkout.channels import EXPORT, IMPORT, ChannelPolicy
+from twoway.checkout.channels import EXPORT, IMPORT, ChannelPolicy, Consignee
 from twoway.checkout.errors import caps_check
 from twoway.checkout.models import Order
 from twoway.checkout.rules.caps import merge_lines
@@ -44,7 +44,7 @@ def _items(payload_items: list[ItemIn]) -> dict[int, int]:
     return items
 
 
-def _identity(request: HttpRequest, identity_id: int | None) -> RealNameIdentity | None:
+def _identity(request: AuthedRequest, identity_id: int | None) -> RealNameIdentity | None:
     if identity_id is None:
         return None
     identity = RealNameIdentity.objects.filter(pk=identity_id, user=request.auth).first()
@@ -177,7 +177,7 @@ def purchase_place(
         _items(payload.items),
         idempotency_key,
         identity=identity,
-        consignee=services.Consignee(**payload.consignee.dict()),
+        consignee=Consignee(**payload.consignee.dict()),
     )
 
 
@@ -254,5 +254,5 @@ def import_purchase_place(
         _items(payload.items),
         idempotency_key,
         consignee_state=payload.consignee_state,
-        consignee=services.Consignee(**payload.consignee.dict()),
+        consignee=Consignee(**payload.consignee.dict()),
     )

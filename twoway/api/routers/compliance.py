@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from twoway.api.auth_request import AuthedRequest
 from twoway.compliance import selectors
 from twoway.compliance.models import ListingReview
 from twoway.compliance.review import REVIEWER_ROLES, review_decide
@@ -103,7 +103,7 @@ def _out(review: ListingReview, *, events: bool = False) -> dict:
     return data
 
 
-def _review(request: HttpRequest, review_id: int) -> ListingReview:
+def _review(request: AuthedRequest, review_id: int) -> ListingReview:
     require_role(request.auth, *REVIEWER_ROLES)
     review = selectors.review_get(review_id=review_id)
     if review is None:

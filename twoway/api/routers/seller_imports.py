@@ -43,6 +43,19 @@ class RowErrorOut(Schema):
     message: str
 
 
+class ProblemOut(Schema):
+    field: str
+    rule: str
+    message: str
+
+
+class RefusedOut(Schema):
+    """A request refused before any file was read (the API's usual error shape)."""
+
+    message: str
+    errors: list[ProblemOut]
+
+
 class ImportJobOut(Schema):
     message: str
     id: int
@@ -114,7 +127,12 @@ def _business(user, business_id: int | None):
 
 @router.post(
     "/imports",
-    response={200: ImportJobOut, 201: ImportJobOut, 202: ImportJobOut, 422: ImportJobOut},
+    response={
+        200: ImportJobOut,
+        201: ImportJobOut,
+        202: ImportJobOut,
+        422: ImportJobOut | RefusedOut,
+    },
     summary="Import products from a CSV or XLSX file (or check it: dry_run)",
 )
 def import_create(

@@ -11,7 +11,9 @@ business's existing SKUs are loaded once per file; rows are validated in pure Py
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -49,7 +51,13 @@ class Plan:
     preview: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _error(row: int, column: str, code: str, params=None, value: str = "") -> dict[str, Any]:
+def _error(
+    row: int,
+    column: str,
+    code: str,
+    params: Mapping[str, object] | None = None,
+    value: str = "",
+) -> dict[str, Any]:
     return {
         "row": row,
         "column": column,
@@ -242,6 +250,10 @@ def _defaults(business: Business) -> rules.RowDefaults:
     )
 
 
+#: an existing product by SKU: (pk, status, stock on hand, unit price)
+_Existing = tuple[int, str, int, Decimal]
+
+
 def check(job: ImportJob, data: bytes) -> Plan:
     """Every row of the file against the listing rules; nothing written."""
     sheet = reading.read(job.file_name, data, job.encoding)
@@ -262,7 +274,7 @@ def check(job: ImportJob, data: bytes) -> Plan:
     if plan.errors:
         plan.invalid_rows = 0
         return plan
-    existing = {
+    existing: dict[str, _Existing] = {
         sku: (pk, status, stock, price)
         for pk, sku, status, stock, price in Product.objects.filter(
             business=job.business
@@ -280,7 +292,9 @@ def _progress(job: ImportJob, done: int) -> None:
         _save(job, rows_checked=done)
 
 
-def _iter_cells(sheet, keys):
+def _iter_cells(
+    sheet: reading.Sheet, keys: Sequence[str | None]
+) -> Iterator[tuple[int, dict[str, str]]]:
     width = len(keys)
     pairs = [(i, k) for i, k in enumerate(keys) if k]
     for number, row in sheet.rows:
@@ -289,7 +303,9 @@ def _iter_cells(sheet, keys):
         yield number, {k: row[i] for i, k in pairs}
 
 
-def _row_errors(plan: Plan, number: int, problems, cells) -> None:
+def _row_errors(
+    plan: Plan, number: int, problems: Sequence[rules.Problem], cells: Mapping[str, str]
+) -> None:
     plan.invalid_rows += 1
     for p in problems:
         if len(plan.errors) < MAX_STORED_ERRORS:
@@ -315,16 +331,23 @@ def _existing_cells(business: Business, missing: list[str]) -> dict[str, dict[st
         "raw_material_suppliers",
     )  # fmt: skip
     for row in rows.iterator(chunk_size=5000):
+        record: Mapping[str, Any] = row  # read by column names held in variables
         cells = {
             "origin_region": row["origin_us_state_id"] or row["origin_cn_province_id"] or "",
-            "markets": ",".join(m for m, f in rules.MARKETS.items() if row[f]),
+            "markets": ",".join(m for m, f in rules.MARKETS.items() if record[f]),
             "raw_material_suppliers": row["raw_material_suppliers"].replace("\n", ";"),
         }
-        found[row["sku"]] = {c: cells[c] if c in cells else str(row[c] or "") for c in missing}
+        found[row["sku"]] = {c: cells[c] if c in cells else str(record[c] or "") for c in missing}
     return found
 
 
-def _check_listings(job, sheet, keys, existing, plan: Plan) -> None:
+def _check_listings(
+    job: ImportJob,
+    sheet: reading.Sheet,
+    keys: list[str | None],
+    existing: dict[str, _Existing],
+    plan: Plan,
+) -> None:
     reference = _reference(job.business)
     defaults = _defaults(job.business)
     seen: dict[str, int] = {}
@@ -372,7 +395,13 @@ def _check_listings(job, sheet, keys, existing, plan: Plan) -> None:
             })  # fmt: skip
 
 
-def _check_stock(job, sheet, keys, existing, plan: Plan) -> None:
+def _check_stock(
+    job: ImportJob,
+    sheet: reading.Sheet,
+    keys: list[str | None],
+    existing: dict[str, _Existing],
+    plan: Plan,
+) -> None:
     seen: dict[str, int] = {}
     for number, cells in _iter_cells(sheet, keys):
         plan.total += 1
@@ -380,6 +409,8 @@ def _check_stock(job, sheet, keys, existing, plan: Plan) -> None:
         result = rules.stock_row_validate(cells)
         problems = result.problems
         sku = result.values["sku"]
+        if not isinstance(sku, str):
+            raise TypeError("stock_row_validate gives the SKU as text")
         found = existing.get(sku) if sku else None
         if sku and not found and not problems:
             problems = [rules.Problem("sku", "sku_unknown", {"sku": sku})]
@@ -393,6 +424,8 @@ def _check_stock(job, sheet, keys, existing, plan: Plan) -> None:
         if problems:
             _row_errors(plan, number, problems, cells)
             continue
+        if found is None:
+            raise ValueError(f"row {number}: a stock row without problems names no known SKU")
         values = result.values
         same_price = values.get("unit_price") in (None, found[3])
         same_stock = values.get("stock_on_hand") in (None, found[2])

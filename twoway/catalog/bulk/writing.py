@@ -34,6 +34,13 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _column(field: Field[Any, Any]) -> str:
+    """The table column of a concrete field."""
+    if field.column is None:
+        raise ValueError(f"{field.name} has no column of its own")
+    return field.column
+
+
 def _copy(model, rows: Iterable[dict[str, Any]], now) -> None:
     """COPY ``rows`` (attname → value) into ``model``'s table; other columns get their default."""
     fields: list[Field] = [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -49,7 +56,7 @@ def _copy(model, rows: Iterable[dict[str, Any]], now) -> None:
             constant[f.attname] = ""
     pairs = [(f.attname, constant[f.attname]) for f in fields]
     table = connection.ops.quote_name(model._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    cols = ", ".join(connection.ops.quote_name(_column(f)) for f in fields)
     connection.ensure_connection()
     with (
         connection.connection.cursor() as cursor,
@@ -123,13 +130,13 @@ def _update(rows: list[tuple[int, dict[str, Any]]], fields: tuple[str, ...], now
         with connection.cursor() as cursor:
             cursor.execute(
                 "CREATE TEMP TABLE _import_update ON COMMIT DROP AS SELECT id, "
-                + ", ".join(connection.ops.quote_name(concrete[n].column) for n in fields)
+                + ", ".join(connection.ops.quote_name(_column(concrete[n])) for n in fields)
                 + f" FROM {Product._meta.db_table} WITH NO DATA"
             )
         with (
             connection.connection.cursor() as raw,
             raw.copy(
-                "COPY _import_update (id, " + ", ".join(concrete[n].column for n in fields) + ") "
+                "COPY _import_update (id, " + ", ".join(_column(concrete[n]) for n in fields) + ") "
                 "FROM STDIN"
             ) as copy,
         ):

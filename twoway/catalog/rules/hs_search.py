@@ -57,7 +57,9 @@ def words_of(text: str) -> list[str]:
     return [_stem(w) for w in _WORDS.findall((text or "").lower()) if w not in _STOP and len(w) > 1]
 
 
-def _glossary_hits(query: str, terms: Sequence[Term], segment: Callable[[str], list[str]] | None):  # noqa: C901 — one branch per way a glossary term can match
+def _glossary_hits(  # noqa: C901 — one branch per way a glossary term can match
+    query: str, terms: Sequence[Term], segment: Callable[[str], list[str]] | None
+) -> list[tuple[Term, int]]:
     """(term, how well) for the glossary terms a query names, in either language."""
     q = query.strip().lower()
     hits: list[tuple[Term, int]] = []

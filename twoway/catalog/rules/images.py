@@ -51,7 +51,10 @@ def _to_srgb(img: Image.Image) -> Image.Image:
             dst = ImageCms.createProfile("sRGB")
             if img.mode not in ("RGB", "RGBA"):
                 img = img.convert(mode)
-            return ImageCms.profileToProfile(img, src, dst, outputMode=img.mode)
+            converted = ImageCms.profileToProfile(img, src, dst, outputMode=img.mode)
+            if converted is None:  # only with inPlace=True
+                raise RuntimeError("ImageCms.profileToProfile gave no image")
+            return converted
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # a broken profile: treat the pixels as sRGB
     return img.convert(mode)
@@ -79,7 +82,7 @@ def process_image(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
+            img: Image.Image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise ImageRejected("too_many_pixels", max=max_pixels) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):

@@ -10,9 +10,10 @@ caller loads once per file — so 100,000 rows never query per row. Messages liv
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -44,7 +45,7 @@ _FALSE = frozenset({"", "0", "false", "no", "n", "否"})
 class Problem:
     field: str
     code: str
-    params: Mapping[str, object] = field(default_factory=dict)
+    params: Mapping[str, object] = dataclasses.field(default_factory=dict)
 
 
 def compact_code(code: str) -> str:

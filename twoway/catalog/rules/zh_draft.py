@@ -314,7 +314,12 @@ def draft_zh(  # noqa: C901 — one step per part of the draft (memory, glossary
     ):
         sources.append("glossary")
     seen: set[str] = set()
-    unknown = tuple(w for w in untranslated if not (w.lower() in seen or seen.add(w.lower())))
+    first_seen: list[str] = []
+    for w in untranslated:
+        if w.lower() not in seen:
+            seen.add(w.lower())
+            first_seen.append(w)
+    unknown = tuple(first_seen)
     return Draft(
         title=title,
         description="".join(lines),

@@ -20,7 +20,7 @@ from twoway.identity.tests.factories import SellerFactory
 def test_concurrent_removals_never_go_below_zero():
     product = UsExportProductFactory(stock_on_hand=10)
     seller = SellerFactory()
-    Membership.objects.create(user=seller, business=product.business)
+    Membership.objects.create(user=seller, business=product.business, role="catalogue")
     barrier = threading.Barrier(4)
     outcomes: list[str] = []
 

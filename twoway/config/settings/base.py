@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONCE, NONE, SELF, Nonce
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parents[2]  # .../twoway
@@ -162,7 +162,7 @@ TWOWAY_TRUSTED_PROXY_COUNT = int(os.environ.get("TWOWAY_TRUSTED_PROXY_COUNT", "0
 # Content Security Policy (django-csp): only this site's own scripts, styles, images and forms
 # (htmx is vendored; the two auto-submitting pay pages carry the per-request nonce). The wallet
 # gateways a pay page posts to are added to form-action.
-CONTENT_SECURITY_POLICY = {
+CONTENT_SECURITY_POLICY: dict[str, dict[str, list[str | Nonce]]] = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
@@ -207,7 +207,7 @@ WHITENOISE_USE_FINDERS = True
 # var/media and the app serves MEDIA_URL itself (TWOWAY_SERVE_MEDIA); production sets
 # USE_S3_MEDIA and stores them in an S3-compatible bucket (settings.production).
 MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT: Path | str = VAR_DIR / "media"
 TWOWAY_SERVE_MEDIA = env_bool("TWOWAY_SERVE_MEDIA", True)
 # Product images (catalog.images): what an upload may be, what it becomes.
 TWOWAY_IMAGE_MAX_BYTES = int(os.environ.get("TWOWAY_IMAGE_MAX_BYTES", str(8 * 1024 * 1024)))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from lxml import etree
 
@@ -151,13 +152,13 @@ def sandbox_declare(
     payment_ids = {"payCode": payment.pay_code, "payTransactionId": payment.pay_transaction_id}
     waybill_ids = {"logisticsCode": logistics.logistics_code, "logisticsNo": logistics.logistics_no}
     documents = (
-        (MessageType.ORDER, order, build_ceb311, order_ids),
-        (MessageType.PAYMENT, payment, build_ceb411, payment_ids),
-        (MessageType.LOGISTICS, logistics, build_ceb511, waybill_ids),
+        (MessageType.ORDER, order, partial(build_ceb311, order), order_ids),
+        (MessageType.PAYMENT, payment, partial(build_ceb411, payment), payment_ids),
+        (MessageType.LOGISTICS, logistics, partial(build_ceb511, logistics), waybill_ids),
     )
     for kind, document, build, identifiers in documents:
         try:
-            result.messages[kind] = build(document)
+            result.messages[kind] = build()
             problems: list[str] = []
         except CustomsMessageInvalid as exc:
             problems = list(exc.errors)

@@ -86,7 +86,7 @@ def sign_message(xml: bytes, key: SigningKey) -> bytes:
     signed = signer.sign(
         root,
         key=key.private_key_pem,
-        cert=key.certificate_pem,
+        cert=key.certificate_pem,  # type: ignore[arg-type]  # signxml takes PEM bytes too
         always_add_key_value=key.certificate_pem is None,
     )
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")

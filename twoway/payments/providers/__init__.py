@@ -8,6 +8,7 @@ when set, else the sandbox keys in the key dir; see ``twoway.payments.keys``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, overload
 
 from .alipay import AlipayProvider
 from .base import (
@@ -49,6 +50,18 @@ __all__ = [
     "get_provider",
     "notification_mismatches",
 ]
+
+
+@overload
+def get_provider(
+    name: Literal["card"], *, clock: Clock = ..., key_dir: Path | None = ...
+) -> CardProvider: ...
+
+
+@overload
+def get_provider(
+    name: str, *, clock: Clock = ..., key_dir: Path | None = ...
+) -> PaymentProvider: ...
 
 
 def get_provider(

@@ -299,7 +299,9 @@ class CustomsDeclaration:
 class PaymentProvider(Protocol):
     name: str
     app_id: str
-    merchant_id: str | None
+
+    @property
+    def merchant_id(self) -> str | None: ...  # read-only here, so a provider may narrow it to str
 
     def create_payment(self, request: PaymentRequest) -> PaymentRedirect: ...
 

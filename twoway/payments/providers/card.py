@@ -42,6 +42,7 @@ from .base import (
     NotificationMalformed,
     PaymentInputInvalid,
     PaymentRedirect,
+    PaymentRequest,
     SignatureInvalid,
     VerifiedNotification,
     header,
@@ -136,7 +137,7 @@ class CardProvider:
         self._clock = clock
         self._tolerance = tolerance_seconds
 
-    def create_payment(self, request: CardPaymentRequest) -> PaymentRedirect:  # type: ignore[override]
+    def create_payment(self, request: PaymentRequest | CardPaymentRequest) -> PaymentRedirect:
         if not isinstance(request, CardPaymentRequest):
             raise PaymentInputInvalid(
                 "currency", "usd_only", "The card processor collects USD only."

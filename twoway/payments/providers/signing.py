@@ -5,10 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 
 
 def rsa_sign(private_key: rsa.RSAPrivateKey, message: bytes) -> str:
@@ -47,6 +51,7 @@ def load_private_pem(data: bytes) -> rsa.RSAPrivateKey:
 
 def load_public_pem(data: bytes) -> rsa.RSAPublicKey:
     """An RSA public key from a PEM public key or an X.509 certificate (WeChat platform cert)."""
+    key: PublicKeyTypes
     if b"BEGIN CERTIFICATE" in data:
         from cryptography import x509
 

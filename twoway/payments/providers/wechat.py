@@ -289,7 +289,8 @@ class WechatPayProvider:
                     "success_time is missing", rule="required", field_name="success_time"
                 )
             paid_at = parse_rfc3339(data["success_time"], field_name="success_time")
-        payer = data.get("payer") if isinstance(data.get("payer"), dict) else {}
+        raw_payer = data.get("payer")
+        payer = raw_payer if isinstance(raw_payer, dict) else {}
         return VerifiedNotification(
             provider=self.name,
             event_id=event_id,

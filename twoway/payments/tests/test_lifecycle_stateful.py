@@ -296,9 +296,12 @@ def test_lifecycle_random_walk_keeps_every_invariant(
     Membership.objects.create(user=staff, business=seller)
     run_state_machine_as_test(
         Lifecycle,
+        # derandomize seeds the walk from the test's source, so a reformatted file walks another
+        # path: 25 walks of 20 steps reach every state below whatever that path is (12 steps
+        # once missed a block while orders were open).
         settings=settings(
-            max_examples=20,
-            stateful_step_count=12,
+            max_examples=25,
+            stateful_step_count=20,
             deadline=None,
             derandomize=True,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],

@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -137,8 +138,23 @@ def statement(
     )
 
 
+class LineAmounts(Protocol):
+    """What totals are made of: a Line, or a stored line of a statement."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def collected(self) -> Decimal: ...
+    @property
+    def tax(self) -> Decimal: ...
+    @property
+    def fee(self) -> Decimal: ...
+    @property
+    def net(self) -> Decimal: ...
+
+
 def totals_of(
-    lines: Sequence[Line], *, rate: Decimal, collected_currency: str, payout_currency: str
+    lines: Sequence[LineAmounts], *, rate: Decimal, collected_currency: str, payout_currency: str
 ) -> Totals:
     net = sum((x.net for x in lines), ZERO)
     return Totals(

@@ -26,6 +26,7 @@ import time
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
@@ -316,7 +317,7 @@ class TantivyBackend:
             )
             page = ranked[request.offset : request.offset + request.limit]
             return [Hit(product_id=pid, score=score) for score, pid in page], int(result.count or 0)
-        kwargs = {"limit": request.limit, "offset": request.offset, "count": True}
+        kwargs: dict[str, Any] = {"limit": request.limit, "offset": request.offset, "count": True}
         if sort in ("price_asc", "price_desc"):
             kwargs["order_by_field"] = request.price_field
             kwargs["order"] = tantivy.Order.Asc if sort == "price_asc" else tantivy.Order.Desc

@@ -25,7 +25,8 @@ class SignUpForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns (typed as optional)
         if data.get("password") and data.get("password") != data.get("password_again"):
             self.add_error("password_again", _("The two passwords differ."))
         return data
@@ -83,7 +84,8 @@ class BusinessForm(forms.Form):
             self.fields["display_name_zh"].required = True
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns (typed as optional)
         if (
             data.get("made_in_usa_attested")
             and not (data.get("made_in_usa_statement") or "").strip()

@@ -16,6 +16,7 @@ from twoway.identity.models import Role
 from twoway.identity.permissions import role_required
 from twoway.identity.services import account_sign_up
 from twoway.web import selectors
+from twoway.web.auth import signed_in_user
 
 from .forms import BusinessForm, SignUpForm
 
@@ -115,7 +116,8 @@ def sign_up(request: HttpRequest, kind: str) -> HttpResponse:
 @role_required(Role.SELLER_STAFF)
 def seller_business(request: HttpRequest) -> HttpResponse:
     """The seller's business verification step: registration number, place, Made in USA."""
-    existing = selectors.seller_business_for(user=request.user)
+    owner = signed_in_user(request)
+    existing = selectors.seller_business_for(user=owner)
     if existing is not None:
         return redirect("web:seller_center")
     country = (request.POST.get("country") or request.GET.get("country") or "US").upper()
@@ -138,7 +140,7 @@ def seller_business(request: HttpRequest) -> HttpResponse:
                 registration_number=data["registration_number"],
                 made_in_usa_attested=bool(data.get("made_in_usa_attested")),
                 made_in_usa_statement=data.get("made_in_usa_statement", ""),
-                owner=request.user,
+                owner=owner,
             )
         except DomainError as exc:
             context["errors"] = _put_errors(form, exc)

@@ -4,6 +4,8 @@ services and the channel policies."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
@@ -71,12 +73,13 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args, identities=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.identities = {str(i.pk): i for i in identities}
-        self.fields["identity"].choices = [
+        cast(forms.ChoiceField, self.fields["identity"]).choices = [
             (str(i.pk), f"{i.full_name} {i.id_number_masked}") for i in identities
         ] + [(NEW_IDENTITY, _("Someone else / a new ID card"))]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns (typed as optional)
         typed_new = bool((data.get("full_name") or "").strip() or (data.get("id_number") or ""))
         choice = data.get("identity") or (NEW_IDENTITY if typed_new or not self.identities else "")
         if choice != NEW_IDENTITY and choice not in self.identities:
@@ -135,7 +138,8 @@ class ImportCheckoutForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consignee_state"].choices = [("", _("Choose a state"))] + [
+        states = cast(forms.ChoiceField, self.fields["consignee_state"])
+        states.choices = [("", _("Choose a state"))] + [
             (s.code, s.name) for s in UsState.objects.order_by("name").only("code", "name")
         ]
 

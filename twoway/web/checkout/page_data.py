@@ -79,7 +79,7 @@ def landed_price_for(*, product: Product, day: dt.date | None = None) -> LandedP
     """Goods at the rate in force, CBEC tax for one unit with its category, freight, eligibility."""
     day = day or timezone.now().date()
     eligibility = cbec_eligibility(product=product)
-    base = {
+    base: dict[str, Any] = {
         "eligible": eligibility.eligible,
         "eligibility_message": eligibility.message,
         "list_partial": eligibility.list_partial,

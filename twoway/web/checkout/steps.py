@@ -14,8 +14,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twoway.checkout import selectors, services
-from twoway.checkout.channels import EXPORT, IMPORT, ChannelPolicy
+from twoway.checkout import selectors
+from twoway.checkout.channels import EXPORT, IMPORT, ChannelPolicy, Consignee
 from twoway.core.errors import DomainError
 from twoway.identity.services import real_name_identity_register
 
@@ -133,7 +133,7 @@ class ExportSteps(Steps):
             )
         return {
             "identity": identity,
-            "consignee": services.Consignee(
+            "consignee": Consignee(
                 name=data["consignee_name"].strip(),
                 phone=data["consignee_phone"].strip(),
                 address=data["consignee_address"].strip(),
@@ -208,7 +208,7 @@ class ImportSteps(Steps):
         data = form.cleaned_data
         return {
             "consignee_state": data["consignee_state"],
-            "consignee": services.Consignee(
+            "consignee": Consignee(
                 name=data["consignee_name"],
                 phone=data["consignee_phone"],
                 address=data["consignee_address"],

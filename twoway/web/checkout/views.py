@@ -21,6 +21,7 @@ from twoway.core.errors import DomainError, NotFound
 from twoway.identity.permissions import role_required
 from twoway.payments.services import payment_start
 from twoway.search.services import search_purchase_attribute
+from twoway.web.auth import signed_in_user
 
 from . import page_data
 from .steps import STEPS, Steps
@@ -83,7 +84,7 @@ def cart_add(request: HttpRequest, steps: Steps) -> HttpResponse:
     try:
         services.cart_line_set(
             channel=steps.channel,
-            buyer=request.user,
+            buyer=signed_in_user(request),
             product=product,
             quantity=min(current + quantity, MAX_QUANTITY),
         )
@@ -103,7 +104,7 @@ def cart_line_update(request: HttpRequest, steps: Steps, product_id: int) -> Htt
         return _render_cart(request, steps, error=_("Choose a quantity from 0 to 999."), status=400)
     try:
         services.cart_line_set(
-            channel=steps.channel, buyer=request.user, product=product, quantity=quantity
+            channel=steps.channel, buyer=signed_in_user(request), product=product, quantity=quantity
         )
     except DomainError as exc:
         return _render_cart(request, steps, error=steps.cart_error(exc), status=409)
@@ -116,10 +117,11 @@ def cart_line_update(request: HttpRequest, steps: Steps, product_id: int) -> Htt
 @buyer_only
 def checkout(request: HttpRequest, steps: Steps) -> HttpResponse:
     template = steps.templates["checkout"]
+    buyer = signed_in_user(request)
     if request.method == "POST":
         # A second submit of the same page (double click, back + resubmit) finds the first purchase.
         existing = page_data.purchase_by_idempotency_key(
-            buyer=request.user, key=request.POST.get("idempotency_key", "")
+            buyer=buyer, key=request.POST.get("idempotency_key", "")
         )
         if existing is not None:
             return redirect(_url(steps, "pay"), number=existing.number)
@@ -135,7 +137,7 @@ def checkout(request: HttpRequest, steps: Steps) -> HttpResponse:
     try:
         purchase = services.purchase_place(
             channel=steps.channel,
-            buyer=request.user,
+            buyer=buyer,
             items=items,
             idempotency_key=form.cleaned_data["idempotency_key"],
             **steps.place_kwargs(request, form),
@@ -143,7 +145,7 @@ def checkout(request: HttpRequest, steps: Steps) -> HttpResponse:
     except DomainError as exc:
         steps.place_errors(form, exc, context)
         return render(request, template, context, status=exc.status)
-    services.cart_lines_remove(buyer=request.user, product_ids=items)
+    services.cart_lines_remove(buyer=buyer, product_ids=items)
     search_purchase_attribute(session=request.session, product_ids=list(items))
     return redirect(_url(steps, "pay"), number=purchase.number)
 
@@ -153,7 +155,7 @@ def checkout(request: HttpRequest, steps: Steps) -> HttpResponse:
 
 def _purchase_or_404(request: HttpRequest, steps: Steps, number: str):
     try:
-        purchase = selectors.purchase_get_for_buyer(number=number, buyer=request.user)
+        purchase = selectors.purchase_get_for_buyer(number=number, buyer=signed_in_user(request))
     except NotFound:
         raise Http404 from None
     if purchase.direction != steps.channel.direction:
@@ -176,7 +178,9 @@ def pay(request: HttpRequest, steps: Steps, number: str) -> HttpResponse:
     if request.method == "POST" and payable and form.is_valid():
         try:
             redirect_to = payment_start(
-                purchase=purchase, buyer=request.user, provider_name=form.cleaned_data["provider"]
+                purchase=purchase,
+                buyer=signed_in_user(request),
+                provider_name=form.cleaned_data["provider"],
             )
         except DomainError as exc:
             context["error"] = exc.message
@@ -201,10 +205,9 @@ def purchase_detail(request: HttpRequest, steps: Steps, number: str) -> HttpResp
         "polling": page_data.purchase_is_polling(purchase),
         "payable": page_data.purchase_is_payable(purchase),
     }
-    partial = steps.partial_template and request.headers.get("HX-Request") == "true"
-    response = render(
-        request, steps.partial_template if partial else steps.templates["purchase"], context
-    )
+    htmx = request.headers.get("HX-Request") == "true"
+    template = (steps.partial_template if htmx else None) or steps.templates["purchase"]
+    response = render(request, template, context)
     if steps.partial_template:
         patch_vary_headers(response, ["HX-Request"])
     return response
@@ -218,10 +221,11 @@ def order_receipt(request: HttpRequest, steps: Steps, number: str) -> HttpRespon
         order = selectors.order_get(number=number)
     except NotFound:
         raise Http404 from None
-    if order.buyer_id != request.user.pk:
+    buyer = signed_in_user(request)
+    if order.buyer_id != buyer.pk:
         raise Http404
     try:
-        services.order_receipt_confirm(order=order, by=request.user)
+        services.order_receipt_confirm(order=order, by=buyer)
     except DomainError as exc:
         return HttpResponse(exc.message, status=exc.status)
     return redirect(_url(steps, "purchase"), number=order.purchase.number)
@@ -231,7 +235,7 @@ def order_receipt(request: HttpRequest, steps: Steps, number: str) -> HttpRespon
 def purchase_list(request: HttpRequest, steps: Steps) -> HttpResponse:
     purchases = [
         p
-        for p in selectors.purchase_list_for_buyer(buyer=request.user)
+        for p in selectors.purchase_list_for_buyer(buyer=signed_in_user(request))
         if p.direction == steps.channel.direction
     ]
     return render(request, steps.templates["purchases"], {"purchases": purchases})

@@ -16,6 +16,7 @@ from twoway.compliance.review import review_decide
 from twoway.core.errors import DomainError
 from twoway.identity.models import Role
 from twoway.identity.permissions import role_required
+from twoway.web.auth import signed_in_user
 
 from .forms import DecisionForm
 
@@ -91,7 +92,7 @@ def review_decide_view(request: HttpRequest, review_id: int) -> HttpResponse:
                 review=review,
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
-                by=request.user,
+                by=signed_in_user(request),
             )
         except DomainError as exc:
             for problem in exc.problems:
@@ -101,4 +102,6 @@ def review_decide_view(request: HttpRequest, review_id: int) -> HttpResponse:
             messages.success(request, _("Decision recorded."))
             return redirect("compliance:review", review_id=review.pk)
     review = selectors.review_get(review_id=review_id)
+    if review is None:  # removed while the form was being checked
+        raise Http404
     return _detail(request, review, form, status=400)

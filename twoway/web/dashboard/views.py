@@ -14,6 +14,7 @@ from django.http import (
     HttpResponseForbidden,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,12 +152,13 @@ def regulator_entries(request: HttpRequest) -> HttpResponse:
     )
 
 
-def regulator_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def regulator_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     refused = _regulator_only(request)
     if refused:
         return refused
     flt = _entry_filter(request)
     stamp = timezone.now().date().isoformat()
+    response: HttpResponseBase
     if fmt == "csv":
         response = StreamingHttpResponse(
             exports.ledger_csv_stream(flt), content_type="text/csv; charset=utf-8"

@@ -3,6 +3,7 @@ click that tells demand signals what was opened, and the seller's demand page.""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,9 +21,19 @@ from twoway.reference.models import CensusRegion
 from twoway.search import selectors, services
 from twoway.search.backends.base import MARKETS, SORTS, Filters
 from twoway.search.models import DemandNotice, DemandSubscription
+from twoway.web.auth import SellerRequest, signed_in_user
 from twoway.web.seller.access import seller_page
 
-STOREFRONT = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+class _Storefront(TypedDict):
+    title: StrOrPromise
+    url: str
+
+
+STOREFRONT: dict[str, _Storefront] = {
     "cn_export": {"title": _("Search the China storefront"), "url": "search:cn"},
     "us_import": {"title": _("Search the US import storefront"), "url": "search:us_import"},
 }
@@ -136,7 +147,8 @@ def _search(request: HttpRequest, market: str) -> HttpResponse:
     if market == "cn_export":
         _chinese_first(request)
     query = (request.GET.get("q") or "").strip()[:200]
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "relevance"
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in SORTS else "relevance"
     number = _page_number(request.GET.get("page"))
     page = selectors.search_page(
         query=query,
@@ -155,7 +167,7 @@ def _search(request: HttpRequest, market: str) -> HttpResponse:
             query=query, language=page.language, market=market,
             province=selectors.buyer_province(request.user) if market == "cn_export" else "",
             hs_chapter=page.hs_chapter, result_count=page.total,
-            session_key=request.session.session_key,
+            session_key=str(request.session.session_key),  # set: save() above
         ).pk  # fmt: skip
     log_id = log_id or _int(request.GET.get("log"))
     base = reverse(STOREFRONT[market]["url"])
@@ -212,7 +224,8 @@ def search_us_import(request: HttpRequest) -> HttpResponse:
 
 
 def suggest(request: HttpRequest) -> HttpResponse:
-    market = request.GET.get("market") if request.GET.get("market") in MARKETS else "cn_export"
+    market = request.GET.get("market", "")
+    market = market if market in MARKETS else "cn_export"
     prefix = (request.GET.get("q") or "").strip()[:60]
     items = selectors.suggestions(prefix=prefix, market=market) if prefix else []
     base = reverse(STOREFRONT[market]["url"])
@@ -238,7 +251,7 @@ def go(request: HttpRequest, log_id: int, product_id: int) -> HttpResponse:
 
 
 @seller_page("catalogue")
-def demand(request: HttpRequest) -> HttpResponse:
+def demand(request: SellerRequest) -> HttpResponse:
     business = request.seller_business
     report = selectors.demand_report(business=business)
     DemandNotice.objects.filter(business=business, read=False).update(read=True)
@@ -253,11 +266,11 @@ def demand(request: HttpRequest) -> HttpResponse:
 
 @seller_page("catalogue")
 @require_POST
-def demand_subscribe(request: HttpRequest) -> HttpResponse:
+def demand_subscribe(request: SellerRequest) -> HttpResponse:
     business = request.seller_business
     try:
         services.demand_subscribe(
-            business=business, by=request.user, query=request.POST.get("query", ""),
+            business=business, by=signed_in_user(request), query=request.POST.get("query", ""),
             hs_chapter=request.POST.get("hs_chapter", ""),
         )  # fmt: skip
     except DomainError as exc:
@@ -273,8 +286,8 @@ def demand_subscribe(request: HttpRequest) -> HttpResponse:
 
 @seller_page("catalogue")
 @require_POST
-def demand_unsubscribe(request: HttpRequest, subscription_id: int) -> HttpResponse:
+def demand_unsubscribe(request: SellerRequest, subscription_id: int) -> HttpResponse:
     business = request.seller_business
     sub = get_object_or_404(DemandSubscription, pk=subscription_id, business=business)
-    services.demand_unsubscribe(subscription=sub, by=request.user)
+    services.demand_unsubscribe(subscription=sub, by=signed_in_user(request))
     return redirect("search:demand")

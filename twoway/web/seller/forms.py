@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -105,17 +106,20 @@ class ListingForm(forms.Form):
             if name in self.fields:
                 self.fields[name].required = True
         if "origin_us_state" in self.fields:
-            self.fields["origin_us_state"].choices = [("", _("Choose a state"))] + [
+            states = cast(forms.ChoiceField, self.fields["origin_us_state"])
+            states.choices = [("", _("Choose a state"))] + [
                 (s.code, s.name) for s in UsState.objects.order_by("name").only("code", "name")
             ]
         if "origin_cn_province" in self.fields:
-            self.fields["origin_cn_province"].choices = [("", _("Choose a province"))] + [
+            provinces = cast(forms.ChoiceField, self.fields["origin_cn_province"])
+            provinces.choices = [("", _("Choose a province"))] + [
                 (p.code, f"{p.name_en} {p.name_zh}".strip())
                 for p in ChinaProvince.objects.order_by("code")
             ]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns (typed as optional)
         if self.channel.code == "export":
             if not data.get("market_cn_export") and not data.get("market_us_domestic"):
                 self.add_error("market_cn_export", _("Choose at least one market."))
@@ -151,7 +155,8 @@ class VariantForm(forms.Form):
     stock_on_hand = forms.IntegerField(label=_("Units in stock"), min_value=0, initial=0)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns (typed as optional)
         if (
             not (data.get("variant_size") or "").strip()
             and not (data.get("variant_colour") or "").strip()

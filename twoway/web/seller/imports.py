@@ -21,6 +21,7 @@ from twoway.core.errors import PermissionDenied as DomainPermissionDenied
 from twoway.identity.models import Role
 from twoway.identity.permissions import role_required
 from twoway.web import selectors
+from twoway.web.auth import signed_in_user
 
 seller_only = role_required(Role.SELLER_STAFF)
 ERRORS_SHOWN = 200
@@ -42,7 +43,7 @@ class UploadForm(forms.Form):
 
 
 def _business(request: HttpRequest):
-    business = selectors.seller_business_for(user=request.user)
+    business = selectors.seller_business_for(user=signed_in_user(request))
     if business is None:
         return None
     try:
@@ -83,7 +84,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 job = import_job_create(
-                    business=business, by=request.user, file_name=upload.name,
+                    business=business, by=signed_in_user(request), file_name=upload.name,
                     data=upload.read(), mode=form.cleaned_data["mode"],
                     encoding=form.cleaned_data["encoding"],
                 )  # fmt: skip
@@ -149,7 +150,7 @@ def import_commit_view(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
     all_or_nothing = request.POST.get("rows") != "valid"
     try:
-        job = import_commit(job=job, by=request.user, all_or_nothing=all_or_nothing)
+        job = import_commit(job=job, by=signed_in_user(request), all_or_nothing=all_or_nothing)
     except DomainError:
         return redirect("web:seller_import", job_id=job.pk)
     import_dispatch(job)

@@ -32,6 +32,7 @@ from twoway.identity.permissions import role_required
 from twoway.reference import labels
 from twoway.web import selectors
 from twoway.web.account.views import _put_errors
+from twoway.web.auth import signed_in_user
 
 from . import listing_data
 from .access import current_membership
@@ -136,9 +137,9 @@ def _editor(request: HttpRequest, *, business: Business, product: Product | None
     fields = form.service_fields()
     try:
         if product is None:
-            saved = product_create(business=business, by=request.user, **fields)
+            saved = product_create(business=business, by=signed_in_user(request), **fields)
         else:
-            saved = product_update(product=product, by=request.user, **fields)
+            saved = product_update(product=product, by=signed_in_user(request), **fields)
     except DomainError as exc:
         context["errors"] = _put_errors(form, exc, {"zh_is_draft": "text_confirmed"})
         return render(request, EDITOR, context, status=exc.status)
@@ -151,10 +152,12 @@ def seller_products(request: HttpRequest) -> HttpResponse:
     business = _business(request)
     if business is None:
         return redirect("web:seller_business")
-    center = selectors.seller_center_for(user=request.user, membership=current_membership(request))
+    center = selectors.seller_center_for(
+        user=signed_in_user(request), membership=current_membership(request)
+    )
     images = catalog.images_for(product_ids=[p.pk for p in center.products])
     rows = [
-        (p, center.status_labels.get(p.pk, ""), (images.get(p.pk) or [None])[0])
+        (p, center.status_labels.get(p.pk, ""), images[p.pk][0] if images.get(p.pk) else None)
         for p in center.products
     ]
     return render(
@@ -250,7 +253,7 @@ def seller_product_image_add(request: HttpRequest, product_id: int) -> HttpRespo
     try:
         product_image_add(
             product=product,
-            by=request.user,
+            by=signed_in_user(request),
             data=data,
             alt_en=form.cleaned_data["alt_en"],
             alt_zh=form.cleaned_data["alt_zh"],
@@ -276,7 +279,7 @@ def seller_product_image_delete(
     )
     if image is None:
         raise Http404
-    product_image_delete(image=image, by=request.user)
+    product_image_delete(image=image, by=signed_in_user(request))
     return redirect(f"/seller/products/{product.pk}/#images")
 
 
@@ -290,7 +293,7 @@ def seller_product_variant_add(request: HttpRequest, product_id: int) -> HttpRes
             request, business, product, variant_form=form, errors=[], status=400
         )
     try:
-        product_variant_add(product=product, by=request.user, **form.cleaned_data)
+        product_variant_add(product=product, by=signed_in_user(request), **form.cleaned_data)
     except DomainError as exc:
         errors = _put_errors(form, exc)
         return _detail_with_errors(
@@ -308,7 +311,9 @@ def seller_product_publish(request: HttpRequest, product_id: int) -> HttpRespons
     try:
         for item in targets:
             if item.status == ProductStatus.DRAFT:
-                product_update(product=item, by=request.user, status=ProductStatus.ACTIVE)
+                product_update(
+                    product=item, by=signed_in_user(request), status=ProductStatus.ACTIVE
+                )
     except DomainError as exc:
         return _detail_with_errors(
             request, business, product, errors=[exc.message], status=exc.status

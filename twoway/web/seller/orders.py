@@ -4,6 +4,7 @@ one service or selector, render."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twoway.checkout import selectors, services
-from twoway.checkout.models import OrderStatus
+from twoway.checkout.models import Order, OrderStatus
 from twoway.core.errors import DomainError
+from twoway.web.auth import SellerRequest, signed_in_user
 from twoway.web.checkout import page_data
 from twoway.web.seller.access import seller_page
 
@@ -26,12 +28,12 @@ def _queue(
     request: HttpRequest,
     *,
     business_id: int | None,
-    ship_errors: dict | None = None,
+    ship_errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     chosen = request.GET.get("status", "")
     chosen = chosen if chosen in OrderStatus.values else ""
-    queue = (
+    queue: QuerySet[Order] | list[Order] = (
         selectors.order_queue_for_seller(
             business_id=business_id, status=chosen or None, limit=QUEUE_LIMIT
         )
@@ -53,13 +55,13 @@ def _queue(
 
 
 @seller_page("fulfilment")
-def seller_orders(request: HttpRequest) -> HttpResponse:
+def seller_orders(request: SellerRequest) -> HttpResponse:
     return _queue(request, business_id=request.seller_business.pk)
 
 
 @seller_page("fulfilment")
 @require_POST
-def seller_order_ship(request: HttpRequest, number: str) -> HttpResponse:
+def seller_order_ship(request: SellerRequest, number: str) -> HttpResponse:
     business_id = request.seller_business.pk
     order = (
         page_data.seller_order_get(business_id=business_id, number=number) if business_id else None
@@ -78,7 +80,7 @@ def seller_order_ship(request: HttpRequest, number: str) -> HttpResponse:
     try:
         services.order_ship(
             order=order,
-            by=request.user,
+            by=signed_in_user(request),
             tracking_number=form.cleaned_data["tracking_number"].strip(),
             carrier=request.POST.get("carrier", ""),
         )

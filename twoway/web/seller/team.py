@@ -22,6 +22,7 @@ from twoway.core.errors import DomainError
 from twoway.integrations import selectors as integration_selectors
 from twoway.integrations import services as integration_services
 from twoway.integrations.scopes import EVENTS, SCOPES
+from twoway.web.auth import SellerRequest, signed_in_user
 
 from .access import SESSION_KEY, seller_page
 from .team_forms import ApiKeyForm, InviteForm, RoleForm, WebhookForm
@@ -29,7 +30,9 @@ from .team_forms import ApiKeyForm, InviteForm, RoleForm, WebhookForm
 # --- staff ---------------------------------------------------------------------------------
 
 
-def _staff_page(request, *, form=None, error: str = "", status: int = 200) -> HttpResponse:
+def _staff_page(
+    request: SellerRequest, *, form=None, error: str = "", status: int = 200
+) -> HttpResponse:
     business = request.seller_business
     members = list(business_selectors.members_of(business=business))
     context = {
@@ -46,22 +49,23 @@ def _staff_page(request, *, form=None, error: str = "", status: int = 200) -> Ht
 
 
 @seller_page("staff")
-def staff(request: HttpRequest) -> HttpResponse:
+def staff(request: SellerRequest) -> HttpResponse:
     return _staff_page(request)
 
 
 @seller_page("staff")
 @require_POST
-def staff_invite(request: HttpRequest) -> HttpResponse:
+def staff_invite(request: SellerRequest) -> HttpResponse:
     form = InviteForm(request.POST)
     if not form.is_valid():
         return _staff_page(request, form=form, status=400)
+    user = signed_in_user(request)
     try:
         invitation, token = business_services.invitation_create(
             business=request.seller_business,
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
-            by=request.user,
+            by=user,
         )
     except DomainError as exc:
         return _staff_page(request, form=form, error=exc.message, status=exc.status)
@@ -73,7 +77,7 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
             "%(days)s days: %(link)s"
         )
         % {
-            "who": request.user.email or request.user.username,
+            "who": user.email or user.username,
             "business": invitation.business,
             "role": invitation.get_role_display(),
             "link": link,
@@ -88,7 +92,7 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
     return redirect("web:seller_staff")
 
 
-def _member(request, membership_id: int) -> Membership:
+def _member(request: SellerRequest, membership_id: int) -> Membership:
     membership = (
         Membership.objects.select_related("business", "user")
         .filter(pk=membership_id, business=request.seller_business)
@@ -101,14 +105,14 @@ def _member(request, membership_id: int) -> Membership:
 
 @seller_page("staff")
 @require_POST
-def staff_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+def staff_role(request: SellerRequest, membership_id: int) -> HttpResponse:
     membership = _member(request, membership_id)
     form = RoleForm(request.POST, prefix=f"m{membership.pk}")
     if not form.is_valid():
         return _staff_page(request, error=_("Choose a role."), status=400)
     try:
         business_services.membership_role_set(
-            membership=membership, role=form.cleaned_data["role"], by=request.user
+            membership=membership, role=form.cleaned_data["role"], by=signed_in_user(request)
         )
     except DomainError as exc:
         return _staff_page(request, error=exc.message, status=exc.status)
@@ -121,10 +125,10 @@ def staff_role(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @seller_page("staff")
 @require_POST
-def staff_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+def staff_remove(request: SellerRequest, membership_id: int) -> HttpResponse:
     membership = _member(request, membership_id)
     try:
-        business_services.membership_remove(membership=membership, by=request.user)
+        business_services.membership_remove(membership=membership, by=signed_in_user(request))
     except DomainError as exc:
         return _staff_page(request, error=exc.message, status=exc.status)
     messages.success(
@@ -137,11 +141,11 @@ def staff_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @seller_page("staff")
 @require_POST
-def invitation_withdraw(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_withdraw(request: SellerRequest, invitation_id: int) -> HttpResponse:
     invitation = request.seller_business.invitations.filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404
-    business_services.invitation_withdraw(invitation=invitation, by=request.user)
+    business_services.invitation_withdraw(invitation=invitation, by=signed_in_user(request))
     messages.success(request, _("Invitation withdrawn."))
     return redirect("web:seller_staff")
 
@@ -198,7 +202,7 @@ def switch_business(request: HttpRequest) -> HttpResponse:
 
 
 def _integrations_page(
-    request, *, key_form=None, hook_form=None, error: str = "", status: int = 200
+    request: SellerRequest, *, key_form=None, hook_form=None, error: str = "", status: int = 200
 ) -> HttpResponse:
     business = request.seller_business
     context = {
@@ -218,20 +222,20 @@ def _integrations_page(
 
 
 @seller_page("integrations")
-def integrations(request: HttpRequest) -> HttpResponse:
+def integrations(request: SellerRequest) -> HttpResponse:
     return _integrations_page(request)
 
 
 @seller_page("integrations")
 @require_POST
-def api_key_issue(request: HttpRequest) -> HttpResponse:
+def api_key_issue(request: SellerRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST)
     if not form.is_valid():
         return _integrations_page(request, key_form=form, status=400)
     try:
         _key, plaintext = integration_services.api_key_issue(
             business=request.seller_business,
-            by=request.user,
+            by=signed_in_user(request),
             name=form.cleaned_data["name"],
             scopes=form.cleaned_data["scopes"],
         )
@@ -243,25 +247,25 @@ def api_key_issue(request: HttpRequest) -> HttpResponse:
 
 @seller_page("integrations")
 @require_POST
-def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+def api_key_revoke(request: SellerRequest, key_id: int) -> HttpResponse:
     key = integration_selectors.api_key_get(business_id=request.seller_business.pk, key_id=key_id)
     if key is None:
         raise Http404
-    integration_services.api_key_revoke(api_key=key, by=request.user)
+    integration_services.api_key_revoke(api_key=key, by=signed_in_user(request))
     messages.success(request, _("Key %(prefix)s revoked.") % {"prefix": key.prefix})
     return redirect("web:seller_integrations")
 
 
 @seller_page("integrations")
 @require_POST
-def webhook_create(request: HttpRequest) -> HttpResponse:
+def webhook_create(request: SellerRequest) -> HttpResponse:
     form = WebhookForm(request.POST)
     if not form.is_valid():
         return _integrations_page(request, hook_form=form, status=400)
     try:
         _endpoint, secret = integration_services.endpoint_create(
             business=request.seller_business,
-            by=request.user,
+            by=signed_in_user(request),
             url=form.cleaned_data["url"],
             events=form.cleaned_data["events"],
         )
@@ -272,7 +276,7 @@ def webhook_create(request: HttpRequest) -> HttpResponse:
     return redirect("web:seller_integrations")
 
 
-def _endpoint(request, endpoint_id: int):
+def _endpoint(request: SellerRequest, endpoint_id: int):
     endpoint = integration_selectors.endpoint_get(
         business_id=request.seller_business.pk, endpoint_id=endpoint_id
     )
@@ -283,31 +287,33 @@ def _endpoint(request, endpoint_id: int):
 
 @seller_page("integrations")
 @require_POST
-def webhook_active(request: HttpRequest, endpoint_id: int) -> HttpResponse:
+def webhook_active(request: SellerRequest, endpoint_id: int) -> HttpResponse:
     endpoint = _endpoint(request, endpoint_id)
     integration_services.endpoint_set_active(
-        endpoint=endpoint, by=request.user, active=request.POST.get("active") == "1"
+        endpoint=endpoint, by=signed_in_user(request), active=request.POST.get("active") == "1"
     )
     return redirect("web:seller_integrations")
 
 
 @seller_page("integrations")
 @require_POST
-def webhook_delete(request: HttpRequest, endpoint_id: int) -> HttpResponse:
-    integration_services.endpoint_delete(endpoint=_endpoint(request, endpoint_id), by=request.user)
+def webhook_delete(request: SellerRequest, endpoint_id: int) -> HttpResponse:
+    integration_services.endpoint_delete(
+        endpoint=_endpoint(request, endpoint_id), by=signed_in_user(request)
+    )
     messages.success(request, _("Webhook endpoint removed."))
     return redirect("web:seller_integrations")
 
 
 @seller_page("integrations")
 @require_POST
-def delivery_replay(request: HttpRequest, delivery_id: int) -> HttpResponse:
+def delivery_replay(request: SellerRequest, delivery_id: int) -> HttpResponse:
     delivery = integration_selectors.delivery_get(
         business_id=request.seller_business.pk, delivery_id=delivery_id
     )
     if delivery is None:
         raise Http404
-    integration_services.delivery_replay(delivery=delivery, by=request.user)
+    integration_services.delivery_replay(delivery=delivery, by=signed_in_user(request))
     messages.success(
         request, _("Event %(event)s queued to be sent again.") % {"event": delivery.event_id}
     )

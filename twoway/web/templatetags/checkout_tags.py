@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import template
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 register = template.Library()
 
 #: Short status names for the buyer's and seller's pages (the steps of the timeline).
-STATUS_LABELS = {
+STATUS_LABELS: dict[str, StrOrPromise] = {
     "created": pgettext_lazy("order status", "Awaiting payment"),
     "paid": pgettext_lazy("order status", "Paid"),
     "held": pgettext_lazy("order status", "Held for compliance review"),
@@ -26,7 +30,7 @@ STATUS_LABELS = {
 }
 
 #: What an event did, when it differs from the status it left the order in.
-EVENT_LABELS = {"created": pgettext_lazy("order event", "Order placed")}
+EVENT_LABELS: dict[str, StrOrPromise] = {"created": pgettext_lazy("order event", "Order placed")}
 
 #: The normal path of an export order, drawn as steps.
 EXPORT_STEPS = ["created", "paid", "declared", "cleared", "shipped", "delivered"]

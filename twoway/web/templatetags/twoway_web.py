@@ -82,7 +82,7 @@ def title_lang(product) -> str:
 @register.filter
 def line_title(line) -> str:
     """An order line's title in the reader's language when the seller gave one."""
-    if labels.is_chinese() and getattr(line, "title_zh", ""):
+    if labels.is_chinese() and getattr(line, "title_zh", None):
         return line.title_zh
     return line.title
 
