@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/twoway
 export DJANGO_SETTINGS_MODULE ?= twoway.config.settings.local
 
-.PHONY: demo test test-sqlite test-postgres lint bench venv chromium messages clean serve
+.PHONY: demo test test-sqlite test-postgres lint bench venv chromium cjk-font messages clean serve
 
 # The runtime install (what `make demo` needs). The venv is made without ensurepip; the host's pip
 # puts a current pip into it (~15 s less than ensurepip + upgrading pip), which installs the
@@ -39,14 +39,14 @@ venv: $(VENV)/.dev-installed
 ## seeds the demo (first run only) with progress per step, builds the search index; then serves on
 ## :8000 (PORT=...) with the scheduled work (reservation expiry, customs and refund retries, search
 ## outbox) running in the same process: no Redis. DEBUG off: the product's own 404/500 pages.
-demo: $(BIN)/twoway
+demo: $(BIN)/twoway cjk-font
 	$(BIN)/twoway seed --setup --if-empty
 	$(BIN)/twoway search_rebuild --if-missing
 	@echo "Twoway demo: http://127.0.0.1:$(PORT)  (accounts in README.md)"
 	DJANGO_DEBUG=0 $(BIN)/twoway serve 127.0.0.1:$(PORT)
 
 ## make test: lint, the whole suite on SQLite, then on PostgreSQL (required when CI=true)
-test: venv chromium lint test-sqlite test-postgres
+test: venv chromium cjk-font lint test-sqlite test-postgres
 
 ## lint: ruff (rules and formatting), the import contracts (the floors of the architecture),
 ## mypy with django-stubs (strict on rules/ and services.py), committed migrations.
@@ -70,6 +70,9 @@ test-postgres: venv
 
 chromium:
 	@bash scripts/ensure-chromium.sh
+
+cjk-font:
+	@bash scripts/ensure-cjk-font.sh
 
 bench: venv
 	@bash scripts/ensure-postgres.sh "$(PG_URL)"

@@ -1,8 +1,9 @@
 """The papers as PDF (reportlab): commercial invoice, packing list and a 4 × 6 in shipping label,
 each with English and Simplified Chinese side by side.
 
-Chinese is set in Adobe's STSong-Light CID font (built into reportlab, part of the Adobe-GB1
-collection every PDF reader provides), so no font file is shipped and nothing is fetched.
+English and Chinese are set in one embedded TrueType face (``twoway.core.pdffonts``: WenQuanYi
+Micro Hei, installed by ``scripts/ensure-cjk-font.sh``), so any reader shows the Chinese; a line
+too long for the page shrinks to fit rather than running off it.
 Import orders (Chinese seller → US buyer) get the US-side commercial invoice: HTSUS 10-digit
 numbers, country of origin, values in USD, and the de minimis (Section 321) row in force.
 """
@@ -17,6 +18,7 @@ from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import inch, mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from twoway.core.pdffonts import FONT
@@ -31,6 +33,15 @@ def _money(value: Decimal | None, currency: str) -> str:
     if value is None:
         return "—"
     return f"{currency} {Decimal(value).quantize(CENT):,}"
+
+
+def fitted(value: str, size: float, width: float, smallest: float = 5.0) -> float:
+    """The font size at most ``size`` at which ``value`` fits in ``width`` points (a long
+    reference or a wide Chinese label shrinks instead of running off the page)."""
+    needed = pdfmetrics.stringWidth(value, FONT, size)
+    if needed <= width or needed == 0:
+        return size
+    return max(smallest, size * width / needed)
 
 
 class _Page:
@@ -64,7 +75,7 @@ class _Page:
             self._new_page()
 
     def text(self, x: float, value: str, size: float = 9) -> None:
-        self.c.setFont(FONT, size)
+        self.c.setFont(FONT, fitted(value, size, self.right - x))
         self.c.drawString(x, self.y, value)
 
     def line(self, value: str, size: float = 9, gap: float = 4.6 * mm) -> None:
@@ -83,8 +94,8 @@ class _Page:
         def draw(cells: list[str], size: float) -> None:
             self.need(5 * mm)
             x = self.left
-            self.c.setFont(FONT, size)
             for (_, width, align), cell in zip(columns, cells, strict=True):
+                self.c.setFont(FONT, fitted(cell, size, width * mm - 1.5 * mm))
                 if align == "r":
                     self.c.drawRightString(x + width * mm - 1 * mm, self.y, cell)
                 else:

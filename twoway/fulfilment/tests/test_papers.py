@@ -213,3 +213,31 @@ def test_the_api_checks_the_carrier_format_when_the_carrier_is_named(paid_import
     assert good.status_code == 200, good.content
     order.refresh_from_db()
     assert (order.status, order.carrier) == ("shipped", "ups")
+
+
+def test_the_chinese_travels_inside_the_pdf_and_renders(cleared_export, tmp_path):
+    """The Chinese font is embedded, so a reader without Chinese fonts still shows 商业发票: the
+    page is rasterised (pdfium, which uses only the fonts in the file for embedded ones) and the
+    Chinese title is drawn in ink, not left blank."""
+    import pypdfium2
+    from reportlab.pdfgen import canvas
+
+    from twoway.core.pdffonts import FONT, FONT_EMBEDDED
+
+    assert FONT_EMBEDDED, "scripts/ensure-cjk-font.sh installs the font `make test` needs"
+    order, staff = cleared_export
+    invoice = fetch(staff, order, "invoice").content
+    assert b"/FontFile2" in invoice  # a TrueType font program inside the file
+
+    def ink(text: str) -> int:
+        out = io.BytesIO()
+        page = canvas.Canvas(out, pagesize=(200, 60))
+        page.setFont(FONT, 28)
+        page.drawString(10, 20, text)
+        page.save()
+        bitmap = pypdfium2.PdfDocument(out.getvalue())[0].render(scale=1).to_pil().convert("L")
+        return sum(1 for value in bitmap.getdata() if value < 128)
+
+    assert ink("商业发票") > 200  # dark pixels where the four characters are
+    rendered = pypdfium2.PdfDocument(invoice)[0].render(scale=2).to_pil()
+    rendered.save(tmp_path / "invoice.png")
