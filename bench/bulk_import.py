@@ -38,7 +38,7 @@ HEADER = ["sku", "title_en", "title_zh", "description_en", "description_zh", "hs
 
 
 def _file(rows: int, seed: int = 13) -> bytes:
-    from twoway.catalog import hs
+    from twoway.reference import hs
 
     rng = random.Random(seed)
     codes = sorted(c for c, e in hs._index().items() if e.level == 6)
@@ -118,16 +118,17 @@ def main(argv: list[str] | None = None) -> None:
 
     now = timezone.now()
     fields = [f for f in Product._meta.concrete_fields if not f.primary_key]
-    names = [f.attname for f in fields]
-    prepared = [
-        [r.get(n, now if n in ("created_at", "updated_at") else "") for n in names] for r in rows
-    ]
-    for row in prepared:  # the optional region/markets columns the file leaves out
-        for i, n in enumerate(names):
-            if n in ("origin_cn_province_id",):
-                row[i] = None
-            elif n == "manufacturer" and row[i] is None:
-                row[i] = ""
+
+    def missing(field):  # a column the file leaves out: what the model would store
+        if field.attname in ("created_at", "updated_at"):
+            return now
+        return None if field.null else field.get_default()
+
+    prepared = [[r[f.attname] if f.attname in r else missing(f) for f in fields] for r in rows]
+    for row in prepared:
+        for i, f in enumerate(fields):
+            if row[i] is None and not f.null:
+                row[i] = f.get_default()
     table = Product._meta.db_table
     cols = ", ".join(f.column for f in fields)
     with timed() as copy_t:
