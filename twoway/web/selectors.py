@@ -168,20 +168,10 @@ def home_figures() -> HomeFigures:
     return figures
 
 
-def seller_center_for(
-    *, user: User, membership: Membership | None = None, with_products: bool = True
-) -> SellerCenter:
-    """The user's business (through Membership) and its products, every status, newest first
-    (products only for roles that keep the catalogue)."""
-    if membership is None:
-        membership = (
-            Membership.objects.select_related(
-                "business", "business__us_state", "business__cn_province"
-            )
-            .filter(user=user)
-            .order_by("pk")
-            .first()
-        )
+def seller_center_for(*, membership: Membership | None, with_products: bool = True) -> SellerCenter:
+    """The business of ``membership`` (the one the seller chose, ``access.current_membership``)
+    and its products, every status, newest first (products only for roles that keep the
+    catalogue)."""
     if membership is None:
         return SellerCenter(business=None, products=[], truncated=False)
     if not with_products:
@@ -200,15 +190,6 @@ def seller_center_for(
         truncated=len(rows) > SELLER_CENTER_LIMIT,
         status_labels={p.pk: listing_status_label(p, states.get(p.pk)) for p in products},
     )
-
-
-def seller_business_for(*, user: User) -> Business | None:
-    membership = (
-        Membership.objects.select_related("business", "business__us_state", "business__cn_province")
-        .filter(user=user)
-        .first()
-    )
-    return membership.business if membership else None
 
 
 @dataclass(frozen=True)

@@ -184,7 +184,7 @@ def seller_center(request: HttpRequest) -> HttpResponse:
     membership = current_membership(request)
     permissions = seller_permissions(membership)
     center = selectors.seller_center_for(
-        user=user, membership=membership, with_products="catalogue" in permissions
+        membership=membership, with_products="catalogue" in permissions
     )
     context = {
         "center": center,

@@ -15,8 +15,8 @@ from twoway.core.errors import DomainError
 from twoway.identity.models import Role
 from twoway.identity.permissions import role_required
 from twoway.identity.services import account_sign_up
-from twoway.web import selectors
 from twoway.web.auth import signed_in_user
+from twoway.web.seller.access import current_membership
 
 from .forms import BusinessForm, SignUpForm
 
@@ -117,8 +117,7 @@ def sign_up(request: HttpRequest, kind: str) -> HttpResponse:
 def seller_business(request: HttpRequest) -> HttpResponse:
     """The seller's business verification step: registration number, place, Made in USA."""
     owner = signed_in_user(request)
-    existing = selectors.seller_business_for(user=owner)
-    if existing is not None:
+    if current_membership(request) is not None:  # works for a business already
         return redirect("web:seller_center")
     country = (request.POST.get("country") or request.GET.get("country") or "US").upper()
     if country not in ("US", "CN"):

@@ -11,17 +11,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from twoway.businesses.permissions import require_seller_permission
+from twoway.businesses.models import Business
 from twoway.catalog import selectors as catalog_selectors
 from twoway.catalog.bulk import files
 from twoway.catalog.bulk.services import import_commit, import_dispatch, import_job_create
 from twoway.catalog.models import ImportMode
 from twoway.core.errors import DomainError
-from twoway.core.errors import PermissionDenied as DomainPermissionDenied
 from twoway.identity.models import Role
 from twoway.identity.permissions import role_required
-from twoway.web import selectors
 from twoway.web.auth import signed_in_user
+
+from .access import current_membership
+from .common import seller_business
 
 seller_only = role_required(Role.SELLER_STAFF)
 ERRORS_SHOWN = 200
@@ -42,23 +43,14 @@ class UploadForm(forms.Form):
     )  # fmt: skip
 
 
-def _business(request: HttpRequest):
-    business = selectors.seller_business_for(user=signed_in_user(request))
-    if business is None:
-        return None
-    try:
-        require_seller_permission(request.user, business, "catalogue")
-    except DomainPermissionDenied:
-        return None
-    return business
+def _business(request: HttpRequest) -> Business:
+    """The business chosen in the seller center, if the caller's role may import into its
+    catalogue (403 otherwise; 404 without a business)."""
+    return seller_business(request, "catalogue")
 
 
 def _job(request: HttpRequest, job_id: int):
-    business = _business(request)
-    job = (
-        catalog_selectors.import_job_get(business_id=business.pk, job_id=job_id)
-        if business else None
-    )  # fmt: skip
+    job = catalog_selectors.import_job_get(business_id=_business(request).pk, job_id=job_id)
     if job is None:
         raise Http404
     return job
@@ -72,9 +64,9 @@ def _panel_context(request: HttpRequest, job) -> dict:
 @seller_only
 @require_http_methods(["GET", "POST"])
 def imports(request: HttpRequest) -> HttpResponse:
+    if current_membership(request) is None:
+        return redirect("web:seller_business")  # no business yet: register one first
     business = _business(request)
-    if business is None:
-        return redirect("web:seller_business")
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -107,8 +99,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 @seller_only
 @require_GET
 def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
-    if _business(request) is None:
-        raise Http404
+    _business(request)
     mode = request.GET.get("mode", ImportMode.LISTINGS)
     mode = mode if mode in ImportMode.values else ImportMode.LISTINGS
     language = request.GET.get("lang") or request.LANGUAGE_CODE

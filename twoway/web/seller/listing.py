@@ -152,9 +152,7 @@ def seller_products(request: HttpRequest) -> HttpResponse:
     business = _business(request)
     if business is None:
         return redirect("web:seller_business")
-    center = selectors.seller_center_for(
-        user=signed_in_user(request), membership=current_membership(request)
-    )
+    center = selectors.seller_center_for(membership=current_membership(request))
     images = catalog.images_for(product_ids=[p.pk for p in center.products])
     rows = [
         (p, center.status_labels.get(p.pk, ""), images[p.pk][0] if images.get(p.pk) else None)

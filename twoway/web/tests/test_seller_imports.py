@@ -128,6 +128,42 @@ def test_another_business_cannot_see_the_job(browser_a, seller_a):
     assert job.status == "checked"
 
 
+def test_a_seller_of_two_businesses_imports_into_the_one_they_chose(seller_a, browser_a):
+    first = seller_a.memberships.get().business
+    second = UsBusinessFactory()
+    Membership.objects.create(user=seller_a, business=second, role=MembershipRole.CATALOGUE)
+    assert browser_a.post("/seller/switch/", {"business_id": second.pk}).status_code == 302
+    response = upload(browser_a, csv_bytes([good(1)]))
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.business == second
+    assert browser_a.post(f"/seller/imports/{job.pk}/import/").status_code == 302
+    assert list(Product.objects.values_list("business", flat=True)) == [second.pk]
+    # Back in the first business, the second one's import is not there.
+    browser_a.post("/seller/switch/", {"business_id": first.pk})
+    assert browser_a.get(f"/seller/imports/{job.pk}/").status_code == 404
+    assert "products.csv" not in browser_a.get("/seller/imports/").content.decode()
+
+
+def test_a_fulfilment_member_may_not_import(db):
+    business = UsBusinessFactory()
+    packer = SellerFactory()
+    Membership.objects.create(user=packer, business=business, role=MembershipRole.FULFILMENT)
+    browser = Client()
+    browser.force_login(packer)
+    assert browser.get("/seller/imports/").status_code == 403
+    assert upload(browser, csv_bytes([good(1)])).status_code == 403
+    assert browser.get("/seller/imports/template.csv").status_code == 403
+    assert ImportJob.objects.count() == 0
+    api = keyed(packer)
+    refused = api.post(
+        "/api/v1/seller/imports", {"file": SimpleUploadedFile("p.csv", csv_bytes([good(1)]))}
+    )
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0]["field"] == "role"
+    assert ImportJob.objects.count() == 0
+
+
 def keyed(user):
     _key, plaintext = api_key_issue(user=user)
     return Client(headers={"Authorization": f"Bearer {plaintext}"})
@@ -188,3 +224,25 @@ def test_api_needs_a_business(db):
     )
     assert response.status_code == 403
     assert HEADER  # the shared header is the catalogue tests'
+
+
+def test_api_imports_into_the_business_named(seller_a):
+    second = UsBusinessFactory()
+    Membership.objects.create(user=seller_a, business=second, role=MembershipRole.CATALOGUE)
+    api = keyed(seller_a)
+    unnamed = api.post(
+        "/api/v1/seller/imports", {"file": SimpleUploadedFile("p.csv", csv_bytes([good(1)]))}
+    )
+    assert unnamed.status_code == 400
+    assert unnamed.json()["errors"][0] == {
+        "field": "business_id",
+        "rule": "required",
+        "message": "You work for several businesses: say which one.",
+    }
+    response = api.post(
+        "/api/v1/seller/imports",
+        {"file": SimpleUploadedFile("p.csv", csv_bytes([good(1)])), "business_id": second.pk},
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["business_id"] == second.pk
+    assert list(Product.objects.values_list("business", flat=True)) == [second.pk]
