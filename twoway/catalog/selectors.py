@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
-from pathlib import Path
 
 from django.db.models import Count, QuerySet
 
 from twoway.reference import hs
+from twoway.reference.glossary import glossary_rows
 
 from .models import ImportJob, Product, ProductImage, ProductStatus
 from .rules.hs_search import HsHit, Nomen, hs_search
@@ -58,16 +57,11 @@ def import_job_get(*, business_id: int, job_id: int) -> ImportJob | None:
 
 # --- the listing editor (issue 13) ---------------------------------------------------------------
 
-#: The catalogue glossary (reference data, sourced in the same folder's SOURCES.md).
-GLOSSARY_FILE = (
-    Path(__file__).resolve().parents[1] / "reference" / "data" / "catalog" / "glossary_en_zh.csv"
-)
-
 
 @lru_cache(maxsize=1)
 def glossary_terms() -> tuple[Term, ...]:
-    with GLOSSARY_FILE.open(encoding="utf-8", newline="") as fh:
-        return tuple(terms_from_rows(csv.DictReader(fh)))
+    """The catalogue glossary (``reference.glossary``) as the listing editor's terms."""
+    return tuple(terms_from_rows(glossary_rows()))
 
 
 @lru_cache(maxsize=1)

@@ -22,22 +22,21 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
 from twoway.catalog.models import Product, ProductStatus
+from twoway.reference.glossary import glossary_rows
 from twoway.reference.models import CensusRegion
 
 from .rules.analyze import Analyzer, DocText
-from .rules.glossary import glossary_from
+from .rules.glossary import glossary_from, rows_from_csv, rows_from_records
 
 logger = logging.getLogger(__name__)
 
-GLOSSARY_FILES = (
-    Path(settings.BASE_DIR) / "twoway" / "reference" / "data" / "catalog" / "glossary_en_zh.csv",
-    Path(__file__).resolve().parent / "data" / "glossary_extra_en_zh.csv",
-)
+#: Search's own additions to the catalogue glossary (``reference.glossary``), sourced in
+#: ``data/SOURCES.md``.
+GLOSSARY_EXTRA_FILE = Path(__file__).resolve().parent / "data" / "glossary_extra_en_zh.csv"
 FEN = Decimal("0.01")
 EMPTY_TEXT = DocText("", "", "", "", "", "", "", "", "", "", ())
 WORDS_FILE = Path(__file__).resolve().parent / "data" / "catalogue_words_zh.txt"
@@ -81,7 +80,8 @@ def analyzer() -> Analyzer:
         for line in WORDS_FILE.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    return Analyzer(glossary_from(GLOSSARY_FILES), words)
+    glossary = glossary_from(rows_from_records(glossary_rows()), rows_from_csv(GLOSSARY_EXTRA_FILE))
+    return Analyzer(glossary, words)
 
 
 def ranking_weight(*, in_stock: bool, sales: int, buyable: bool) -> float:

@@ -21,7 +21,7 @@ passed in as ``segment``) and mapped word by word through the same glossary.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -100,7 +100,7 @@ def clean_en(term: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def terms_from_rows(rows: Iterable[dict[str, str]]) -> list[Term]:
+def terms_from_rows(rows: Iterable[Mapping[str, str]]) -> list[Term]:
     """Glossary CSV rows (term_en, term_zh, hs6, kind) → terms; the first row of a term wins."""
     terms: list[Term] = []
     seen: set[str] = set()

@@ -1,6 +1,6 @@
 """The English–Chinese glossary as search uses it (pure, no Django imports).
 
-Rows come from ``twoway/reference/data/catalog/glossary_en_zh.csv`` (sourced, see its SOURCES.md)
+Rows come from the catalogue glossary (``twoway.reference.glossary``, sourced, see its SOURCES.md)
 and ``twoway/search/data/glossary_extra_en_zh.csv`` (the search app's extension, sourced in
 ``twoway/search/data/SOURCES.md``). English terms lose their parenthesised notes ("American
 ginseng (trade name, esp. Cantonese/HK)" → "american ginseng") and slash alternatives split
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,20 +64,24 @@ def clean_en(term: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+def rows_from_records(records: Iterable[Mapping[str, str]]) -> list[GlossaryRow]:
+    """Glossary CSV records (term_en, term_zh, hs6, kind) → rows; records without both names are
+    left out."""
+    rows = []
+    for record in records:
+        zh = _PAREN.sub("", (record.get("term_zh") or "")).strip()
+        en = clean_en(record.get("term_en") or "")
+        hs = "".join(ch for ch in (record.get("hs6") or "") if ch.isdigit())
+        if zh and en:
+            rows.append(GlossaryRow(en=en, zh=zh, hs=hs, kind=(record.get("kind") or "")))
+    return rows
+
+
 def rows_from_csv(path: Path) -> list[GlossaryRow]:
     with path.open(encoding="utf-8", newline="") as fh:
-        rows = []
-        for record in csv.DictReader(fh):
-            zh = _PAREN.sub("", (record.get("term_zh") or "")).strip()
-            en = clean_en(record.get("term_en") or "")
-            hs = "".join(ch for ch in (record.get("hs6") or "") if ch.isdigit())
-            if zh and en:
-                rows.append(GlossaryRow(en=en, zh=zh, hs=hs, kind=(record.get("kind") or "")))
-        return rows
+        return rows_from_records(csv.DictReader(fh))
 
 
-def glossary_from(paths: Iterable[Path]) -> Glossary:
-    rows: list[GlossaryRow] = []
-    for path in paths:
-        rows.extend(rows_from_csv(path))
-    return Glossary(rows=rows)
+def glossary_from(*sources: Iterable[GlossaryRow]) -> Glossary:
+    """One glossary of the rows of every source, in order."""
+    return Glossary(rows=[row for source in sources for row in source])

@@ -52,3 +52,29 @@ def test_demand_rises_when_a_week_has_at_least_five_searches_and_half_again_the_
     assert demand_rose(previous=4, current=6)
     assert not demand_rose(previous=0, current=4)
     assert not demand_rose(previous=10, current=14)
+
+
+def test_the_catalogue_glossary_is_read_once_for_the_catalogue_and_search(monkeypatch):
+    from pathlib import Path
+
+    from twoway.catalog.selectors import glossary_terms
+    from twoway.reference import glossary
+
+    opened = []
+    real_open = Path.open
+
+    def counting_open(self, *args, **kwargs):
+        if self == glossary.GLOSSARY_FILE:
+            opened.append(self)
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", counting_open)
+    for cached in (glossary.glossary_rows, glossary_terms, analyzer):
+        cached.cache_clear()
+    try:
+        assert any(t.zh == "西洋参" for t in glossary_terms())  # the listing editor's terms
+        assert "西洋参" in analyzer().glossary.en_to_zh["american ginseng"]  # search's
+        assert len(opened) == 1
+    finally:
+        for cached in (glossary.glossary_rows, glossary_terms, analyzer):
+            cached.cache_clear()

@@ -1,0 +1,24 @@
+"""The catalogue glossary: English and Chinese names of goods, with the HS subheading a name
+belongs to (``data/catalog/glossary_en_zh.csv``, sourced row by row in that folder's SOURCES.md).
+
+One loader, read once per process: the catalogue (listing drafts, the HS finder, jieba's words)
+and search (the analyzer) both take their terms from ``glossary_rows``.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+
+GLOSSARY_FILE = Path(__file__).resolve().parent / "data" / "catalog" / "glossary_en_zh.csv"
+
+
+@lru_cache(maxsize=1)
+def glossary_rows() -> tuple[Mapping[str, str], ...]:
+    """The file's rows as read (columns term_en, term_zh, hs6, kind, source, confidence), in file
+    order; read-only, shared by every reader."""
+    with GLOSSARY_FILE.open(encoding="utf-8", newline="") as fh:
+        return tuple(MappingProxyType(row) for row in csv.DictReader(fh))
