@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from .base import CartItem, ChannelPolicy, Consignee, Delivery, QuotaClaim
 from .export import ExportChannel
-from .rates import FreightRate, MfnRate, freight_rate_on, mfn_rate_for
 from .us_import import ImportChannel
 
 EXPORT = ExportChannel()
@@ -34,11 +33,7 @@ __all__ = [
     "Consignee",
     "Delivery",
     "ExportChannel",
-    "FreightRate",
     "ImportChannel",
-    "MfnRate",
     "QuotaClaim",
     "channel_for",
-    "freight_rate_on",
-    "mfn_rate_for",
 ]

@@ -25,7 +25,6 @@ from ..rules.landed_price import LandedPrice, cny_from_usd, export_landed_price
 from ..rules.money import FEN, quantize_cny
 from ..rules.quota import CbecLimits
 from .base import CartItem, ChannelPolicy, Consignee, Delivery, QuotaClaim
-from .rates import freight_rate_on
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -147,7 +146,7 @@ def export_quote(*, items: list[CartItem], day: dt.date, quota_used: Decimal) ->
     rate_row = reference.rate_on(day)
     rate = rate_row.rate
     limits, limits_source = _limits(day)
-    freight_rate = freight_rate_on("US-CN", day)
+    freight_rate = reference.freight_rate_on("US-CN", day)
     problems: list[FieldProblem] = []
     by_seller: dict[int, list[CartItem]] = defaultdict(list)
     eligibility_by_id = cbec_eligibility_many(products=[i.product for i in items])
@@ -432,5 +431,4 @@ __all__ = [
     "QuoteLine",
     "SellerQuote",
     "export_quote",
-    "freight_rate_on",
 ]

@@ -29,13 +29,13 @@ from twoway.catalog.models import Currency, Product, ProductStatus
 from twoway.core.errors import DomainError, FieldProblem
 from twoway.identity.models import Role
 from twoway.reference import selectors as reference
+from twoway.reference.models import MfnRate
 from twoway.reference.models import TariffMeasure as TariffMeasureRow
 
 from ..errors import CheckoutErrorCode
 from ..models import Direction, Order, OrderLine, OrderStatus, TaxChannel
 from ..rules import us_landed_cost as rule
 from .base import CartItem, ChannelPolicy, Consignee, Delivery
-from .rates import MfnRate, freight_rate_on, mfn_rate_for
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -226,7 +226,7 @@ def landed_cost_of(
     value = (
         customs_value_usd if customs_value_usd is not None else (price * quantity).quantize(CENT)
     )
-    mfn = mfn_rate_for(product.us_hts_line, day)
+    mfn = reference.mfn_rate_for(product.us_hts_line, day)
     measures: Sequence[rule.TariffMeasure] = in_force.measures
     if without_de_minimis:
         measures = [m for m in measures if m.kind != "de_minimis"]
@@ -508,7 +508,7 @@ def import_quote(*, items: list[CartItem], day: dt.date) -> ImportQuote:
             FieldProblem("items", CheckoutErrorCode.EMPTY_CART, str(_("The cart is empty.")))
         )
     in_force = tariff_measures_in_force(day)
-    rate = freight_rate_on(LANE, day)
+    rate = reference.freight_rate_on(LANE, day)
     sellers = tuple(
         _seller_quote(seller_items, day=day, in_force=in_force, freight_price=rate.price)
         for _business_id, seller_items in sorted(by_seller.items())
@@ -529,7 +529,7 @@ def import_quote_for(*, items: dict[int, int], day: dt.date) -> ImportQuote:
 
 def shipping_for_one(*, product: Product, day: dt.date) -> Decimal:
     """Freight of a one-unit shipment of ``product`` (the product page's delivered price)."""
-    return freight_rate_on(LANE, day).price(product.weight_kg)
+    return reference.freight_rate_on(LANE, day).price(product.weight_kg)
 
 
 class ImportChannel(ChannelPolicy):
@@ -655,12 +655,10 @@ __all__ = [
     "ImportQuote",
     "ImportQuoteLine",
     "ImportSellerQuote",
-    "MfnRate",
     "UsLandedCost",
     "import_problems",
     "import_quote",
     "import_quote_for",
-    "mfn_rate_for",
     "shipping_for_one",
     "tariff_measure_of",
     "tariff_measures_in_force",

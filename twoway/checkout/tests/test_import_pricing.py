@@ -10,6 +10,7 @@ import pytest
 from twoway.checkout.channels import us_import as import_pricing
 from twoway.checkout.channels.export import CartItem
 from twoway.checkout.rules.us_landed_cost import us_landed_cost
+from twoway.reference import selectors as reference
 from twoway.reference.models import TariffMeasure
 
 from .import_factories import cn_seller, shirt
@@ -47,9 +48,9 @@ def _lines(cost):
 
 
 def test_mfn_rate_of_the_shirt_line_is_the_longest_prefix(reference_data):
-    assert import_pricing.mfn_rate_for("6205200020", MARCH_2025).rate_percent == Decimal("19.7")
-    assert import_pricing.mfn_rate_for("6205.20.20.20", MARCH_2025).rate_percent == Decimal("19.7")
-    assert import_pricing.mfn_rate_for("0101210010", MARCH_2025) is None
+    assert reference.mfn_rate_for("6205200020", MARCH_2025).rate_percent == Decimal("19.7")
+    assert reference.mfn_rate_for("6205.20.20.20", MARCH_2025).rate_percent == Decimal("19.7")
+    assert reference.mfn_rate_for("0101210010", MARCH_2025) is None
 
 
 def test_duty_stack_of_a_40_dollar_shirt_differs_by_date_and_matches_the_measures(reference_data):

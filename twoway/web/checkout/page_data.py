@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from twoway.catalog.models import Product
 from twoway.checkout import services
-from twoway.checkout.channels import EXPORT, CartItem, freight_rate_on
+from twoway.checkout.channels import EXPORT, CartItem
 from twoway.checkout.channels.export import ExportQuote, QuoteLine, SellerQuote, export_quote
 from twoway.checkout.channels.us_import import (
     ImportQuote,
@@ -91,7 +91,7 @@ def landed_price_for(*, product: Product, day: dt.date | None = None) -> LandedP
         return LandedPrice(
             **base, unavailable=_("No exchange rate or tax category is in force today.")
         )
-    freight = freight_rate_on("US-CN", day)
+    freight = reference.freight_rate_on("US-CN", day)
     result = LandedPrice(
         **base,
         rate=rate,
