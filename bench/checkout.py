@@ -1,5 +1,5 @@
-"""Checkout throughput: orders/s through ``purchase_place_export`` and through HTTP (gunicorn) vs a
-raw-SQL baseline doing the same writes, measured in the same run on PostgreSQL.
+"""Checkout throughput: orders/s through ``purchase_place`` (export channel) and through HTTP
+(gunicorn) vs a raw-SQL baseline doing the same writes, measured in the same run on PostgreSQL.
 
     python -m bench.checkout [--quick] [--orders N] [--http-clients 16] [--workers 4] [--no-http]
                              [--pgbench-seconds 10] [--no-pgbench]
@@ -13,7 +13,8 @@ lines (quantity 1-2) on products picked at random, so an order can span two sell
 orders). Each client (a thread with its own database connection) uses its own buyers, so clients
 meet only on product rows, as real buyers do. The same orders are replayed by:
 
-* the service: ``purchase_place_export`` with an Idempotency-Key (all its reads and writes);
+* the service: ``purchase_place`` in the export channel with an Idempotency-Key (all its reads and
+  writes);
 * raw SQL (psycopg 3, prepared statements, one transaction per order): the very statements the
   service sends, built by ``twoway.checkout.writes`` — INSERT purchase (claims the key), one
   conditional stock UPDATE for every line (rows locked in product-id order), the quota upsert
@@ -275,8 +276,9 @@ CONSIGNEE = ("张三", "13800138000", "北京市朝阳区建国路88号", "11010
 def _service_client(jobs: list[Job], stats: RunStats, barrier: threading.Barrier) -> None:
     from django.db import connection
 
+    from twoway.checkout.channels import EXPORT
     from twoway.checkout.errors import CheckoutErrorCode
-    from twoway.checkout.services import Consignee, purchase_place_export
+    from twoway.checkout.services import Consignee, purchase_place
     from twoway.core.errors import DomainError
 
     consignee = Consignee(*CONSIGNEE)
@@ -286,7 +288,8 @@ def _service_client(jobs: list[Job], stats: RunStats, barrier: threading.Barrier
         for job in jobs:
             t0 = time.perf_counter()
             try:
-                purchase_place_export(
+                purchase_place(
+                    channel=EXPORT,
                     buyer=job.buyer.user, items=job.items, identity=job.buyer.identity,
                     consignee=consignee, idempotency_key=job.key,
                 )  # fmt: skip
@@ -755,10 +758,12 @@ def _profile_one(job: Job) -> tuple[int, list[tuple[float, str]]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from twoway.checkout.services import Consignee, purchase_place_export
+    from twoway.checkout.channels import EXPORT
+    from twoway.checkout.services import Consignee, purchase_place
 
     with CaptureQueriesContext(connection) as ctx:
-        purchase_place_export(
+        purchase_place(
+            channel=EXPORT,
             buyer=job.buyer.user, items=job.items, identity=job.buyer.identity,
             consignee=Consignee(*CONSIGNEE), idempotency_key=job.key,
         )  # fmt: skip

@@ -13,6 +13,7 @@ from django.utils import timezone
 from twoway.businesses.models import Business, Membership
 from twoway.catalog.models import Product
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import Order, OrderStatus, Purchase
 from twoway.demo.generate import uscc_for
 from twoway.identity.models import RealNameIdentity, User
@@ -144,8 +145,8 @@ def past_export_order(
 ) -> Purchase:
     """A purchase placed at ``placed`` and walked along the export path up to ``until``, each
     step a few hours or days later, through the same state machine a live order goes through."""
-    purchase = checkout.purchase_place_export(
-        buyer=buyer, items=items, identity=identity, consignee=CONSIGNEE, now=placed
+    purchase = checkout.purchase_place(
+        channel=EXPORT, buyer=buyer, items=items, identity=identity, consignee=CONSIGNEE, now=placed
     )
     when = placed
     checkout.purchase_mark_paid(

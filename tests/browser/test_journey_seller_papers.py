@@ -15,6 +15,7 @@ from django.utils import timezone
 
 import twoway.compliance
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import Order
 from twoway.fulfilment.tests.fixtures import pay_export
 from twoway.payouts.models import PayoutStatement
@@ -55,8 +56,12 @@ def test_seller_prints_papers_ships_and_sees_the_money_on_the_statement(
     )
     buyer = state.person("wang@buyer.example", "consumer_cn", "zh-hans")
     identity = state.identity_for(buyer, "王芳", "110101199003070011")
-    purchase = checkout.purchase_place_export(
-        buyer=buyer, items={product.pk: 3}, identity=identity, consignee=state.CONSIGNEE
+    purchase = checkout.purchase_place(
+        channel=EXPORT,
+        buyer=buyer,
+        items={product.pk: 3},
+        identity=identity,
+        consignee=state.CONSIGNEE,
     )
     pay_export(purchase)  # the sandbox customs declares and clears it after commit
     order = Order.objects.get(purchase=purchase)

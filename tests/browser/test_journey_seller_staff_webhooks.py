@@ -18,6 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import Order, OrderStatus
 from twoway.integrations.models import WebhookDelivery
 from twoway.integrations.tests.conftest import Receiver
@@ -160,8 +161,12 @@ def test_owner_invites_a_clerk_and_connects_a_signed_webhook(
     )  # orders:read only
 
     # --- an order is paid; the scheduled job delivers; the receiver verifies ----------------
-    purchase = checkout.purchase_place_export(
-        buyer=buyer, items={honey.pk: 2}, identity=identity, consignee=state.CONSIGNEE
+    purchase = checkout.purchase_place(
+        channel=EXPORT,
+        buyer=buyer,
+        items={honey.pk: 2},
+        identity=identity,
+        consignee=state.CONSIGNEE,
     )
     checkout.purchase_mark_paid(
         purchase=purchase,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT
 from twoway.customs.models import CustomsDeclaration
 from twoway.identity.models import User
 
@@ -51,7 +52,8 @@ def test_pay_in_the_sandbox_wallet_and_see_the_order_cleared(
     buyer.set_password(PASSWORD)
     buyer.preferred_language = language
     buyer.save()
-    purchase = checkout.purchase_place_export(
+    purchase = checkout.purchase_place(
+        channel=EXPORT,
         buyer=buyer,
         items={shop["honey"].pk: 1},
         identity=identity,

@@ -216,6 +216,7 @@ def world(
     """Buyer A's purchase and order from seller A, a US buyer's import purchase, a review, and
     buyer A's API key; the callers are other accounts of each role."""
     from twoway.checkout import services as checkout
+    from twoway.checkout.channels import EXPORT, IMPORT
     from twoway.checkout.tests.import_factories import cn_seller, shirt, staff_of, us_consumer
     from twoway.compliance.review import review_open
     from twoway.identity.services import api_key_issue, user_create
@@ -225,7 +226,8 @@ def world(
     staff_of(seller_a)
     product = make_product(seller_a, stock=50)
     buyer_a, identity = make_buyer()
-    purchase = checkout.purchase_place_export(
+    purchase = checkout.purchase_place(
+        channel=EXPORT,
         buyer=buyer_a,
         items={product.pk: 1},
         identity=identity,
@@ -233,7 +235,8 @@ def world(
     )
     importer = cn_seller()
     listing = shirt(importer)
-    us_purchase = checkout.purchase_place_import(
+    us_purchase = checkout.purchase_place(
+        channel=IMPORT,
         buyer=us_consumer(),
         items={listing.pk: 1},
         consignee_state="WI",

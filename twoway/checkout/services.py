@@ -29,7 +29,7 @@ from twoway.ledger.rules.keys import flow_places
 from twoway.ledger.services import TradeFlowInput, trade_flows_post, trade_flows_reverse
 
 from . import lock_objects, writes
-from .channels import EXPORT, IMPORT, ChannelPolicy, Consignee
+from .channels import ChannelPolicy, Consignee
 from .errors import CheckoutErrorCode, caps_check
 from .models import (
     Cart,
@@ -244,13 +244,6 @@ def cart_quote(
     return channel.quote_for(items=items, identity=identity, day=day or timezone.now().date())
 
 
-def export_quote_for(
-    *, items: dict[int, int], identity: RealNameIdentity | None, day: dt.date | None = None
-) -> Any:
-    """``cart_quote`` in the export channel (the name callers outside checkout use)."""
-    return cart_quote(channel=EXPORT, items=items, identity=identity, day=day)
-
-
 def purchase_place(
     *,
     channel: ChannelPolicy,
@@ -324,16 +317,6 @@ def purchase_place(
     return _place_once(
         buyer=buyer, idempotency_key=idempotency_key, fingerprint=fingerprint, write=write
     )
-
-
-def purchase_place_export(*, identity: RealNameIdentity, **kwargs: Any) -> Purchase:
-    """``purchase_place`` in the export channel (the name callers outside checkout use)."""
-    return purchase_place(channel=EXPORT, identity=identity, **kwargs)
-
-
-def purchase_place_import(*, consignee_state: str, **kwargs: Any) -> Purchase:
-    """``purchase_place`` in the import channel (the name callers outside checkout use)."""
-    return purchase_place(channel=IMPORT, consignee_state=consignee_state, **kwargs)
 
 
 def _purchase_claim(

@@ -4,11 +4,12 @@ click goes through, with the clock of the day each order was placed.
 ``trade_year_run(seed=..., days=365, orders_per_day=...)`` (called by ``twoway seed`` after the
 sellers, products and consumers exist) places export purchases (US sellers → buyers in China, each
 with the buyer's real-name identity, a consignee and an address in the buyer's province) with
-``purchase_place_export`` (CBEC tax, the ¥5,000 / ¥26,000 limits, the buyer's quota, stock), pays
-them (a ``Payment`` row and ``purchase_mark_paid``), declares them to customs with
+``purchase_place`` in the export channel (CBEC tax, the ¥5,000 / ¥26,000 limits, the buyer's quota,
+stock), pays them (a ``Payment`` row and ``purchase_mark_paid``), declares them to customs with
 ``order_declare`` (CEB311/411/511 messages, three-document match, the reply), ships and delivers
 them with ``order_transition``; a few are refunded before shipping, a few come back. Import
-purchases (Chinese sellers → US consumers) go through ``purchase_place_import`` the same way.
+purchases (Chinese sellers → US consumers) go through ``purchase_place`` in the import channel the
+same way.
 Only products that can be sold are offered: China lines on the positive list (``cbec_eligibility``)
 and import listings that are not blocked (``import_problems``).
 
@@ -33,13 +34,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from twoway.catalog.models import Product, ProductStatus
-from twoway.checkout.channels import Consignee
+from twoway.checkout.channels import EXPORT, IMPORT, Consignee
 from twoway.checkout.models import Order, OrderStatus, Purchase
 from twoway.checkout.services import (
     order_transition,
     purchase_mark_paid,
-    purchase_place_export,
-    purchase_place_import,
+    purchase_place,
 )
 from twoway.core.errors import DomainError
 from twoway.identity.models import RealNameIdentity, Role, User
@@ -377,7 +377,8 @@ class _Trade:
         if buyer.family and rng.random() < 0.3:
             name = rng.choice(buyer.family)  # a parcel for a parent or a child
         try:
-            purchase = purchase_place_export(
+            purchase = purchase_place(
+                channel=EXPORT,
                 buyer=buyer.user, items=items, identity=buyer.identity,
                 consignee=Consignee(name=name, phone=phone, address=address, district=district),
                 now=at,
@@ -436,7 +437,8 @@ class _Trade:
         items = self._items(self.imports[seller], Decimal(1), Decimal("450"))
         user = buyer.user
         try:
-            purchase = purchase_place_import(
+            purchase = purchase_place(
+                channel=IMPORT,
                 buyer=user, items=items, consignee_state=buyer.state,
                 consignee=Consignee(
                     name=f"{user.first_name} {user.last_name}".strip() or user.username,

@@ -61,7 +61,8 @@ def test_too_many_different_products_are_refused_in_the_service(
     products = [make_product(seller, stock=5) for _ in range(4)]
     buyer, identity = make_buyer()
     with pytest.raises(DomainError) as caught:
-        services.purchase_place_export(
+        services.purchase_place(
+            channel=EXPORT,
             buyer=buyer,
             items={p.pk: 1 for p in products},
             identity=identity,

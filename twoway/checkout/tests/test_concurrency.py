@@ -11,6 +11,7 @@ import pytest
 from django.db import connection, connections
 
 from twoway.checkout import services
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import Order, Purchase, QuotaUsage
 from twoway.core.errors import DomainError
 
@@ -60,8 +61,12 @@ def test_200_buyers_for_50_units_give_exactly_50_orders(make_seller, make_produc
 
     def buy(i: int) -> str:
         user, identity = buyers[i]
-        services.purchase_place_export(
-            buyer=user, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+        services.purchase_place(
+            channel=EXPORT,
+            buyer=user,
+            items={product.pk: 1},
+            identity=identity,
+            consignee=CONSIGNEE,
         )
         return "ok"
 
@@ -82,8 +87,8 @@ def test_multi_line_orders_in_opposite_order_do_not_deadlock(make_seller, make_p
         user, identity = buyers[i]
         # Half the clients list the products one way round, half the other.
         items = {a.pk: 1, b.pk: 1} if i % 2 else {b.pk: 1, a.pk: 1}
-        services.purchase_place_export(
-            buyer=user, items=items, identity=identity, consignee=CONSIGNEE
+        services.purchase_place(
+            channel=EXPORT, buyer=user, items=items, identity=identity, consignee=CONSIGNEE
         )
         return "ok"
 
@@ -104,8 +109,12 @@ def test_concurrent_orders_by_one_person_never_exceed_the_annual_quota(
 
     def buy(i: int) -> str:
         user, identity = accounts[i]
-        services.purchase_place_export(
-            buyer=user, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+        services.purchase_place(
+            channel=EXPORT,
+            buyer=user,
+            items={product.pk: 1},
+            identity=identity,
+            consignee=CONSIGNEE,
         )
         return "ok"
 
@@ -124,7 +133,8 @@ def test_same_idempotency_key_in_parallel_gives_one_purchase(make_seller, make_p
     user, identity = make_buyer()
 
     def buy(i: int) -> str:
-        purchase = services.purchase_place_export(
+        purchase = services.purchase_place(
+            channel=EXPORT,
             buyer=user,
             items={product.pk: 1},
             identity=identity,

@@ -30,8 +30,14 @@ CONSIGNEE = services.Consignee(
 
 
 def _place(buyer, items, **kw):
-    return services.purchase_place_import(
-        buyer=buyer, items=items, consignee_state="WI", consignee=CONSIGNEE, now=JUNE_2025, **kw
+    return services.purchase_place(
+        channel=IMPORT,
+        buyer=buyer,
+        items=items,
+        consignee_state="WI",
+        consignee=CONSIGNEE,
+        now=JUNE_2025,
+        **kw,
     )
 
 
@@ -108,8 +114,12 @@ def _pay_notification(purchase, *, transaction_id="ch_test_1", event_id="evt_tes
 def test_card_payment_marks_the_purchase_paid_exactly_once(reference_data):
     product = shirt(cn_seller(), stock=10)
     buyer = us_consumer()
-    purchase = services.purchase_place_import(
-        buyer=buyer, items={product.pk: 1}, consignee_state="WI", consignee=CONSIGNEE
+    purchase = services.purchase_place(
+        channel=IMPORT,
+        buyer=buyer,
+        items={product.pk: 1},
+        consignee_state="WI",
+        consignee=CONSIGNEE,
     )
     redirect = payment_start(purchase=purchase, buyer=buyer, provider_name="card")
     assert redirect.url == "/payments/sandbox/card/pay/"
@@ -137,8 +147,12 @@ def test_card_payment_marks_the_purchase_paid_exactly_once(reference_data):
 def test_card_notification_with_a_bad_signature_or_old_timestamp_is_refused(reference_data):
     product = shirt(cn_seller(), stock=10)
     buyer = us_consumer()
-    purchase = services.purchase_place_import(
-        buyer=buyer, items={product.pk: 1}, consignee_state="WI", consignee=CONSIGNEE
+    purchase = services.purchase_place(
+        channel=IMPORT,
+        buyer=buyer,
+        items={product.pk: 1},
+        consignee_state="WI",
+        consignee=CONSIGNEE,
     )
     body, headers = _pay_notification(purchase)
     tampered = body.replace(b'"amount":"', b'"amount":"1')
@@ -175,8 +189,12 @@ def test_seller_ships_a_paid_import_order_and_the_ledger_posts_a_us_import(refer
     seller = cn_seller()
     product = shirt(seller, stock=10)
     buyer = us_consumer()
-    purchase = services.purchase_place_import(
-        buyer=buyer, items={product.pk: 2}, consignee_state="WI", consignee=CONSIGNEE
+    purchase = services.purchase_place(
+        channel=IMPORT,
+        buyer=buyer,
+        items={product.pk: 2},
+        consignee_state="WI",
+        consignee=CONSIGNEE,
     )
     body, headers = _pay_notification(purchase)
     notification_receive(provider_name="card", raw_body=body, headers=headers)

@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from twoway.checkout import services
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import Order, OrderLine, OrderStatus, QuotaUsage
 from twoway.core.errors import DomainError
 
@@ -44,8 +45,13 @@ def test_invariants_hold_after_a_random_day_of_trade(seed, make_seller, make_pro
         if action < 0.6:
             items = {p.pk: rng.randint(1, 3) for p in rng.sample(products, rng.randint(1, 3))}
             try:
-                services.purchase_place_export(
-                    buyer=user, items=items, identity=identity, consignee=CONSIGNEE, now=now
+                services.purchase_place(
+                    channel=EXPORT,
+                    buyer=user,
+                    items=items,
+                    identity=identity,
+                    consignee=CONSIGNEE,
+                    now=now,
                 )
             except DomainError:
                 refused += 1

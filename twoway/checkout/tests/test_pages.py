@@ -402,7 +402,8 @@ def two_sellers_orders(make_seller, make_product, make_buyer):
     their_product = make_product(theirs, price="30.00")
     buyer, identity = make_buyer()
     consignee = services.Consignee("张三", "13800138000", "北京市东城区东长安街1号", "110101")
-    purchase = services.purchase_place_export(
+    purchase = services.purchase_place(
+        channel=EXPORT,
         buyer=buyer,
         items={our_product.pk: 1, their_product.pk: 2},
         identity=identity,

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from twoway.checkout import services
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import Order, OrderEvent, OrderLine, Purchase, QuotaUsage
 from twoway.core.errors import DomainError
 
@@ -38,7 +39,7 @@ def counts():
 def test_quote_prices_in_cny_with_freight_and_cbec_tax(make_seller, make_product, make_buyer):
     product = make_product(make_seller(), price="20.00", weight="0.500")
     _, identity = make_buyer()
-    quote = services.export_quote_for(items={product.pk: 2}, identity=identity)
+    quote = services.cart_quote(channel=EXPORT, items={product.pk: 2}, identity=identity)
     rate = quote.rate
     goods = (Decimal("20.00") * rate).quantize(Decimal("0.01")) * 2
     freight = ((Decimal("12.00") + Decimal("4.50") * Decimal("1.000")) * rate).quantize(
@@ -61,8 +62,12 @@ def test_place_splits_per_seller_and_reserves_stock_and_quota(
     a = make_product(make_seller("Badger Honey LLC"), stock=5)
     b = make_product(make_seller("Great Lakes Cherry Co", "MI"), stock=3)
     buyer, identity = make_buyer()
-    purchase = services.purchase_place_export(
-        buyer=buyer, items={a.pk: 2, b.pk: 1}, identity=identity, consignee=CONSIGNEE
+    purchase = services.purchase_place(
+        channel=EXPORT,
+        buyer=buyer,
+        items={a.pk: 2, b.pk: 1},
+        identity=identity,
+        consignee=CONSIGNEE,
     )
     orders = list(purchase.orders.order_by("business_id"))
     assert len(orders) == 2
@@ -81,14 +86,16 @@ def test_place_splits_per_seller_and_reserves_stock_and_quota(
 def test_idempotency_key_returns_the_same_purchase(make_seller, make_product, make_buyer):
     product = make_product(make_seller(), stock=5)
     buyer, identity = make_buyer()
-    first = services.purchase_place_export(
+    first = services.purchase_place(
+        channel=EXPORT,
         buyer=buyer,
         items={product.pk: 1},
         identity=identity,
         consignee=CONSIGNEE,
         idempotency_key="abc",
     )
-    again = services.purchase_place_export(
+    again = services.purchase_place(
+        channel=EXPORT,
         buyer=buyer,
         items={product.pk: 1},
         identity=identity,
@@ -100,7 +107,8 @@ def test_idempotency_key_returns_the_same_purchase(make_seller, make_product, ma
     product.refresh_from_db()
     assert product.stock_on_hand == 4
     with pytest.raises(DomainError) as exc:
-        services.purchase_place_export(
+        services.purchase_place(
+            channel=EXPORT,
             buyer=buyer,
             items={product.pk: 2},
             identity=identity,
@@ -119,8 +127,12 @@ def test_out_of_stock_lists_every_short_line_and_writes_nothing(
     buyer, identity = make_buyer()
     before = counts()
     with pytest.raises(DomainError) as exc:
-        services.purchase_place_export(
-            buyer=buyer, items={a.pk: 2, b.pk: 1}, identity=identity, consignee=CONSIGNEE
+        services.purchase_place(
+            channel=EXPORT,
+            buyer=buyer,
+            items={a.pk: 2, b.pk: 1},
+            identity=identity,
+            consignee=CONSIGNEE,
         )
     assert sorted(p.field for p in exc.value.problems) == [f"items.{a.pk}", f"items.{b.pk}"]
     assert {p.rule for p in exc.value.problems} == {"out_of_stock"}
@@ -134,8 +146,12 @@ def test_multi_item_order_over_the_transaction_limit_is_refused(
     product = make_product(make_seller(), price="400.00", stock=10)
     buyer, identity = make_buyer()
     with pytest.raises(DomainError) as exc:
-        services.purchase_place_export(
-            buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
+        services.purchase_place(
+            channel=EXPORT,
+            buyer=buyer,
+            items={product.pk: 2},
+            identity=identity,
+            consignee=CONSIGNEE,
         )
     assert exc.value.problems[0].rule == "over_transaction_limit"
     assert "single item" in exc.value.problems[0].message
@@ -147,8 +163,8 @@ def test_single_indivisible_item_over_the_limit_pays_full_tax(
 ):
     product = make_product(make_seller(), price="800.00", stock=2)
     buyer, identity = make_buyer()
-    purchase = services.purchase_place_export(
-        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    purchase = services.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
     )
     order = purchase.orders.get()
     assert order.tax_channel == "cbec_full_tax_single_item"
@@ -170,8 +186,12 @@ def test_annual_quota_counts_per_person_across_accounts(make_seller, make_produc
         used_cny=Decimal("25000.00"),
     )
     with pytest.raises(DomainError) as exc:
-        services.purchase_place_export(
-            buyer=second_account, items={product.pk: 1}, identity=identity2, consignee=CONSIGNEE
+        services.purchase_place(
+            channel=EXPORT,
+            buyer=second_account,
+            items={product.pk: 1},
+            identity=identity2,
+            consignee=CONSIGNEE,
         )
     problem = exc.value.problems[0]
     assert problem.rule == "over_annual_quota"
@@ -183,8 +203,13 @@ def test_reservation_expiry_gives_stock_and_quota_back(make_seller, make_product
     product = make_product(make_seller(), stock=4)
     buyer, identity = make_buyer()
     placed_at = timezone.now() - dt.timedelta(minutes=31)
-    purchase = services.purchase_place_export(
-        buyer=buyer, items={product.pk: 3}, identity=identity, consignee=CONSIGNEE, now=placed_at
+    purchase = services.purchase_place(
+        channel=EXPORT,
+        buyer=buyer,
+        items={product.pk: 3},
+        identity=identity,
+        consignee=CONSIGNEE,
+        now=placed_at,
     )
     assert services.reservations_expire(now=placed_at + dt.timedelta(minutes=29)) == 0
     assert services.reservations_expire() == 1
@@ -201,8 +226,8 @@ def test_reservation_expiry_gives_stock_and_quota_back(make_seller, make_product
 def test_illegal_transition_is_refused_and_writes_no_event(make_seller, make_product, make_buyer):
     product = make_product(make_seller(), stock=4)
     buyer, identity = make_buyer()
-    purchase = services.purchase_place_export(
-        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    purchase = services.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
     )
     order = purchase.orders.get()
     with pytest.raises(DomainError) as exc:
@@ -216,8 +241,12 @@ def test_product_not_on_positive_list_cannot_be_bought(make_seller, make_product
     ginseng = make_product(make_seller(), line="12112011", title_en="Wisconsin American ginseng")
     buyer, identity = make_buyer()
     with pytest.raises(DomainError) as exc:
-        services.purchase_place_export(
-            buyer=buyer, items={ginseng.pk: 1}, identity=identity, consignee=CONSIGNEE
+        services.purchase_place(
+            channel=EXPORT,
+            buyer=buyer,
+            items={ginseng.pk: 1},
+            identity=identity,
+            consignee=CONSIGNEE,
         )
     problem = exc.value.problems[0]
     assert problem.rule == "not_on_positive_list"

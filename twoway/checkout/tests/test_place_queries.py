@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from twoway.catalog.models import Product
 from twoway.checkout import services
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import Order, OrderEvent, OrderLine, QuotaUsage
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +28,10 @@ def test_two_line_export_order_within_the_query_budget(make_seller, make_product
     b = make_product(make_seller("Great Lakes Cherry Co", "MI"), stock=3)
     buyer, identity = make_buyer()
     # Warm the per-day reference caches as any earlier order of the day does.
-    services.export_quote_for(items={a.pk: 1, b.pk: 1}, identity=None)
+    services.cart_quote(channel=EXPORT, items={a.pk: 1, b.pk: 1}, identity=None)
     with CaptureQueriesContext(connection) as ctx:
-        purchase = services.purchase_place_export(
+        purchase = services.purchase_place(
+            channel=EXPORT,
             buyer=buyer,
             items={a.pk: 2, b.pk: 1},
             identity=identity,

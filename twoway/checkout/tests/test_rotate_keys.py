@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from twoway.checkout import services
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import Order, QuotaUsage
 from twoway.identity.crypto import decrypt_id_number, hash_id_number
 from twoway.identity.models import RealNameIdentity
@@ -26,8 +27,8 @@ def test_rotation_rekeys_identities_quota_and_orders(
 ):
     product = make_product(make_seller(), stock=10)
     buyer, identity = make_buyer()
-    services.purchase_place_export(
-        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    services.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
     )
     used_before = QuotaUsage.objects.get().used_fen
     old_hash = identity.id_number_hash

@@ -198,11 +198,13 @@ def test_a_held_export_listing_cannot_be_bought_through_the_api(
 
 
 def test_a_held_import_listing_cannot_be_bought(held, consumer):
-    from twoway.checkout.services import Consignee, purchase_place_import
+    from twoway.checkout.channels import IMPORT
+    from twoway.checkout.services import Consignee, purchase_place
 
     product, _ = held
     with pytest.raises(DomainError) as exc:
-        purchase_place_import(
+        purchase_place(
+            channel=IMPORT,
             buyer=consumer,
             items={product.pk: 1},
             consignee_state="IA",

@@ -12,6 +12,7 @@ import time_machine
 from django.utils import timezone
 
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import Order, OrderStatus
 from twoway.customs import declaration as customs
 from twoway.customs.gateways import CustomsGatewayUnavailable, GatewayResult
@@ -31,8 +32,8 @@ def paid_order(make_seller, make_product, make_buyer, settings, tmp_path):
     settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
     product = make_product(make_seller(), stock=5, price="25.00")
     buyer, identity = make_buyer()
-    purchase = checkout.purchase_place_export(
-        buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
+    purchase = checkout.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
     )
     now = timezone.now()
     Payment.objects.create(

@@ -9,6 +9,7 @@ import pytest
 
 from twoway.businesses.models import Membership
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT, IMPORT
 from twoway.checkout.tests.import_factories import cn_seller, shirt, us_consumer
 from twoway.identity.models import User
 
@@ -83,8 +84,8 @@ def export_shop(keys_and_csl, make_seller, make_product, make_buyer):
 def cleared_export(export_shop, django_capture_on_commit_callbacks):
     """A paid export order that the sandbox customs cleared, ready to ship."""
     seller, product, buyer, identity, staff = export_shop
-    purchase = checkout.purchase_place_export(
-        buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
+    purchase = checkout.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
     )
     with django_capture_on_commit_callbacks(execute=True):
         pay_export(purchase)
@@ -100,8 +101,12 @@ def paid_import(keys_and_csl, reference_data):
     staff = User.objects.create(username="cn-staff", role="seller_staff")
     Membership.objects.create(user=staff, business=seller, role="owner")
     buyer = us_consumer()
-    purchase = checkout.purchase_place_import(
-        buyer=buyer, items={product.pk: 2}, consignee_state="WI", consignee=US_CONSIGNEE
+    purchase = checkout.purchase_place(
+        channel=IMPORT,
+        buyer=buyer,
+        items={product.pk: 2},
+        consignee_state="WI",
+        consignee=US_CONSIGNEE,
     )
     pay_import(purchase)
     order = purchase.orders.get()

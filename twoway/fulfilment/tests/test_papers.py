@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from twoway.businesses.models import Business, Membership
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT
 from twoway.core.errors import DomainError
 from twoway.fulfilment.documents import papers_for
 from twoway.fulfilment.pdf import LABEL_SIZE, barcode_for
@@ -144,7 +145,8 @@ def test_unknown_kind_and_unpaid_orders_are_404(cleared_export, export_shop):
     order, staff = cleared_export
     assert fetch(staff, order, "passport").status_code == 404
     _, product, buyer, identity, _ = export_shop
-    purchase = checkout.purchase_place_export(
+    purchase = checkout.purchase_place(
+        channel=EXPORT,
         buyer=buyer,
         items={product.pk: 1},
         identity=identity,

@@ -47,6 +47,7 @@ def shop(db, make_seller, make_product, make_buyer, settings, tmp_path):
     business B with its owner."""
     from twoway.businesses.models import Membership
     from twoway.checkout import services as checkout
+    from twoway.checkout.channels import EXPORT
     from twoway.identity.models import User
 
     settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
@@ -61,7 +62,8 @@ def shop(db, make_seller, make_product, make_buyer, settings, tmp_path):
             people[f"{role}_{tag}"] = user
     product_a, product_b = make_product(a, stock=20), make_product(b, stock=20)
     buyer, identity = make_buyer()
-    purchase = checkout.purchase_place_export(
+    purchase = checkout.purchase_place(
+        channel=EXPORT,
         buyer=buyer,
         items={product_a.pk: 1},
         identity=identity,

@@ -80,9 +80,11 @@ def _api_calls(shop):
 @pytest.fixture
 def two_shops(shop, make_buyer, settings):
     from twoway.checkout import services as checkout
+    from twoway.checkout.channels import EXPORT
 
     buyer, identity = make_buyer("440103199001010014", "李四")
-    purchase = checkout.purchase_place_export(
+    purchase = checkout.purchase_place(
+        channel=EXPORT,
         buyer=buyer,
         items={shop["product_b"].pk: 1},
         identity=identity,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from twoway.catalog.models import Product
 from twoway.catalog.services import stock_adjust
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT, IMPORT
 from twoway.checkout.models import Order, OrderStatus, Purchase, QuotaUsage
 from twoway.checkout.tests.fixtures import ID_NUMBERS
 from twoway.checkout.tests.import_factories import cn_seller, shirt, us_consumer
@@ -66,16 +67,20 @@ class Trade:
 
     def place(self, buyer, identity, items) -> Purchase | None:
         try:
-            return checkout.purchase_place_export(
-                buyer=buyer, items=items, identity=identity, consignee=CONSIGNEE
+            return checkout.purchase_place(
+                channel=EXPORT, buyer=buyer, items=items, identity=identity, consignee=CONSIGNEE
             )
         except DomainError:
             return None
 
     def place_import(self, buyer, items) -> Purchase | None:
         try:
-            return checkout.purchase_place_import(
-                buyer=buyer, items=items, consignee_state="WI", consignee=US_CONSIGNEE
+            return checkout.purchase_place(
+                channel=IMPORT,
+                buyer=buyer,
+                items=items,
+                consignee_state="WI",
+                consignee=US_CONSIGNEE,
             )
         except DomainError:
             return None

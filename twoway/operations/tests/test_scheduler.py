@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import OrderStatus
 from twoway.config.schedule import SCHEDULE, ScheduleEntry, beat_schedule
 from twoway.operations.models import ScheduledJobState
@@ -35,8 +36,8 @@ def unpaid(make_seller, make_product, make_buyer):
     """A buyer in China reserved all 3 units of a product and has not paid."""
     product = make_product(make_seller(), stock=3, price="30.00")
     buyer, identity = make_buyer()
-    purchase = checkout.purchase_place_export(
-        buyer=buyer, items={product.pk: 3}, identity=identity, consignee=CONSIGNEE
+    purchase = checkout.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: 3}, identity=identity, consignee=CONSIGNEE
     )
     return purchase, product, buyer, identity
 
@@ -48,8 +49,12 @@ def test_an_unpaid_purchase_expires_on_the_schedule_and_the_buyer_gets_stock_and
     with time_machine.travel(_start(), tick=False) as clock:
         product = make_product(make_seller(), stock=3, price="30.00")
         buyer, identity = make_buyer()
-        purchase = checkout.purchase_place_export(
-            buyer=buyer, items={product.pk: 3}, identity=identity, consignee=CONSIGNEE
+        purchase = checkout.purchase_place(
+            channel=EXPORT,
+            buyer=buyer,
+            items={product.pk: 3},
+            identity=identity,
+            consignee=CONSIGNEE,
         )
         year = purchase.created_at.year
         assert checkout.quota_used(id_number_hash=identity.id_number_hash, year=year) > 0
@@ -67,7 +72,7 @@ def test_an_unpaid_purchase_expires_on_the_schedule_and_the_buyer_gets_stock_and
         assert order.status == OrderStatus.CREATED
         product.refresh_from_db()
         assert product.stock_on_hand == 0
-        quote = checkout.export_quote_for(items={product.pk: 1}, identity=other_identity)
+        quote = checkout.cart_quote(channel=EXPORT, items={product.pk: 1}, identity=other_identity)
         assert not quote.ok  # sold out for everyone else
 
         # Past the deadline the next run gives everything back.
@@ -83,7 +88,9 @@ def test_an_unpaid_purchase_expires_on_the_schedule_and_the_buyer_gets_stock_and
         product.refresh_from_db()
         assert product.stock_on_hand == 3
         assert checkout.quota_used(id_number_hash=identity.id_number_hash, year=year) == 0
-        assert checkout.export_quote_for(items={product.pk: 3}, identity=other_identity).ok
+        assert checkout.cart_quote(
+            channel=EXPORT, items={product.pk: 3}, identity=other_identity
+        ).ok
 
         # The buyer's page says it was cancelled and why.
         client.force_login(buyer)
@@ -91,8 +98,12 @@ def test_an_unpaid_purchase_expires_on_the_schedule_and_the_buyer_gets_stock_and
         assert "预留时间内未收到付款，订单已取消" in page  # why, in the buyer's language
 
         # The other buyer can now buy the units.
-        checkout.purchase_place_export(
-            buyer=other_buyer, items={product.pk: 3}, identity=other_identity, consignee=CONSIGNEE
+        checkout.purchase_place(
+            channel=EXPORT,
+            buyer=other_buyer,
+            items={product.pk: 3},
+            identity=other_identity,
+            consignee=CONSIGNEE,
         )
 
 

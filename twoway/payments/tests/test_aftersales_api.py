@@ -9,6 +9,7 @@ from django.test import Client
 
 from twoway.businesses.models import Membership
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT
 from twoway.identity.models import User
 from twoway.payments.tests.test_lifecycle import CONSIGNEE, pay
 
@@ -37,8 +38,8 @@ def test_cancel_money_and_return_through_the_api(
     Membership.objects.create(user=staff, business=seller)
     client = api(buyer)
 
-    first = checkout.purchase_place_export(
-        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    first = checkout.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
     )
     with django_capture_on_commit_callbacks(execute=False):
         pay(first)
@@ -58,8 +59,8 @@ def test_cancel_money_and_return_through_the_api(
     stranger = api(User.objects.create(username="nosy", role="consumer_cn"))
     assert stranger.get(f"/api/v1/after-sales/orders/{order.number}/money").status_code == 404
 
-    second = checkout.purchase_place_export(
-        buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
+    second = checkout.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
     )
     with django_capture_on_commit_callbacks(execute=True):
         pay(second)

@@ -9,6 +9,7 @@ from django.test import Client
 
 from twoway.businesses.models import Membership
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import OrderStatus, ReturnRequest
 from twoway.identity.models import User
 from twoway.payments.models import Refund
@@ -37,8 +38,8 @@ def test_buyer_cancels_a_paid_order_on_the_chinese_purchase_page(
     shop, django_capture_on_commit_callbacks
 ):
     product, buyer, identity, _ = shop
-    purchase = checkout.purchase_place_export(
-        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    purchase = checkout.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
     )
     with django_capture_on_commit_callbacks(execute=False):
         pay(purchase)
@@ -58,8 +59,8 @@ def test_buyer_cancels_a_paid_order_on_the_chinese_purchase_page(
 
 def test_return_journey_through_the_pages(shop, django_capture_on_commit_callbacks):
     product, buyer, identity, staff = shop
-    purchase = checkout.purchase_place_export(
-        buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
+    purchase = checkout.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
     )
     with django_capture_on_commit_callbacks(execute=True):
         pay(purchase)

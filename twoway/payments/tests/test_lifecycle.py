@@ -17,6 +17,7 @@ from twoway.businesses.models import Membership
 from twoway.catalog.models import Product, ProductStatus
 from twoway.catalog.services import listings_status_set
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT, IMPORT
 from twoway.checkout.models import Order, OrderStatus, QuotaUsage, ReturnRequest
 from twoway.checkout.tests.import_factories import cn_seller, shirt, us_consumer
 from twoway.core.errors import DomainError, PermissionDenied
@@ -53,8 +54,13 @@ def shop(make_seller, make_product, make_buyer):
 
 
 def place(product, buyer, identity, qty=2, **kw):
-    return checkout.purchase_place_export(
-        buyer=buyer, items={product.pk: qty}, identity=identity, consignee=CONSIGNEE, **kw
+    return checkout.purchase_place(
+        channel=EXPORT,
+        buyer=buyer,
+        items={product.pk: qty},
+        identity=identity,
+        consignee=CONSIGNEE,
+        **kw,
     )
 
 
@@ -300,8 +306,12 @@ def test_us_buyer_returns_an_import_and_the_card_refund_and_ledger_follow(
     staff = User.objects.create(username="cn-staff", role="seller_staff")
     Membership.objects.create(user=staff, business=seller)
     buyer = us_consumer()
-    purchase = checkout.purchase_place_import(
-        buyer=buyer, items={product.pk: 2}, consignee_state="WI", consignee=US_CONSIGNEE
+    purchase = checkout.purchase_place(
+        channel=IMPORT,
+        buyer=buyer,
+        items={product.pk: 2},
+        consignee_state="WI",
+        consignee=US_CONSIGNEE,
     )
     processor = SandboxCardProcessor(app_id=get_provider("card").app_id, secret=card_secret())
     body, headers = processor.notification(

@@ -14,6 +14,7 @@ from django.db import connection
 from twoway.catalog.models import Product, ProductStatus
 from twoway.catalog.services import listings_status_set
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import Order, OrderStatus, Purchase
 from twoway.checkout.tests.fixtures import ID_NUMBERS
 from twoway.checkout.tests.test_concurrency import run_concurrently
@@ -56,7 +57,8 @@ def test_twenty_concurrent_retries_of_one_key_for_the_last_unit_all_get_the_same
     buyer, identity = make_buyer()
 
     def retry(_i: int) -> str:
-        purchase = checkout.purchase_place_export(
+        purchase = checkout.purchase_place(
+            channel=EXPORT,
             buyer=buyer,
             items={product.pk: 1},
             identity=identity,
@@ -77,8 +79,8 @@ def test_twenty_concurrent_retries_of_one_key_for_the_last_unit_all_get_the_same
 def test_expiry_and_a_late_payment_never_both_win(make_seller, make_product, make_buyer, round_):
     product = make_product(make_seller(), stock=3, price="10.00")
     buyer, identity = make_buyer()
-    purchase = checkout.purchase_place_export(
-        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    purchase = checkout.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
     )
     note = paid_note(purchase)
     later = purchase.reserved_until.replace(year=purchase.reserved_until.year + 1)
@@ -111,8 +113,8 @@ def test_a_block_and_a_payment_never_leave_a_paid_order_unheld(
 ):
     product = make_product(make_seller(), stock=3, price="10.00")
     buyer, identity = make_buyer()
-    purchase = checkout.purchase_place_export(
-        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    purchase = checkout.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
     )
     note = paid_note(purchase)
 
@@ -144,8 +146,8 @@ def test_two_concurrent_refunds_of_one_order_never_exceed_the_payment(
 ):
     product = make_product(make_seller(), stock=3, price="10.00")
     buyer, identity = make_buyer(ID_NUMBERS[1])
-    purchase = checkout.purchase_place_export(
-        buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
+    purchase = checkout.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: 1}, identity=identity, consignee=CONSIGNEE
     )
     note = paid_note(purchase)
     services.notification_receive(provider_name="wechat", raw_body=note.body, headers=note.headers)

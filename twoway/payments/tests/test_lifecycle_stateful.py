@@ -29,6 +29,7 @@ from twoway.businesses.models import Membership
 from twoway.catalog.models import Product, ProductStatus
 from twoway.catalog.services import listings_status_set
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import Order, OrderLine, OrderStatus, Purchase, QuotaUsage, ReturnLine
 from twoway.checkout.tests.fixtures import ID_NUMBERS
 from twoway.core.errors import DomainError, PermissionDenied
@@ -158,7 +159,8 @@ class Lifecycle(RuleBasedStateMachine):
     def place(self, buyer, product, qty):
         user, identity = self.buyers[buyer]
         self._run(
-            lambda: checkout.purchase_place_export(
+            lambda: checkout.purchase_place(
+                channel=EXPORT,
                 buyer=user,
                 items={self.products[product].pk: qty},
                 identity=identity,

@@ -38,6 +38,7 @@ def test_notification_for_another_merchant_or_app_is_rejected(placed, provider, 
 
 def test_card_notification_for_another_merchant_account_is_rejected(reference_data):
     from twoway.checkout import services
+    from twoway.checkout.channels import IMPORT
     from twoway.checkout.tests.import_factories import cn_seller, shirt, us_consumer
     from twoway.checkout.tests.test_import_place import CONSIGNEE
     from twoway.payments.providers import get_provider
@@ -49,8 +50,12 @@ def test_card_notification_for_another_merchant_account_is_rejected(reference_da
     from twoway.payments.services import notification_receive
 
     product = shirt(cn_seller(), stock=10)
-    purchase = services.purchase_place_import(
-        buyer=us_consumer(), items={product.pk: 1}, consignee_state="WI", consignee=CONSIGNEE
+    purchase = services.purchase_place(
+        channel=IMPORT,
+        buyer=us_consumer(),
+        items={product.pk: 1},
+        consignee_state="WI",
+        consignee=CONSIGNEE,
     )
     other = SandboxCardProcessor(
         app_id=get_provider("card").app_id, secret=card_secret(), merchant_id="acct_someone_else"

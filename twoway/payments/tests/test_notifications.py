@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import OrderStatus
 from twoway.customs.models import CustomsMessage
 from twoway.payments import services
@@ -34,8 +35,8 @@ def placed(make_seller, make_product, make_buyer, csl_loaded, settings, tmp_path
     settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
     product = make_product(make_seller(), stock=5, price="25.00")
     buyer, identity = make_buyer()
-    purchase = checkout.purchase_place_export(
-        buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
+    purchase = checkout.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: 2}, identity=identity, consignee=CONSIGNEE
     )
     return purchase, buyer, product
 

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from twoway.checkout import services
+from twoway.checkout.channels import EXPORT, IMPORT
 from twoway.checkout.tests.import_factories import cn_seller, shirt, us_consumer
 from twoway.core.errors import DomainError
 from twoway.payments.models import Payment
@@ -28,8 +29,12 @@ def sandbox_off(settings, tmp_path):
 
 def test_the_import_pay_page_says_card_payment_is_closed(reference_data, sandbox_off):
     buyer = us_consumer()
-    purchase = services.purchase_place_import(
-        buyer=buyer, items={shirt(cn_seller()).pk: 1}, consignee_state="WI", consignee=CONSIGNEE
+    purchase = services.purchase_place(
+        channel=IMPORT,
+        buyer=buyer,
+        items={shirt(cn_seller()).pk: 1},
+        consignee_state="WI",
+        consignee=CONSIGNEE,
     )
     client = Client()
     client.force_login(buyer)
@@ -80,7 +85,8 @@ def test_the_sandbox_customs_never_answers_in_production(
     settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
     product = make_product(make_seller(), stock=5)
     buyer, identity = make_buyer()
-    purchase = services.purchase_place_export(
+    purchase = services.purchase_place(
+        channel=EXPORT,
         buyer=buyer,
         items={product.pk: 1},
         identity=identity,

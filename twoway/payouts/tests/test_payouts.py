@@ -11,6 +11,7 @@ import time_machine
 from django.db import connection, transaction
 
 from twoway.checkout import services as checkout
+from twoway.checkout.channels import EXPORT
 from twoway.fulfilment.tests.fixtures import CONSIGNEE, pay_export
 from twoway.payments import services as payments
 from twoway.payouts.check import payouts_check
@@ -26,8 +27,8 @@ NOV = dt.datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
 
 def place_and_pay(export_shop, capture, qty=2, *, customs=True):
     seller, product, buyer, identity, staff = export_shop
-    purchase = checkout.purchase_place_export(
-        buyer=buyer, items={product.pk: qty}, identity=identity, consignee=CONSIGNEE
+    purchase = checkout.purchase_place(
+        channel=EXPORT, buyer=buyer, items={product.pk: qty}, identity=identity, consignee=CONSIGNEE
     )
     with capture(execute=customs):
         pay_export(purchase)
