@@ -174,3 +174,91 @@ def past_export_order(
             if status == until:
                 break
     return purchase
+
+
+# --- the import direction: a Chinese seller's listings and orders from US consumers ----------
+
+US_CONSIGNEE = checkout.Consignee(
+    name="Maria Lopez", phone="608-555-0100", address="1 State St, Madison, WI 53703"
+)
+
+
+def import_product(
+    business: Business,
+    *,
+    sku: str,
+    title_en: str,
+    title_zh: str,
+    hts: str,
+    price: str,
+    province: str | None = None,
+    suppliers: str = "Zhejiang Qiantang Cotton Spinning Co., Ltd.",
+    weight: str = "0.300",
+    stock: int = 60,
+) -> Product:
+    """A listing for US consumers, written as the listing editor writes it (product_create), so
+    the labor-risk assessment runs: goods made in Xinjiang come back ``blocked``."""
+    from twoway.catalog.services import product_create
+
+    owner = Membership.objects.filter(business=business).select_related("user").first()
+    assert owner is not None, f"{business} has no staff to list with"
+    product = product_create(
+        business=business,
+        by=owner.user,
+        sku=sku,
+        title_en=title_en,
+        title_zh=title_zh,
+        hs_code=hts[:6],
+        us_hts_line=hts,
+        origin_country="CN",
+        origin_cn_province=province or business.cn_province_id,
+        unit_price=Decimal(price),
+        currency="USD",
+        weight_kg=Decimal(weight),
+        stock_on_hand=stock,
+        market_us_import=True,
+        status="active",
+        manufacturer=business.legal_name,
+        raw_material_suppliers=suppliers,
+    )
+    product.refresh_from_db()
+    return product
+
+
+def past_import_order(
+    *,
+    buyer: User,
+    items: dict[int, int],
+    placed: dt.datetime,
+    state: str = "WI",
+    consignee: checkout.Consignee = US_CONSIGNEE,
+    until: str = OrderStatus.DELIVERED,
+    tracking: str = "EA123456785CN",
+    carrier: str = "china_post",
+) -> Order:
+    """A US consumer's import order placed at ``placed``, paid by card (a real payment, so it can
+    be refunded), then shipped by the seller with a checked tracking number and delivered, each
+    step a day later, through the same services a live order goes through."""
+    import time_machine
+
+    from twoway.fulfilment.tests.fixtures import pay_import
+
+    with time_machine.travel(placed, tick=False):
+        purchase = checkout.purchase_place_import(
+            buyer=buyer, items=items, consignee_state=state, consignee=consignee
+        )
+    with time_machine.travel(placed + dt.timedelta(minutes=4), tick=False):
+        pay_import(purchase)
+    order = Order.objects.get(purchase=purchase)
+    if until in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+        staff = Membership.objects.filter(business=order.business).first()
+        assert staff is not None
+        with time_machine.travel(placed + dt.timedelta(days=1), tick=False):
+            checkout.order_ship(
+                order=order, by=staff.user, tracking_number=tracking, carrier=carrier
+            )
+    if until == OrderStatus.DELIVERED:
+        with time_machine.travel(placed + dt.timedelta(days=9), tick=False):
+            checkout.order_receipt_confirm(order=order, by=buyer)
+    order.refresh_from_db()
+    return order

@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from twoway.catalog.models import Product, ProductStatus
@@ -685,7 +686,10 @@ def tracking_number_check(*, carrier: str, tracking_number: str, day: dt.date | 
     if result.rule == "carrier":
         raise DomainError.one("carrier", "carrier_known", _("Choose a carrier from the list."))
     examples = ", ".join(r.example for r in mine)
-    name = mine[0].carrier_name_en
+    chinese = (get_language() or "").startswith("zh")
+    name = (
+        mine[0].carrier_name_zh if chinese and mine[0].carrier_name_zh else mine[0].carrier_name_en
+    )
     if result.rule == "check_digit":
         message = _(
             "%(number)s is not a valid %(carrier)s tracking number: its check digit should be "

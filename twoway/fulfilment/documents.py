@@ -17,7 +17,7 @@ from django.utils import timezone
 from twoway.checkout.models import Direction, Order
 from twoway.customs.selectors import DeclarationRefs, declaration_refs
 from twoway.reference.models import ChinaProvince, TariffMeasure, UsState
-from twoway.reference.selectors import in_force_on
+from twoway.reference.selectors import carrier_formats_on, in_force_on
 
 KINDS = ("invoice", "packing-list", "label")
 
@@ -80,12 +80,22 @@ class Papers:
     gross_weight_kg: Decimal
     carrier: str
     tracking_number: str
+    carrier_name: str = ""  # "China Post 中国邮政" (the carrier's names in both languages)
     refs: DeclarationRefs = field(default_factory=DeclarationRefs)
     de_minimis: DeMinimis | None = None
 
     @property
     def is_export(self) -> bool:
         return self.direction == Direction.US_EXPORT
+
+    @property
+    def hts_lines(self) -> tuple[str, ...]:
+        """The US HTS 10-digit numbers of the goods (imports), each once, in line order."""
+        return tuple(dict.fromkeys(x.national_line or x.hs_code for x in self.lines))
+
+    @property
+    def units(self) -> int:
+        return sum(x.quantity for x in self.lines)
 
     @property
     def waybill(self) -> str:
@@ -173,6 +183,13 @@ def _de_minimis(day: dt.date) -> DeMinimis | None:
     )
 
 
+def _carrier_name(code: str, day: dt.date) -> str:
+    for row in carrier_formats_on(day):
+        if row.carrier == code:
+            return f"{row.carrier_name_en} {row.carrier_name_zh}".strip()
+    return code
+
+
 def papers_for(order: Order, *, day: dt.date | None = None) -> Papers:
     """Everything the invoice, packing list and label of ``order`` show."""
     day = day or timezone.now().date()
@@ -223,6 +240,7 @@ def papers_for(order: Order, *, day: dt.date | None = None) -> Papers:
         gross_weight_kg=sum((x.weight_kg for x in lines), Decimal("0")).quantize(Decimal("0.001")),
         carrier=order.carrier,
         tracking_number=order.tracking_number,
+        carrier_name=_carrier_name(order.carrier, day) if order.carrier else "",
         refs=declaration_refs(order_id=order.pk) if export else DeclarationRefs(),
         de_minimis=None if export else _de_minimis(day),
     )

@@ -4,8 +4,10 @@ each with English and Simplified Chinese side by side.
 English and Chinese are set in one embedded TrueType face (``twoway.core.pdffonts``: WenQuanYi
 Micro Hei, installed by ``scripts/ensure-cjk-font.sh``), so any reader shows the Chinese; a line
 too long for the page shrinks to fit rather than running off it.
-Import orders (Chinese seller → US buyer) get the US-side commercial invoice: HTSUS 10-digit
-numbers, country of origin, values in USD, and the de minimis (Section 321) row in force.
+Import orders (Chinese seller → US buyer) get the US-side papers: a commercial invoice with the
+HTSUS 10-digit numbers, country of origin, values in USD, the duties and fees paid on the buyer's
+behalf and the de minimis (Section 321) row in force; a label whose customs block carries the same
+entry data (HTS numbers, origin, value, duties paid, whether de minimis applies).
 """
 
 from __future__ import annotations
@@ -62,12 +64,12 @@ class _Page:
             self.c.showPage()
         self.page += 1
         self.y = self.height - 20 * mm
-        self.c.setFont(FONT, 16)
+        corner = f"Twoway · {self.papers.order_number} · p. {self.page}"
+        room = self.right - self.left - pdfmetrics.stringWidth(corner, FONT, 8) - 4 * mm
+        self.c.setFont(FONT, fitted(self.title, 16, room))
         self.c.drawString(self.left, self.y, self.title)
         self.c.setFont(FONT, 8)
-        self.c.drawRightString(
-            self.right, self.y, f"Twoway · {self.papers.order_number} · p. {self.page}"
-        )
+        self.c.drawRightString(self.right, self.y, corner)
         self.y -= 8 * mm
 
     def need(self, height: float) -> None:
@@ -157,7 +159,7 @@ def _references(page: _Page, papers: Papers) -> None:
             page.line("Not declared to China customs yet 尚未向海关申报", 9)
     if papers.tracking_number:
         page.line(
-            f"Carrier 承运商: {papers.carrier or '—'}   "
+            f"Carrier 承运商: {papers.carrier_name or papers.carrier or '—'}   "
             f"Tracking 运单跟踪号: {papers.tracking_number}"
         )
     page.y -= 2 * mm
@@ -240,7 +242,17 @@ def _us_invoice(canvas: Canvas, papers: Papers) -> None:
     page.y -= 1 * mm
     _parties(page, papers)
     page.line("Importer of record 进口记录人: Twoway (marketplace) for the consignee", 8)
+    page.line(
+        "Terms 贸易条款: DDP, US duties and fees paid by Twoway on the buyer's behalf "
+        "完税后交货(平台代买家缴纳美国关税及费用)",
+        8,
+    )
     page.line("Country of origin 原产国: China 中国    Currency 币种: USD (US dollars 美元)")
+    if papers.tracking_number:
+        page.line(
+            f"Carrier 承运商: {papers.carrier_name or papers.carrier or '—'}   "
+            f"Tracking 运单跟踪号: {papers.tracking_number}"
+        )
     page.y -= 1 * mm
     rows = [
         [
@@ -256,7 +268,7 @@ def _us_invoice(canvas: Canvas, papers: Papers) -> None:
     ]
     columns = [
         ("SKU 货号", 24, "l"),
-        ("Description 品名", 62, "l"),
+        ("Description 品名", 56, "l"),
         ("HTSUS (10) 美国税号", 26, "l"),
         ("Origin 原产", 18, "l"),
         ("Qty 数量", 14, "r"),
@@ -271,9 +283,13 @@ def _us_invoice(canvas: Canvas, papers: Papers) -> None:
     page.line(
         f"Total value 合计 (transaction value): {_money(papers.customs_value_usd, 'USD')}", 10
     )
+    page.line(f"Freight 运费: {_money(papers.freight, papers.currency)}")
     page.line(
-        f"Freight 运费: {_money(papers.freight, papers.currency)}    Duties estimated 预估关税: "
+        "US duties and fees paid on the buyer's behalf 代买家缴纳的美国关税及费用: "
         f"{_money(papers.tax_total, papers.currency)}"
+    )
+    page.line(
+        f"Total paid by the buyer 买家实付总额: {_money(papers.total_payable, papers.currency)}"
     )
     if papers.de_minimis:
         dm = papers.de_minimis
@@ -285,7 +301,7 @@ def _us_invoice(canvas: Canvas, papers: Papers) -> None:
         page.line(f"Section 321 de minimis 小额豁免: {state} — {dm.measure_id} {dm.label[:60]}", 8)
     page.line(
         "Invoice contents per 19 CFR 141.86; HTSUS statistical number 10 digits "
-        "(reference: platform SOURCES R8).",
+        "发票内容依据 19 CFR 141.86,美国税号为 10 位统计编号。",
         7.5,
     )
     page.y -= 3 * mm
@@ -299,6 +315,13 @@ def packing_list(papers: Papers) -> bytes:
     page = _Page(canvas, title="Packing List 装箱单", papers=papers)
     _references(page, papers)
     _parties(page, papers)
+    if papers.is_export:
+        page.line("Country of origin 原产国: United States 美国    Destination 目的国: China 中国")
+    else:
+        page.line(
+            "Country of origin 原产国: China 中国    Destination 目的国: United States 美国    "
+            f"HTSUS 美国税号: {' '.join(papers.hts_lines)}"
+        )
     rows = [
         [x.sku, x.title_en[:44], x.title_zh[:18], str(x.quantity), f"{x.weight_kg:.3f}"]
         for x in papers.lines
@@ -319,6 +342,26 @@ def packing_list(papers: Papers) -> bytes:
     )
     canvas.save()
     return buffer.getvalue()
+
+
+def us_entry_lines(papers: Papers) -> list[str]:
+    """The US customs block of an import's label: what US customs reads at entry."""
+    dm = papers.de_minimis
+    if dm is None:
+        entry = "Entry 报关: no de minimis row in force 无小额豁免规定"
+    elif dm.available and papers.customs_value_usd <= (dm.threshold_usd or 0):
+        entry = f"Section 321 de minimis 小额豁免 (≤ USD {dm.threshold_usd}) {dm.measure_id}"
+    else:
+        entry = f"No de minimis 不适用小额豁免 ({dm.measure_id}): duties paid at entry 入境完税"
+    hts = " ".join(papers.hts_lines)
+    return [
+        "US CUSTOMS 美国海关 · DDP duties paid 关税已付",
+        f"HTS 美国税号 {hts}"[:64],
+        f"Origin 原产国 CN China 中国   Units 件数 {papers.units}",
+        f"Value 申报价值 USD {papers.customs_value_usd:,.2f}   "
+        f"Duties+fees 关税及费用 USD {papers.tax_total:,.2f}",
+        entry[:70],
+    ]
 
 
 def barcode_for(value: str) -> Code128:
@@ -361,7 +404,13 @@ def shipping_label(papers: Papers) -> bytes:
     put(f"Order 订单 {papers.order_number}", 8)
     if papers.waybill:
         put(f"CBEC waybill 跨境运单 {papers.waybill}", 8)
-    put(f"Weight 重量 {papers.gross_weight_kg} kg   Carrier 承运商 {papers.carrier or '—'}", 8)
+    carrier = papers.carrier_name or papers.carrier or "—"
+    put(f"Weight 重量 {papers.gross_weight_kg} kg   Carrier 承运商 {carrier}", 8)
+    if not papers.is_export:
+        canvas.line(x, y + 0.05 * inch, width - x, y + 0.05 * inch)
+        y -= 0.08 * inch
+        for text in us_entry_lines(papers):
+            put(text, 7.5, 0.14 * inch)
     value = papers.barcode_value
     caption = (
         "Tracking 跟踪号"

@@ -90,7 +90,7 @@ def statement_pdf(view: StatementView) -> bytes:
 
     cur, pay = view.collected_currency, view.payout_currency
     put("Payout statement 结算单", 16, 9 * mm)
-    put(f"{view.business_name}", 11)
+    put(f"{view.business_name}  {view.business_name_zh}".strip(), 11)
     put(f"Statement 结算单号: {view.number or 'chosen range, not issued 所选期间(未出具)'}")
     put(f"Period 期间: {view.start.isoformat()} – {view.end.isoformat()} (UTC)")
     if view.issued_at:

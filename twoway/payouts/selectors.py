@@ -156,6 +156,27 @@ def statement_get(*, business: Business, number: str) -> PayoutStatement | None:
 
 
 @dataclass(frozen=True)
+class FeeRule:
+    """The platform-fee row a statement charged by, as pages show it."""
+
+    direction: str
+    rate: Decimal
+    basis: str
+    effective_from: dt.date | None
+    source: str
+
+
+def fee_rules_for(business: Business, start: dt.date, end: dt.date) -> tuple[FeeRule, ...]:
+    """The fee rows in force over [start, end] for the seller's direction (one when unchanged)."""
+    direction = currencies_for(business).direction
+    rows = {row.pk: row for row in (platform_fee_on(direction, day) for day in (start, end))}
+    return tuple(
+        FeeRule(r.direction, r.rate, r.basis, r.effective_from, r.source)
+        for r in sorted(rows.values(), key=lambda r: r.effective_from or dt.date.min)
+    )
+
+
+@dataclass(frozen=True)
 class StatementRow:
     kind: str
     reference: str
@@ -191,6 +212,8 @@ class StatementView:
     rate_source: str
     fee_source: str
     rows: list[StatementRow]
+    fee_rules: tuple[FeeRule, ...] = ()
+    business_name_zh: str = ""
 
 
 def statement_view(statement: PayoutStatement) -> StatementView:
@@ -221,6 +244,8 @@ def statement_view(statement: PayoutStatement) -> StatementView:
         statement.exchange_rate_source,
         statement.fee_source,
         rows,
+        fee_rules_for(statement.business, statement.period_start, statement.period_end),
+        statement.business.display_name_zh,
     )
 
 
@@ -255,4 +280,6 @@ def range_view(*, business: Business, start: dt.date, end: dt.date) -> Statement
         draft.rate.source,
         fee_source,
         rows,
+        fee_rules_for(business, start, end),
+        business.display_name_zh,
     )

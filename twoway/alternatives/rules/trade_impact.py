@@ -106,7 +106,7 @@ def trade_impact(
     value = Decimal(import_value_usd)
     if value < 0:
         raise ValueError("import_value_usd must not be negative")
-    country = COUNTRY_NAMES.get(origin_country, origin_country)
+    country = translate(COUNTRY_NAMES.get(origin_country, origin_country))
     deficit_text = translate(_("Adds %(amount)s to the US–%(country)s goods deficit")) % {
         "amount": money(value),
         "country": country,

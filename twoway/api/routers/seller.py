@@ -1,4 +1,5 @@
-"""Seller API: my business's order queue, one order, and marking a cleared order shipped.
+"""Seller API: my business's order queue, one order, and marking an order shipped (an export
+once China customs cleared it, an import once it is paid).
 
 A business API key with the scope named on each endpoint, or a signed-in member whose role has
 the permission; another business's order is 404."""
@@ -55,7 +56,8 @@ def seller_order(request, number: str):
     "/orders/{number}/ship",
     response=OrderOut,
     auth=seller_auth(SHIPMENTS_WRITE),
-    summary="Mark a cleared order shipped (scope shipments:write; role fulfilment)",
+    summary="Mark an order shipped: an export once cleared, an import once paid "
+    "(scope shipments:write; role fulfilment)",
 )
 def seller_ship(request, number: str, payload: ShipIn):
     order = _seller_order(request, number, "fulfilment")

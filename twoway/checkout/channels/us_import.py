@@ -608,7 +608,8 @@ class ImportChannel(ChannelPolicy):
             freight=seller.freight,
             insurance=ZERO,
             discount=ZERO,
-            tax_total=seller.duty_total,
+            # What is remitted to US customs on the buyer's behalf: the duties and the fees.
+            tax_total=seller.duty_total + seller.fees_total,
             total_payable=seller.total_payable,
             customs_value_usd=seller.customs_value_usd,
             tax_channel=TaxChannel.US_IMPORT,

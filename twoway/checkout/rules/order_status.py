@@ -70,6 +70,15 @@ def is_unpaid(status: str, held_from: str = "") -> bool:
     return status == CREATED or (status == HELD and held_from == CREATED)
 
 
+#: The status in which the seller hands an order to the carrier, per direction: an export once
+#: China customs has cleared it, an import (US customs clears it on arrival) once it is paid.
+READY_TO_SHIP: Final = {"us_export": CLEARED, "us_import": PAID}
+
+
+def is_ready_to_ship(direction: str, status: str) -> bool:
+    return READY_TO_SHIP.get(direction) == status
+
+
 #: Statuses from which a return may be asked for.
 RETURNABLE_STATES: Final = frozenset({DELIVERED})
 

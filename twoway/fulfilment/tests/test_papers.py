@@ -132,6 +132,66 @@ def test_import_order_gets_the_us_invoice_with_hts_origin_and_usd(paid_import):
     assert "DM-ALL" in text
 
 
+def test_import_label_and_packing_list_carry_the_us_entry_data(paid_import):
+    order, staff = paid_import
+    line = order.lines.get()
+    label = pdf_text(fetch(staff, order, "label").content)
+    assert "US CUSTOMS" in label
+    assert line.national_line in label  # the HTSUS 10-digit number
+    assert "Origin 原产国 CN" in label
+    assert f"USD {order.customs_value_usd:,.2f}" in label
+    assert f"USD {order.tax_total:,.2f}" in label  # duties and fees paid on the buyer's behalf
+    assert "No de minimis" in label
+    assert "DM-ALL" in label
+    packing = pdf_text(fetch(staff, order, "packing-list").content)
+    assert "Destination 目的国: United States" in packing
+    assert line.national_line in packing
+    # Shipped: the carrier's name (not its code) and the tracking number on the papers.
+    checkout.order_ship(
+        order=order, by=staff, tracking_number="EA123456785CN", carrier="china_post"
+    )
+    order.refresh_from_db()
+    invoice = pdf_text(fetch(staff, order, "invoice").content)
+    assert "China Post / EMS 中国邮政 / EMS" in invoice
+    assert "EA123456785CN" in invoice
+    assert "SOURCES" not in invoice  # no research notes on a seller's papers
+    assert "EA123456785CN" in pdf_text(fetch(staff, order, "label").content)
+
+
+def test_a_chinese_seller_ships_a_paid_import_from_the_order_queue(paid_import):
+    order, staff = paid_import
+    staff.preferred_language = "zh-hans"  # the seller reads Chinese
+    staff.save(update_fields=["preferred_language"])
+    client = Client()
+    client.force_login(staff)
+    page = client.get("/seller/orders/").content.decode()
+    assert "来自美国买家的订单" in page
+    assert f'action="/seller/orders/{order.number}/ship/"' in page  # paid is ready to ship
+    assert f"${order.total_payable:,.2f}" in page  # USD, as the buyer paid
+    assert "威斯康星州" in page
+    assert "?status=declared" not in page  # imports never meet China customs
+    refused = client.post(
+        f"/seller/orders/{order.number}/ship/",
+        {"tracking_number": "EA123456784CN", "carrier": "china_post"},
+    )
+    assert refused.status_code == 400
+    assert "校验位应为 5" in refused.content.decode()
+    assert "中国邮政 / EMS" in refused.content.decode()
+    shipped = client.post(
+        f"/seller/orders/{order.number}/ship/",
+        {"tracking_number": "EA123456785CN", "carrier": "china_post"},
+    )
+    assert shipped.status_code == 302
+    order.refresh_from_db()
+    assert (order.status, order.tracking_number) == ("shipped", "EA123456785CN")
+    again = client.post(
+        f"/seller/orders/{order.number}/ship/",
+        {"tracking_number": "EA123456785CN", "carrier": "china_post"},
+    )
+    assert again.status_code == 409
+    assert "只有已付款的订单才能发货" in again.content.decode()
+
+
 @pytest.mark.parametrize("kind", ["invoice", "packing-list", "label"])
 def test_another_business_gets_404(cleared_export, kind, make_seller):
     order, _ = cleared_export

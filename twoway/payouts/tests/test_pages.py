@@ -17,7 +17,7 @@ from twoway.identity.models import User
 from twoway.payouts.models import PayoutStatement
 from twoway.payouts.services import statements_issue_due
 
-from .test_payouts import november  # noqa: F401  (the fixture)
+from .test_payouts import cn_november, november  # noqa: F401  (the fixtures)
 
 pytestmark = pytest.mark.django_db
 DEC = dt.datetime(2026, 12, 2, 10, tzinfo=dt.UTC)
@@ -98,3 +98,36 @@ def test_another_business_and_buyers_see_nothing(issued, make_seller):
     assert client.get(f"/seller/payouts/{statement.number}.pdf").status_code == 404
     assert statement.number not in client.get("/seller/payouts/").content.decode()
     assert client_for(kept.buyer).get("/seller/payouts/").status_code == 403
+
+
+def test_a_chinese_sellers_statement_in_chinese_in_cny(cn_november):  # noqa: F811
+    seller, kept, cancelled = cn_november
+    seller.display_name_zh = "广州珠江服饰有限公司"
+    seller.save(update_fields=["display_name_zh"])
+    with time_machine.travel(DEC, tick=False):
+        statements_issue_due()
+    statement = PayoutStatement.objects.get(business=seller)
+    staff = User.objects.get(memberships__business=seller)
+    client = client_for(staff)
+    listing = client.get("/seller/payouts/?lang=zh-hans").content.decode()
+    assert f"¥{statement.amount_due:,.2f}" in listing
+    html = client.get(f"/seller/payouts/{statement.number}/?lang=zh-hans").content.decode()
+    assert "广州珠江服饰有限公司" in html
+    assert f"¥{statement.amount_due:,.2f}" in html  # paid in CNY
+    assert f"${statement.net:,.2f}" in html  # worked out in the USD the buyers paid
+    assert "1 USD = 7.1884 CNY" in html
+    assert "货值的 5%；美国关税和运费不收服务费" in html  # the fee rule row, in words
+    assert "[R7]" not in html
+    assert 'data-kind="refund" data-reference="' in html
+    assert f"\u2212{cancelled.total_payable:,.2f}" in html  # the refund, a typographic minus
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(f"/seller/payouts/{statement.number}.csv").content.decode())
+        )
+    )
+    assert ["payout currency", "CNY"] in rows
+    assert ["amount due (CNY)", str(statement.amount_due)] in rows
+    pdf = client.get(f"/seller/payouts/{statement.number}.pdf")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert f"(CNY): {statement.amount_due:,.2f}" in text
+    assert "广州珠江服饰有限公司" in text

@@ -4,7 +4,7 @@ and always adding up to the orders and refunds behind them."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 import time_machine
@@ -174,3 +174,90 @@ def test_postgres_refuses_update_and_delete(november):
             connection.cursor() as cursor,
         ):
             cursor.execute(sql)
+
+
+# --- a Chinese seller: US consumers pay in USD, the seller is paid in CNY ---------------------
+
+
+@pytest.fixture
+def cn_november(keys_and_csl, reference_data, django_capture_on_commit_callbacks):
+    """A Guangdong shirt maker's November 2026: two US consumers' orders paid by card (a customs
+    processing fee in force besides the MFN duty), the second cancelled after payment."""
+    from twoway.checkout.tests.import_factories import cn_seller, shirt, staff_of, us_consumer
+    from twoway.fulfilment.tests.fixtures import US_CONSIGNEE, pay_import
+    from twoway.reference.models import TariffMeasure
+    from twoway.reference.selectors import cache_clear
+
+    TariffMeasure.objects.create(
+        measure_id="MPF-TEST",
+        label="Merchandise processing fee (test row)",
+        kind="fee",
+        origin_country="",
+        rate_percent=Decimal("0.3464"),
+        min_usd=Decimal("2.62"),
+        max_usd=Decimal("651.50"),
+        effective_from=dt.date(2026, 1, 1),
+        source="test",
+    )
+    cache_clear()
+    seller = cn_seller()
+    staff = staff_of(seller)
+    product = shirt(seller, price="39.00", stock=20)
+    buyer = us_consumer()
+    orders = []
+    with time_machine.travel(NOV, tick=False):
+        for qty in (3, 1):
+            purchase = checkout.purchase_place_import(
+                buyer=buyer,
+                items={product.pk: qty},
+                consignee_state="WI",
+                consignee=US_CONSIGNEE,
+            )
+            pay_import(purchase)
+            orders.append(purchase.orders.get())
+        kept, cancelled = orders
+        checkout.order_ship(
+            order=kept, by=staff, tracking_number="EA123456785CN", carrier="china_post"
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            payments.order_cancel(order=cancelled, by=buyer, reason="wrong size")
+    kept.refresh_from_db()
+    cancelled.refresh_from_db()
+    assert (kept.status, cancelled.status) == ("shipped", "refunded")
+    return seller, kept, cancelled
+
+
+def test_a_chinese_seller_is_paid_in_cny_to_the_fen(cn_november):
+    seller, kept, cancelled = cn_november
+    # What the buyer paid on top of goods and freight is remitted to US customs: the duty and
+    # the processing fee (USD 2.62 minimum) both sit in the order's tax.
+    line = kept.lines.get()
+    assert line.tariff == Decimal("23.05")  # 19.7% of USD 117.00, half-up
+    assert kept.tax_total == line.tariff + Decimal("2.62") == line.tax_total
+    assert kept.total_payable == kept.goods_value + kept.freight + kept.tax_total
+    with time_machine.travel(dt.datetime(2026, 12, 1, 0, 5, tzinfo=UTC), tick=False):
+        assert statements_issue_due() == 1
+    statement = PayoutStatement.objects.get(business=seller)
+    assert (statement.collected_currency, statement.payout_currency) == ("USD", "CNY")
+    assert (statement.orders_count, statement.refunds_count) == (2, 1)
+    fee = q(kept.goods_value * Decimal("0.05"))  # the us_import fee row: 5% of the goods
+    assert statement.tax == kept.tax_total  # the cancelled order's duty and fee came back
+    assert statement.fee == fee == Decimal("5.85")
+    assert statement.net == kept.total_payable - kept.tax_total - fee
+    rate = rate_on(dt.date(2026, 11, 30))
+    assert (statement.exchange_rate, statement.exchange_rate_from) == (
+        rate.rate,
+        rate.effective_from,
+    )
+    # USD -> CNY multiplies by the CNY-per-USD rate once, half-up to the fen.
+    assert statement.amount_due == (statement.net * rate.rate).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    assert "goods value (excluding US duties and freight)" in statement.fee_source
+    refund = statement.lines.get(kind="refund")
+    assert (refund.collected, refund.tax, refund.fee) == (
+        -cancelled.total_payable,
+        -cancelled.tax_total,
+        -q(cancelled.goods_value * Decimal("0.05")),
+    )
+    assert payouts_check() == []

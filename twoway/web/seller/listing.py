@@ -26,6 +26,7 @@ from twoway.catalog.services import (
     product_variant_add,
 )
 from twoway.compliance.eligibility import cbec_line_eligibility
+from twoway.compliance.selectors import risk_panel_for
 from twoway.core.errors import DomainError
 from twoway.identity.models import Role
 from twoway.identity.permissions import role_required
@@ -197,6 +198,7 @@ def seller_product(request: HttpRequest, product_id: int) -> HttpResponse:
         request,
         "seller/product_detail.html",
         {
+            "risk": risk_panel_for(product=product) if product.market_us_import else None,
             "listing": listing,
             "product": product,
             "business": business,

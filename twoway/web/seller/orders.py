@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twoway.checkout import selectors, services
-from twoway.checkout.models import Order, OrderStatus
+from twoway.checkout.models import Direction, Order, OrderStatus
+from twoway.checkout.rules.order_status import PIPELINES, is_ready_to_ship
 from twoway.core.errors import DomainError
 from twoway.web.auth import SellerRequest, signed_in_user
 from twoway.web.checkout import page_data
@@ -42,14 +43,24 @@ def _queue(
     )
     # One page of the queue at a time (a busy seller has thousands of orders).
     page = Paginator(queue, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    business = getattr(request, "seller_business", None)
+    # The statuses this seller's orders pass through (a Chinese seller's imports never meet
+    # China customs), in the state machine's order.
+    direction = Direction.US_IMPORT if business and business.country == "CN" else None
+    statuses = [
+        (code, label)
+        for code, label in OrderStatus.choices
+        if direction is None or code in PIPELINES[direction]
+    ]
     context = {
         "orders": list(page.object_list),
         "page": page,
         "business_id": business_id,
         "status": chosen,
-        "statuses": OrderStatus.choices,
+        "statuses": statuses,
         "ship_errors": ship_errors or {},
         "shipped": request.GET.get("shipped", ""),
+        "business": business,
     }
     return render(request, "checkout/seller_orders.html", context, status=status)
 
@@ -69,10 +80,12 @@ def seller_order_ship(request: SellerRequest, number: str) -> HttpResponse:
     if order is None:
         raise Http404
     form = ShipForm(request.POST)
-    if order.status != OrderStatus.CLEARED:
-        error = _("Only orders cleared by customs can be shipped; this one is: %(status)s.") % {
-            "status": order.get_status_display()
-        }
+    if not is_ready_to_ship(order.direction, order.status):
+        if order.direction == Direction.US_IMPORT:
+            error = _("Only paid orders can be shipped; this one is: %(status)s.")
+        else:
+            error = _("Only orders cleared by customs can be shipped; this one is: %(status)s.")
+        error = error % {"status": order.get_status_display()}
         return _queue(request, business_id=business_id, ship_errors={number: error}, status=409)
     if not form.is_valid():
         error = _("Enter the carrier's tracking number (4 to 40 characters).")

@@ -92,6 +92,13 @@ def usd(amount) -> str:
 
 
 @register.filter
+def amount(value) -> str:
+    """Money without a currency sign, to the cent, grouped, typographic minus: −1,234.50 (a
+    column whose currency the heading names)."""
+    return _money("", value)
+
+
+@register.filter
 def plain(value) -> str:
     """A Decimal without trailing zeros and without localisation: 7.188400 → '7.1884'."""
     if value is None or value == "":

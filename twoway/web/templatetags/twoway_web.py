@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django import template
 
+from twoway.compliance.reason_text import labor_reason_text
 from twoway.reference import labels
 
 register = template.Library()
@@ -91,3 +92,9 @@ def line_title(line) -> str:
 def text_lang(text: str) -> str:
     """ "zh-Hans" for text with Chinese characters, else "en" (for lang attributes on names)."""
     return "zh-Hans" if any("\u4e00" <= ch <= "\u9fff" for ch in (text or "")) else "en"
+
+
+@register.filter
+def labor_reason(message: str) -> str:
+    """A labor-risk reason in the page's language (the rule writes it in English)."""
+    return labor_reason_text(message)

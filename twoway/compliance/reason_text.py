@@ -1,0 +1,104 @@
+"""Labor-risk reasons in the reader's language.
+
+The pure rule (``rules.labor_risk``) writes each reason's message in English, and that text is what
+reviews and the audit trail keep. The messages follow fixed patterns; these give a Chinese seller
+the same sentence in Chinese (list, good and entity names stay as the lists spell them). A message
+that matches no pattern is shown as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+#: The parties the rule names ("The manufacturer matches ..."), in the reader's language.
+ROLES = {"manufacturer": gettext_noop("manufacturer"), "supplier": gettext_noop("supplier")}
+#: Origins the pages name in words (others keep the list's two-letter code).
+COUNTRIES = {"CN": gettext_noop("China")}
+#: The kind of labor an ILAB listing is for.
+ILAB_KINDS = {
+    "forced labor": gettext_noop("forced labor"),
+    "child labor": gettext_noop("child labor"),
+    "child or forced labor (type not stated)": gettext_noop(
+        "child or forced labor (type not stated)"
+    ),
+}
+
+#: (pattern, message id): the message id's %(name)s placeholders take the pattern's groups.
+PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"^(?P<good>.+) from (?P<country>[A-Z]{2}) is on the ILAB list for (?P<kind>.+) "
+            r"\((?P<edition>[^)]+) edition\)\.$"
+        ),
+        gettext_noop(
+            "%(good)s from %(country)s is on the ILAB list for %(kind)s (%(edition)s edition)."
+        ),
+    ),
+    (
+        re.compile(
+            r"^HS (?P<hs>\d+) is in the UFLPA high-priority sector '(?P<sector>.+)': CBP expects "
+            r"supply-chain tracing to show no Xinjiang input\.$"
+        ),
+        gettext_noop(
+            "HS %(hs)s is in the UFLPA high-priority sector '%(sector)s': CBP expects "
+            "supply-chain tracing to show no Xinjiang input."
+        ),
+    ),
+    (
+        re.compile(r"^Made in the Xinjiang Uyghur Autonomous Region: presumed made with forced"),
+        gettext_noop(
+            "Made in the Xinjiang Uyghur Autonomous Region: presumed made with forced labor and "
+            "barred from entry unless the importer rebuts the presumption."
+        ),
+    ),
+    (
+        re.compile(
+            r"^The (?P<role>\w+) matches '(?P<entity>.+)' on the UFLPA Entity List: its goods "
+            r"are presumed"
+        ),
+        gettext_noop(
+            "The %(role)s matches '%(entity)s' on the UFLPA Entity List: its goods are presumed "
+            "made with forced labor and barred from entry."
+        ),
+    ),
+    (
+        re.compile(r"^The (?P<role>\w+) nearly matches '(?P<entity>.+)' on the UFLPA Entity List;"),
+        gettext_noop(
+            "The %(role)s nearly matches '%(entity)s' on the UFLPA Entity List; the listing is "
+            "held until a person confirms it is a different company."
+        ),
+    ),
+    (
+        re.compile(r"^The (?P<role>\w+) resembles '(?P<entity>.+)' on the UFLPA Entity List;"),
+        gettext_noop(
+            "The %(role)s resembles '%(entity)s' on the UFLPA Entity List; a person must confirm "
+            "it is a different company."
+        ),
+    ),
+    (
+        re.compile(r"^The (?P<role>\w+)'s name places it in Xinjiang;"),
+        gettext_noop(
+            "The %(role)s's name places it in Xinjiang; goods made there fall under the UFLPA "
+            "presumption. Confirm where the goods were made."
+        ),
+    ),
+)
+
+
+def labor_reason_text(message: str) -> str:
+    """``message`` (a reason the labor-risk rule wrote) in the active language."""
+    for pattern, text in PATTERNS:
+        match = pattern.match(message or "")
+        if match:
+            values = match.groupdict()
+            if "role" in values:
+                values["role"] = _(ROLES.get(values["role"], values["role"]))
+            if "country" in values and values["country"] in COUNTRIES:
+                values["country"] = _(COUNTRIES[values["country"]])
+            if "kind" in values:
+                values["kind"] = _(ILAB_KINDS.get(values["kind"], values["kind"]))
+            return _(text) % values
+    return message
