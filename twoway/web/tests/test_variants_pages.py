@@ -268,3 +268,25 @@ def test_search_page_query_budget_does_not_grow_with_groups(
     with django_assert_max_num_queries(30) as many:
         assert len(_results(client.get("/cn/search/", params).content.decode())) == 10
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_import_alternatives_list_a_us_made_group_once(shop, monkeypatch):
+    from types import SimpleNamespace
+
+    from twoway.alternatives import selectors as alternatives
+    from twoway.web.checkout import page_data
+
+    shirts = _group(shop["iowa"], rows=SIZES)  # three variants of one US-made group
+    alone = f.cn_export_product(business=shop["iowa"], title_en="Oxford shirt")
+    ranked = [SimpleNamespace(product_id=p.pk) for p in (shirts[1], shirts[0], alone, shirts[2])]
+    asked = []
+
+    def fake(*, product, buyer_state, k):
+        asked.append(k)
+        return ranked[:k]
+
+    monkeypatch.setattr(alternatives, "alternatives_for", fake)
+    found = page_data.alternatives(shop["jam"], None, k=3)
+    assert [a.product_id for a in found] == [shirts[1].pk, alone.pk]
+    assert page_data.alternatives(shop["jam"], None, k=1) == ranked[:1]  # the best alone
+    assert asked == [6, 1]
