@@ -29,9 +29,17 @@ def _palette(hs_code: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
     return _PALETTES.get(hs_code[:1], ((232, 234, 238), (90, 98, 112)))
 
 
-def demo_photo(*, title: str, hs_code: str, seed: str, size: tuple[int, int] = (960, 720)) -> bytes:
-    """A still life of the product: a lit background, a jar/box silhouette, the product's name.
-    Returned as a JPEG (the image service turns it into WebP with thumbnails, like an upload)."""
+def demo_photo(
+    *,
+    title: str,
+    hs_code: str,
+    seed: str,
+    size: tuple[int, int] = (960, 720),
+    colour: tuple[int, int, int] | None = None,
+) -> bytes:
+    """A still life of the product: a lit background, a jar/box silhouette, the product's name
+    (``colour``: the goods' own colour, for a variant of that colour). Returned as a JPEG (the
+    image service turns it into WebP with thumbnails, like an upload)."""
     light, dark = _palette(hs_code)
     digest = hashlib.sha256(seed.encode()).digest()
     width, height = size
@@ -41,7 +49,7 @@ def demo_photo(*, title: str, hs_code: str, seed: str, size: tuple[int, int] = (
         t = y / height
         row = tuple(int(light[i] * (1 - 0.25 * t) + dark[i] * 0.25 * t) for i in range(3))
         draw.line([(0, y), (width, y)], fill=row)
-    shade = tuple(max(0, c - 40 + digest[i] % 30) for i, c in enumerate(dark))
+    shade = colour or tuple(max(0, c - 40 + digest[i] % 30) for i, c in enumerate(dark))
     cx, base = width // 2, int(height * 0.78)
     w, h = 220 + digest[3] % 120, 260 + digest[4] % 140
     draw.ellipse([cx - w // 2 - 30, base - 18, cx + w // 2 + 30, base + 22], fill=(0, 0, 0, 40))

@@ -54,6 +54,7 @@ class SeedSummary:
     staff_users: int = 0
     seconds: float = 0.0
     existing_businesses: int = 0
+    variants: int = 0  # listings sold in sizes and colours, added after the generated ones
 
     def line(self) -> str:
         if self.skipped:
@@ -65,7 +66,9 @@ class SeedSummary:
         return (
             f"Seeded {self.businesses:,} sellers ({self.us_businesses:,} US, "
             f"{self.midwest_businesses:,} of them in the Midwest; {self.cn_businesses:,} Chinese), "
-            f"{self.products:,} products, {self.consumers_cn:,} Chinese and {self.consumers_us:,} US "
+            f"{self.products:,} products"
+            + (f" (+{self.variants} variants in sizes and colours)" if self.variants else "")
+            + f", {self.consumers_cn:,} Chinese and {self.consumers_us:,} US "
             f"consumers, {self.staff_users:,} seller logins in {self.seconds:.1f} s "
             f"({self.path} path, {rate:,.0f} products/s). Demo logins: "
             f"{', '.join(a.email for a in DEMO_ACCOUNTS)}; password '{DEMO_PASSWORD}'."
@@ -105,6 +108,7 @@ def seed_run(
     """
     step = step or (lambda _name: None)
     started = time.perf_counter()
+    variants = 0
     existing = Business.objects.count()
     if existing:
         if if_empty:
@@ -161,6 +165,11 @@ def seed_run(
 
         step("Product photos (generated)")
         demo_images_seed()
+    if derive:  # listings sold in sizes and colours, through the listing services (issue 13)
+        from .variants import demo_variants_seed
+
+        step("Product variants (sizes and colours, with photos)")
+        variants = demo_variants_seed()
     return SeedSummary(
         skipped=False,
         path=writer.name,
@@ -173,6 +182,7 @@ def seed_run(
         consumers_us=us_consumers,
         staff_users=staff,
         seconds=time.perf_counter() - started,
+        variants=variants,
     )
 
 

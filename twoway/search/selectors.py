@@ -5,7 +5,7 @@ reports for sellers and the public."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max
@@ -13,7 +13,13 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from twoway.catalog.models import Product, ProductStatus
-from twoway.catalog.selectors import MARKET_FILTERS
+from twoway.catalog.selectors import (
+    CARD_RELATED,
+    MARKET_FILTERS,
+    ProductCard,
+    group_ids_of,
+    product_cards,
+)
 
 from . import documents
 from .backends import get_backend
@@ -52,11 +58,14 @@ REPORT_DAYS = 90
 @dataclass(frozen=True)
 class ResultCard:
     product: Product
-    price: Decimal | None  # in the viewer's currency
+    price: Decimal | None  # in the viewer's currency; a variant group's lowest
     currency: str
     buyable: bool
     badge: str  # "" | "not_eligible" | "high_risk" | "unassessed" | "out_of_stock"
     log_id: int | None = None
+    #: the storefront card (a variant group's name, options and first photo) on result pages
+    listing: ProductCard | None = None
+    price_varies: bool = False  # the group's options cost different amounts ("from …")
 
 
 @dataclass(frozen=True)
@@ -84,61 +93,161 @@ def _money(value: float | Decimal) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _cards(market: str, ids: list[int]) -> list[ResultCard]:
+@dataclass(frozen=True)
+class _Offer:
+    """What one product costs the viewer and whether they may buy it, from its fresh document."""
+
+    price: Decimal | None
+    buyable: bool
+    in_stock: bool
+    badge: str
+
+
+def _offer(market: str, doc: documents.SearchDoc) -> _Offer:
+    if market == "cn_export":
+        buyable = doc.cbec_eligible
+        badge = "" if buyable else "not_eligible"
+        # Not sold through CBEC: no CBEC tax to add, the goods price alone.
+        cny = doc.price_cny if buyable else doc.price_cny_goods
+        price = _money(cny) if cny else None
+    else:
+        buyable = doc.risk in documents.BUYABLE_RISK
+        badge = {"high": "high_risk", "unassessed": "unassessed"}.get(doc.risk, "")
+        price = _money(doc.price_usd_landed or doc.price_usd)
+    if buyable and not doc.in_stock:
+        badge = badge or "out_of_stock"
+    return _Offer(price=price, buyable=buyable, in_stock=doc.in_stock, badge=badge)
+
+
+def _cards(market: str, ids: list[int], *, grouped: bool = False) -> list[ResultCard]:
     """The hits as the catalogue has them now: a product no longer on sale in this market is
-    dropped; buyability (CBEC eligibility, import risk) is decided here, not by the index."""
-    rows = {
-        p.pk: p
-        for p in Product.objects.filter(
-            pk__in=ids, status=ProductStatus.ACTIVE, **MARKET_FILTERS[market]
-        ).select_related("business", "origin_us_state", "origin_cn_province")
+    dropped; buyability (CBEC eligibility, import risk) is decided here, not by the index.
+    ``grouped`` (result pages, hits already one per group): each card also carries its
+    storefront card (the group's options on sale in this market, the first photo) and a group's
+    lowest price; a constant number of queries whatever the page holds."""
+    on_sale = Product.objects.filter(status=ProductStatus.ACTIVE, **MARKET_FILTERS[market])
+    rows = {p.pk: p for p in on_sale.filter(pk__in=ids).select_related(*CARD_RELATED)}
+    hits = [rows[pid] for pid in ids if pid in rows]
+    listings = (
+        {c.product.pk: c for c in product_cards(products=hits, among=on_sale)} if grouped else {}
+    )
+    products = {p.pk: p for p in hits}
+    for grouped_card in listings.values():
+        products.update({v.pk: v for v in grouped_card.variants})
+    fresh = {
+        d.product_id: d
+        for d in documents.documents_for(list(products.values()), with_text=False)
+        if market in d.markets
     }
-    fresh = {d.product_id: d for d in documents.documents_for(list(rows.values()), with_text=False)}
     cards = []
-    for pid in ids:
-        product, doc = rows.get(pid), fresh.get(pid)
-        if product is None or doc is None or market not in doc.markets:
+    for product in hits:
+        if product.pk not in fresh:
             continue
-        if market == "cn_export":
-            buyable = doc.cbec_eligible
-            badge = "" if buyable else "not_eligible"
-            # Not sold through CBEC: no CBEC tax to add, the goods price alone.
-            cny = doc.price_cny if buyable else doc.price_cny_goods
-            price, currency = (_money(cny) if cny else None), "CNY"
-        else:
-            buyable = doc.risk in documents.BUYABLE_RISK
-            badge = {"high": "high_risk", "unassessed": "unassessed"}.get(doc.risk, "")
-            price, currency = _money(doc.price_usd_landed or doc.price_usd), "USD"
-        if buyable and not doc.in_stock:
-            badge = badge or "out_of_stock"
+        listing = listings.get(product.pk)
+        options = listing.options if listing is not None else (product,)
+        offers = [_offer(market, fresh[v.pk]) for v in options if v.pk in fresh]
+        own = _offer(market, fresh[product.pk])
+        buyable = any(o.buyable for o in offers)
+        # The hit's own badge (a high labor risk stays said), unless another option may be
+        # bought where it may not, or is in stock where it is not.
+        lead = own if own.buyable or not buyable else next(o for o in offers if o.buyable)
+        badge = lead.badge
+        if badge == "out_of_stock" and any(o.buyable and o.in_stock for o in offers):
+            badge = ""
+        prices = {o.price for o in offers if o.price is not None and o.buyable == buyable}
         cards.append(
             ResultCard(
-                product=product, price=price, currency=currency, buyable=buyable, badge=badge
+                product=product,
+                price=min(prices) if prices else own.price,
+                currency="CNY" if market == "cn_export" else "USD",
+                buyable=buyable,
+                badge=badge,
+                listing=listing,
+                price_varies=len(prices) > 1,
             )
         )
     return cards
 
 
+#: Hits read beyond a page when variant groups fold into one card, before reading more.
+GROUP_SLACK = PAGE_SIZE
+
+
+def _collapse(ids: list[int], groups: dict[int, int]) -> list[int]:
+    """The hits in rank order with each variant group once (its best-ranked variant)."""
+    seen: set[int] = set()
+    out = []
+    for pid in ids:
+        group = groups.get(pid)
+        if group is not None:
+            if group in seen:
+                continue
+            seen.add(group)
+        out.append(pid)
+    return out
+
+
+def _grouped_window(
+    request: SearchRequest, *, number: int, page_size: int
+) -> tuple[list[int], SearchResponse, int, bool]:
+    """Page ``number`` of hits with each variant group once: the hits from the first are read
+    (a page and some more, doubling until the page is full), so a group seen on an earlier page
+    never comes back. Returns the page's ids, the first response (facets), the total (groups
+    counted once among the hits read; the rest as documents) and whether more follow."""
+    backend = get_backend()
+    want = number * page_size + 1
+    limit = want + GROUP_SLACK
+    first: SearchResponse | None = None
+    while True:
+        response = backend.search(replace(request, offset=0, limit=limit, facets=first is None))
+        first = first or response
+        ids = [h.product_id for h in response.hits]
+        collapsed = _collapse(ids, group_ids_of(product_ids=ids) if ids else {})
+        read_all = len(ids) < limit
+        if read_all or len(collapsed) >= want:
+            break
+        limit *= 2
+    folded = len(ids) - len(collapsed)
+    total = first.total if first.relaxed else max(len(collapsed), first.total - folded)
+    start = (number - 1) * page_size
+    more = len(collapsed) > number * page_size and not first.relaxed
+    return collapsed[start : start + page_size], first, total, more
+
+
 def search_page(
-    *, query: str, market: str, filters: Filters, sort: str, page: int, page_size: int = PAGE_SIZE
+    *,
+    query: str,
+    market: str,
+    filters: Filters,
+    sort: str,
+    page: int,
+    page_size: int = PAGE_SIZE,
+    group_variants: bool = False,
 ) -> SearchPage:
+    """One page of results. ``group_variants`` (the storefront's result pages): a variant group
+    is one result, as on the storefront (the API lists every SKU)."""
     analyzer = documents.analyzer()
     plan = analyzer.query(query)
     number = max(1, min(page, MAX_PAGE))
     bands = PRICE_BANDS[market]
-    response: SearchResponse = get_backend().search(
-        SearchRequest(
-            plan=plan,
-            market=market,
-            filters=filters,
-            sort=sort,
-            offset=(number - 1) * page_size,
-            limit=page_size,
-            bands=bands,
-        )  # fmt: skip
+    request = SearchRequest(
+        plan=plan,
+        market=market,
+        filters=filters,
+        sort=sort,
+        offset=(number - 1) * page_size,
+        limit=page_size,
+        bands=bands,
     )
-    hit_ids = [h.product_id for h in response.hits]
-    cards = _cards(market, hit_ids)
+    if group_variants:
+        hit_ids, response, total, more = _grouped_window(
+            request, number=number, page_size=page_size
+        )
+    else:
+        response = get_backend().search(request)
+        hit_ids = [h.product_id for h in response.hits]
+        total, more = response.total, number * page_size < response.total
+    cards = _cards(market, hit_ids, grouped=group_variants)
     shown = {c.product.pk for c in cards}
     chapter = filters.chapter or (cards[0].product.hs_chapter if cards else "")
     if not chapter:
@@ -147,11 +256,11 @@ def search_page(
         query=query,
         market=market,
         cards=cards,
-        total=response.total,
+        total=total,
         relaxed=response.relaxed,
         facets=response.facets,
         page=number,
-        has_next=(number * page_size < response.total) and number < MAX_PAGE,
+        has_next=more and number < MAX_PAGE,
         backend=response.backend,
         language=plan.language,
         hs_chapter=chapter,

@@ -12,12 +12,19 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from twoway.businesses.models import Business, Country, Membership
 from twoway.catalog.models import Product, ProductStatus
-from twoway.catalog.selectors import MARKET_FILTERS, product_browse
+from twoway.catalog.selectors import (
+    MARKET_FILTERS,
+    ProductCard,
+    card_count,
+    one_per_group,
+    product_browse,
+    product_cards,
+)
 from twoway.compliance.selectors import review_states
 from twoway.identity.models import User
 from twoway.reference import labels
@@ -57,11 +64,18 @@ class StateCount:
 
 @dataclass(frozen=True)
 class ProductPage:
-    products: list[Product]
+    """One page of storefront cards: a product alone or a variant group shown once."""
+
+    cards: list[ProductCard]
     number: int
     has_previous: bool
     has_next: bool
     at_cap: bool
+
+    @property
+    def products(self) -> list[Product]:
+        """The products the cards link to (one per card)."""
+        return [card.product for card in self.cards]
 
 
 @dataclass(frozen=True)
@@ -100,30 +114,32 @@ def _active_in_market(market: str) -> QuerySet[Product]:
 
 
 def chapter_counts(*, market: str, state: str | None = None) -> list[ChapterCount]:
-    """Active products per HS chapter in one market (optionally of one origin state)."""
-    key = f"web:chapters:{market}:{state or '-'}"
+    """Storefront cards per HS chapter in one market (optionally of one origin state): active
+    products, a variant group counted once."""
+    key = f"web:chapters:v2:{market}:{state or '-'}"
     rows = cache.get(key)
     if rows is None:
         qs = _active_in_market(market)
         if state:
             qs = qs.filter(origin_us_state_id=state)
         rows = list(
-            qs.order_by().values_list("hs_chapter").annotate(n=Count("id")).order_by("hs_chapter")
+            qs.order_by().values_list("hs_chapter").annotate(n=card_count()).order_by("hs_chapter")
         )
         cache.set(key, rows, COUNT_CACHE_SECONDS)
     return [ChapterCount(code=code, count=n) for code, n in rows]
 
 
 def state_counts(*, market: str, chapter: str | None = None) -> list[StateCount]:
-    """Active products per US origin state; Midwest states first, then by name."""
-    key = f"web:states:{market}:{chapter or '-'}"
+    """Storefront cards per US origin state (a variant group once); Midwest states first, then
+    by name."""
+    key = f"web:states:v2:{market}:{chapter or '-'}"
     rows = cache.get(key)
     if rows is None:
         qs = _active_in_market(market).filter(origin_us_state__isnull=False)
         if chapter:
             qs = qs.filter(hs_chapter=chapter)
         counts = dict(
-            qs.order_by().values_list("origin_us_state").annotate(n=Count("id")).order_by()
+            qs.order_by().values_list("origin_us_state").annotate(n=card_count()).order_by()
         )
         states = UsState.objects.filter(code__in=list(counts)).values_list("code", "name", "region")
         rows = [(code, name, region, counts[code]) for code, name, region in states]
@@ -136,17 +152,20 @@ def state_counts(*, market: str, chapter: str | None = None) -> list[StateCount]
 def product_page(
     *, market: str, chapter: str | None, state: str | None, page: int, hide_high_risk: bool = False
 ) -> ProductPage:
-    """One page of active products, newest first; no COUNT(*): one extra row tells if more.
+    """One page of storefront cards, newest first: a variant group is one card (its first
+    variant's place in the list), with its variants on sale under the same filters and its
+    first photo. No COUNT(*): one extra row tells if more. Three queries whatever the page
+    holds: the page, the variants of its groups (none without groups), the photos.
     ``hide_high_risk`` leaves out imports assessed at high (or blocked) labor risk."""
     number = max(1, min(page, MAX_PAGE))
     offset = (number - 1) * PAGE_SIZE
     qs = product_browse(chapter=chapter, state=state, market=market)
     if hide_high_risk:
         qs = qs.exclude(labor_risk__level__in=("high", "blocked"))
-    rows = list(qs[offset : offset + PAGE_SIZE + 1])
+    rows = list(one_per_group(qs)[offset : offset + PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     return ProductPage(
-        products=rows[:PAGE_SIZE],
+        cards=product_cards(products=rows[:PAGE_SIZE], among=qs),
         number=number,
         has_previous=number > 1,
         has_next=more and number < MAX_PAGE,

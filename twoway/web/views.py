@@ -15,11 +15,16 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from twoway.catalog.models import ProductStatus
-from twoway.catalog.selectors import first_images, images_for_display, product_get, variants_of
+from twoway.catalog.selectors import (
+    images_for_display,
+    product_get,
+    variant_choice,
+    variants_of,
+)
 from twoway.identity.models import Role
 from twoway.identity.services import user_language_set
 from twoway.reference import labels
-from twoway.web.checkout.page_data import card_prices_cny, landed_price_for, us_made_picks
+from twoway.web.checkout.page_data import card_prices_cny_for, landed_price_for, us_made_picks
 
 from . import selectors
 from .auth import signed_in_user
@@ -123,9 +128,9 @@ def _storefront(request: HttpRequest, *, market: str, chinese_first: bool) -> Ht
         "next_query": _query(chapter=chapter, state=state, page=page.number + 1, **flags),
         "flags": flags,
         "us_made_picks": (us_made_picks(chapter=chapter) if "us_made" in flags else []),
-        "card_images": first_images(product_ids=[p.pk for p in page.products]),
-        # A buyer in China pays CNY with the CBEC tax: the cards show that, not only USD.
-        "cny_prices": (card_prices_cny(products=page.products) if market == "cn_export" else {}),
+        # A buyer in China pays CNY with the CBEC tax: the cards show that, not only USD (a
+        # variant group's lowest, "from ¥…").
+        "cny_prices": (card_prices_cny_for(cards=page.cards) if market == "cn_export" else {}),
     }
     partial = request.headers.get("HX-Request") == "true" and not request.headers.get(
         "HX-History-Restore-Request"
@@ -166,7 +171,12 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
         "back_query": _query(chapter=product.hs_chapter),
         "landed": landed_price_for(product=product) if product.market_cn_export else None,
         "images": images_for_display(product=product),
-        "variants": variants_of(product=product),
+        "choice": variant_choice(
+            product=product,
+            variants=variants_of(
+                product=product, market="cn_export" if product.market_cn_export else None
+            ),
+        ),
     }
     return render(request, "web/product_detail.html", context)
 

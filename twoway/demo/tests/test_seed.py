@@ -16,7 +16,7 @@ from stdnum.cn import ric, uscc
 from stdnum.us import ein
 
 from twoway.businesses.models import Business, Membership
-from twoway.catalog.models import Product
+from twoway.catalog.models import Product, ProductGroup, ProductImage
 from twoway.demo import places
 from twoway.demo.accounts import DEMO_ACCOUNTS, DEMO_CN_CONSUMER_ID, DEMO_PASSWORD
 from twoway.demo.catalogue import ALL_LINES, CN_LINES, MIDWEST_STATES, US_LINES
@@ -57,6 +57,7 @@ def _seed(*args: str) -> str:
 
 def _wipe() -> None:
     Product.objects.all().delete()
+    ProductGroup.objects.all().delete()
     Membership.objects.all().delete()
     Business.objects.all().delete()
     RealNameIdentity.objects.all().delete()
@@ -119,7 +120,13 @@ def test_seed_writes_what_the_flags_ask_for_and_the_demo_logins_work():
     out = _seed(*SMALL, "--us-consumers", "4")
     assert Business.objects.filter(country="US").count() == 12
     assert Business.objects.filter(country="CN").count() == 6
-    assert Product.objects.count() == 18 * 3
+    assert Product.objects.filter(group__isnull=True).count() == 18 * 3
+    # + the demo sellers' listings sold in sizes and colours (through the listing services)
+    assert ProductGroup.objects.count() == 2
+    assert Product.objects.filter(group__isnull=False).count() == 13
+    assert not Product.objects.filter(group__isnull=False).exclude(status="active").exists()
+    assert ProductImage.objects.filter(product__group__isnull=False).count() == 4  # per colour
+    assert "54 products (+13 variants in sizes and colours)" in out
     assert not Product.objects.exclude(business__in=Business.objects.all()).exists()
     assert User.objects.filter(role="consumer_cn").count() == 33 + 1  # + consumer-cn@demo
     assert User.objects.filter(role="consumer_us").count() == 4 + 1
@@ -160,9 +167,15 @@ def test_the_same_seed_gives_the_same_marketplace():
                 )
             ),
             list(
-                Product.objects.order_by("id").values_list(
-                    "id", "title_en", "title_zh", "unit_price"
-                )
+                Product.objects.filter(group__isnull=True)
+                .order_by("id")
+                .values_list("id", "title_en", "title_zh", "unit_price")
+            ),
+            # Variants are written through the services: ids from the database's sequence.
+            list(
+                Product.objects.filter(group__isnull=False)
+                .order_by("sku")
+                .values_list("sku", "variant_size", "variant_colour", "unit_price")
             ),
             list(
                 RealNameIdentity.objects.order_by("id").values_list("full_name", "id_number_hash")
@@ -201,7 +214,8 @@ def test_every_seeded_business_and_product_passes_full_clean():
         market_cn_export=True, cn_tariff_line__in=["12112011", "17022000"]
     ).exists()
     cn = Product.objects.filter(origin_country="CN")
-    assert cn.filter(market_us_import=True, currency="USD").count() == cn.count() == 48
+    # 12 sellers × 4, and the demo Chinese seller's shirts in sizes and colours
+    assert cn.filter(market_us_import=True, currency="USD").count() == cn.count() == 48 + 7
     assert (
         Business.objects.filter(made_in_usa_attested=True)
         .exclude(made_in_usa_statement="")
@@ -293,7 +307,8 @@ def test_catalogues_are_coherent_and_titles_do_not_repeat():
           "--consumers", "0")  # fmt: skip
     by_sku = {line.code: line for line in ALL_LINES}
     for business in Business.objects.prefetch_related("products"):
-        products = list(business.products.all())
+        # The variants of a group share their title by design (the storefront shows one card).
+        products = [p for p in business.products.all() if p.group_id is None]
         assert len(products) == 9
         for product in products:
             line = by_sku[product.sku.split("-")[0]]
@@ -303,6 +318,6 @@ def test_catalogues_are_coherent_and_titles_do_not_repeat():
             )
         assert len({p.title_en for p in products}) == 9, business.legal_name
         assert len({p.title_zh for p in products}) == 9, business.legal_name
-    titles = list(Product.objects.values_list("title_zh", "unit_price"))
+    titles = list(Product.objects.filter(group__isnull=True).values_list("title_zh", "unit_price"))
     # Across sellers the brand leads the title: few identical Chinese titles at all.
     assert len({t for t, _p in titles}) >= 0.95 * len(titles)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twoway.catalog.models import Product
+from twoway.catalog.selectors import ProductCard, group_ids_of
 from twoway.checkout import services
 from twoway.checkout.channels import EXPORT, CartItem
 from twoway.checkout.channels.export import ExportQuote, QuoteLine, SellerQuote, export_quote
@@ -133,6 +134,28 @@ def card_prices_cny(*, products: list[Product], day: dt.date | None = None) -> d
         if quote.sellers and not quote.problems:
             prices[product.pk] = quote.sellers[0].total_payable
     return prices
+
+
+@dataclass(frozen=True)
+class CardPriceCny:
+    """A storefront card's price for a buyer in China: the lowest of its options, delivered."""
+
+    amount: Decimal
+    varies: bool  # the card's options cost different amounts ("from ¥…")
+
+
+def card_prices_cny_for(
+    *, cards: list[ProductCard], day: dt.date | None = None
+) -> dict[int, CardPriceCny]:
+    """``card_prices_cny`` per card (keyed by the card's product id): a variant group's lowest
+    delivered price among its options; cards with no option sold cross-border are absent."""
+    prices = card_prices_cny(products=[v for card in cards for v in card.options], day=day)
+    out: dict[int, CardPriceCny] = {}
+    for card in cards:
+        found = [prices[v.pk] for v in card.options if v.pk in prices]
+        if found:
+            out[card.product.pk] = CardPriceCny(amount=min(found), varies=len(set(found)) > 1)
+    return out
 
 
 # --- problems in words ----------------------------------------------------------------------
@@ -347,10 +370,25 @@ def alternatives(product: Product, buyer_state: str | None, k: int = 5) -> list 
     except ImportError:
         return None
     try:
-        return alternatives_for(product=product, buyer_state=buyer_state, k=k)
+        # A list of several: variants of one US-made group count once (the best ranked), so a
+        # few more are read than asked (one query more). The best alone needs neither.
+        found = alternatives_for(product=product, buyer_state=buyer_state, k=k + 3 if k > 1 else k)
     except Exception:  # a read model being rebuilt must not take the product page down
         logger.exception("alternatives for product %s failed", product.pk)
         return None
+    if len(found) < 2:
+        return found[:k]
+    groups = group_ids_of(product_ids=[a.product_id for a in found])
+    seen: set[int] = set()
+    kept = []
+    for alt in found:
+        group = groups.get(alt.product_id)
+        if group is not None and group in seen:
+            continue
+        if group is not None:
+            seen.add(group)
+        kept.append(alt)
+    return kept[:k]
 
 
 def trade_impact(import_value_usd: Decimal, alternative, origin_country: str = "CN"):
@@ -484,9 +522,21 @@ def import_cart_page_for(*, buyer, day: dt.date) -> ImportCartPage:
     )
 
 
-def us_made_picks(*, chapter: str | None, limit: int = 6) -> list:
+@dataclass(frozen=True)
+class UsMadePick:
+    product_id: int
+    title_en: str
+    title_zh: str
+    price_usd: Decimal  # a variant group's lowest among the variants read
+    price_varies: bool
+    state_name: str
+    seller_name: str
+
+
+def us_made_picks(*, chapter: str | None, limit: int = 6) -> list[UsMadePick]:
     """US-made products for the import storefront's "prefer US-made" filter (the alternatives
-    read model; empty while it is not available)."""
+    read model; empty while it is not available), newest first, a variant group once (its
+    newest variant, "from" the lowest price read). One query."""
     try:
         from twoway.alternatives.models import UsMadeCandidate
     except ImportError:
@@ -494,4 +544,28 @@ def us_made_picks(*, chapter: str | None, limit: int = 6) -> list:
     qs = UsMadeCandidate.objects.all()
     if chapter:
         qs = qs.filter(hs_chapter=chapter)
-    return list(qs.order_by("-product_id")[:limit])
+    rows = qs.order_by("-product_id").values_list(
+        "product_id", "product__group_id", "title_en", "title_zh", "price_usd", "state_name",
+        "seller_name",
+    )[: limit * 4]  # fmt: skip
+    picks: dict[object, list[tuple]] = {}
+    for row in rows:
+        key = ("group", row[1]) if row[1] else ("product", row[0])
+        if key in picks or len(picks) < limit:
+            picks.setdefault(key, []).append(row)
+    out = []
+    for variants in picks.values():
+        pid, _group, title_en, title_zh, _price, state_name, seller_name = variants[0]
+        prices = {v[4] for v in variants}
+        out.append(
+            UsMadePick(
+                product_id=pid,
+                title_en=title_en,
+                title_zh=title_zh,
+                price_usd=min(prices),
+                price_varies=len(prices) > 1,
+                state_name=state_name,
+                seller_name=seller_name,
+            )  # fmt: skip
+        )
+    return out

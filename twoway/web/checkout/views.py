@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from twoway.catalog.models import ProductStatus
-from twoway.catalog.selectors import images_for_display, product_get, variants_of
+from twoway.catalog.selectors import (
+    images_for_display,
+    product_get,
+    variant_choice,
+    variants_of,
+)
 from twoway.checkout import selectors, services
 from twoway.core.errors import DomainError, NotFound
 from twoway.identity.permissions import role_required
@@ -260,6 +265,8 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
             "page": page,
             "product": item,
             "images": images_for_display(product=item),
-            "variants": variants_of(product=item),
+            "choice": variant_choice(
+                product=item, variants=variants_of(product=item, market="us_import")
+            ),
         },
     )

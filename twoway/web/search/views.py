@@ -156,6 +156,7 @@ def _search(request: HttpRequest, market: str) -> HttpResponse:
         filters=filters_from(request.GET, market),
         sort=sort,
         page=number,
+        group_variants=True,  # a variant group is one result, as on the storefront
     )
     if page.stale:  # blocked or taken off sale since indexed: the drain re-indexes them
         services.outbox_enqueue(product_ids=page.stale)
