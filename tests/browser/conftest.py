@@ -52,3 +52,50 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+# --- what the journeys share (tests/browser/journey.py, journey_state.py) ------------------------
+
+
+@pytest.fixture
+def fresh_cache():
+    """The cache empty before and after (rates, pages and sessions cached by an earlier test must
+    not leak into this one)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def market(fresh_cache, transactional_db, reference_data, settings, tmp_path):
+    """The world every journey starts in: the reference data, the consolidated screening list
+    sample, payment keys in a directory of the test's own, an empty cache."""
+    from . import journey_state as state
+
+    settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
+    state.screening_list_load()
+
+
+@pytest.fixture
+def receiver():
+    """A local HTTP server standing in for a seller's system: it records every webhook request
+    (headers and raw body) and answers 204."""
+    from twoway.integrations.tests.conftest import Receiver
+
+    r = Receiver()
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def sample_receiver():
+    """The receiver of docs/examples/webhook_receiver.py, run on a local port: it verifies each
+    request's signature with the secret it is given and answers 204, or 400 when the signature
+    does not verify. Records (event type, event id, status, body) of every request."""
+    from . import journey_state as state
+
+    r = state.SampleReceiver()
+    yield r
+    r.close()

@@ -146,6 +146,21 @@ class Journey:
         self.page.wait_for_url(self.base + next_path)
         self.check_page()
 
+    def wait_for_order_status(self, status: str, timeout_s: int = 30) -> None:
+        """Reload the purchase page until its order shows ``status`` (customs answers after the
+        payment, in the background)."""
+        import time
+
+        deadline = time.monotonic() + timeout_s
+        locator = self.page.locator(f'[data-testid=order][data-status="{status}"]')
+        while time.monotonic() < deadline:
+            if locator.count():
+                self.check_page()
+                return
+            self.page.wait_for_timeout(500)
+            self.page.reload()
+        raise AssertionError(f"order did not reach {status} within {timeout_s}s")
+
     def switch_language(self, code: str) -> None:
         """Press the header's language button (it returns to the same page)."""
         self.page.locator(f"button[name=language][value={code}]").click()
@@ -178,3 +193,33 @@ class Journey:
 def money(text: str) -> str:
     """Collapse whitespace in a money cell's text."""
     return re.sub(r"\s+", " ", text).strip()
+
+
+# --- steps a buyer in China takes (the pages are in Chinese) ----------------------------------
+
+
+def fill_consignee_cn(page: Page, name: str, phone: str, address: str, district: str = "") -> None:
+    """The checkout's consignee fields: who receives the parcel, and where."""
+    page.get_by_label("收件人").fill(name)
+    page.get_by_label("手机号码").fill(phone)
+    page.get_by_label("收货地址").fill(address)
+    if district:
+        page.get_by_label("行政区划代码（6 位，可不填）").fill(district)
+
+
+def pay_with_alipay_cn(j: Journey, total: str) -> str:
+    """From the pay page (after 提交订单): the total shown, Alipay (sandbox) chosen, paid in the
+    sandbox wallet; back on the purchase page. Returns the purchase number."""
+    page = j.page
+    page.wait_for_url(re.compile(r"/cn/purchases/TP[0-9A-F]+/pay/$"))
+    found = re.search(r"/cn/purchases/(TP[0-9A-F]+)/pay/", page.url)
+    assert found is not None, page.url
+    number = found.group(1)
+    assert page.locator("[data-testid=pay-total]").inner_text() == total
+    j.check_page()
+    page.get_by_label("支付宝（沙箱）").check()
+    page.get_by_role("button", name=f"支付 {total}").click()
+    page.wait_for_url(f"{j.base}/payments/sandbox/alipay/gateway.do")
+    page.locator("button[name=confirm]").click()
+    page.wait_for_url(f"{j.base}/cn/purchases/{number}/")
+    return number

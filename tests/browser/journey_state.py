@@ -6,14 +6,18 @@ every rule a real history would: quota consumed, stock taken, events and ledger 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
+from pathlib import Path
+from typing import NamedTuple
 
 from django.utils import timezone
 
+import twoway.compliance
 from twoway.businesses.models import Business, Membership
 from twoway.catalog.models import Product
 from twoway.checkout import services as checkout
-from twoway.checkout.channels import EXPORT
+from twoway.checkout.channels import EXPORT, IMPORT
 from twoway.checkout.models import Order, OrderStatus, Purchase
 from twoway.demo.generate import uscc_for
 from twoway.identity.models import RealNameIdentity, User
@@ -244,8 +248,8 @@ def past_import_order(
     from twoway.fulfilment.tests.fixtures import pay_import
 
     with time_machine.travel(placed, tick=False):
-        purchase = checkout.purchase_place_import(
-            buyer=buyer, items=items, consignee_state=state, consignee=consignee
+        purchase = checkout.purchase_place(
+            channel=IMPORT, buyer=buyer, items=items, consignee_state=state, consignee=consignee
         )
     with time_machine.travel(placed + dt.timedelta(minutes=4), tick=False):
         pay_import(purchase)
@@ -262,3 +266,152 @@ def past_import_order(
             checkout.order_receipt_confirm(order=order, by=buyer)
     order.refresh_from_db()
     return order
+
+
+# --- shared set-up of the journeys (fixtures in conftest.py use these) ------------------------
+
+CSL_SAMPLE = Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv"
+WEBHOOK_SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "webhook_receiver.py"
+
+
+def screening_list_load() -> None:
+    """The consolidated screening list sample shipped with compliance (buyers and sellers are
+    screened against it at checkout)."""
+    from twoway.compliance.services import csl_load
+
+    csl_load(path=CSL_SAMPLE)
+
+
+def run_scheduled(*names: str) -> list[str]:
+    """What `twoway worker --once` does for the named jobs of the schedule (Celery beat in
+    production); every job must end "ok". Returns each run's line."""
+    from twoway.config.schedule import SCHEDULE
+    from twoway.operations.scheduler import Scheduler
+
+    entries = [e for e in SCHEDULE if e.name in names]
+    assert {e.name for e in entries} == set(names), names
+    runs = Scheduler(entries, persist=False).tick()
+    assert [r.outcome for r in runs] == ["ok"] * len(names), [r.line() for r in runs]
+    return [r.line() for r in runs]
+
+
+def buyer_cn(
+    username: str, full_name: str, id_number: str, language: str = "zh-hans"
+) -> tuple[User, RealNameIdentity]:
+    """A consumer in China with a saved real-name identity."""
+    buyer = person(username, "consumer_cn", language)
+    return buyer, identity_for(buyer, full_name, id_number)
+
+
+def silk_road_shirt() -> tuple[Business, Product]:
+    """A Zhejiang garment maker (owner export@silkroad.example) and its men's oxford shirt for
+    US buyers (an import, listed through the product's own service)."""
+    from twoway.catalog.services import product_create
+
+    cn = cn_seller(
+        "Hangzhou Silk Road Garments Co., Ltd.",
+        "杭州丝路服饰有限公司",
+        "33",
+        11,
+        staff="export@silkroad.example",
+    )
+    shirt = product_create(
+        business=cn,
+        by=User.objects.get(username="export@silkroad.example"),
+        sku="OX-33",
+        title_en="Men's cotton oxford shirt",
+        title_zh="男士纯棉牛津纺衬衫",
+        hs_code="620520",
+        us_hts_line="6205202066",
+        origin_country="CN",
+        origin_cn_province="33",
+        unit_price=Decimal("39.00"),
+        currency="USD",
+        weight_kg=Decimal("0.300"),
+        stock_on_hand=40,
+        market_us_import=True,
+        status="active",
+        manufacturer="Hangzhou Silk Road Garments Co., Ltd.",
+        raw_material_suppliers="Zhejiang Qiantang Cotton Spinning Co., Ltd.",
+    )
+    return cn, shirt
+
+
+def sample_verify():
+    """``verify`` of the sample receiver in docs/examples/webhook_receiver.py."""
+    return _sample_module().verify
+
+
+def _sample_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("webhook_receiver", WEBHOOK_SAMPLE)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Received(NamedTuple):
+    """One request the sample receiver answered."""
+
+    kind: str  # the Twoway-Event header
+    event_id: str
+    status: int  # what the receiver answered: 204 verified, 400 refused
+    body: bytes
+    signature: str  # the Twoway-Signature header
+
+
+class SampleReceiver:
+    """The docs' sample receiver on a local port: its own handler verifies each request with
+    ``secret`` (set it once the seller has the endpoint's secret) and answers 204, or 400 when
+    the signature does not verify. ``received`` holds every request and the answer."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import ThreadingHTTPServer
+
+        sample = _sample_module()
+        owner = self
+        self.received: list[Received] = []
+
+        class Handler(sample.Receiver):
+            def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+                self._twoway_body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                self.rfile = io.BytesIO(self._twoway_body)  # the sample's handler reads it again
+                super().do_POST()
+
+            def send_response(self, code, message=None) -> None:
+                # Recorded before the answer goes out: the sender sees it only once it is here.
+                owner.received.append(
+                    Received(
+                        self.headers.get("Twoway-Event", ""),
+                        self.headers.get("Twoway-Event-Id", ""),
+                        code,
+                        self._twoway_body,
+                        self.headers.get("Twoway-Signature", ""),
+                    )
+                )
+                super().send_response(code, message)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.handler = Handler
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/twoway"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def secret(self) -> str:
+        return self.handler.secret
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.handler.secret = value
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

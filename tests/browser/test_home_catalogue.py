@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 
 from twoway.web.tests import factories as f
 
@@ -13,8 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def shop(transactional_db):
-    cache.clear()
+def shop(fresh_cache, transactional_db):
     f.states()
     iowa = f.us_business(state="IA", name="Iowa Orchard LLC", name_zh="艾奥瓦果园")
     wisconsin = f.us_business(state="WI", name="Badger Dairy Co", name_zh="獾州乳业")
@@ -32,8 +30,7 @@ def shop(transactional_db):
     f.cn_export_product(
         business=wisconsin, title_en="Ginseng root", title_zh="威斯康星花旗参", hs_code="121120"
     )
-    yield {"jam": jam}
-    cache.clear()
+    return {"jam": jam}
 
 
 def _shot(page, directory, name):

@@ -6,15 +6,8 @@ var/screenshots/channel-steps-cn/ and var/screenshots/channel-steps-us/."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.core.cache import cache
-
-import twoway.compliance
-from twoway.catalog.services import product_create
-from twoway.identity.models import User
 
 from . import journey_state as state
 from .journey import Journey, money
@@ -23,12 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(tr
 
 
 @pytest.fixture
-def goods(transactional_db, reference_data, settings, tmp_path):
-    from twoway.compliance.services import csl_load
-
-    cache.clear()
-    settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
-    csl_load(path=Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv")
+def goods(market):
     farm = state.us_seller("Badger State Honey LLC", "獾州蜂蜜", "WI", "39-1234567")
     honey = state.export_product(
         farm,
@@ -38,34 +26,8 @@ def goods(transactional_db, reference_data, settings, tmp_path):
         line=state.listed_line("0409"),
         price="20.00",
     )
-    cn = state.cn_seller(
-        "Hangzhou Silk Road Garments Co., Ltd.",
-        "杭州丝路服饰有限公司",
-        "33",
-        11,
-        staff="export@silkroad.example",
-    )
-    shirt = product_create(
-        business=cn,
-        by=User.objects.get(username="export@silkroad.example"),
-        sku="OX-33",
-        title_en="Men's cotton oxford shirt",
-        title_zh="男士纯棉牛津纺衬衫",
-        hs_code="620520",
-        us_hts_line="6205202066",
-        origin_country="CN",
-        origin_cn_province="33",
-        unit_price=Decimal("39.00"),
-        currency="USD",
-        weight_kg=Decimal("0.300"),
-        stock_on_hand=40,
-        market_us_import=True,
-        status="active",
-        manufacturer="Hangzhou Silk Road Garments Co., Ltd.",
-        raw_material_suppliers="Zhejiang Qiantang Cotton Spinning Co., Ltd.",
-    )
-    yield {"honey": honey, "shirt": shirt}
-    cache.clear()
+    _cn, shirt = state.silk_road_shirt()
+    return {"honey": honey, "shirt": shirt}
 
 
 def _walk(j: Journey, *, prefix: str, product_path: str, add: str, fill) -> str:

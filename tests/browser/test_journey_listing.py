@@ -7,30 +7,16 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from PIL import Image
 
-import twoway.compliance
 from twoway.catalog.models import Product, ProductImage
 
 from . import journey_state as state
 from .journey import Journey
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def market(transactional_db, reference_data, settings, tmp_path):
-    from twoway.compliance.services import csl_load
-
-    cache.clear()
-    settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
-    csl_load(path=Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv")
-    yield
-    cache.clear()
 
 
 def _photo() -> bytes:

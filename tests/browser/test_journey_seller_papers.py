@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.utils import timezone
 
-import twoway.compliance
 from twoway.checkout import services as checkout
 from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import Order
@@ -25,17 +22,6 @@ from . import journey_state as state
 from .journey import Journey
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def market(transactional_db, reference_data, settings, tmp_path):
-    from twoway.compliance.services import csl_load
-
-    cache.clear()
-    settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
-    csl_load(path=Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv")
-    yield
-    cache.clear()
 
 
 def test_seller_prints_papers_ships_and_sees_the_money_on_the_statement(

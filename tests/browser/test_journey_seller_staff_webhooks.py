@@ -7,13 +7,10 @@ the signature; the delivery shows in the log; "send again" works. Both languages
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import re
-from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -21,47 +18,23 @@ from twoway.checkout import services as checkout
 from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import Order, OrderStatus
 from twoway.integrations.models import WebhookDelivery
-from twoway.integrations.tests.conftest import Receiver
 
 from . import journey_state as state
 from .journey import PASSWORD, Journey
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 
-SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "webhook_receiver.py"
-
-
-def _sample_verify():
-    spec = importlib.util.spec_from_file_location("webhook_receiver", SAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.verify
-
 
 def _run_schedule_once() -> None:
     """What `twoway worker --once` does for the webhooks job (Celery beat in production)."""
-    from twoway.config.schedule import SCHEDULE
-    from twoway.operations.scheduler import Scheduler
-
-    entries = [e for e in SCHEDULE if e.name == "webhooks-deliver"]
-    runs = Scheduler(entries, persist=False).tick()
-    assert [r.outcome for r in runs] == ["ok"], [r.line() for r in runs]
-
-
-@pytest.fixture
-def receiver():
-    r = Receiver()
-    yield r
-    r.close()
+    state.run_scheduled("webhooks-deliver")
 
 
 def test_owner_invites_a_clerk_and_connects_a_signed_webhook(
-    live_server, browser, receiver, reference_data, settings, tmp_path
+    live_server, browser, receiver, market
 ):
     from playwright.sync_api import expect
 
-    cache.clear()
-    settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
     line = state.listed_line("0409")
     shop = state.us_seller(
         "Badger State Honey LLC", "獾州蜂蜜", "WI", "39-1234567", staff="owner@badgerhoney.example"
@@ -178,7 +151,7 @@ def test_owner_invites_a_clerk_and_connects_a_signed_webhook(
     _run_schedule_once()
     assert len(receiver.requests) == 1
     headers, body = receiver.requests[0]
-    verify = _sample_verify()
+    verify = state.sample_verify()
     assert verify(secret, headers["Twoway-Signature"], body)
     event = json.loads(body)
     assert (event["type"], event["data"]["order"]["number"]) == ("order.paid", paid_order.number)

@@ -9,30 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
-import twoway.compliance
 from twoway.checkout.models import Order, OrderStatus, QuotaUsage
 from twoway.identity.models import RealNameIdentity, User
 
 from . import journey_state as state
-from .journey import PASSWORD, Journey
+from .journey import PASSWORD, Journey, fill_consignee_cn, pay_with_alipay_cn
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def shop(transactional_db, reference_data, settings, tmp_path):
+def shop(market):
     """A Wisconsin honey farm and a Wisconsin ginseng-and-gifts maker, on the positive list."""
-    from twoway.compliance.services import csl_load
-
-    cache.clear()
-    settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
-    csl_load(path=Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv")
     honey_farm = state.us_seller(
         "Badger State Honey LLC", "獾州蜂蜜", "WI", "39-1234567", staff="honey@badger.example"
     )
@@ -56,8 +48,7 @@ def shop(transactional_db, reference_data, settings, tmp_path):
         weight="1.000",
         stock=30,
     )
-    yield {"honey": honey, "gift": jewels, "seller": honey_farm}
-    cache.clear()
+    return {"honey": honey, "gift": jewels, "seller": honey_farm}
 
 
 def _history_start(hours_needed: int) -> dt.datetime:
@@ -72,37 +63,7 @@ def _cny(amount: Decimal) -> str:
 
 
 def _fill_consignee(page) -> None:
-    page.get_by_label("收件人").fill("张三")
-    page.get_by_label("手机号码").fill("13800138000")
-    page.get_by_label("收货地址").fill("北京市东城区东长安街1号")
-    page.get_by_label("行政区划代码（6 位，可不填）").fill("110101")
-
-
-def _pay_with_alipay(j: Journey, total: str) -> str:
-    page = j.page
-    page.wait_for_url(re.compile(r"/cn/purchases/TP[0-9A-F]+/pay/$"))
-    number = re.search(r"/cn/purchases/(TP[0-9A-F]+)/pay/", page.url).group(1)
-    assert page.locator("[data-testid=pay-total]").inner_text() == total
-    j.check_page()
-    page.get_by_label("支付宝（沙箱）").check()
-    page.get_by_role("button", name=f"支付 {total}").click()
-    page.wait_for_url(f"{j.base}/payments/sandbox/alipay/gateway.do")
-    page.locator("button[name=confirm]").click()
-    page.wait_for_url(f"{j.base}/cn/purchases/{number}/")
-    return number
-
-
-def _wait_for_status(j: Journey, status: str, timeout_s: int = 30) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout_s
-    locator = j.page.locator(f'[data-testid=order][data-status="{status}"]')
-    while time.monotonic() < deadline:
-        if locator.count():
-            return
-        j.page.wait_for_timeout(500)
-        j.page.reload()
-    raise AssertionError(f"order did not reach {status} within {timeout_s}s")
+    fill_consignee_cn(page, "张三", "13800138000", "北京市东城区东长安街1号", "110101")
 
 
 def test_returning_buyer_with_a_saved_identity_checks_out_with_it(live_server, browser, shop):
@@ -157,9 +118,9 @@ def test_returning_buyer_with_a_saved_identity_checks_out_with_it(live_server, b
     j.shot_both("checkout")
     _fill_consignee(page)
     page.get_by_role("button", name="提交订单").click()
-    number = _pay_with_alipay(j, "¥268.60")
+    number = pay_with_alipay_cn(j, "¥268.60")
 
-    _wait_for_status(j, "cleared")
+    j.wait_for_order_status("cleared")
     card = page.locator("[data-testid=order]")
     expect(card.locator("[data-testid=order-status]")).to_have_text("已清关")
     expect(card.locator("[data-testid=masked-id]")).to_have_text("1101**********002X")
@@ -216,8 +177,8 @@ def test_first_time_buyer_signs_up_and_registers_an_identity(live_server, browse
     page.get_by_label("居民身份证号码").fill("440103199001010014")
     _fill_consignee(page)
     page.get_by_role("button", name="提交订单").click()
-    _pay_with_alipay(j, "¥268.60")
-    _wait_for_status(j, "cleared")
+    pay_with_alipay_cn(j, "¥268.60")
+    j.wait_for_order_status("cleared")
     expect(page.locator("[data-testid=masked-id]")).to_have_text("4401**********0014")
     j.shot_both("tracking")
     identity = RealNameIdentity.objects.get(user=user)

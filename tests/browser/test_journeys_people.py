@@ -13,10 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
-import twoway.compliance
 from twoway.alternatives.services import candidates_refresh
 from twoway.businesses.models import Business
 from twoway.businesses.services import business_verify
@@ -32,46 +30,10 @@ from .journey import PASSWORD, Journey
 pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def market(transactional_db, reference_data, settings, tmp_path):
-    from twoway.compliance.services import csl_load
-
-    cache.clear()
-    settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
-    csl_load(path=Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv")
-    yield
-    cache.clear()
-
-
 def _import_shirts():
     """A Zhejiang garment maker's oxford shirt (an import) and a Wisconsin shirtmaker's
     Made-in-USA oxford shirt (its alternative)."""
-    cn = state.cn_seller(
-        "Hangzhou Silk Road Garments Co., Ltd.",
-        "杭州丝路服饰有限公司",
-        "33",
-        11,
-        staff="export@silkroad.example",
-    )
-    shirt = product_create(
-        business=cn,
-        by=User.objects.get(username="export@silkroad.example"),
-        sku="OX-33",
-        title_en="Men's cotton oxford shirt",
-        title_zh="男士纯棉牛津纺衬衫",
-        hs_code="620520",
-        us_hts_line="6205202066",
-        origin_country="CN",
-        origin_cn_province="33",
-        unit_price=Decimal("39.00"),
-        currency="USD",
-        weight_kg=Decimal("0.300"),
-        stock_on_hand=40,
-        market_us_import=True,
-        status="active",
-        manufacturer="Hangzhou Silk Road Garments Co., Ltd.",
-        raw_material_suppliers="Zhejiang Qiantang Cotton Spinning Co., Ltd.",
-    )
+    _cn, shirt = state.silk_road_shirt()
     maker = state.us_seller("Badger Shirtworks LLC", "獾州衬衫工坊", "WI", "39-7654321")
     made_here = Product.objects.create(
         business=maker,

@@ -7,28 +7,20 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
-import twoway.compliance
 from twoway.businesses.models import Membership
 from twoway.checkout.models import Order, OrderStatus
 from twoway.identity.models import User
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+from .journey import PASSWORD
 
-PASSWORD = "correct-horse-battery-staple-42"
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def shop(transactional_db, reference_data, make_seller, make_product, settings, tmp_path):
-    from twoway.compliance.services import csl_load
-
-    cache.clear()
-    settings.TWOWAY_PAYMENT_KEY_DIR = str(tmp_path)
-    csl_load(path=Path(twoway.compliance.__file__).parent / "data" / "csl_sample.csv")
+def shop(market, make_seller, make_product):
     seller = make_seller("Badger State Honey LLC", "WI")
     honey = make_product(
         seller,
@@ -45,8 +37,7 @@ def shop(transactional_db, reference_data, make_seller, make_product, settings, 
     staff.set_password(PASSWORD)
     staff.save()
     Membership.objects.create(user=staff, business=seller, role="owner")
-    yield {"honey": honey, "seller": seller}
-    cache.clear()
+    return {"honey": honey, "seller": seller}
 
 
 def _shot(page, directory, name):

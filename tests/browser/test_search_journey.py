@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 
 from twoway.businesses.models import Membership
 from twoway.compliance.models import LaborRiskAssessment
@@ -17,17 +16,17 @@ from twoway.identity.models import User
 from twoway.search import services
 from twoway.web.tests import factories
 
+from .journey import PASSWORD
+
 pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery-staple-42"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 @pytest.fixture
-def shop(transactional_db, reference_data, make_seller, make_product):
+def shop(fresh_cache, transactional_db, reference_data, make_seller, make_product):
     from django.utils import timezone
 
-    cache.clear()
     seller = make_seller("Badger Sugarbush LLC", "WI")
     make_product(
         seller, title_en="Pure Maple Syrup, Grade A Amber", title_zh="纯枫糖浆 A级琥珀色",
@@ -57,8 +56,6 @@ def shop(transactional_db, reference_data, make_seller, make_product):
             result_count=0, session_key=f"journey-{n}",
         )  # fmt: skip
     services.index_rebuild()
-    yield
-    cache.clear()
 
 
 def _shot(page, name: str) -> None:

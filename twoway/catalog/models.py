@@ -337,6 +337,8 @@ class ImportJob(TimeStamped):
     rows_updated = models.IntegerField(_("updated"), default=0)
     rows_unchanged = models.IntegerField(_("unchanged"), default=0)
     rows_invalid = models.IntegerField(_("invalid"), default=0)
+    #: rows sold to China without a Chinese title: a Chinese draft was written for them
+    rows_drafted = models.IntegerField(_("Chinese drafts"), default=0)
     rows_written = models.IntegerField(_("written"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     preview = models.JSONField(_("preview"), default=list, blank=True)

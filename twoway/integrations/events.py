@@ -13,7 +13,12 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
-ORDER_EVENTS = {"paid": "order.paid", "cleared": "order.cleared", "cancelled": "order.cancelled"}
+ORDER_EVENTS = {
+    "paid": "order.paid",
+    "cleared": "order.cleared",
+    "shipped": "order.shipped",
+    "cancelled": "order.cancelled",
+}
 
 
 def _money(value) -> str:
@@ -33,6 +38,8 @@ def order_data(order) -> dict:
             "freight": _money(order.freight),
             "tax_total": _money(order.tax_total),
             "total_payable": _money(order.total_payable),
+            "carrier": order.carrier or "",
+            "tracking_number": order.tracking_number or "",
             "lines": [
                 {
                     "product_id": line.product_id,

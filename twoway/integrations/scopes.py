@@ -36,6 +36,7 @@ SCOPES: dict[str, tuple[StrOrPromise, str]] = {
 EVENTS: dict[str, StrOrPromise] = {
     "order.paid": _("An order was paid."),
     "order.cleared": _("Customs cleared an order: it can be shipped."),
+    "order.shipped": _("An order was shipped: the carrier and tracking number are in it."),
     "order.cancelled": _("An order was cancelled."),
     "refund.requested": _("A refund of an order was requested."),
     "listing.blocked": _("A listing was blocked by a regulator or an operator."),

@@ -187,19 +187,22 @@ def home_figures() -> HomeFigures:
     return figures
 
 
-def seller_center_for(*, membership: Membership | None, with_products: bool = True) -> SellerCenter:
+def seller_center_for(
+    *, membership: Membership | None, with_products: bool = True, zh_drafts_only: bool = False
+) -> SellerCenter:
     """The business of ``membership`` (the one the seller chose, ``access.current_membership``)
     and its products, every status, newest first (products only for roles that keep the
-    catalogue)."""
+    catalogue); ``zh_drafts_only``: only those whose Chinese text is a generated draft the
+    seller has not confirmed."""
     if membership is None:
         return SellerCenter(business=None, products=[], truncated=False)
     if not with_products:
         return SellerCenter(business=membership.business, products=[], truncated=False)
-    rows = list(
-        Product.objects.filter(business=membership.business)
-        .select_related("origin_us_state", "origin_cn_province")
-        .order_by("-id")[: SELLER_CENTER_LIMIT + 1]
-    )
+    products_qs = Product.objects.filter(business=membership.business)
+    if zh_drafts_only:
+        products_qs = products_qs.filter(zh_is_draft=True)
+    newest = products_qs.select_related("origin_us_state", "origin_cn_province").order_by("-id")
+    rows = list(newest[: SELLER_CENTER_LIMIT + 1])
     products = rows[:SELLER_CENTER_LIMIT]
     held = [p.pk for p in products if p.status == ProductStatus.BLOCKED]
     states = review_states(product_ids=held) if held else {}
@@ -209,6 +212,12 @@ def seller_center_for(*, membership: Membership | None, with_products: bool = Tr
         truncated=len(rows) > SELLER_CENTER_LIMIT,
         status_labels={p.pk: listing_status_label(p, states.get(p.pk)) for p in products},
     )
+
+
+def zh_drafts_count(*, business: Business) -> int:
+    """How many of the business's listings wait for the seller to confirm a generated Chinese
+    text."""
+    return Product.objects.filter(business=business, zh_is_draft=True).count()
 
 
 @dataclass(frozen=True)

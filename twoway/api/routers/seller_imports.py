@@ -72,6 +72,7 @@ class ImportJobOut(Schema):
     rows_updated: int
     rows_unchanged: int
     rows_invalid: int
+    rows_drafted: int
     rows_written: int
     errors: list[RowErrorOut]
     created_at: dt.datetime
@@ -95,7 +96,7 @@ def _out(job: ImportJob, dry_run: bool | None = None) -> dict:
         "rows_total": job.rows_total, "rows_checked": job.rows_checked,
         "rows_new": job.rows_new, "rows_updated": job.rows_updated,
         "rows_unchanged": job.rows_unchanged, "rows_invalid": job.rows_invalid,
-        "rows_written": job.rows_written,
+        "rows_drafted": job.rows_drafted, "rows_written": job.rows_written,
         "errors": [
             {"row": e["row"], "field": e["column"], "column": e["column"], "rule": e["code"],
              "value": str(e.get("value", "")), "message": line["text"]}

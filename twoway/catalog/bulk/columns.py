@@ -45,7 +45,11 @@ LISTING_COLUMNS: tuple[Column, ...] = (
         "title_zh",
         "Title (Chinese)",
         "中文标题",
-        _("Product name in Chinese (at most 120 characters); required to sell to China."),
+        _(
+            "Product name in Chinese (at most 120 characters). Empty for a product sold to "
+            "China: Twoway writes a Chinese draft, and the listing stays a draft until you "
+            "confirm it."
+        ),
         "纯枫糖浆 500毫升",
     ),
     Column(

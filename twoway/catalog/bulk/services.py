@@ -26,7 +26,7 @@ from twoway.businesses.models import Business
 from twoway.core.errors import DomainError, PermissionDenied
 from twoway.identity.models import User
 from twoway.identity.permissions import can_manage_products_of
-from twoway.reference import hs
+from twoway.reference import hs, labels
 from twoway.reference.models import ChinaProvince, UsState
 
 from ..models import ImportJob, ImportJobStatus, ImportMode, Product
@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 MAX_STORED_ERRORS = 5000
 PREVIEW_ROWS = 20
+PREVIEW_DRAFTS = 5  # rows with a generated Chinese title, shown in the preview too
 PROGRESS_EVERY = 5000
 
 
@@ -46,6 +47,7 @@ class Plan:
     updates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (product id, values)
     errors: list[dict[str, Any]] = field(default_factory=list)
     invalid_rows: int = 0
+    drafted: int = 0  # valid rows whose Chinese text was generated
     unchanged: int = 0
     total: int = 0
     preview: list[dict[str, Any]] = field(default_factory=list)
@@ -175,6 +177,7 @@ def import_job_run(job_id: int) -> str:
         counts = {
             "rows_total": plan.total, "rows_new": len(plan.new), "rows_updated": len(plan.updates),
             "rows_unchanged": plan.unchanged, "rows_invalid": plan.invalid_rows,
+            "rows_drafted": plan.drafted,
             "rows_checked": plan.total, "errors": plan.errors[:MAX_STORED_ERRORS],
             "preview": plan.preview,
         }  # fmt: skip
@@ -239,6 +242,36 @@ def _reference(business: Business) -> rules.RowReference:
         cn_provinces=frozenset(ChinaProvince.objects.values_list("code", flat=True)),
         business_verified=bool(business.is_verified),
     )
+
+
+def _zh_drafter(business: Business) -> rules.ZhDrafter:
+    """The Chinese draft of a row sold to China without a Chinese title: the listing editor's
+    draft (``rules.zh_draft``: the glossary, the seller's confirmed titles, the row's chapter,
+    state, maker and weight), made once per row in the file's run."""
+    from ..rules.zh_draft import Attributes, draft_zh
+    from ..selectors import glossary_terms, seller_memory
+
+    terms = glossary_terms()
+    memory = seller_memory(business_id=business.pk)
+    chapters, states = labels.chapter_titles_zh(), labels.state_names_zh()
+
+    def draft(values: Mapping[str, object]) -> tuple[str, str]:
+        weight = values.get("weight_kg")
+        result = draft_zh(
+            title_en=str(values.get("title_en") or ""),
+            description_en=str(values.get("description_en") or ""),
+            terms=terms,
+            memory=memory,
+            attributes=Attributes(
+                hs_description_zh=chapters.get(str(values.get("hs_code") or "")[:2], ""),
+                origin_zh=states.get(str(values.get("origin_us_state_id") or ""), ""),
+                maker_zh=business.display_name_zh,
+                weight_kg=weight if isinstance(weight, Decimal) else None,
+            ),
+        )
+        return result.title, result.description
+
+    return draft
 
 
 def _defaults(business: Business) -> rules.RowDefaults:
@@ -353,6 +386,18 @@ def _check_listings(
     seen: dict[str, int] = {}
     missing = [c for c in _KEPT_COLUMNS if c not in set(keys)]
     kept = _existing_cells(job.business, missing) if missing and existing else {}
+    drafter = _zh_drafter(job.business)
+    # Products whose Chinese text is an unconfirmed draft, when the file keeps it (no title_zh
+    # column): they stay drafts. A file with a Chinese title replaces the draft with the seller's.
+    drafts: set[str] = (
+        set(
+            Product.objects.filter(business=job.business, zh_is_draft=True).values_list(
+                "sku", flat=True
+            )
+        )
+        if "title_zh" in missing and existing
+        else set()
+    )
     limit = settings.TWOWAY_IMPORT_MAX_ROWS
     for number, cells in _iter_cells(sheet, keys):
         plan.total += 1
@@ -367,7 +412,8 @@ def _check_listings(
             cells.update(kept[sku])
         result = rules.row_validate(
             cells, defaults=defaults, reference=reference,
-            existing_status=found[1] if found else None,
+            existing_status=found[1] if found else None, zh_draft=drafter,
+            existing_zh_draft=bool(found) and sku in drafts,
         )  # fmt: skip
         problems = result.problems
         if sku and sku in seen:
@@ -385,13 +431,16 @@ def _check_listings(
             plan.updates.append((found[0], values))
         else:
             plan.new.append(values)
-        if len(plan.preview) < PREVIEW_ROWS:
+        drafted = bool(values["zh_is_draft"]) and not (found and sku in drafts)
+        plan.drafted += drafted
+        # The preview: the first rows, and the first Chinese drafts wherever they are in the file.
+        if len(plan.preview) < PREVIEW_ROWS or (drafted and plan.drafted <= PREVIEW_DRAFTS):
             plan.preview.append({
                 "row": number, "action": "update" if found else "new", "sku": sku,
                 "title_en": values["title_en"], "title_zh": values["title_zh"],
                 "hs_code": values["hs_code"], "unit_price": str(values["unit_price"]),
                 "currency": values["currency"], "stock_on_hand": values["stock_on_hand"],
-                "status": values["status"],
+                "status": values["status"], "zh_draft": bool(values["zh_is_draft"]),
             })  # fmt: skip
 
 

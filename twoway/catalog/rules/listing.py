@@ -144,6 +144,10 @@ class RowReference:
     business_verified: bool
 
 
+#: Clean values of a row → (Chinese title, Chinese description), generated (``rules.zh_draft``).
+ZhDrafter = Callable[[Mapping[str, object]], tuple[str, str]]
+
+
 @dataclass
 class RowResult:
     values: dict[str, object]
@@ -270,10 +274,17 @@ def row_validate(  # noqa: C901 - one block per column, each naming its column
     defaults: RowDefaults,
     reference: RowReference,
     existing_status: str | None = None,
+    zh_draft: ZhDrafter | None = None,
+    existing_zh_draft: bool = False,
 ) -> RowResult:
     """One listing row (raw cell text by column key) → clean values and every problem.
 
     ``existing_status``: the status of the product this SKU already is (an update), or None.
+    ``zh_draft``: writes the Chinese title and description of a row sold to China that has no
+    Chinese title (from the row's clean values); such a row is a *draft*: ``zh_is_draft`` is set
+    and it stays (or becomes) a draft listing until the seller confirms the text, as in the
+    listing editor. ``existing_zh_draft``: the product's Chinese text is an unconfirmed draft the
+    row keeps (the file has no Chinese title column), so the row stays a draft too.
     """
     problems: list[Problem] = []
     v: dict[str, object] = {}
@@ -370,6 +381,16 @@ def row_validate(  # noqa: C901 - one block per column, each naming its column
         problems.append(Problem("status", "status_not_allowed"))
     elif status == "active" and not reference.business_verified:
         problems.append(Problem("status", "business_not_verified"))
+    drafted = False
+    if flags["market_cn_export"] and not v["title_zh"] and zh_draft is not None and v["title_en"]:
+        title_zh, description_zh = zh_draft(v)
+        if title_zh.strip():
+            v["title_zh"] = title_zh.strip()[:TITLE_ZH_MAX]
+            v["description_zh"] = v["description_zh"] or description_zh
+            drafted = True
+    v["zh_is_draft"] = drafted or existing_zh_draft
+    if v["zh_is_draft"] and status == "active":
+        status = "draft"  # generated text goes on sale only once the seller confirms it
     v["status"] = status
 
     problems.extend(

@@ -181,6 +181,21 @@ class _Phrasebook:
         return None
 
 
+#: The phrasebook of the last ``terms`` object seen (held, so its identity stays its own): an
+#: import drafting thousands of rows with one glossary builds it once.
+_last_book: tuple[Sequence[Term], _Phrasebook] | None = None
+
+
+def _book_for(terms: Sequence[Term]) -> _Phrasebook:
+    global _last_book  # noqa: PLW0603 - a one-entry cache
+    cached = _last_book
+    if cached is not None and cached[0] is terms:
+        return cached[1]
+    book = _Phrasebook(terms)
+    _last_book = (terms, book)
+    return book
+
+
 def _memory_prefix(words: list[str], memory: Sequence[Memory]) -> tuple[int, Memory] | None:
     """The seller's earlier listing whose English title is the longest beginning (2+ words) of
     this one: its Chinese title is reused for those words."""
@@ -250,7 +265,7 @@ def draft_zh(  # noqa: C901 — one step per part of the draft (memory, glossary
     attributes: Attributes = Attributes(),
 ) -> Draft:
     """The Chinese draft of a listing (see the module docstring)."""
-    book = _Phrasebook(terms)
+    book = _book_for(terms)
     words = _tokens(title_en)
     untranslated: list[str] = []
     used: list[tuple[str, str]] = []

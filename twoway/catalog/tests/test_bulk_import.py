@@ -132,7 +132,7 @@ def test_one_bad_row_writes_nothing_and_names_row_and_column_in_both_languages(b
 def test_valid_rows_mode_writes_the_rest(business, staff):
     rows = [good(i) for i in range(1, 6)]
     rows[0][5] = "-3"  # price
-    rows[4][2] = ""  # Chinese title, sold to China
+    rows[4][4] = "1702"  # China tariff line too short
     job = run(business, staff, csv_bytes(rows), all_or_nothing=False)
     assert job.status == ImportJobStatus.DONE
     assert job.rows_written == 3
@@ -143,7 +143,7 @@ def test_valid_rows_mode_writes_the_rest(business, staff):
     ]
     assert [(e["row"], e["column"], e["code"]) for e in job.errors] == [
         (2, "unit_price", "min_value"),
-        (6, "title_zh", "title_zh_required_for_china"),
+        (6, "cn_tariff_line", "cn_line_format"),
     ]
 
 
@@ -411,3 +411,66 @@ def test_columns_left_out_keep_the_products_values(business, staff):
     assert honey.market_cn_export
     assert honey.cn_tariff_line == "04090000"
     assert honey.stock_on_hand == 9  # no stock column: no stock change
+
+
+def test_rows_sold_to_china_without_a_chinese_title_get_a_chinese_draft(
+    business, staff, reference_data
+):
+    """Issue 13: the import writes a Chinese draft (the listing editor's, from the glossary) for
+    a row sold to China with no Chinese title; the listing stays a draft until the seller
+    confirms the text. A row with its own Chinese title is the seller's and goes on sale."""
+    header = [*HEADER, "description_en"]
+    drafted = [
+        "CHEESE-1", "Colby cheese, 1 lb", "", "0406.90", "04069000", "6.10", "0.490", "20",
+        "cn_export, us_domestic", "active", "Colby made in Wisconsin from grass-fed milk.",
+    ]  # fmt: skip
+    job = run(business, staff, csv_bytes([drafted, [*good(2), ""]], header=header), commit=False)
+    assert (job.status, job.rows_invalid, job.rows_drafted) == (ImportJobStatus.CHECKED, 0, 1)
+    preview = {p["sku"]: p for p in job.preview}
+    assert preview["CHEESE-1"]["zh_draft"]
+    assert preview["CHEESE-1"]["title_zh"] == "科尔比干酪，454克"
+    assert not preview["SYRUP-0002"]["zh_draft"]
+    import_commit(job=job, by=staff, all_or_nothing=True)
+    import_job_run(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.rows_written, job.rows_drafted) == (ImportJobStatus.DONE, 2, 1)
+    cheese = Product.objects.get(sku="CHEESE-1")
+    assert (cheese.title_zh, cheese.zh_is_draft, cheese.status) == (
+        "科尔比干酪，454克",
+        True,
+        "draft",
+    )
+    assert "产地：美国" in cheese.description_zh
+    syrup = Product.objects.get(sku="SYRUP-0002")
+    assert (syrup.zh_is_draft, syrup.status) == (False, "active")
+
+    # A file without the Chinese title column keeps the draft (and the listing a draft) ...
+    update = ["sku", "title_en", "hs_code", "unit_price", "weight_kg", "status"]
+    run(business, staff, csv_bytes([["CHEESE-1", "Colby cheese, 1 lb", "040690", "6.40",
+                                      "0.490", "active"]], header=update))  # fmt: skip
+    cheese.refresh_from_db()
+    assert (cheese.unit_price, cheese.zh_is_draft, cheese.status) == (
+        Decimal("6.40"),
+        True,
+        "draft",
+    )
+    # ... a Chinese title in the file is the seller's own: no longer a draft.
+    own = ["CHEESE-1", "Colby cheese, 1 lb", "科尔比奶酪 1磅", "0406.90", "04069000", "6.40",
+           "0.490", "20", "cn_export", "active"]  # fmt: skip
+    job = run(business, staff, csv_bytes([own]))
+    assert job.rows_drafted == 0
+    cheese.refresh_from_db()
+    assert (cheese.title_zh, cheese.zh_is_draft, cheese.status) == (
+        "科尔比奶酪 1磅",
+        False,
+        "active",
+    )
+
+
+def test_a_row_only_for_the_us_needs_no_chinese_title(business, staff):
+    row = good(1)
+    row[2], row[8] = "", "us_domestic"
+    job = run(business, staff, csv_bytes([row]))
+    assert (job.status, job.rows_drafted) == (ImportJobStatus.DONE, 0)
+    product = Product.objects.get()
+    assert (product.title_zh, product.zh_is_draft, product.status) == ("", False, "active")

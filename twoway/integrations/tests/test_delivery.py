@@ -191,3 +191,29 @@ def test_ssrf_guard(shop, settings, receiver, monkeypatch):
     assert answer.status is None
     assert "private" in answer.error
     assert receiver.requests == []
+
+
+def test_shipping_tells_the_warehouse_the_carrier_and_tracking_number(shop, receiver):
+    """order.shipped: a system that did not ship the parcel itself learns it went, and with
+    which carrier and tracking number."""
+    _endpoint, secret = services.endpoint_create(
+        business=shop["a"], by=shop["owner_a"], url=receiver.url, events=["order.shipped"]
+    )
+    order = shop["order"]
+    _pay(order)
+    for status in (OrderStatus.DECLARED, OrderStatus.CLEARED):
+        checkout.order_transition(order=order, to=status, actor_label="customs", reason="test")
+    assert not WebhookDelivery.objects.exists()  # only the events the endpoint chose
+    checkout.order_ship(
+        order=order, by=shop["fulfilment_a"], tracking_number="1Z879E930346834440", carrier="ups"
+    )
+    assert services.deliveries_send_due() == 1
+    headers, body = receiver.requests[0]
+    assert sample_receiver().verify(secret, headers["Twoway-Signature"], body)
+    event = json.loads(body)
+    assert event["type"] == "order.shipped"
+    assert (
+        event["data"]["order"]["status"],
+        event["data"]["order"]["carrier"],
+        event["data"]["order"]["tracking_number"],
+    ) == ("shipped", "ups", "1Z879E930346834440")

@@ -11,7 +11,7 @@ import time_machine
 from django.db import connection, transaction
 
 from twoway.checkout import services as checkout
-from twoway.checkout.channels import EXPORT
+from twoway.checkout.channels import EXPORT, IMPORT
 from twoway.fulfilment.tests.fixtures import CONSIGNEE, pay_export
 from twoway.payments import services as payments
 from twoway.payouts.check import payouts_check
@@ -207,7 +207,8 @@ def cn_november(keys_and_csl, reference_data, django_capture_on_commit_callbacks
     orders = []
     with time_machine.travel(NOV, tick=False):
         for qty in (3, 1):
-            purchase = checkout.purchase_place_import(
+            purchase = checkout.purchase_place(
+                channel=IMPORT,
                 buyer=buyer,
                 items={product.pk: qty},
                 consignee_state="WI",

@@ -153,7 +153,10 @@ def seller_products(request: HttpRequest) -> HttpResponse:
     business = _business(request)
     if business is None:
         return redirect("web:seller_business")
-    center = selectors.seller_center_for(membership=current_membership(request))
+    drafts_only = request.GET.get("text") == "draft"
+    center = selectors.seller_center_for(
+        membership=current_membership(request), zh_drafts_only=drafts_only
+    )
     images = catalog.images_for(product_ids=[p.pk for p in center.products])
     rows = [
         (p, center.status_labels.get(p.pk, ""), images[p.pk][0] if images.get(p.pk) else None)
@@ -166,6 +169,8 @@ def seller_products(request: HttpRequest) -> HttpResponse:
             "business": business,
             "rows": rows,
             "truncated": center.truncated,
+            "drafts_only": drafts_only,
+            "drafts_count": selectors.zh_drafts_count(business=business),
         },
     )
 
@@ -203,6 +208,7 @@ def seller_product(request: HttpRequest, product_id: int) -> HttpResponse:
             "product": product,
             "business": business,
             "eligibility": eligibility,
+            "china": listing_data.china_checks(product=product),
             "chapter_title": labels.chapter_title(product.hs_chapter),
             "created": request.GET.get("created") == "1",
             "saved": request.GET.get("saved") == "1",

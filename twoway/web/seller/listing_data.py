@@ -3,6 +3,7 @@ proposals and the generated text draft. Reads only; every write goes through cat
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -26,9 +27,10 @@ from twoway.web.checkout.page_data import LandedPrice, landed_price_for
 from .channels import ListingChannel
 
 
-def _decimal(value: str | None) -> Decimal | None:
+def _decimal(value: object) -> Decimal | None:
+    """What the seller typed (text) or the saved listing holds (a Decimal) → a positive number."""
     try:
-        number = Decimal((value or "").strip())
+        number = Decimal(str(value if value is not None else "").strip())
     except (InvalidOperation, ValueError):
         return None
     return number if number.is_finite() and number > 0 else None
@@ -174,6 +176,33 @@ def live_checks(
         except DomainError:
             result["us_cost"] = None
     return LiveChecks(**result, missing=missing)
+
+
+def china_checks(*, product: Product, day: dt.date | None = None) -> LiveChecks | None:
+    """What a saved listing meets in China, worked out as if it were on sale today (a draft is
+    quoted as buyers would see it once published): the positive list, the CBEC tax class and the
+    landed price of one unit. None when the product is not offered to buyers in China."""
+    if not product.market_cn_export:
+        return None
+    day = day or timezone.now().date()
+    entry = hs.lookup(product.hs_code)
+    eligibility = cbec_line_eligibility(cn_tariff_line=product.cn_tariff_line)
+    landed = None
+    if eligibility.eligible and product.unit_price > 0 and product.weight_kg > 0:
+        on_sale = copy.copy(product)
+        on_sale.status = ProductStatus.ACTIVE
+        try:
+            landed = landed_price_for(product=on_sale, day=day)
+        except DomainError:
+            landed = None
+    return LiveChecks(
+        channel="export",
+        hs_ok=entry is not None and entry.level == 6,
+        hs_code=product.hs_code,
+        hs_description=entry.description if entry else "",
+        eligibility=eligibility,
+        landed=landed,
+    )
 
 
 def text_draft(

@@ -106,6 +106,26 @@ def test_chinese_draft_must_be_confirmed_or_the_listing_stays_a_draft(us_seller,
     assert (product.status, product.zh_is_draft) == ("active", False)
 
 
+def test_a_saved_listing_opens_in_the_editor_with_its_checks_and_draft(us_seller, client):
+    """The editor of a saved export listing (prices and weights are numbers there, not typed
+    text) shows its live checks; a generated Chinese text still waiting says so; the product
+    page shows the positive list and the CBEC tax class."""
+    fields = {**HONEY, "title_zh": "三叶草蜂蜜", "text_is_draft": "1"}
+    client.post("/seller/products/new/", fields)
+    product = Product.objects.get()
+    edit = client.get(f"/seller/products/{product.pk}/edit/")
+    html = edit.content.decode()
+    assert edit.status_code == 200
+    assert 'data-eligible="yes"' in html
+    assert 'data-testid="tax-category"' in html
+    assert 'data-testid="draft-notice"' in html
+    page = client.get(f"/seller/products/{product.pk}/").content.decode()
+    assert 'data-testid="text-draft"' in page
+    assert 'data-testid="china-tax"' in page
+    assert "Tax category:" in page
+    assert 'data-testid="landed-total"' in page
+
+
 def test_bad_input_names_the_field_and_the_rule_with_400(us_seller, client):
     response = client.post(
         "/seller/products/new/", {**HONEY, "hs_code": "999999", "length_cm": "-2"}
