@@ -183,7 +183,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("seller/integrations/deliveries/<int:delivery_id>/replay/", "seller_delivery_replay"): NOBODY,
     # catalogue imports (issue 13): a seller's own business only; seller A's job is nobody else's
     ("api/v1/seller/imports", "import_create"): frozenset({SELLER}),  # into their own business
-    ("api/v1/seller/imports/<job_id>", "import_get"): NOBODY,
+    ("api/v1/seller/imports/<job_id>", "import_get"): frozenset({OPS}),  # operators help, as orders
     ("seller/imports/", "seller_imports"): frozenset({SELLER}),  # lists their own jobs only
     ("seller/imports/template.<str:fmt>", "seller_import_template"): frozenset({SELLER}),
     ("seller/imports/<int:job_id>/", "seller_import"): NOBODY,

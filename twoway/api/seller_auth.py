@@ -88,8 +88,8 @@ def seller_object_check(request, business, permission: str, what: str = "Object"
 
 
 def seller_business(request, permission: str, business_id: int | None = None):
-    """The business a list or create call works in: the key's, or the person's (``business_id``
-    or their first membership)."""
+    """The business a list or create call works in: the key's, or the person's (``business_id``,
+    else the business chosen in the seller center, else their first membership)."""
     key = _key(request)
     if key is not None:
         if business_id is not None and business_id != key.business_id:
@@ -100,7 +100,9 @@ def seller_business(request, permission: str, business_id: int | None = None):
         if business is None:
             raise NotFound("Business")
     else:
-        membership = business_selectors.membership_current(user=request.auth)
+        session = getattr(request, "session", None)
+        chosen = session.get(business_selectors.CHOSEN_BUSINESS_SESSION_KEY) if session else None
+        membership = business_selectors.membership_current(user=request.auth, business_id=chosen)
         if membership is None:
             raise DomainError.one(
                 "business_id", "no_business", _("Register a business first."), status=403

@@ -22,6 +22,11 @@ def business_get(*, business_id: int) -> Business | None:
     return Business.objects.select_related("us_state", "cn_province").filter(pk=business_id).first()
 
 
+#: Where a signed-in seller's choice of business is kept in their session (the seller center's
+#: business switcher writes it; seller pages and the API called from the browser read it).
+CHOSEN_BUSINESS_SESSION_KEY = "seller_business_id"
+
+
 def membership_current(*, user, business_id: int | None = None) -> Membership | None:
     """The membership a seller page works in: the business chosen in the session
     (``business_id``) when the user works there, else their oldest membership."""

@@ -67,6 +67,11 @@ def import_job_get(*, business_id: int, job_id: int) -> ImportJob | None:
     return ImportJob.objects.filter(business_id=business_id, pk=job_id).first()
 
 
+def import_job_by_id(*, job_id: int) -> ImportJob | None:
+    """One import, whoever's (the caller checks it is theirs)."""
+    return ImportJob.objects.select_related("business").filter(pk=job_id).first()
+
+
 # --- the listing editor (issue 13) ---------------------------------------------------------------
 
 

@@ -3,8 +3,9 @@
 ``POST /seller/imports`` (multipart: ``file``, ``mode``, ``dry_run``, ``all_or_nothing``,
 ``encoding``) checks the file and, without ``dry_run``, writes it; a short file is answered
 finished, a long one with its job (202) to poll at ``GET /seller/imports/{job_id}``. Per-row errors
-name row, column, rule and the message in the caller's language. API key or session; the caller
-needs the catalogue permission of the business; another business's job is a 404.
+name row, column, rule and the message in the caller's language. A business API key with the
+products:write scope, or a signed-in member with the catalogue permission (in the business named
+by ``business_id``, else the one chosen in the seller center); another business's job is a 404.
 
 Answers: 200 checked (dry run; errors listed), 201 written, 202 still running (poll the job),
 422 nothing written (all or nothing and some rows have errors, or an unreadable file) with
@@ -21,17 +22,16 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from twoway.businesses import selectors as business_selectors
-from twoway.businesses.permissions import require_seller_permission
+from twoway.api.seller_auth import seller_auth, seller_business, seller_object_check
 from twoway.catalog import selectors as catalog_selectors
 from twoway.catalog.bulk import files
 from twoway.catalog.bulk.services import import_dispatch, import_job_create
 from twoway.catalog.models import ImportJob, ImportJobStatus, ImportMode
 from twoway.core.errors import DomainError, NotFound
 from twoway.core.schemas import Id
-from twoway.identity.auth import api_auth
+from twoway.integrations.scopes import PRODUCTS_WRITE
 
-router = Router(tags=["seller catalogue imports"], auth=api_auth)
+router = Router(tags=["seller catalogue imports"])
 
 
 class RowErrorOut(Schema):
@@ -106,26 +106,6 @@ def _out(job: ImportJob, dry_run: bool | None = None) -> dict:
     }  # fmt: skip
 
 
-def _business(user, business_id: int | None):
-    if business_id is not None:
-        business = business_selectors.business_get(business_id=business_id)
-        if business is None:
-            raise NotFound("Business")
-    else:
-        memberships = list(business_selectors.memberships_of(user=user)[:2])
-        if not memberships:
-            raise DomainError.one(
-                "business_id", "no_business", _("Register a business first."), status=403
-            )
-        if len(memberships) > 1:
-            raise DomainError.one(
-                "business_id", "required", _("You work for several businesses: say which one.")
-            )
-        business = memberships[0].business
-    require_seller_permission(user, business, "catalogue")
-    return business
-
-
 @router.post(
     "/imports",
     response={
@@ -134,7 +114,9 @@ def _business(user, business_id: int | None):
         202: ImportJobOut,
         422: ImportJobOut | RefusedOut,
     },
-    summary="Import products from a CSV or XLSX file (or check it: dry_run)",
+    auth=seller_auth(PRODUCTS_WRITE),
+    summary="Import products from a CSV or XLSX file, or check it: dry_run "
+    "(scope products:write; role catalogue)",
 )
 def import_create(
     request,
@@ -145,7 +127,7 @@ def import_create(
     encoding: Form[str] = "auto",
     business_id: Form[Id | None] = None,
 ):
-    business = _business(request.auth, business_id)
+    business = seller_business(request, "catalogue", business_id)
     if file.size and file.size > settings.TWOWAY_IMPORT_MAX_BYTES:
         raise DomainError.one("file", "too_large", _("The file is too large."))
     job = import_job_create(
@@ -162,11 +144,15 @@ def import_create(
     return Status(200 if dry_run else 201, _out(job, dry_run))
 
 
-@router.get("/imports/{job_id}", response=ImportJobOut, summary="One import: progress and errors")
+@router.get(
+    "/imports/{job_id}",
+    response=ImportJobOut,
+    auth=seller_auth(PRODUCTS_WRITE),
+    summary="One import: progress and errors (scope products:write; role catalogue)",
+)
 def import_get(request, job_id: Id):
-    for membership in business_selectors.memberships_of(user=request.auth):
-        job = catalog_selectors.import_job_get(business_id=membership.business_id, job_id=job_id)
-        if job is not None:
-            require_seller_permission(request.auth, membership.business, "catalogue")
-            return _out(job)
-    raise NotFound("Import")
+    job = catalog_selectors.import_job_by_id(job_id=job_id)
+    if job is None:
+        raise NotFound("Import")
+    seller_object_check(request, job.business, "catalogue", "Import")
+    return _out(job)

@@ -26,7 +26,7 @@ from twoway.businesses.permissions import (
 )
 from twoway.identity.models import Role
 
-SESSION_KEY = "seller_business_id"
+SESSION_KEY = business_selectors.CHOSEN_BUSINESS_SESSION_KEY
 
 
 def current_membership(request):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,14 +17,11 @@ from twoway.catalog.bulk import files
 from twoway.catalog.bulk.services import import_commit, import_dispatch, import_job_create
 from twoway.catalog.models import ImportMode
 from twoway.core.errors import DomainError
-from twoway.identity.models import Role
-from twoway.identity.permissions import role_required
-from twoway.web.auth import signed_in_user
+from twoway.web.auth import SellerRequest, signed_in_user
 
-from .access import current_membership
-from .common import seller_business
+from .access import seller_page
 
-seller_only = role_required(Role.SELLER_STAFF)
+catalogue_page = seller_page("catalogue")
 ERRORS_SHOWN = 200
 
 
@@ -43,29 +40,26 @@ class UploadForm(forms.Form):
     )  # fmt: skip
 
 
-def _business(request: HttpRequest) -> Business:
-    """The business chosen in the seller center, if the caller's role may import into its
-    catalogue (403 otherwise; 404 without a business)."""
-    return seller_business(request, "catalogue")
+def _business(request: SellerRequest) -> Business:
+    """The business chosen in the seller center (``seller_page`` checked the catalogue role)."""
+    return request.seller_business
 
 
-def _job(request: HttpRequest, job_id: int):
+def _job(request: SellerRequest, job_id: int):
     job = catalog_selectors.import_job_get(business_id=_business(request).pk, job_id=job_id)
     if job is None:
         raise Http404
     return job
 
 
-def _panel_context(request: HttpRequest, job) -> dict:
+def _panel_context(request: SellerRequest, job) -> dict:
     errors = files.error_lines(job.errors[:ERRORS_SHOWN], request.LANGUAGE_CODE)
     return {"job": job, "errors": errors, "errors_more": max(0, len(job.errors) - ERRORS_SHOWN)}
 
 
-@seller_only
+@catalogue_page
 @require_http_methods(["GET", "POST"])
-def imports(request: HttpRequest) -> HttpResponse:
-    if current_membership(request) is None:
-        return redirect("web:seller_business")  # no business yet: register one first
+def imports(request: SellerRequest) -> HttpResponse:
     business = _business(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
@@ -96,9 +90,9 @@ def imports(request: HttpRequest) -> HttpResponse:
     )
 
 
-@seller_only
+@catalogue_page
 @require_GET
-def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+def import_template(request: SellerRequest, fmt: str) -> HttpResponse:
     _business(request)
     mode = request.GET.get("mode", ImportMode.LISTINGS)
     mode = mode if mode in ImportMode.values else ImportMode.LISTINGS
@@ -120,24 +114,24 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-@seller_only
+@catalogue_page
 @require_GET
-def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_detail(request: SellerRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
     return render(request, "seller/import_detail.html", _panel_context(request, job))
 
 
-@seller_only
+@catalogue_page
 @require_GET
-def import_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_progress(request: SellerRequest, job_id: int) -> HttpResponse:
     """The job panel alone (htmx polls it while the job runs)."""
     job = _job(request, job_id)
     return render(request, "seller/_import_panel.html", _panel_context(request, job))
 
 
-@seller_only
+@catalogue_page
 @require_POST
-def import_commit_view(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_commit_view(request: SellerRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
     all_or_nothing = request.POST.get("rows") != "valid"
     try:
@@ -148,9 +142,9 @@ def import_commit_view(request: HttpRequest, job_id: int) -> HttpResponse:
     return redirect("web:seller_import", job_id=job.pk)
 
 
-@seller_only
+@catalogue_page
 @require_GET
-def import_errors(request: HttpRequest, job_id: int) -> HttpResponse:
+def import_errors(request: SellerRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
     response = HttpResponse(
         files.errors_csv(job, request.LANGUAGE_CODE), content_type="text/csv; charset=utf-8"

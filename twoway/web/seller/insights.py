@@ -7,18 +7,17 @@ conversion, demand in their HS chapters). Each needs one of the two permissions.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from twoway.businesses.permissions import require_seller_permission
-from twoway.identity.models import Role
-from twoway.identity.permissions import role_required
 from twoway.insights.selectors import WINDOWS, insights_for
+from twoway.web.auth import SellerRequest
 
-from .common import seller_business
+from .access import seller_page
 
 
-def _may(request: HttpRequest, business, permission: str) -> bool:
+def _may(request: SellerRequest, business, permission: str) -> bool:
     try:
         require_seller_permission(request.user, business, permission)
     except PermissionDenied:
@@ -26,9 +25,9 @@ def _may(request: HttpRequest, business, permission: str) -> bool:
     return True
 
 
-@role_required(Role.SELLER_STAFF)
-def insights(request: HttpRequest) -> HttpResponse:
-    business = seller_business(request, "staff")
+@seller_page("staff")
+def insights(request: SellerRequest) -> HttpResponse:
+    business = request.seller_business
     sees_money = _may(request, business, "finance")
     sees_catalogue = _may(request, business, "catalogue")
     if not (sees_money or sees_catalogue):

@@ -4,22 +4,21 @@ Fulfilment staff of the order's business only; another business's order is a 404
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 
 from twoway.checkout.models import Order
 from twoway.fulfilment.documents import KINDS, papers_for
 from twoway.fulfilment.pdf import paper_pdf
-from twoway.identity.models import Role
-from twoway.identity.permissions import role_required
+from twoway.web.auth import SellerRequest
 
-from .common import seller_business
+from .access import seller_page
 
 
-@role_required(Role.SELLER_STAFF)
-def order_paper(request: HttpRequest, number: str, kind: str) -> HttpResponse:
+@seller_page("fulfilment")
+def order_paper(request: SellerRequest, number: str, kind: str) -> HttpResponse:
     if kind not in KINDS:
         raise Http404
-    business = seller_business(request, "fulfilment")
+    business = request.seller_business
     order = (
         Order.objects.select_related("business", "purchase")
         .filter(business=business, number=number)

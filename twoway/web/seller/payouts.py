@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twoway.core.errors import DomainError
-from twoway.identity.models import Role
-from twoway.identity.permissions import role_required
 from twoway.payouts.files import statement_csv, statement_pdf
 from twoway.payouts.selectors import (
     StatementView,
@@ -21,14 +19,15 @@ from twoway.payouts.selectors import (
     statement_view,
     statements_for,
 )
+from twoway.web.auth import SellerRequest
 
-from .common import seller_business
+from .access import seller_page
 
-seller_only = role_required(Role.SELLER_STAFF)
+finance_page = seller_page("finance")
 MAX_RANGE_DAYS = 366
 
 
-def _range(request: HttpRequest) -> tuple[dt.date, dt.date, str]:
+def _range(request: SellerRequest) -> tuple[dt.date, dt.date, str]:
     """The chosen range (default: this month so far); an error text when it is not valid."""
     today = timezone.now().date()
     start_text, end_text = request.GET.get("from", ""), request.GET.get("to", "")
@@ -45,9 +44,9 @@ def _range(request: HttpRequest) -> tuple[dt.date, dt.date, str]:
     return start, end, ""
 
 
-@seller_only
-def payouts(request: HttpRequest) -> HttpResponse:
-    business = seller_business(request, "finance")
+@finance_page
+def payouts(request: SellerRequest) -> HttpResponse:
+    business = request.seller_business
     start, end, error = _range(request)
     view = None
     if not error:
@@ -70,8 +69,8 @@ def payouts(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _view_for(request: HttpRequest, number: str) -> StatementView:
-    business = seller_business(request, "finance")
+def _view_for(request: SellerRequest, number: str) -> StatementView:
+    business = request.seller_business
     if number == "range":
         start, end, error = _range(request)
         if error:
@@ -83,14 +82,14 @@ def _view_for(request: HttpRequest, number: str) -> StatementView:
     return statement_view(statement)
 
 
-@seller_only
-def payout(request: HttpRequest, number: str) -> HttpResponse:
+@finance_page
+def payout(request: SellerRequest, number: str) -> HttpResponse:
     view = _view_for(request, number)
     return render(request, "seller/payout.html", {"statement": view})
 
 
-@seller_only
-def payout_file(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
+@finance_page
+def payout_file(request: SellerRequest, number: str, fmt: str) -> HttpResponse:
     if fmt not in ("csv", "pdf"):
         raise Http404
     view = _view_for(request, number)
