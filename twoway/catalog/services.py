@@ -21,6 +21,7 @@ from django.db.models import F, Max
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from twoway.businesses.models import Business
 from twoway.core.errors import DomainError, FieldProblem, PermissionDenied, from_validation_error
@@ -382,19 +383,32 @@ _DERIVED_COLUMNS = frozenset(
 
 
 def product_update(*, product: Product, by: User, **fields: Any) -> Product:
-    """Change the given fields; stock on hand is left to stock_adjust and never overwritten."""
+    """Change the given fields; stock on hand is left to stock_adjust and never overwritten.
+
+    A variant's name is its group's: renaming one variant (``title_en``, ``title_zh``) renames
+    the group and every other variant of it in the same transaction, each checked by the same
+    listing rules (the storefront card shows the group's name, the product page the variant's).
+    """
     _check_can_manage(by, product.business)
     fresh = Product.objects.select_related("business").get(pk=product.pk)
+    old_name = (fresh.title_en, fresh.title_zh)
     fresh, values, notices = listing_validate(
         business=fresh.business, by=by, fields=fields, product=fresh
     )
+    group_id = fresh.group_id
+    renamed = group_id is not None and (fresh.title_en, fresh.title_zh) != old_name
     # Only the columns a seller can edit (plus the ones clean() normalizes): saving the whole row
     # would write back a stale stock_on_hand over a concurrent adjustment or reservation.
     update_fields = set(values) | _DERIVED_COLUMNS
     try:
         with transaction.atomic():
+            if group_id is not None and renamed:
+                # the group row first: two renames of one group go one after the other
+                list(ProductGroup.objects.select_for_update().filter(pk=group_id))
             fresh.save(update_fields=sorted(update_fields))
             _product_changed(fresh)
+            if renamed:
+                notices += _group_rename(fresh, by=by)
     except IntegrityError:
         raise DomainError.one(
             "sku", "sku_taken", _("This business already has a product with this SKU.")
@@ -402,6 +416,63 @@ def product_update(*, product: Product, by: User, **fields: Any) -> Product:
     product.refresh_from_db()
     product.notices = notices
     return product
+
+
+def _group_rename(product: Product, *, by: User) -> list[str]:
+    """Give ``product``'s group and its other variants the product's (new) name; inside the
+    transaction of its update, which holds the group row's lock. The other variants are locked
+    (in id order) before they are read, so a status a regulator set meanwhile is not written
+    over. Returns notices for the seller."""
+    group = ProductGroup.objects.filter(pk=product.group_id).first() if product.group_id else None
+    if group is None:
+        return []
+    ProductGroup.objects.filter(pk=group.pk).update(
+        title_en=product.title_en, title_zh=product.title_zh, updated_at=timezone.now()
+    )
+    name: dict[str, Any] = {"title_en": product.title_en, "title_zh": product.title_zh}
+    if product.zh_is_draft:  # an unconfirmed generated name is unconfirmed on every variant
+        name["zh_is_draft"] = True
+    others = (
+        Product.objects.select_for_update(of=("self",))
+        .select_related("business")
+        .filter(group_id=group.pk, business_id=product.business_id)
+        .exclude(pk=product.pk)
+        .order_by("pk")
+    )
+    count, held = 0, False
+    for other in others:
+        try:
+            other, values, other_notices = listing_validate(
+                business=product.business, by=by, fields=name, product=other
+            )
+        except DomainError as exc:
+            problem = "; ".join(p.message for p in exc.problems) or exc.message
+            message = _("The name is shared by all variants; variant %(sku)s: %(problem)s") % {
+                "sku": other.sku,
+                "problem": problem,
+            }
+            raise DomainError(
+                message, [FieldProblem(p.field, p.rule, message) for p in exc.problems], exc.status
+            ) from None
+        other.save(update_fields=sorted(set(values) | _DERIVED_COLUMNS))
+        _product_changed(other)
+        count += 1
+        held = held or bool(other_notices)
+    notices = []
+    if count:
+        notices.append(
+            ngettext(
+                "The new name is on the other variant of this product too.",
+                "The new name is on the %(n)d other variants of this product too.",
+                count,
+            )
+            % {"n": count}
+        )
+    if held:
+        notices.append(
+            _("The other variants stay drafts too until you confirm the generated name.")
+        )
+    return notices
 
 
 def product_group_create(

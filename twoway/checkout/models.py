@@ -195,6 +195,9 @@ class OrderLine(models.Model):
     sku = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     title_zh = models.CharField(max_length=120, blank=True)
+    #: the variant bought, as the buyer chose it ("454 g · Orange"): the product's size and
+    #: colour at placement (60 + " · " + 60 characters); empty for a product without variants
+    variant_label = models.CharField(max_length=123, blank=True)
     hs_code = models.CharField(max_length=6)
     national_line = models.CharField(max_length=10, blank=True)
     origin_state = models.CharField(max_length=2, blank=True)

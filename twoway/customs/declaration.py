@@ -84,7 +84,8 @@ def documents_for(
             gnum=i,
             item_no=line.sku,
             item_name=line.title_zh or line.title,
-            g_model=f"{order.business.legal_name} {line.title}"[:250],
+            # brand and specification: the variant (size, colour) is part of the specification
+            g_model=f"{order.business.legal_name} {line.title} {line.variant_label}".strip()[:250],
             unit=UNIT_PIECE,
             qty=Decimal(line.quantity),
             price=line.unit_price,

@@ -27,6 +27,7 @@ class PaperLine:
     sku: str
     title_en: str
     title_zh: str
+    variant: str  # the size and colour bought ("454 g · Orange"); "" for a product without
     hs_code: str
     national_line: str  # China 8/10-digit line (exports) or US HTS 10-digit (imports)
     origin: str
@@ -206,6 +207,7 @@ def papers_for(order: Order, *, day: dt.date | None = None) -> Papers:
                 sku=line.sku,
                 title_en=line.title,
                 title_zh=line.title_zh,
+                variant=line.variant_label,
                 hs_code=line.hs_code,
                 national_line=line.national_line,
                 origin=origin,

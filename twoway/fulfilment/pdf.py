@@ -46,6 +46,27 @@ def fitted(value: str, size: float, width: float, smallest: float = 5.0) -> floa
     return max(smallest, size * width / needed)
 
 
+def described(title: str, variant: str, limit: int) -> str:
+    """A line's description for a table cell: the title (at most ``limit`` characters) and the
+    variant bought, whole, in brackets ("Farmstead Cheddar… (454 g · Orange)"), in a few more
+    (the cell's type shrinks to fit). The packer picks by the variant, so it is the title that
+    gives way, at a word, with an ellipsis."""
+    if not variant:
+        return title[:limit]
+    room = max(12, limit + 6 - len(variant) - 3)
+    if len(title) > room:
+        cut = title[: room - 1]
+        if title[len(cut)] != " " and " " in cut.strip():
+            cut = cut.rsplit(" ", 1)[0]  # no half words
+        title = cut.rstrip(" ,;-") + "…"
+    return f"{title} ({variant})"
+
+
+def zh_line(sku: str, title_zh: str, variant: str) -> str:
+    """The Chinese name of a line under the table (its SKU, name and variant)."""
+    return f"{sku}: {title_zh}" + (f"({variant})" if variant else "")
+
+
 class _Page:
     """A small layout helper: a cursor going down an A4 page, a new page when full."""
 
@@ -184,7 +205,7 @@ def commercial_invoice(papers: Papers) -> bytes:
     rows = [
         [
             x.sku,
-            f"{x.title_en[:34]}",
+            described(x.title_en, x.variant, 34),
             x.hs_code,
             x.national_line,
             x.origin,
@@ -196,12 +217,13 @@ def commercial_invoice(papers: Papers) -> bytes:
         for x in papers.lines
     ]
     columns = [
-        ("SKU 货号", 22, "l"),
-        ("Description 品名", 52, "l"),
+        # 174 mm: the page between its margins
+        ("SKU 货号", 21, "l"),
+        ("Description 品名", 50, "l"),
         ("HS", 12, "l"),
-        ("CN line 税号", 18, "l"),
-        ("Origin 产地", 14, "l"),
-        ("Qty 数量", 12, "r"),
+        ("CN line 税号", 17, "l"),
+        ("Origin 产地", 13, "l"),
+        ("Qty 数量", 11, "r"),
         (f"Unit 单价 {papers.currency}", 18, "r"),
         (f"Value 金额 {papers.currency}", 18, "r"),
         ("USD", 14, "r"),
@@ -209,7 +231,7 @@ def commercial_invoice(papers: Papers) -> bytes:
     page.table(columns, rows)
     for x in papers.lines:
         if x.title_zh:
-            page.line(f"{x.sku}: {x.title_zh}", 8)
+            page.line(zh_line(x.sku, x.title_zh, x.variant), 8)
     page.y -= 2 * mm
     page.line(f"Goods value 货值: {_money(papers.goods_value, papers.currency)}")
     page.line(f"Freight and insurance 运费及保费: {_money(papers.freight, papers.currency)}")
@@ -257,7 +279,7 @@ def _us_invoice(canvas: Canvas, papers: Papers) -> None:
     rows = [
         [
             x.sku,
-            x.title_en[:40],
+            described(x.title_en, x.variant, 40),
             x.national_line or x.hs_code,
             "CN" + (f" ({x.origin[3:]})" if x.origin.startswith("CN-") else ""),
             str(x.quantity),
@@ -278,7 +300,7 @@ def _us_invoice(canvas: Canvas, papers: Papers) -> None:
     page.table(columns, rows)
     for x in papers.lines:
         if x.title_zh:
-            page.line(f"{x.sku}: {x.title_zh}", 8)
+            page.line(zh_line(x.sku, x.title_zh, x.variant), 8)
     page.y -= 2 * mm
     page.line(
         f"Total value 合计 (transaction value): {_money(papers.customs_value_usd, 'USD')}", 10
@@ -322,17 +344,33 @@ def packing_list(papers: Papers) -> bytes:
             "Country of origin 原产国: China 中国    Destination 目的国: United States 美国    "
             f"HTSUS 美国税号: {' '.join(papers.hts_lines)}"
         )
-    rows = [
-        [x.sku, x.title_en[:44], x.title_zh[:18], str(x.quantity), f"{x.weight_kg:.3f}"]
-        for x in papers.lines
-    ]
-    columns = [
-        ("SKU 货号", 26, "l"),
-        ("Description 品名", 72, "l"),
-        ("中文品名", 40, "l"),
-        ("Qty 数量", 14, "r"),
-        ("Net kg 净重", 22, "r"),
-    ]
+    if any(x.variant for x in papers.lines):
+        # Variants: the size and colour to pick get a column of their own.
+        rows = [
+            [x.sku, x.title_en[:36], x.variant, x.title_zh[:14], str(x.quantity),
+             f"{x.weight_kg:.3f}"]
+            for x in papers.lines
+        ]  # fmt: skip
+        columns = [
+            ("SKU 货号", 26, "l"),
+            ("Description 品名", 56, "l"),
+            ("Size / colour 规格", 34, "l"),
+            ("中文品名", 28, "l"),
+            ("Qty 数量", 12, "r"),
+            ("Net kg 净重", 18, "r"),
+        ]
+    else:
+        rows = [
+            [x.sku, x.title_en[:44], x.title_zh[:18], str(x.quantity), f"{x.weight_kg:.3f}"]
+            for x in papers.lines
+        ]
+        columns = [
+            ("SKU 货号", 26, "l"),
+            ("Description 品名", 72, "l"),
+            ("中文品名", 40, "l"),
+            ("Qty 数量", 14, "r"),
+            ("Net kg 净重", 22, "r"),
+        ]
     page.table(columns, rows)
     units = sum(x.quantity for x in papers.lines)
     page.line(

@@ -43,6 +43,8 @@ def order_data(order) -> dict:
             "lines": [
                 {
                     "product_id": line.product_id,
+                    "sku": line.sku,
+                    "variant_label": line.variant_label,
                     "quantity": line.quantity,
                     "goods_value": _money(line.goods_value),
                 }

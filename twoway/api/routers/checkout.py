@@ -120,6 +120,7 @@ def _import_quote_out(quote) -> dict:
                     {
                         "product_id": line.product.pk,
                         "title": line.product.title_en,
+                        "variant_label": line.product.variant_label,
                         "quantity": line.quantity,
                         "unit_price_usd": line.unit_price_usd,
                         "goods_value": line.goods_value,

@@ -37,6 +37,8 @@ class QuoteLineOut(Schema):
     product_id: int
     title: str
     title_zh: str
+    #: The variant ("454 g · Orange"); empty for a product without sizes or colours.
+    variant_label: str = ""
     quantity: int
     unit_price_usd: Decimal
     unit_price: Decimal
@@ -105,6 +107,8 @@ class DutyLineOut(Schema):
 class ImportQuoteLineOut(Schema):
     product_id: int
     title: str
+    #: The variant ("L · Blue"); empty for a product without sizes or colours.
+    variant_label: str = ""
     quantity: int
     unit_price_usd: Decimal
     goods_value: Decimal
@@ -180,9 +184,15 @@ def _is_import(order: Order) -> bool:
 
 
 class OrderLineOut(Schema):
+    #: The line's id (the ``line_id`` a return request names).
+    id: int
     product_id: int
+    sku: str
     title: str
     title_zh: str
+    #: The variant bought ("454 g · Orange"), as it was when the order was placed; empty for a
+    #: product without sizes or colours.
+    variant_label: str
     quantity: int
     unit_price_usd: Decimal | None
     unit_price: Decimal
@@ -247,9 +257,12 @@ class OrderOut(Schema):
         imported = _is_import(obj)
         return [
             {
+                "id": ln.pk,
                 "product_id": ln.product_id,
+                "sku": ln.sku,
                 "title": ln.title,
                 "title_zh": ln.title_zh,
+                "variant_label": ln.variant_label,
                 "quantity": ln.quantity,
                 "unit_price_usd": ln.unit_price_usd,
                 "unit_price": ln.unit_price,

@@ -228,3 +228,74 @@ def test_too_large_a_file_is_refused(reference_data, settings):
     with pytest.raises(DomainError) as exc:
         product_image_add(product=product, by=_staff(product.business), data=_jpeg((400, 400)))
     assert exc.value.problems[0].rule == "image_too_large"
+
+
+# --- a variant's name is its group's --------------------------------------------------------
+
+
+def _honey_sizes(user, business):
+    base = product_create(business=business, by=user, **FIELDS, variant_size="500 g")
+    for sku, size in (("HONEY-2", "1 kg"), ("HONEY-3", "2 kg")):
+        product_variant_add(
+            product=base, by=user, sku=sku, unit_price=Decimal("20.00"), variant_size=size
+        )
+    return Product.objects.filter(group__isnull=False).order_by("pk")
+
+
+def test_renaming_one_variant_renames_the_group_and_every_variant(reference_data):
+    business = UsBusinessFactory()
+    user = _staff(business)
+    variants = list(_honey_sizes(user, business))
+    alone = product_create(business=business, by=user, **{**FIELDS, "sku": "JAM-1"})
+    saved = product_update(
+        product=variants[1], by=user, title_en="Raw clover honey", title_zh="生三叶草蜂蜜"
+    )
+    assert saved.notices == ["The new name is on the 2 other variants of this product too."]
+    group = ProductGroup.objects.get()
+    assert (group.title_en, group.title_zh) == ("Raw clover honey", "生三叶草蜂蜜")
+    names = set(Product.objects.filter(group=group).values_list("title_en", "title_zh"))
+    assert names == {("Raw clover honey", "生三叶草蜂蜜")}
+    # sizes, prices and the product without variants are untouched
+    assert list(Product.objects.filter(group=group).values_list("variant_size", flat=True)) == [
+        "500 g",
+        "1 kg",
+        "2 kg",
+    ]
+    alone.refresh_from_db()
+    assert alone.title_en == "Clover honey"
+    # another change (the price) leaves the names alone and says nothing about them
+    again = product_update(product=variants[0], by=user, unit_price=Decimal("13.00"))
+    assert again.notices == []
+
+
+def test_a_name_one_variant_cannot_take_is_refused_and_nothing_is_renamed(reference_data):
+    business = UsBusinessFactory()
+    user = _staff(business)
+    first, second, _third = _honey_sizes(user, business)
+    # the first size is now sold in the US only: it needs no Chinese title, the others do
+    product_update(product=first, by=user, market_cn_export=False, market_us_domestic=True)
+    with pytest.raises(DomainError) as exc:
+        product_update(product=first, by=user, title_en="Raw clover honey", title_zh="")
+    assert exc.value.problems[0].field == "title_zh"
+    assert exc.value.problems[0].rule == "title_zh_required_for_china"
+    assert "HONEY-2" in exc.value.message
+    assert set(Product.objects.values_list("title_en", flat=True)) == {"Clover honey"}
+    assert ProductGroup.objects.get().title_en == "Clover honey"
+
+
+def test_an_unconfirmed_generated_name_keeps_every_variant_a_draft(reference_data):
+    business = UsBusinessFactory()
+    user = _staff(business)
+    first, second, third = _honey_sizes(user, business)
+    saved = product_update(
+        product=first, by=user, title_zh="三叶草蜂蜜(生)", zh_is_draft=True, status="active"
+    )
+    assert saved.status == "draft"
+    assert "stay drafts too" in saved.notices[-1]
+    for other in (second, third):
+        other.refresh_from_db()
+        assert (other.title_zh, other.zh_is_draft, other.status) == (
+            "三叶草蜂蜜(生)",
+            True,
+            "draft",
+        )

@@ -52,6 +52,8 @@ class QuoteLine:
     tax_category_source: str
     comprehensive_rate: Decimal
     customs_value_usd: Decimal
+    #: the variant bought ("454 g · Orange"), empty for a product without variants
+    variant_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,7 @@ def export_quote(*, items: list[CartItem], day: dt.date, quota_used: Decimal) ->
                     tax_category_source=category.source,
                     comprehensive_rate=line_tax.comprehensive_rate,
                     customs_value_usd=(product.unit_price * item.quantity).quantize(CENT),
+                    variant_label=product.variant_label,
                 )
             )
         business = seller_items[0].product.business
@@ -401,6 +404,7 @@ class ExportChannel(ChannelPolicy):
                 sku=q.sku,
                 title=q.title,
                 title_zh=q.title_zh,
+                variant_label=q.variant_label,
                 hs_code=q.hs_code,
                 national_line=q.national_line,
                 origin_state=q.origin_state,

@@ -627,6 +627,7 @@ class ImportChannel(ChannelPolicy):
                     sku=product.sku,
                     title=product.title_en,
                     title_zh=product.title_zh,
+                    variant_label=product.variant_label,
                     hs_code=product.hs_code,
                     national_line=product.us_hts_line,
                     origin_province=product.origin_cn_province_id or "",

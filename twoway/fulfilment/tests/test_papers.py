@@ -303,3 +303,74 @@ def test_the_chinese_travels_inside_the_pdf_and_renders(cleared_export, tmp_path
     assert ink("商业发票") > 200  # dark pixels where the four characters are
     rendered = pypdfium2.PdfDocument(invoice)[0].render(scale=2).to_pil()
     rendered.save(tmp_path / "invoice.png")
+
+
+# --- variants: the packer picks the size and colour bought ----------------------------------
+
+
+@pytest.fixture
+def cheddar_sizes(
+    keys_and_csl, make_seller, make_product, make_buyer, django_capture_on_commit_callbacks
+):
+    """A cleared export of two sizes and colours of one cheddar (a variant group)."""
+    from twoway.catalog.models import ProductGroup
+    from twoway.fulfilment.tests.fixtures import CONSIGNEE, pay_export
+
+    seller = make_seller("Badger Creamery LLC")
+    group = ProductGroup.objects.create(
+        business=seller, title_en="Farmstead Cheddar Cheese Block", title_zh="农场切达奶酪块"
+    )
+    common = {
+        "title_en": "Farmstead Cheddar Cheese Block", "title_zh": "农场切达奶酪块", "group": group,
+    }  # fmt: skip
+    white = make_product(seller, variant_size="227 g", variant_colour="White", **common)
+    orange = make_product(seller, variant_size="454 g", variant_colour="橙色 Orange", **common)
+    staff = User.objects.create(username="creamery-packer", role="seller_staff")
+    Membership.objects.create(user=staff, business=seller, role="owner")
+    buyer, identity = make_buyer()
+    purchase = checkout.purchase_place(
+        channel=EXPORT,
+        buyer=buyer,
+        items={white.pk: 1, orange.pk: 3},
+        identity=identity,
+        consignee=CONSIGNEE,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_export(purchase)
+    order = purchase.orders.get()
+    assert order.status == "cleared"
+    return order, staff, white, orange
+
+
+def test_packing_list_has_a_size_and_colour_column_for_the_packer(cheddar_sizes):
+    order, staff, white, orange = cheddar_sizes
+    text = pdf_text(fetch(staff, order, "packing-list").content)
+    assert "Size / colour 规格" in text
+    cells = text.splitlines()  # one table cell a line, row after row
+
+    def row(sku: str) -> list[str]:
+        at = cells.index(sku)
+        return cells[at : at + 6]
+
+    name, zh = "Farmstead Cheddar Cheese Block", "农场切达奶酪块"
+    assert row(white.sku) == [white.sku, name, "227 g · White", zh, "1", "0.500"]
+    assert row(orange.sku) == [orange.sku, name, "454 g · 橙色 Orange", zh, "3", "1.500"]
+
+
+def test_invoices_describe_each_line_with_its_variant_in_both_languages(cheddar_sizes):
+    order, staff, _white, orange = cheddar_sizes
+    text = pdf_text(fetch(staff, order, "invoice").content)
+    assert "(454 g · 橙色 Orange)" in text  # after the English description, in the table
+    assert f"{orange.sku}: 农场切达奶酪块(454 g · 橙色 Orange)" in text  # the Chinese name line
+
+
+def test_the_us_invoice_names_the_shirt_size_and_colour(paid_import):
+    order, staff = paid_import
+    line = order.lines.get()
+    line.variant_label = "L · Blue"  # as placed from a variant: the papers read the line
+    line.save(update_fields=["variant_label"])
+    text = pdf_text(fetch(staff, order, "invoice").content)
+    assert "Men's Cotton Oxford Shirt (L · Blue)" in text
+    assert f"{line.sku}: 男士纯棉牛津纺衬衫(L · Blue)" in text
+    packing = pdf_text(fetch(staff, order, "packing-list").content)
+    assert "L · Blue" in packing

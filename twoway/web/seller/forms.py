@@ -94,9 +94,22 @@ class ListingForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, initial="active")
 
-    def __init__(self, *args, channel: ListingChannel, editing: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        channel: ListingChannel,
+        editing: bool = False,
+        variants: int = 0,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.channel = channel
+        #: how many variants (sizes, colours) share this listing's name; 0 or 1: none
+        self.variants = variants
+        if variants > 1:
+            # The name is the group's: the storefront shows it once for every size and colour.
+            self.fields["title_en"].label = _("Product name (English), all sizes and colours")
+            self.fields["title_zh"].label = _("Product name (Chinese), all sizes and colours")
         for name in list(self.fields):
             if name not in channel.fields:
                 del self.fields[name]

@@ -9,6 +9,7 @@ partials: the HS picker, the live checks, the generated text draft.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -42,6 +43,7 @@ from .forms import ImageForm, ListingForm, VariantForm
 
 seller_only = role_required(Role.SELLER_STAFF)
 EDITOR = "seller/listing_editor.html"
+MAX_ID = 2**63 - 1  # a bigint: a larger "product_id" names no product
 
 
 def _business(request: HttpRequest) -> Business | None:
@@ -66,6 +68,21 @@ def _own_product(request: HttpRequest, product_id: int) -> tuple[Business, Produ
     if product is None:
         raise Http404
     return business, product
+
+
+def _shared_by(business: Business, product_id: int | None) -> int:
+    """How many variants share the name of the listing ``product_id`` (its group's, itself
+    included); 0 for a new listing or one without variants."""
+    if product_id is None or product_id > MAX_ID:
+        return 0
+    group_id = (
+        Product.objects.filter(pk=product_id, business=business)
+        .values_list("group_id", flat=True)
+        .first()
+    )
+    if group_id is None:
+        return 0
+    return Product.objects.filter(group_id=group_id, business=business).count()
 
 
 def _initial_of(product: Product) -> dict:
@@ -113,8 +130,13 @@ def _editor(request: HttpRequest, *, business: Business, product: Product | None
         }
     else:
         initial = _initial_of(product)
+    shared_by = _shared_by(business, product.pk if product else None)
     form = ListingForm(
-        request.POST or None, initial=initial, channel=channel, editing=product is not None
+        request.POST or None,
+        initial=initial,
+        channel=channel,
+        editing=product is not None,
+        variants=shared_by,
     )
     data = request.POST if request.method == "POST" else initial
     context = {
@@ -131,7 +153,9 @@ def _editor(request: HttpRequest, *, business: Business, product: Product | None
     if request.POST.get("action") == "check":
         # Without JavaScript the checks come back with the form as typed, nothing saved.
         typed = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
-        context["form"] = ListingForm(initial=typed, channel=channel, editing=product is not None)
+        context["form"] = ListingForm(
+            initial=typed, channel=channel, editing=product is not None, variants=shared_by
+        )
         return render(request, EDITOR, context)
     if not form.is_valid():
         return render(request, EDITOR, context, status=400)
@@ -144,6 +168,8 @@ def _editor(request: HttpRequest, *, business: Business, product: Product | None
     except DomainError as exc:
         context["errors"] = _put_errors(form, exc, {"zh_is_draft": "text_confirmed"})
         return render(request, EDITOR, context, status=exc.status)
+    for notice in getattr(saved, "notices", []):
+        messages.info(request, notice)
     flag = "created" if product is None else "saved"
     return redirect(f"/seller/products/{saved.pk}/?{flag}=1")
 
@@ -400,7 +426,11 @@ def listing_draft(request: HttpRequest) -> HttpResponse:
         values["title_zh"] = draft.title[:120]
         values["description_zh"] = draft.description
     values["text_is_draft"] = "1"
-    form = ListingForm(initial=values, channel=channel)
+    form = ListingForm(
+        initial=values,
+        channel=channel,
+        variants=_shared_by(business, int(exclude) if exclude.isdigit() else None),
+    )
     return render(
         request,
         "seller/_text_fields.html",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from twoway.compliance.reason_text import labor_reason_text
 from twoway.reference import labels
@@ -92,6 +94,21 @@ def line_title(line) -> str:
 def text_lang(text: str) -> str:
     """ "zh-Hans" for text with Chinese characters, else "en" (for lang attributes on names)."""
     return "zh-Hans" if any("\u4e00" <= ch <= "\u9fff" for ch in (text or "")) else "en"
+
+
+@register.filter
+def line_variant(line) -> SafeString | str:
+    """The variant an order line (or a return line's order line) was bought in, as the cart
+    showed it ("454 g · Orange"): a tag after the title, nothing for a product without one. The
+    size and colour are the seller's own words, marked with their language."""
+    label = getattr(line, "variant_label", "")
+    if not label:
+        return ""
+    return format_html(
+        ' <span class="line-variant" data-testid="line-variant" lang="{}">{}</span>',
+        text_lang(label),
+        label,
+    )
 
 
 @register.filter

@@ -248,3 +248,55 @@ def test_editor_and_list_in_both_languages(us_seller, client):
     listing = client.get("/seller/products/").content.decode()
     assert "HONEY-" in listing
     assert "$9.99" in listing
+
+
+def test_a_variant_edits_the_name_of_all_sizes_and_the_storefront_card_follows(us_seller, client):
+    from django.core.cache import cache
+
+    cache.clear()
+    client.post(
+        "/seller/products/new/", {**HONEY, "variant_size": "500 g", "title_zh": "三叶草蜂蜜"}
+    )
+    product = Product.objects.get()
+    alone = client.get(f"/seller/products/{product.pk}/edit/?lang=en").content.decode()
+    assert "Title (English)" in alone  # one listing, no variants: its own title
+    assert 'data-testid="shared-name"' not in alone
+    client.post(
+        f"/seller/products/{product.pk}/variants/",
+        {"sku": "HONEY-2", "variant_size": "1 kg", "unit_price": "30.00", "stock_on_hand": "4"},
+    )
+    big = Product.objects.get(sku="HONEY-2")
+    editor = client.get(f"/seller/products/{big.pk}/edit/?lang=en").content.decode()
+    assert "Product name (English), all sizes and colours" in editor
+    assert "The product name is shared by its 2 variants (sizes and colours)" in editor
+    chinese = client.get(f"/seller/products/{big.pk}/edit/?lang=zh-hans").content.decode()
+    assert "商品名称（中文），所有尺寸和颜色通用" in chinese
+    assert "该商品名称由其 2 个规格" in chinese
+    # the draft button re-renders the name fields: still the group's name
+    draft = client.post(
+        "/seller/listing/draft/?lang=en", {**HONEY, "product_id": big.pk}
+    ).content.decode()
+    assert "Product name (English), all sizes and colours" in draft
+    saved = client.post(
+        f"/seller/products/{big.pk}/edit/?lang=en",
+        {
+            **HONEY,
+            "sku": "HONEY-2",
+            "variant_size": "1 kg",
+            "unit_price": "30.00",
+            "title_en": "Raw clover honey",
+            "title_zh": "生三叶草蜂蜜",
+        },
+    )
+    assert saved.status_code == 302
+    page = client.get(saved["Location"] + "&lang=en").content.decode()
+    assert "The new name is on the other variant of this product too." in page
+    assert set(Product.objects.values_list("title_en", "title_zh")) == {
+        ("Raw clover honey", "生三叶草蜂蜜")
+    }
+    storefront = client.get("/cn/?lang=en").content.decode()
+    assert storefront.count('data-testid="product-card"') == 1
+    assert "Raw clover honey" in storefront
+    assert "Clover honey" not in storefront
+    zh_front = client.get("/cn/?lang=zh-hans").content.decode()
+    assert "生三叶草蜂蜜" in zh_front
