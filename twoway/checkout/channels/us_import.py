@@ -543,6 +543,8 @@ class ImportChannel(ChannelPolicy):
     currency = "USD"
     buyer_role = Role.CONSUMER_US
     namespace = "us_import"
+    seller_country = "CN"
+    market = "us_import"
 
     def quote(self, *, items: list[CartItem], day: dt.date, identity=None) -> ImportQuote:
         return import_quote(items=items, day=day)
