@@ -5,8 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import format_html
 
-from twoway.compliance.reason_text import labor_reason_text
+from twoway.compliance.reason_text import labor_evidence_html, labor_reason_text
 from twoway.reference import labels
 
 register = template.Library()
@@ -98,3 +99,15 @@ def text_lang(text: str) -> str:
 def labor_reason(message: str) -> str:
     """A labor-risk reason in the page's language (the rule writes it in English)."""
     return labor_reason_text(message)
+
+
+@register.filter
+def labor_evidence(evidence: str) -> str:
+    """A labor-risk reason's evidence in the page's language (what it quotes kept as written)."""
+    return labor_evidence_html(evidence)
+
+
+@register.filter
+def as_written(name: str) -> str:
+    """A name or title kept as its source spells it (English), marked up so for the reader."""
+    return format_html('<span lang="en">{}</span>', name or "")
