@@ -6,8 +6,10 @@ card); the seller finds the order in the queue, prints the US-side invoice, pack
 enters a tracking number with a typo and then the right one, and ships; after the month closes
 the scheduled job issues the statement and the seller reads the money in CNY (dated, sourced
 exchange rate, the platform-fee rule, the refund of a cancelled order) as page, CSV and PDF, and
-the statement check adds up. The seller mainly in Chinese, the buyer in English; both languages
-are screenshotted."""
+the statement check adds up. The order the buyer cancelled before it shipped offers no papers; the
+seller's insights are about its buyers in the US (the US share, buyers by state, searches on the
+US import storefront). The seller mainly in Chinese, the buyer in English; both languages are
+screenshotted."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from twoway.payouts.check import payouts_check
 from twoway.payouts.models import PayoutStatement
 from twoway.payouts.services import statements_issue_due
 from twoway.reference.selectors import platform_fee_on, rate_on
+from twoway.search.services import search_log_record
 
 from . import journey_state as state
 from .journey import Journey, money
@@ -161,6 +164,13 @@ def shop():
         payments.order_cancel(order=cancelled, by=james, reason="Ordered the wrong size.")
     cancelled.refresh_from_db()
     assert (shipped.status, cancelled.status) == ("shipped", "refunded")
+    # People looked for shirts on the US import storefront: linen ones found nothing.
+    for session, query, found in (("s1", "linen shirt", 0), ("s2", "linen shirt", 0),
+                                  ("s3", "oxford shirt", 4)):  # fmt: skip
+        search_log_record(
+            query=query, language="en", market="us_import", province="", hs_chapter="62",
+            result_count=found, session_key=session,
+        )  # fmt: skip
     return seller, blocked, shipped, cancelled
 
 
@@ -276,6 +286,14 @@ def test_chinese_seller_sells_to_a_us_consumer_and_is_paid_in_cny(live_server, b
     earlier_row = page.locator(f'[data-testid=queue-order][data-order="{shipped_earlier.number}"]')
     expect(earlier_row).to_contain_text(shipped_earlier.tracking_number)
     expect(earlier_row.locator("form.ship-form")).to_have_count(0)
+    # James cancelled before it shipped: nothing to print, and its papers are not there.
+    refunded_row = page.locator(f'[data-testid=queue-order][data-order="{cancelled.number}"]')
+    expect(refunded_row).to_be_visible()
+    expect(refunded_row.locator("[data-testid=order-papers]")).to_have_count(0)
+    gone = s.context.request.get(
+        f"{live_server.url}/seller/orders/{cancelled.number}/papers/label.pdf"
+    )
+    assert gone.status == 404
     s.shot_both("order-queue")
 
     papers = {}
@@ -333,6 +351,21 @@ def test_chinese_seller_sells_to_a_us_consumer_and_is_paid_in_cny(live_server, b
     expect(buyer.locator("[data-testid=order]")).to_have_attribute("data-status", "shipped")
     b.shot("import-shipped")
     b.finish()
+
+    # --- the seller's insights are about its buyers in the US --------------------------------
+    s.goto("/seller/")
+    page.get_by_test_id("insights-link").click()
+    page.wait_for_url(f"{s.base}/seller/insights/")
+    expect(page.get_by_test_id("us-share")).to_have_text("100%")
+    expect(page.get_by_test_id("china-share")).to_have_count(0)
+    states = page.locator("[data-testid=state]")
+    expect(states).to_have_count(3)  # Illinois, Minnesota, Wisconsin; the refund not counted
+    expect(page.locator('[data-testid=state][data-code="MN"]')).to_contain_text("明尼苏达州")
+    expect(page.locator('[data-testid=state][data-code="WI"]')).to_contain_text("威斯康星州")
+    expect(page.get_by_test_id("states")).not_to_contain_text("省")
+    expect(page.get_by_test_id("demand")).to_contain_text("美国进口商城")
+    expect(page.get_by_test_id("demand").locator(".badge")).to_have_text(["linen shirt"])
+    s.shot_both("insights")
 
     # --- the month closes: the scheduled job issues the statement, in CNY ---------------------
     today = timezone.now().date()

@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils.translation import gettext
 
 from twoway.catalog.models import Currency, Product
+from twoway.reference import labels
 from twoway.reference.models import JobsRatio, UsState
 from twoway.reference.selectors import jobs_ratio_latest
 from twoway.search.text import tokens_en_text, tokens_zh_text
@@ -172,7 +173,7 @@ def alternatives_for(
                 seller_id=v["business_id"],
                 seller_name=v["seller_name"],
                 state_code=v["state_code"],
-                state_name=v["state_name"],
+                state_name=labels.state_name(v["state_code"], v["state_name"]),
                 price_usd=v["price_usd"],
                 price_difference_usd=r.price_difference_usd,
                 similarity=r.similarity,

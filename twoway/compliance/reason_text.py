@@ -1,15 +1,17 @@
-"""Labor-risk reasons in the reader's language.
+"""Labor-risk reasons and their evidence in the reader's language.
 
-The pure rule (``rules.labor_risk``) writes each reason's message in English, and that text is what
-reviews and the audit trail keep. The messages follow fixed patterns; these give a Chinese seller
-the same sentence in Chinese (list, good and entity names stay as the lists spell them). A message
-that matches no pattern is shown as written.
+The pure rule (``rules.labor_risk``) writes each reason's message and evidence in English, and that
+text is what reviews and the audit trail keep. They follow fixed patterns; these give a Chinese
+reader the same sentence in Chinese (list, good, entity and party names stay as the lists and the
+seller spell them). A text that matches no pattern is shown as written.
 """
 
 from __future__ import annotations
 
 import re
 
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -102,3 +104,62 @@ def labor_reason_text(message: str) -> str:
                 values["kind"] = _(ILAB_KINDS.get(values["kind"], values["kind"]))
             return _(text) % values
     return message
+
+
+_ROLE = r"(?P<role>manufacturer|supplier)"
+#: Evidence as the rule writes it (most specific first); placeholders as in ``PATTERNS``.
+EVIDENCE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"^good term (?P<term>.+) matches ILAB good (?P<good>.+) \((?P<code>[A-Z]{2})\)$"
+        ),
+        gettext_noop("good term %(term)s matches ILAB good %(good)s (%(code)s)"),
+    ),
+    (
+        re.compile(r"^HS (?P<hs>\d+) starts with (?P<prefix>\d+)$"),
+        gettext_noop("HS %(hs)s starts with %(prefix)s"),
+    ),
+    (
+        re.compile(r"^origin (?P<code>[A-Z]{2}), province code (?P<province>\w+)$"),
+        gettext_noop("origin %(code)s, province code %(province)s"),
+    ),
+    (
+        re.compile(
+            rf"^{_ROLE} (?P<name>.+) ~ (?P<alias>.+) "
+            r"\(entity (?P<entity>.+), section (?P<section>[^)]+)\)$"
+        ),
+        gettext_noop("%(role)s %(name)s ~ %(alias)s (entity %(entity)s, section %(section)s)"),
+    ),
+    (
+        re.compile(rf"^{_ROLE} (?P<name>.+) ~ (?P<alias>.+) \(near match\)$"),
+        gettext_noop("%(role)s %(name)s ~ %(alias)s (near match)"),
+    ),
+    (
+        re.compile(rf"^{_ROLE} (?P<name>.+) contains (?P<places>.+)$"),
+        gettext_noop("%(role)s %(name)s contains %(places)s"),
+    ),
+    (
+        re.compile(rf"^{_ROLE} (?P<name>.+) ~ (?P<alias>.+)$"),
+        gettext_noop("%(role)s %(name)s ~ %(alias)s"),
+    ),
+)
+#: What the evidence quotes (product words, list entries, names): marked up as written.
+_QUOTED = ("term", "good", "name", "alias", "entity", "places", "section")
+
+
+def labor_evidence_html(evidence: str) -> SafeString:
+    """``evidence`` (as the labor-risk rule wrote it) in the active language, as HTML: what it
+    quotes stays as written, marked ``lang="en"``."""
+    for pattern, text in EVIDENCE_PATTERNS:
+        match = pattern.match(evidence or "")
+        if match:
+            values: dict[str, str] = {}
+            for key, value in match.groupdict().items():
+                if key == "role":
+                    values[key] = conditional_escape(_(ROLES[value]))
+                elif key in _QUOTED:
+                    values[key] = f'<span lang="en">{conditional_escape(value)}</span>'
+                else:
+                    values[key] = conditional_escape(value)
+            return mark_safe(escape(_(text)) % values)  # noqa: S308 — every part escaped above
+    return mark_safe(f'<span lang="en">{conditional_escape(evidence or "")}</span>')  # noqa: S308

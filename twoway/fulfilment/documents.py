@@ -15,11 +15,18 @@ from decimal import Decimal
 from django.utils import timezone
 
 from twoway.checkout.models import Direction, Order
+from twoway.checkout.rules.order_status import SHIPPED_STATES, has_papers
 from twoway.customs.selectors import DeclarationRefs, declaration_refs
 from twoway.reference.models import ChinaProvince, TariffMeasure, UsState
 from twoway.reference.selectors import carrier_formats_on, in_force_on
 
 KINDS = ("invoice", "packing-list", "label")
+
+
+def papers_available(order: Order) -> bool:
+    """The order has papers to print: paid, and not cancelled or refunded before it shipped."""
+    shipped = order.shipped_at is not None or order.status in SHIPPED_STATES
+    return has_papers(order.status, shipped=shipped, held_from=order.held_from)
 
 
 @dataclass(frozen=True)

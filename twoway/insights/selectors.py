@@ -1,6 +1,8 @@
-"""A seller's insights over a window of days: revenue by market (the China share), buyers by
-Chinese province (counts only, from the consignee's address code — no names), top products,
-conversion from product views, and what buyers search for in the seller's HS chapters.
+"""A seller's insights over a window of days, about the market it sells to (``markets``): revenue
+by market and that market's share (China's for a US seller, the US's for a Chinese seller), buyers
+by Chinese province or US state (counts only, from the delivery address — no names), top
+products, conversion from product views, and what buyers search for in the seller's HS chapters
+on that market's storefront.
 
 Revenue counts orders paid in the window that were not cancelled or refunded, at their customs
 value in USD (the goods value the seller priced), so both directions add up in one currency.
@@ -17,9 +19,9 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from twoway.businesses.models import Business
-from twoway.checkout.models import Direction, Order, OrderLine
-from twoway.reference.models import ChinaProvince
+from twoway.checkout.models import Order, OrderLine
 
+from .markets import SellerMarket, market_of
 from .models import ProductViewDay
 
 GONE = ("created", "cancelled", "refunded")
@@ -34,7 +36,9 @@ class MarketRevenue:
 
 
 @dataclass(frozen=True)
-class ProvinceRow:
+class RegionRow:
+    """A Chinese province or a US state of delivery."""
+
     code: str
     name_en: str
     name_zh: str
@@ -73,10 +77,11 @@ class ChapterDemand:
 class Insights:
     days: int
     since: dt.date
+    market: SellerMarket
     markets: list[MarketRevenue]
     revenue_usd: Decimal
-    china_share: Decimal | None
-    provinces: list[ProvinceRow]
+    share: Decimal | None  # the seller's market's share of its revenue
+    regions: list[RegionRow]
     products: list[ProductRow]
     views: int
     demand: list[ChapterDemand]
@@ -98,34 +103,11 @@ def insights_for(*, business: Business, days: int = 90, limit: int = 10) -> Insi
         .order_by("direction")
     ]
     total = sum((m.revenue_usd for m in markets), Decimal("0"))
-    china = sum(
-        (m.revenue_usd for m in markets if m.direction == Direction.US_EXPORT), Decimal("0")
-    )
-    share = (china / total).quantize(Decimal("0.0001")) if total else None
-    names = {
-        c: (en, zh) for c, en, zh in ChinaProvince.objects.values_list("code", "name_en", "name_zh")
-    }
-
-    def province_names(code: str) -> tuple[str, str]:
-        return names.get(code, (code, code))
-
-    provinces = [
-        ProvinceRow(
-            r["province"],
-            *province_names(r["province"]),
-            buyers=r["buyers"],
-            orders=r["n"],
-            revenue_usd=r["usd"] or Decimal("0"),
-        )
-        for r in orders.filter(direction=Direction.US_EXPORT)
-        .exclude(consignee_district="")
-        .annotate(province=Substr("consignee_district", 1, 2))
-        .values("province")
-        .annotate(
-            buyers=Count("buyer_id", distinct=True), n=Count("id"), usd=Sum("customs_value_usd")
-        )
-        .order_by("-usd", "province")
-    ]
+    market = market_of(business)
+    direction = market.channel.direction
+    own = sum((m.revenue_usd for m in markets if m.direction == direction), Decimal("0"))
+    share = (own / total).quantize(Decimal("0.0001")) if total else None
+    regions = _regions(orders, market)
     lines = (
         OrderLine.objects.filter(order__in=orders)
         .values("product_id", "product__sku", "product__title_en", "product__title_zh")
@@ -153,14 +135,15 @@ def insights_for(*, business: Business, days: int = 90, limit: int = 10) -> Insi
         )
         for r in lines
     ]
-    demand, unmet = _demand(business)
+    demand, unmet = _demand(business, market)
     return Insights(
         days,
         since.date(),
+        market,
         markets,
         total,
         share,
-        provinces,
+        regions,
         products,
         sum(view_rows.values()),
         demand,
@@ -168,31 +151,53 @@ def insights_for(*, business: Business, days: int = 90, limit: int = 10) -> Insi
     )
 
 
-def _demand(business: Business) -> tuple[list[ChapterDemand], list]:
-    """Searches on the China storefront in the seller's HS chapters (the search context's log,
+def _regions(orders, market: SellerMarket) -> list[RegionRow]:
+    """Buyers, orders and revenue per province or state of delivery, the largest first."""
+    where = market.regions
+    names = where.names()
+    rows = (
+        orders.filter(direction=market.channel.direction)
+        .exclude(**{where.column: ""})
+        .annotate(region=Substr(where.column, 1, where.width))
+        .values("region")
+        .annotate(
+            buyers=Count("buyer_id", distinct=True), n=Count("id"), usd=Sum("customs_value_usd")
+        )
+        .order_by("-usd", "region")
+    )
+    result = []
+    for r in rows:
+        name_en, name_zh = names.get(r["region"], (r["region"], r["region"]))
+        result.append(
+            RegionRow(
+                code=r["region"],
+                name_en=name_en,
+                name_zh=name_zh,
+                buyers=r["buyers"],
+                orders=r["n"],
+                revenue_usd=r["usd"] or Decimal("0"),
+            )
+        )
+    return result
+
+
+def _demand(business: Business, market: SellerMarket) -> tuple[list[ChapterDemand], list]:
+    """Searches on the market's storefront in the seller's HS chapters (the search context's log,
     last 90 days), and the top searches there that found few or no products."""
     from twoway.search.models import SearchLog
-    from twoway.search.selectors import FEW_RESULTS, _since, demand_report, seller_chapters
+    from twoway.search.selectors import FEW_RESULTS, _since, seller_chapters, unmet_in_chapters
 
     chapters = seller_chapters(business)
-    rows = (
-        SearchLog.objects.filter(
-            market="cn_export", created_at__gte=_since(), hs_chapter__in=chapters
-        )
-        .values("hs_chapter")
-        .annotate(n=Count("id"))
-        .order_by("hs_chapter")
+    searches = SearchLog.objects.filter(
+        market=market.search_market, created_at__gte=_since(), hs_chapter__in=chapters
     )
+    rows = searches.values("hs_chapter").annotate(n=Count("id")).order_by("hs_chapter")
     few = dict(
-        SearchLog.objects.filter(
-            market="cn_export",
-            created_at__gte=_since(),
-            hs_chapter__in=chapters,
-            result_count__lte=FEW_RESULTS,
-        )
+        searches.filter(result_count__lte=FEW_RESULTS)
         .values("hs_chapter")
         .annotate(n=Count("id"))
         .values_list("hs_chapter", "n")
     )
     demand = [ChapterDemand(r["hs_chapter"], r["n"], few.get(r["hs_chapter"], 0)) for r in rows]
-    return demand, demand_report(business=business, limit=5).unmet
+    unmet = unmet_in_chapters(chapters=chapters, market=market.search_market, limit=5)
+    return demand, unmet

@@ -398,6 +398,18 @@ def seller_chapters(business) -> list[str]:
     )
 
 
+def unmet_in_chapters(*, chapters: list[str], market: str, limit: int = 20) -> list[QueryStat]:
+    """The searches on ``market``'s storefront in these HS chapters (last 90 days) that found few
+    or no products, each made in at least ``SELLER_MIN_SESSIONS`` distinct sessions."""
+    qs = SearchLog.objects.filter(
+        market=market,
+        created_at__gte=_since(),
+        hs_chapter__in=chapters,
+        result_count__lte=FEW_RESULTS,
+    )
+    return _stats(qs, min_sessions=SELLER_MIN_SESSIONS, limit=limit)
+
+
 def demand_report(*, business, limit: int = 20) -> DemandReport:
     """What buyers in China look for in the seller's HS chapters, last 90 days."""
     from twoway.reference.models import ChinaProvince
@@ -406,9 +418,7 @@ def demand_report(*, business, limit: int = 20) -> DemandReport:
     base = SearchLog.objects.filter(
         market="cn_export", created_at__gte=_since(), hs_chapter__in=chapters
     )
-    unmet = _stats(
-        base.filter(result_count__lte=FEW_RESULTS), min_sessions=SELLER_MIN_SESSIONS, limit=limit
-    )
+    unmet = unmet_in_chapters(chapters=chapters, market="cn_export", limit=limit)
     bought = _stats(base.filter(bought=True), min_sessions=1, limit=limit)
     names = {
         c: (en, zh) for c, en, zh in ChinaProvince.objects.values_list("code", "name_en", "name_zh")

@@ -24,6 +24,15 @@ def channel_for(code_or_direction: str) -> ChannelPolicy:
     raise KeyError(code_or_direction)
 
 
+def channel_of_seller(business) -> ChannelPolicy:
+    """The channel a business sells through: Chinese sellers to US consumers (import), US
+    sellers to consumers in China (export)."""
+    for channel in CHANNELS.values():
+        if channel.seller_country == business.country:
+            return channel
+    return EXPORT
+
+
 __all__ = [
     "CHANNELS",
     "EXPORT",
@@ -36,4 +45,5 @@ __all__ = [
     "ImportChannel",
     "QuotaClaim",
     "channel_for",
+    "channel_of_seller",
 ]

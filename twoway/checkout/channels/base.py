@@ -102,6 +102,10 @@ class ChannelPolicy:
     buyer_role: ClassVar[str]
     #: URL namespace of the buyer's pages.
     namespace: ClassVar[str]
+    #: ``businesses.Country`` of the sellers who sell through this channel.
+    seller_country: ClassVar[str]
+    #: The catalogue market (storefront) the channel's buyers browse and search in.
+    market: ClassVar[str]
 
     # --- reads ------------------------------------------------------------------------------
 

@@ -298,6 +298,8 @@ class ExportChannel(ChannelPolicy):
     currency = "CNY"
     buyer_role = Role.CONSUMER_CN
     namespace = "checkout"
+    seller_country = "US"
+    market = "cn_export"
 
     def quote(self, *, items: list[CartItem], day: dt.date, identity=None) -> ExportQuote:
         from ..selectors import quota_used

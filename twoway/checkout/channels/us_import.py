@@ -54,6 +54,24 @@ KIND_TEXT = {
     "fee": _("Customs processing fee."),
 }
 
+#: The rule's notes (``rules.us_landed_cost.NOTES``, the same English words) in the reader's
+#: language.
+NOTE_TEXT = {
+    "de_minimis_suspended": _("De minimis not available on %(date)s: suspended by %(measures)s."),
+    "above_de_minimis": _("Value %(value)s is above the de minimis threshold of %(threshold)s."),
+    "yields_to": _("%(measure)s does not apply with %(kinds)s."),
+    "replaces": _("%(measure)s replaces %(replaced)s."),
+}
+
+
+def note_text(note: str) -> str:
+    """One of the rule's notes in the active language (any other text as it is)."""
+    code = getattr(note, "code", "")
+    if code not in NOTE_TEXT:
+        return str(note)
+    return str(NOTE_TEXT[code]) % getattr(note, "values", {})
+
+
 # --- data: MFN rates and the tariff measures ------------------------------------------------
 
 
@@ -200,15 +218,13 @@ def _view(line: rule.DutyLine, info: dict[str, MeasureInfo], mfn: MfnRate | None
 def _de_minimis_text(result: rule.LandedCost) -> str:
     if result.de_minimis_applied:
         return str(_("De minimis applies: this shipment enters free of duty and fees."))
-    for note in result.notes:
-        if note.startswith("De minimis not available"):
-            return str(
-                _(
-                    "No de minimis: duty-free entry of low-value shipments is suspended on this date."
-                )
-            )
-        if "above the de minimis" in note:
-            return str(_("No de minimis: the value is above the duty-free threshold."))
+    codes = {note.code for note in result.notes}
+    if "de_minimis_suspended" in codes:
+        return str(
+            _("No de minimis: duty-free entry of low-value shipments is suspended on this date.")
+        )
+    if "above_de_minimis" in codes:
+        return str(_("No de minimis: the value is above the duty-free threshold."))
     return str(_("No de minimis measure applies to this line."))
 
 
@@ -239,7 +255,7 @@ def landed_cost_of(
         mfn_rate_percent=mfn.rate_percent if mfn else Decimal(0),
         quantity=quantity,
     )
-    notes = list(result.notes)
+    notes = [note_text(note) for note in result.notes]
     if mfn is None:
         notes.append(
             str(
@@ -543,6 +559,8 @@ class ImportChannel(ChannelPolicy):
     currency = "USD"
     buyer_role = Role.CONSUMER_US
     namespace = "us_import"
+    seller_country = "CN"
+    market = "us_import"
 
     def quote(self, *, items: list[CartItem], day: dt.date, identity=None) -> ImportQuote:
         return import_quote(items=items, day=day)

@@ -70,6 +70,15 @@ def is_unpaid(status: str, held_from: str = "") -> bool:
     return status == CREATED or (status == HELD and held_from == CREATED)
 
 
+def has_papers(status: str, *, shipped: bool, held_from: str = "") -> bool:
+    """Whether the seller may print an order's fulfilment papers (invoice, packing list, label):
+    not before it is paid, and not once it was cancelled or refunded without having shipped
+    (nothing will go to the carrier). A refund after shipping (a return) keeps them."""
+    if is_unpaid(status, held_from):
+        return False
+    return shipped or status not in (CANCELLED, REFUNDED)
+
+
 #: The status in which the seller hands an order to the carrier, per direction: an export once
 #: China customs has cleared it, an import (US customs clears it on arrival) once it is paid.
 READY_TO_SHIP: Final = {"us_export": CLEARED, "us_import": PAID}

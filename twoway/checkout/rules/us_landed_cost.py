@@ -47,6 +47,7 @@ __all__ = [
     "ROUNDING",
     "DutyLine",
     "LandedCost",
+    "Note",
     "TariffMeasure",
     "normalize_hts",
     "us_landed_cost",
@@ -178,6 +179,30 @@ class DutyLine:
     kind: str = ""
 
 
+#: Why a measure in force did not apply, one sentence per ``Note.code`` (English; the pages say
+#: them in the reader's language from the same words, ``channels.us_import.NOTE_TEXT``).
+NOTES: dict[str, str] = {
+    "de_minimis_suspended": "De minimis not available on %(date)s: suspended by %(measures)s.",
+    "above_de_minimis": "Value %(value)s is above the de minimis threshold of %(threshold)s.",
+    "yields_to": "%(measure)s does not apply with %(kinds)s.",
+    "replaces": "%(measure)s replaces %(replaced)s.",
+}
+
+
+class Note(str):
+    """A note in English (the string itself) that also carries what a page needs to say it in
+    another language: ``code`` names the sentence in ``NOTES``, ``values`` fill it."""
+
+    code: str
+    values: dict[str, str]
+
+    def __new__(cls, code: str, **values: str) -> Note:
+        note = super().__new__(cls, NOTES[code] % values)
+        note.code = code
+        note.values = values
+        return note
+
+
 @dataclass(frozen=True, slots=True)
 class LandedCost:
     duties: tuple[DutyLine, ...]
@@ -186,7 +211,7 @@ class LandedCost:
     total_fees: Decimal
     total_landed: Decimal  # customs value + duties + fees
     de_minimis_applied: bool = False
-    notes: tuple[str, ...] = ()  # why measures in force did not apply (suspension, yields_to ...)
+    notes: tuple[Note, ...] = ()  # why measures in force did not apply (suspension, yields_to …)
     currency: str = CURRENCY
     measure_ids: tuple[str, ...] = ()  # every applied measure, for the audit trail
 
@@ -226,7 +251,7 @@ def us_landed_cost(  # noqa: C901 — the CBP duty steps in the order the law st
         (m for m in measures if m.in_force(import_date) and m.covers(hts, origin)),
         key=lambda m: (m.effective_from, m.measure_id),
     )
-    notes: list[str] = []
+    notes: list[Note] = []
 
     # ---- de minimis
     de_minimis = [m for m in applicable if m.kind == "de_minimis"]
@@ -240,9 +265,7 @@ def us_landed_cost(  # noqa: C901 — the CBP duty steps in the order the law st
         )
         if suspending:
             ids = ", ".join(m.measure_id for m in suspending)
-            notes.append(
-                f"De minimis not available on {import_date.isoformat()}: suspended by {ids}."
-            )
+            notes.append(Note("de_minimis_suspended", date=import_date.isoformat(), measures=ids))
         elif customs_value_usd <= lowest:
             rule = next(m for m in granting if m.threshold_usd == lowest)
             line = DutyLine(
@@ -268,8 +291,11 @@ def us_landed_cost(  # noqa: C901 — the CBP duty steps in the order the law st
             )
         else:
             notes.append(
-                f"Value {_money(str(_to_cent(customs_value_usd)))} is above the de minimis "
-                f"threshold of {_money(str(_to_cent(lowest)))}."
+                Note(
+                    "above_de_minimis",
+                    value=_money(str(_to_cent(customs_value_usd))),
+                    threshold=_money(str(_to_cent(lowest))),
+                )
             )
 
     # ---- MFN
@@ -295,7 +321,7 @@ def us_landed_cost(  # noqa: C901 — the CBP duty steps in the order the law st
     for measure in candidates:
         blocking = sorted(set(measure.yields_to) & (kinds_present - {measure.kind}))
         if blocking:
-            notes.append(f"{measure.measure_id} does not apply with {', '.join(blocking)}.")
+            notes.append(Note("yields_to", measure=measure.measure_id, kinds=", ".join(blocking)))
             continue
         if measure.stacks:
             chosen.append(measure)
@@ -309,7 +335,9 @@ def us_landed_cost(  # noqa: C901 — the CBP duty steps in the order the law st
         chosen.append(ranked[-1])
         replaced = [m.measure_id for m in ranked[:-1]]
         if replaced:
-            notes.append(f"{ranked[-1].measure_id} replaces {', '.join(replaced)}.")
+            notes.append(
+                Note("replaces", measure=ranked[-1].measure_id, replaced=", ".join(replaced))
+            )
     chosen.sort(key=lambda m: (DUTY_KINDS.index(m.kind), m.effective_from, m.measure_id))
     for measure in chosen:
         duties.append(

@@ -48,6 +48,24 @@ def test_product_page_shows_the_duty_stack_risk_alternatives_and_trade_impact(
     assert "Estimate" in html
 
 
+def test_the_product_page_reads_in_chinese(reference_data, client):
+    """A US buyer who reads Chinese: the duty notes, the origin province and the alternative's
+    state are in Chinese; names and measure codes stay as written."""
+    product = shirt(cn_seller())
+    us_maker_shirt("WI", "45.00")
+    candidates_refresh()
+    english = client.get(f"/us/products/{product.pk}/?state=WI&lang=en").content.decode()
+    assert "De minimis not available on" in english
+    assert "made in Guangdong, China" in english
+    html = client.get(f"/us/products/{product.pk}/?state=WI&lang=zh-hans").content.decode()
+    notes = html.split('data-testid="duty-notes"', 1)[1].split("</ul>", 1)[0]
+    assert "不适用小额豁免：已被 DM-ALL" in notes
+    assert "De minimis" not in html
+    assert "产自中国广东省" in html
+    assert "威斯康星州" in html
+    assert "Made in Wisconsin" not in html
+
+
 def test_blocked_product_page_says_it_cannot_be_bought(reference_data, client):
     product = shirt(cn_seller(), status="blocked")
     html = client.get(f"/us/products/{product.pk}/").content.decode()
@@ -127,6 +145,9 @@ def test_us_consumer_buys_pays_by_card_and_tracks_the_order(reference_data, clie
     assert '<span class="badge status-paid">Paid</span>' in html
     assert 'data-testid="timeline"' in html
     assert "Payment received." in html
+    # Cancelling an import: until the seller ships it (no customs declaration, no CBEC quota).
+    assert "Possible until the seller ships the order." in html
+    assert "annual cross-border quota" not in html
     assert client.get("/us/cart/").content.decode().count("cart-line") == 0
 
 

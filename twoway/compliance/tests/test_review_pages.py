@@ -165,7 +165,8 @@ def test_risk_panel_include_renders(held):
     )
     assert "Blocked: presumed made with forced labor (UFLPA)" in html
     assert "name match score 100.0 / 100" in html
-    assert "Cited: UFLPA Entity List (DHS / FLETF), 2022-06-21." in html
+    assert 'Cited: <span lang="en">UFLPA Entity List (DHS / FLETF)</span>, 2022-06-21.' in html
+    assert 'Evidence: <span data-testid="risk-evidence">manufacturer <span lang="en">' in html
 
 
 def test_a_held_export_listing_cannot_be_bought_through_the_api(

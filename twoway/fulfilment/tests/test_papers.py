@@ -215,6 +215,46 @@ def test_unknown_kind_and_unpaid_orders_are_404(cleared_export, export_shop):
     assert fetch(staff, purchase.orders.get(), "invoice").status_code == 404
 
 
+def test_an_order_refunded_before_it_shipped_offers_no_papers(paid_import):
+    from twoway.payments.services import order_cancel
+
+    order, staff = paid_import
+    client = Client()
+    client.force_login(staff)
+    url = reverse("web:seller_order_paper", args=[order.number, "invoice"])
+    assert url in client.get("/seller/orders/").content.decode()  # paid: papers to print
+    order_cancel(order=order, by=order.buyer, reason="Ordered the wrong size.")
+    order.refresh_from_db()
+    assert order.status == "refunded"
+    queue = client.get("/seller/orders/").content.decode()
+    assert f'data-order="{order.number}"' in queue  # still listed, as refunded
+    assert 'data-testid="order-papers"' not in queue
+    assert f"/seller/orders/{order.number}/papers/" not in queue
+    for kind in ("invoice", "packing-list", "label"):
+        assert fetch(staff, order, kind).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("status", "shipped", "held_from", "papers"),
+    [
+        ("created", False, "", False),
+        ("held", False, "created", False),  # held before it was paid
+        ("paid", False, "", True),
+        ("held", False, "paid", True),
+        ("cleared", False, "", True),
+        ("shipped", True, "", True),
+        ("cancelled", False, "", False),
+        ("refunded", False, "", False),  # cancelled after paying, before shipping
+        ("refunded", True, "", True),  # refunded after a return: the papers of a shipment
+        ("returned", True, "", True),
+    ],
+)
+def test_which_orders_have_papers(status, shipped, held_from, papers):
+    from twoway.checkout.rules.order_status import has_papers
+
+    assert has_papers(status, shipped=shipped, held_from=held_from) is papers
+
+
 def test_a_buyer_cannot_fetch_papers(cleared_export):
     order, _ = cleared_export
     response = fetch(order.buyer, order, "invoice")

@@ -38,6 +38,7 @@ from twoway.checkout.rules.landed_price import cny_from_usd
 from twoway.compliance.eligibility import cbec_eligibility
 from twoway.core.errors import DomainError, FieldProblem
 from twoway.identity.models import RealNameIdentity, User
+from twoway.reference import labels
 from twoway.reference import selectors as reference
 from twoway.reference.models import CbecTaxCategory, ExchangeRate
 
@@ -546,7 +547,7 @@ def us_made_picks(*, chapter: str | None, limit: int = 6) -> list[UsMadePick]:
         qs = qs.filter(hs_chapter=chapter)
     rows = qs.order_by("-product_id").values_list(
         "product_id", "product__group_id", "title_en", "title_zh", "price_usd", "state_name",
-        "seller_name",
+        "seller_name", "state_code",
     )[: limit * 4]  # fmt: skip
     picks: dict[object, list[tuple]] = {}
     for row in rows:
@@ -555,7 +556,7 @@ def us_made_picks(*, chapter: str | None, limit: int = 6) -> list[UsMadePick]:
             picks.setdefault(key, []).append(row)
     out = []
     for variants in picks.values():
-        pid, _group, title_en, title_zh, _price, state_name, seller_name = variants[0]
+        pid, _group, title_en, title_zh, _price, state_name, seller_name, state = variants[0]
         prices = {v[4] for v in variants}
         out.append(
             UsMadePick(
@@ -564,7 +565,7 @@ def us_made_picks(*, chapter: str | None, limit: int = 6) -> list[UsMadePick]:
                 title_zh=title_zh,
                 price_usd=min(prices),
                 price_varies=len(prices) > 1,
-                state_name=state_name,
+                state_name=labels.state_name(state, state_name),
                 seller_name=seller_name,
             )  # fmt: skip
         )

@@ -1,8 +1,10 @@
 """Seller insights: /seller/insights/.
 
-Who sees what (issue 13 roles): finance staff and owners see money (revenue, the China share,
-revenue per province and product); catalogue staff see the catalogue side (units, views,
-conversion, demand in their HS chapters). Each needs one of the two permissions."""
+About the market the seller sells to (``insights.markets``: buyers in China for a US seller,
+buyers in the US for a Chinese seller). Who sees what (issue 13 roles): finance staff and owners
+see money (revenue, the market's share, revenue per province or state and per product); catalogue
+staff see the catalogue side (units, views, conversion, demand in their HS chapters). Each needs
+one of the two permissions."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from django import template
 from django.utils import timezone, translation
 
 from twoway.checkout.rules.order_status import is_ready_to_ship
+from twoway.fulfilment.documents import papers_available
 from twoway.reference import labels
 from twoway.reference.models import UsState
 from twoway.reference.selectors import carrier_formats_on
@@ -16,8 +17,9 @@ register = template.Library()
 
 @register.inclusion_tag("seller/_order_papers.html")
 def order_papers(order):
-    """Links to the order's invoice, packing list and label (not for unpaid orders)."""
-    return {"order": order, "printable": order.status not in ("created", "cancelled")}
+    """Links to the order's invoice, packing list and label (not for unpaid orders, nor for one
+    cancelled or refunded before it shipped)."""
+    return {"order": order, "printable": papers_available(order)}
 
 
 @register.simple_tag

@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from twoway.compliance.reason_text import labor_reason_text
+from twoway.compliance.reason_text import labor_evidence_html, labor_reason_text
 from twoway.reference import labels
 
 register = template.Library()
@@ -115,3 +115,15 @@ def line_variant(line) -> SafeString | str:
 def labor_reason(message: str) -> str:
     """A labor-risk reason in the page's language (the rule writes it in English)."""
     return labor_reason_text(message)
+
+
+@register.filter
+def labor_evidence(evidence: str) -> str:
+    """A labor-risk reason's evidence in the page's language (what it quotes kept as written)."""
+    return labor_evidence_html(evidence)
+
+
+@register.filter
+def as_written(name: str) -> str:
+    """A name or title kept as its source spells it (English), marked up so for the reader."""
+    return format_html('<span lang="en">{}</span>', name or "")
