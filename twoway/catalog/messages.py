@@ -18,8 +18,7 @@ MESSAGES = {
     "title_zh_required_for_china": _("A product sold to China needs a Chinese title."),
     "cn_line_required_for_china": _("A product sold to China needs its 8-digit China tariff line."),
     "variant_zh_required_for_china:variant_size_zh": _(
-        "A variant sold to China needs its size in Chinese (buyers there do not read "
-        "“%(value)s”)."
+        "A variant sold to China needs its size in Chinese (buyers there do not read “%(value)s”)."
     ),
     "variant_zh_required_for_china:variant_colour_zh": _(
         "A variant sold to China needs its colour in Chinese (buyers there do not read "

@@ -373,9 +373,7 @@ def variant_choice(*, product: Product, variants: list[Product]) -> VariantChoic
     )
     if not axes_tell_apart:
         others = [
-            VariantOption(
-                v.variant_label or v.sku, v, v.pk == product.pk, True, v.variant_label_zh
-            )
+            VariantOption(v.variant_label or v.sku, v, v.pk == product.pk, True, v.variant_label_zh)
             for v in variants
         ]
         return VariantChoice(product, variants, [], [], others)
@@ -397,9 +395,7 @@ def variant_choice(*, product: Product, variants: list[Product]) -> VariantChoic
                 "",
             )  # fmt: skip
             out.append(
-                VariantOption(
-                    value, target, value == getattr(product, axis), bool(exact), label_zh
-                )
+                VariantOption(value, target, value == getattr(product, axis), bool(exact), label_zh)
             )
         return out
 

@@ -121,7 +121,9 @@ def _row(**cells):
         {**base, **cells},
         defaults=RowDefaults(origin_country="US", currency="USD", region="WI"),
         reference=RowReference(
-            hs_subheadings={"040690"}, us_states={"WI"}, cn_provinces=set(),
+            hs_subheadings={"040690"},
+            us_states={"WI"},
+            cn_provinces=set(),
             business_verified=True,
         ),  # fmt: skip
         variant_draft=variant_zh_draft,
