@@ -157,7 +157,7 @@ LISTING_COLUMNS: tuple[Column, ...] = (
     Column(
         "variant_size",
         "Size",
-        "规格",
+        "尺寸",
         _("A variant's size (at most 60 characters); empty for a product without sizes."),
         "500 ml",
     ),
@@ -171,7 +171,7 @@ LISTING_COLUMNS: tuple[Column, ...] = (
     Column(
         "variant_size_zh",
         "Size (Chinese)",
-        "规格(中文)",
+        "尺寸(中文)",
         _(
             "The size in Chinese. Needed for a product sold to China whose size has words "
             "(8 oz, Family size); numbers, metric units and sizes such as XL need nothing. "

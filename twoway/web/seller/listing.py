@@ -19,6 +19,7 @@ from twoway.businesses.models import Business
 from twoway.businesses.permissions import require_seller_permission
 from twoway.catalog import selectors as catalog
 from twoway.catalog.models import Product, ProductImage, ProductStatus
+from twoway.catalog.rules.listing import needs_chinese
 from twoway.catalog.services import (
     product_create,
     product_image_add,
@@ -431,7 +432,7 @@ def listing_draft(request: HttpRequest) -> HttpResponse:
         values["description_zh"] = draft.description
         # The size and colour in Chinese too, where the seller left them empty ("Orange" → 橙色).
         for name in ("variant_size", "variant_colour"):
-            if not values[f"{name}_zh"].strip():
+            if needs_chinese(values[name]) and not values[f"{name}_zh"].strip():
                 values[f"{name}_zh"] = catalog.variant_zh_draft(values[name][:60])
     values["text_is_draft"] = "1"
     form = ListingForm(
