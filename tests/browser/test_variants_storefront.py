@@ -169,6 +169,7 @@ def test_a_buyer_in_china_sees_one_card_picks_a_size_and_colour_and_the_cart_get
     expect(card).to_have_count(1)
     expect(card).to_have_attribute("data-product", str(cheddar[0].pk))
     expect(card.locator("[data-testid=card-options]")).to_have_text("3 个尺寸 · 2 种颜色")
+    expect(card.locator("[data-testid=card-colours]")).to_have_text("白色 · 橙色")
     expect(card.locator("[data-testid=card-price-cny]")).to_contain_text(
         re.compile(r"^¥[\d,.]+ 起$")
     )

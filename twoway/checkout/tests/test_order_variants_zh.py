@@ -61,6 +61,14 @@ def test_the_chinese_product_page_offers_橙色_not_orange(cheddar):
     assert 'data-testid="chosen-colour">Orange<' in en
 
 
+def test_the_storefront_card_names_the_colours_in_the_readers_language(cheddar):
+    client = cheddar[4]
+    zh = client.get("/cn/?lang=zh-hans").content.decode()
+    assert 'data-testid="card-colours">白色 · 橙色<' in zh
+    en = client.get("/cn/?lang=en").content.decode()
+    assert 'data-testid="card-colours">White · Orange<' in en
+
+
 def _text_of(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
 

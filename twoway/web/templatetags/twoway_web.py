@@ -113,6 +113,19 @@ def l10n_option(option) -> str:
     return (option.label_zh or option.label) if labels.is_chinese() else option.label
 
 
+@register.filter
+def card_colours(card) -> str:
+    """A variant group card's colours in the reader's language ("白色 · 橙色"), up to five;
+    "" for a card with fewer than two colours."""
+    chinese = labels.is_chinese()
+    names: dict[str, str] = {}
+    for v in card.options:
+        if v.variant_colour and v.variant_colour not in names:
+            names[v.variant_colour] = v.colour_zh if chinese else v.variant_colour
+    shown = list(dict.fromkeys(names.values()))
+    return " · ".join(shown[:5]) + (" …" if len(shown) > 5 else "") if len(shown) > 1 else ""
+
+
 def variant_text(row) -> str:
     """The variant of a product or an order line ("454 g · Orange"; "454 g · 橙色" to a Chinese
     reader, the English one where no Chinese was given or snapshotted)."""
