@@ -76,7 +76,7 @@ def test_us_seller_lists_with_the_hs_picker_live_checks_draft_variants_and_a_pho
     assert not Product.objects.exists()  # nothing saved yet
 
     # The Chinese draft: generated, shown as a draft, confirmed by the seller.
-    page.get_by_label("Size").fill("500 g")
+    page.get_by_label("Size", exact=True).fill("500 g")
     page.locator("[data-testid=write-draft]").click()
     expect(page.locator("[data-testid=draft-notice]")).to_be_visible()
     expect(page.get_by_label("Title (Chinese)")).to_have_value(re.compile("有机蜂蜜"))
@@ -97,7 +97,7 @@ def test_us_seller_lists_with_the_hs_picker_live_checks_draft_variants_and_a_pho
     ):
         form = page.locator("[data-testid=variant-form]")
         form.get_by_label("SKU").fill(sku)
-        form.get_by_label("Size").fill(size)
+        form.get_by_label("Size", exact=True).fill(size)
         form.get_by_label("Price (USD)").fill(price)
         form.get_by_label("Units in stock").fill("20")
         form.locator("[data-testid=add-variant]").click()

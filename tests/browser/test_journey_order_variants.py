@@ -40,19 +40,25 @@ CHEDDAR = {
 }
 
 
+#: the colours in Chinese, as the sellers give them
+COLOUR_ZH = {"White": "白色", "Orange": "橙色", "Blue": "蓝色"}
+
+
 def _variants(business, by: User, shared: dict, rows) -> dict[str, int]:
     """The first row through product_create, the others through product_variant_add (which
-    makes the group); SKU → product id."""
+    makes the group); SKU → product id. Each colour in Chinese too."""
     (sku, size, colour, price), *others = rows
     first = product_create(
         business=business, by=by, **shared, sku=sku, unit_price=Decimal(price),
         weight_kg=Decimal("0.490"), stock_on_hand=30, variant_size=size, variant_colour=colour,
+        variant_colour_zh=COLOUR_ZH[colour],
     )  # fmt: skip
     made = {sku: first.pk}
     for sku, size, colour, price in others:
         made[sku] = product_variant_add(
             product=first, by=by, sku=sku, unit_price=Decimal(price), stock_on_hand=30,
-            variant_size=size, variant_colour=colour, weight_kg=Decimal("0.490"),
+            variant_size=size, variant_colour=colour, variant_colour_zh=COLOUR_ZH[colour],
+            weight_kg=Decimal("0.490"),
         ).pk  # fmt: skip
     return made
 
@@ -93,14 +99,14 @@ def test_buyer_and_creamery_see_the_size_and_colour_of_each_line(live_server, br
     page = j.page
     j.log_in("li@buyer.example", f"/cn/purchases/{waiting.number}/")
     card = page.locator("[data-testid=order]")
-    expect(card).to_contain_text("农场切达奶酪 227 g · White × 1")
-    expect(card).to_contain_text("农场切达奶酪 454 g · Orange × 2")
+    expect(card).to_contain_text("农场切达奶酪 227 g · 白色 × 1")
+    expect(card).to_contain_text("农场切达奶酪 454 g · 橙色 × 2")
     j.shot_both("order-page")
     # The delivered order: the return form names each line with its variant.
     j.goto(f"/cn/purchases/{delivered.number}/")
     page.locator("[data-testid=return-form-box] summary").click()
     form = page.locator("[data-testid=return-form-box]")
-    expect(form.locator("label.return-line").first).to_contain_text("454 g · Orange")
+    expect(form.locator("label.return-line").first).to_contain_text("454 g · 橙色")
     qty = form.locator("[data-testid=return-qty]")
     qty.nth(0).fill("1")
     qty.nth(1).fill("0")
@@ -108,7 +114,7 @@ def test_buyer_and_creamery_see_the_size_and_colour_of_each_line(live_server, br
     form.locator("[data-testid=request-return]").click()
     page.wait_for_load_state()
     box = page.locator("[data-testid=return]")
-    expect(box).to_contain_text("农场切达奶酪 454 g · Orange × 1")
+    expect(box).to_contain_text("农场切达奶酪 454 g · 橙色 × 1")
     j.shot_both("return-requested")
     j.finish()
 
@@ -129,7 +135,7 @@ def test_buyer_and_creamery_see_the_size_and_colour_of_each_line(live_server, br
 
     text = PdfReader(io.BytesIO(answer.body())).pages[0].extract_text()
     assert "Size / colour 规格" in text
-    assert "454 g · Orange" in text
+    assert "454 g · Orange" in text  # and 橙色 after it, for a packer who reads Chinese
     # Renaming: the name is the group's, edited once for every size and colour.
     seller.goto(f"/seller/products/{skus['CHED-454-O']}/edit/")
     expect(spage.locator("[data-testid=shared-name]")).to_contain_text("3 variants")
@@ -152,7 +158,11 @@ def test_buyer_and_creamery_see_the_size_and_colour_of_each_line(live_server, br
     seller.finish()
     # What was bought keeps the name and variant it had at the purchase.
     line = waiting.orders.get().lines.get(sku="CHED-454-O")
-    assert (line.title, line.variant_label) == ("Farmstead Cheddar", "454 g · Orange")
+    assert (line.title, line.variant_label, line.variant_label_zh) == (
+        "Farmstead Cheddar",
+        "454 g · Orange",
+        "454 g · 橙色",
+    )
 
 
 def test_us_buyer_and_chinese_seller_see_the_shirt_size_and_colour(live_server, browser, market):
@@ -200,7 +210,7 @@ def test_us_buyer_and_chinese_seller_see_the_shirt_size_and_colour(live_server, 
     seller = Journey(browser, live_server.url, "order-variants-us-seller", locale="zh-CN")
     seller.log_in("shirts@example.cn", "/seller/orders/")
     row = seller.page.locator(f'[data-testid=queue-order][data-order="{order.number}"]')
-    expect(row).to_contain_text("男士府绸衬衫 L · Blue × 2 SHIRT-L-BLU")
+    expect(row).to_contain_text("男士府绸衬衫 L · 蓝色 × 2 SHIRT-L-BLU")
     seller.shot_both("order-queue")
     seller.finish()
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID

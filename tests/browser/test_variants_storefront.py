@@ -58,13 +58,18 @@ SHIRT = {
 }
 
 
+#: the colours in Chinese, as the sellers give them (buyers in China choose 橙色, not Orange)
+COLOUR_ZH = {"White": "白色", "Orange": "橙色", "Blue": "蓝色"}
+
+
 def _group(business, by: User, shared: dict, rows) -> list[Product]:
     """The first row through product_create, the others through product_variant_add (which
-    makes the group); one photo on the first variant."""
+    makes the group); one photo on the first variant. Each colour in Chinese too."""
     (sku, size, colour, price, weight, stock), *others = rows
     first = product_create(
         business=business, by=by, **shared, sku=sku, unit_price=Decimal(price),
         weight_kg=Decimal(weight), stock_on_hand=stock, variant_size=size, variant_colour=colour,
+        variant_colour_zh=COLOUR_ZH[colour],
     )  # fmt: skip
     made = [first]
     for sku, size, colour, price, weight, stock in others:
@@ -77,6 +82,7 @@ def _group(business, by: User, shared: dict, rows) -> list[Product]:
                 stock_on_hand=stock,
                 variant_size=size,
                 variant_colour=colour,
+                variant_colour_zh=COLOUR_ZH[colour],
                 weight_kg=Decimal(weight),
             )
         )
@@ -163,6 +169,7 @@ def test_a_buyer_in_china_sees_one_card_picks_a_size_and_colour_and_the_cart_get
     expect(card).to_have_count(1)
     expect(card).to_have_attribute("data-product", str(cheddar[0].pk))
     expect(card.locator("[data-testid=card-options]")).to_have_text("3 个尺寸 · 2 种颜色")
+    expect(card.locator("[data-testid=card-colours]")).to_have_text("白色 · 橙色")
     expect(card.locator("[data-testid=card-price-cny]")).to_contain_text(
         re.compile(r"^¥[\d,.]+ 起$")
     )
@@ -185,7 +192,8 @@ def test_a_buyer_in_china_sees_one_card_picks_a_size_and_colour_and_the_cart_get
     page.wait_for_url(re.compile(rf"/products/{cheddar[0].pk}/$"))
     box = page.locator("[data-testid=buy-box]")
     expect(box.locator("[data-testid=chosen-size]")).to_have_text("227 g")
-    expect(box.locator("[data-testid=chosen-colour]")).to_have_text("White")
+    expect(box.locator("[data-testid=chosen-colour]")).to_have_text("白色")
+    expect(box.locator("[data-axis=colour] a")).to_have_text(["白色", "橙色"])
     expect(box.locator("[data-testid=unit-price]")).to_have_text("9.50 USD")
     small_total = box.locator("[data-testid=landed-total]").inner_text()
     small_tax = box.locator("[data-testid=tax]").inner_text()
@@ -195,7 +203,7 @@ def test_a_buyer_in_china_sees_one_card_picks_a_size_and_colour_and_the_cart_get
     _pick(page, "size", "454 g", by_sku["CHED-454-W"])
     j.check_page()
     expect(box.locator("[data-testid=chosen-size]")).to_have_text("454 g")
-    expect(box.locator("[data-testid=chosen-colour]")).to_have_text("White")
+    expect(box.locator("[data-testid=chosen-colour]")).to_have_text("白色")
     expect(box.locator("[data-testid=unit-price]")).to_have_text("17.00 USD")
     expect(box.locator("[data-testid=stock]")).to_have_text("库存 30 件")
     expect(box.locator("[data-testid=landed-total]")).not_to_have_text(small_total)
@@ -204,10 +212,10 @@ def test_a_buyer_in_china_sees_one_card_picks_a_size_and_colour_and_the_cart_get
 
     # Orange keeps the size: 454 g orange, six left. There is no orange 907 g: that option
     # says so and would change the colour too.
-    _pick(page, "colour", "Orange", by_sku["CHED-454-O"])
+    _pick(page, "colour", "橙色", by_sku["CHED-454-O"])
     j.check_page()
     expect(box.locator("[data-testid=chosen-size]")).to_have_text("454 g")
-    expect(box.locator("[data-testid=chosen-colour]")).to_have_text("Orange")
+    expect(box.locator("[data-testid=chosen-colour]")).to_have_text("橙色")
     expect(box.locator("[data-testid=stock]")).to_have_text("库存 6 件")
     expect(box.locator("[data-axis=size] a.variant-other")).to_have_text("907 g")
     j.shot("product-454g-orange")
@@ -219,13 +227,21 @@ def test_a_buyer_in_china_sees_one_card_picks_a_size_and_colour_and_the_cart_get
     line = page.locator("[data-testid=cart-line]")
     expect(line).to_have_count(1)
     expect(line).to_have_attribute("data-product", str(by_sku["CHED-454-O"].pk))
-    expect(line.locator("[data-testid=line-variant]")).to_have_text("454 g · Orange")
+    expect(line.locator("[data-testid=line-variant]")).to_have_text("454 g · 橙色")
     j.shot("cart")
     assert list(
         CartLine.objects.filter(cart__buyer__username="lina@example.cn").values_list(
             "product__sku", "quantity"
         )
     ) == [("CHED-454-O", 2)]
+    # The same page and cart in English: the seller's own words.
+    j.switch_language("en")
+    expect(line.locator("[data-testid=line-variant]")).to_have_text("454 g · Orange")
+    j.shot("cart")
+    j.goto(f"/products/{by_sku['CHED-454-O'].pk}/")
+    expect(box.locator("[data-testid=chosen-colour]")).to_have_text("Orange")
+    expect(box.locator("[data-axis=colour] a")).to_have_text(["White", "Orange"])
+    j.shot("product-454g-orange")
     j.finish()
 
 

@@ -17,6 +17,13 @@ MESSAGES = {
     "stock_negative": _("Stock on hand cannot be negative."),
     "title_zh_required_for_china": _("A product sold to China needs a Chinese title."),
     "cn_line_required_for_china": _("A product sold to China needs its 8-digit China tariff line."),
+    "variant_zh_required_for_china:variant_size_zh": _(
+        "A variant sold to China needs its size in Chinese (buyers there do not read “%(value)s”)."
+    ),
+    "variant_zh_required_for_china:variant_colour_zh": _(
+        "A variant sold to China needs its colour in Chinese (buyers there do not read "
+        "“%(value)s”)."
+    ),
     "import_needs_foreign_origin": _("US-made goods are not imports."),
     "hts_line_required_for_import": _("An import to the US needs its 10-digit HTS line."),
     "origin_region_mismatch": _("The region of origin does not belong to the country of origin."),

@@ -156,6 +156,10 @@ class Product(TimeStamped):
     )
     variant_size = models.CharField(_("size"), max_length=60, blank=True)
     variant_colour = models.CharField(_("colour"), max_length=60, blank=True)
+    #: The size and colour in Chinese (required for China when the English has Latin words;
+    #: a generated one is a draft like the title: ``zh_is_draft``).
+    variant_size_zh = models.CharField(_("size (Chinese)"), max_length=60, blank=True)
+    variant_colour_zh = models.CharField(_("colour (Chinese)"), max_length=60, blank=True)
 
     #: set by product_create/product_update for the editor to show; not a column
     notices: list[str]
@@ -238,6 +242,10 @@ class Product(TimeStamped):
             origin_us_state=self.origin_us_state_id,
             origin_cn_province=self.origin_cn_province_id,
             is_subheading=hs.is_subheading,
+            variant_size=self.variant_size,
+            variant_colour=self.variant_colour,
+            variant_size_zh=self.variant_size_zh,
+            variant_colour_zh=self.variant_colour_zh,
         )
         errors: dict[str, list[ValidationError]] = {}
         for p in problems:
@@ -250,6 +258,20 @@ class Product(TimeStamped):
     @property
     def variant_label(self) -> str:
         return " · ".join(v for v in (self.variant_size, self.variant_colour) if v)
+
+    @property
+    def size_zh(self) -> str:
+        """The size a Chinese reader sees: the Chinese one, else the seller's own."""
+        return self.variant_size_zh or self.variant_size
+
+    @property
+    def colour_zh(self) -> str:
+        return self.variant_colour_zh or self.variant_colour
+
+    @property
+    def variant_label_zh(self) -> str:
+        """``variant_label`` in Chinese ("454 g · 橙色"), each part falling back to the seller's."""
+        return " · ".join(v for v in (self.size_zh, self.colour_zh) if v)
 
     @property
     def hs_description(self) -> str:

@@ -21,11 +21,11 @@ from django.db.models import (
 from django.db.models.expressions import CombinedExpression
 
 from twoway.reference import hs
-from twoway.reference.glossary import glossary_rows
+from twoway.reference.glossary import glossary_rows, variant_word_rows
 
 from .models import ImportJob, Product, ProductImage, ProductStatus
 from .rules.hs_search import HsHit, Nomen, hs_search
-from .rules.zh_draft import Memory, Term, terms_from_rows
+from .rules.zh_draft import Memory, Term, draft_variant_zh, terms_from_rows
 
 MARKET_FILTERS = {
     "cn_export": {"market_cn_export": True},
@@ -79,6 +79,22 @@ def import_job_by_id(*, job_id: int) -> ImportJob | None:
 def glossary_terms() -> tuple[Term, ...]:
     """The catalogue glossary (``reference.glossary``) as the listing editor's terms."""
     return tuple(terms_from_rows(glossary_rows()))
+
+
+@lru_cache(maxsize=1)
+def variant_terms() -> tuple[Term, ...]:
+    """Colour and size words (``reference.glossary.variant_word_rows``) before the glossary: the
+    terms a variant's Chinese size and colour are drafted from."""
+    return tuple(terms_from_rows([*variant_word_rows(), *glossary_rows()]))
+
+
+def variant_zh_draft(text: str) -> str:
+    """A size or colour in Chinese, drafted ("Orange" → 橙色); "" when no word of it is known
+    (the seller writes it: a copy of the English is no Chinese name)."""
+    if not (text or "").strip():
+        return ""
+    draft = draft_variant_zh(text, terms=variant_terms())
+    return draft.title if draft.terms_used or draft.title != text.strip() else ""
 
 
 @lru_cache(maxsize=1)
@@ -319,6 +335,8 @@ class VariantOption:
     current: bool
     #: this option exists with the buyer's other choice (else choosing it changes that too)
     exact: bool
+    #: the label in Chinese ("" when the seller gave none: the label is shown)
+    label_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -355,7 +373,8 @@ def variant_choice(*, product: Product, variants: list[Product]) -> VariantChoic
     )
     if not axes_tell_apart:
         others = [
-            VariantOption(v.variant_label or v.sku, v, v.pk == product.pk, True) for v in variants
+            VariantOption(v.variant_label or v.sku, v, v.pk == product.pk, True, v.variant_label_zh)
+            for v in variants
         ]
         return VariantChoice(product, variants, [], [], others)
     by_pair = {(v.variant_size, v.variant_colour): v for v in variants}
@@ -370,7 +389,14 @@ def variant_choice(*, product: Product, variants: list[Product]) -> VariantChoic
             )
             exact = by_pair.get(wanted)
             target = exact or next(v for v in variants if getattr(v, axis) == value)
-            out.append(VariantOption(value, target, value == getattr(product, axis), bool(exact)))
+            label_zh = next(
+                (getattr(v, f"{axis}_zh") for v in variants
+                 if getattr(v, axis) == value and getattr(v, f"{axis}_zh")),
+                "",
+            )  # fmt: skip
+            out.append(
+                VariantOption(value, target, value == getattr(product, axis), bool(exact), label_zh)
+            )
         return out
 
     return VariantChoice(

@@ -33,6 +33,8 @@ from twoway.reference.models import ChinaProvince, UsState
 
 from .models import Product, ProductGroup, ProductImage, ProductStatus, StockAdjustment
 from .rules.images import ImageRejected, process_image
+from .rules.listing import needs_chinese
+from .selectors import variant_zh_draft
 
 # What a seller (or operator) may set. Stock and the seller are not here: stock changes through
 # stock_adjust, and a product never moves to another business.
@@ -67,6 +69,8 @@ EDITABLE_FIELDS = frozenset(
         "group",
         "variant_size",
         "variant_colour",
+        "variant_size_zh",
+        "variant_colour_zh",
     }
 )
 CREATE_ONLY_FIELDS = frozenset({"stock_on_hand"})
@@ -160,6 +164,8 @@ _TEXT_FIELDS = frozenset(
         "status",
         "variant_size",
         "variant_colour",
+        "variant_size_zh",
+        "variant_colour_zh",
     }
 )
 
@@ -498,10 +504,16 @@ def product_variant_add(
     stock_on_hand: int = 0,
     variant_size: str = "",
     variant_colour: str = "",
+    variant_size_zh: str = "",
+    variant_colour_zh: str = "",
     weight_kg: Decimal | str | None = None,
 ) -> Product:
     """Another size/colour of ``product``: a new SKU with its own price and stock, under the same
-    product group (made on the first variant), copying the listing's other fields."""
+    product group (made on the first variant), copying the listing's other fields. For a listing
+    sold to China, a size or colour with Latin words and no Chinese one gets a generated Chinese
+    draft ("Orange" → 橙色): like a generated title, the variant stays a draft until the seller
+    confirms it in the listing editor."""
+
     _check_can_manage(by, product.business)
     with transaction.atomic():
         # FOR UPDATE OF the product row only: PostgreSQL refuses to lock the nullable group side.
@@ -516,6 +528,12 @@ def product_variant_add(
             )
             Product.objects.filter(pk=base.pk).update(group=group)
             base.group = group
+        drafted = False
+        if base.market_cn_export:
+            if needs_chinese(variant_size) and not (variant_size_zh or "").strip():
+                variant_size_zh, drafted = variant_zh_draft(variant_size), True
+            if needs_chinese(variant_colour) and not (variant_colour_zh or "").strip():
+                variant_colour_zh, drafted = variant_zh_draft(variant_colour), True
         copied = {
             name: getattr(base, name)
             for name in EDITABLE_FIELDS
@@ -524,10 +542,13 @@ def product_variant_add(
                 "unit_price",
                 "variant_size",
                 "variant_colour",
+                "variant_size_zh",
+                "variant_colour_zh",
                 "weight_kg",
                 "group",
                 "status",
                 "made_in_usa_attested",
+                "zh_is_draft",
             }
         }
         return product_create(
@@ -540,8 +561,11 @@ def product_variant_add(
             stock_on_hand=stock_on_hand,
             variant_size=variant_size,
             variant_colour=variant_colour,
+            variant_size_zh=variant_size_zh,
+            variant_colour_zh=variant_colour_zh,
             weight_kg=weight_kg or base.weight_kg,
             made_in_usa_attested=base.made_in_usa_attested,
+            zh_is_draft=base.zh_is_draft or drafted,
             status=base.status,
         )
 

@@ -198,6 +198,8 @@ class OrderLine(models.Model):
     #: the variant bought, as the buyer chose it ("454 g · Orange"): the product's size and
     #: colour at placement (60 + " · " + 60 characters); empty for a product without variants
     variant_label = models.CharField(max_length=123, blank=True)
+    #: the same in Chinese as the product showed it then (the English one when it had none)
+    variant_label_zh = models.CharField(max_length=123, blank=True)
     hs_code = models.CharField(max_length=6)
     national_line = models.CharField(max_length=10, blank=True)
     origin_state = models.CharField(max_length=2, blank=True)

@@ -29,6 +29,8 @@ class DemoVariant:
     price: str  # USD
     weight_kg: str
     stock: int
+    size_zh: str = ""
+    colour_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,14 +70,14 @@ GROUPS = (
             "made_in_usa_attested": True,
         },
         variants=(
-            DemoVariant("CHEDDAR-BLOCK-227-W", "227 g", "白色 White", "9.50", "0.260", 40),
-            DemoVariant("CHEDDAR-BLOCK-454-W", "454 g", "白色 White", "17.00", "0.490", 30),
-            DemoVariant("CHEDDAR-BLOCK-907-W", "907 g", "白色 White", "31.00", "0.950", 12),
-            DemoVariant("CHEDDAR-BLOCK-227-O", "227 g", "橙色 Orange", "9.50", "0.260", 35),
-            DemoVariant("CHEDDAR-BLOCK-454-O", "454 g", "橙色 Orange", "17.00", "0.490", 20),
-            DemoVariant("CHEDDAR-BLOCK-907-O", "907 g", "橙色 Orange", "31.00", "0.950", 0),
+            DemoVariant("CHEDDAR-BLOCK-227-W", "227 g", "White", "9.50", "0.260", 40, "", "白色"),
+            DemoVariant("CHEDDAR-BLOCK-454-W", "454 g", "White", "17.00", "0.490", 30, "", "白色"),
+            DemoVariant("CHEDDAR-BLOCK-907-W", "907 g", "White", "31.00", "0.950", 12, "", "白色"),
+            DemoVariant("CHEDDAR-BLOCK-227-O", "227 g", "Orange", "9.50", "0.260", 35, "", "橙色"),
+            DemoVariant("CHEDDAR-BLOCK-454-O", "454 g", "Orange", "17.00", "0.490", 20, "", "橙色"),
+            DemoVariant("CHEDDAR-BLOCK-907-O", "907 g", "Orange", "31.00", "0.950", 0, "", "橙色"),
         ),
-        photo_colours={"白色 White": (242, 233, 204), "橙色 Orange": (232, 138, 42)},
+        photo_colours={"White": (242, 233, 204), "Orange": (232, 138, 42)},
     ),
     # The Zhejiang shirt maker of seller-cn@demo.twoway, imported to the US: four sizes in white,
     # three in blue (no blue XL).
@@ -98,13 +100,13 @@ GROUPS = (
             "raw_material_suppliers": "Jiangsu Lianfa Textile Co., Ltd.",
         },
         variants=(
-            DemoVariant("SHIRT-POPLIN-S-WHT", "S", "White", "22.00", "0.280", 30),
-            DemoVariant("SHIRT-POPLIN-M-WHT", "M", "White", "22.00", "0.290", 45),
-            DemoVariant("SHIRT-POPLIN-L-WHT", "L", "White", "24.00", "0.300", 40),
-            DemoVariant("SHIRT-POPLIN-XL-WHT", "XL", "White", "24.00", "0.310", 25),
-            DemoVariant("SHIRT-POPLIN-S-BLU", "S", "Blue", "22.00", "0.280", 20),
-            DemoVariant("SHIRT-POPLIN-M-BLU", "M", "Blue", "22.00", "0.290", 35),
-            DemoVariant("SHIRT-POPLIN-L-BLU", "L", "Blue", "24.00", "0.300", 30),
+            DemoVariant("SHIRT-POPLIN-S-WHT", "S", "White", "22.00", "0.280", 30, "", "白色"),
+            DemoVariant("SHIRT-POPLIN-M-WHT", "M", "White", "22.00", "0.290", 45, "", "白色"),
+            DemoVariant("SHIRT-POPLIN-L-WHT", "L", "White", "24.00", "0.300", 40, "", "白色"),
+            DemoVariant("SHIRT-POPLIN-XL-WHT", "XL", "White", "24.00", "0.310", 25, "", "白色"),
+            DemoVariant("SHIRT-POPLIN-S-BLU", "S", "Blue", "22.00", "0.280", 20, "", "蓝色"),
+            DemoVariant("SHIRT-POPLIN-M-BLU", "M", "Blue", "22.00", "0.290", 35, "", "蓝色"),
+            DemoVariant("SHIRT-POPLIN-L-BLU", "L", "Blue", "24.00", "0.300", 30, "", "蓝色"),
         ),
         photo_colours={"White": (246, 246, 244), "Blue": (112, 152, 208)},
     ),
@@ -151,6 +153,8 @@ def _group_create(spec: DemoGroup, *, business, seller: User) -> int:
         stock_on_hand=first.stock,
         variant_size=first.size,
         variant_colour=first.colour,
+        variant_size_zh=first.size_zh,
+        variant_colour_zh=first.colour_zh,
     )
     made = [base]
     for v in others:
@@ -163,6 +167,8 @@ def _group_create(spec: DemoGroup, *, business, seller: User) -> int:
                 stock_on_hand=v.stock,
                 variant_size=v.size,
                 variant_colour=v.colour,
+                variant_size_zh=v.size_zh,
+                variant_colour_zh=v.colour_zh,
                 weight_kg=Decimal(v.weight_kg),
             )
         )
@@ -182,6 +188,6 @@ def _group_create(spec: DemoGroup, *, business, seller: User) -> int:
                 colour=spec.photo_colours.get(product.variant_colour),
             ),
             alt_en=f"{product.title_en}, {product.variant_colour} (illustration)"[:200],
-            alt_zh=f"{product.title_zh},{product.variant_colour}(示意图)"[:120],
+            alt_zh=f"{product.title_zh},{product.colour_zh}(示意图)"[:120],
         )
     return len(made)

@@ -35,6 +35,8 @@ class PaperLine:
     title_en: str
     title_zh: str
     variant: str  # the size and colour bought ("454 g · Orange"); "" for a product without
+    #: the same in Chinese ("454 g · 橙色"); the English one where there is no Chinese
+    variant_zh: str
     hs_code: str
     national_line: str  # China 8/10-digit line (exports) or US HTS 10-digit (imports)
     origin: str
@@ -45,6 +47,14 @@ class PaperLine:
     unit_price_usd: Decimal
     customs_value_usd: Decimal
     weight_kg: Decimal
+
+    @property
+    def variant_both(self) -> str:
+        """The variant in both languages, part by part ("454 g · Orange 橙色"), for the packer."""
+        en, zh = self.variant.split(" · "), self.variant_zh.split(" · ")
+        if not self.variant_zh or len(en) != len(zh):
+            return self.variant if not self.variant_zh else f"{self.variant} / {self.variant_zh}"
+        return " · ".join(a if a == b else f"{a} {b}" for a, b in zip(en, zh, strict=True))
 
 
 @dataclass(frozen=True)
@@ -215,6 +225,7 @@ def papers_for(order: Order, *, day: dt.date | None = None) -> Papers:
                 title_en=line.title,
                 title_zh=line.title_zh,
                 variant=line.variant_label,
+                variant_zh=line.variant_label_zh or line.variant_label,
                 hs_code=line.hs_code,
                 national_line=line.national_line,
                 origin=origin,

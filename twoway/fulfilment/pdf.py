@@ -231,7 +231,7 @@ def commercial_invoice(papers: Papers) -> bytes:
     page.table(columns, rows)
     for x in papers.lines:
         if x.title_zh:
-            page.line(zh_line(x.sku, x.title_zh, x.variant), 8)
+            page.line(zh_line(x.sku, x.title_zh, x.variant_zh), 8)
     page.y -= 2 * mm
     page.line(f"Goods value 货值: {_money(papers.goods_value, papers.currency)}")
     page.line(f"Freight and insurance 运费及保费: {_money(papers.freight, papers.currency)}")
@@ -300,7 +300,7 @@ def _us_invoice(canvas: Canvas, papers: Papers) -> None:
     page.table(columns, rows)
     for x in papers.lines:
         if x.title_zh:
-            page.line(zh_line(x.sku, x.title_zh, x.variant), 8)
+            page.line(zh_line(x.sku, x.title_zh, x.variant_zh), 8)
     page.y -= 2 * mm
     page.line(
         f"Total value 合计 (transaction value): {_money(papers.customs_value_usd, 'USD')}", 10
@@ -347,7 +347,7 @@ def packing_list(papers: Papers) -> bytes:
     if any(x.variant for x in papers.lines):
         # Variants: the size and colour to pick get a column of their own.
         rows = [
-            [x.sku, x.title_en[:36], x.variant, x.title_zh[:14], str(x.quantity),
+            [x.sku, x.title_en[:36], x.variant_both, x.title_zh[:14], str(x.quantity),
              f"{x.weight_kg:.3f}"]
             for x in papers.lines
         ]  # fmt: skip

@@ -45,6 +45,7 @@ def order_data(order) -> dict:
                     "product_id": line.product_id,
                     "sku": line.sku,
                     "variant_label": line.variant_label,
+                    "variant_label_zh": line.variant_label_zh or line.variant_label,
                     "quantity": line.quantity,
                     "goods_value": _money(line.goods_value),
                 }

@@ -14,6 +14,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 GLOSSARY_FILE = Path(__file__).resolve().parent / "data" / "catalog" / "glossary_en_zh.csv"
+#: Colour and size words for variant labels (same columns; sourced in the same SOURCES.md).
+VARIANT_WORDS_FILE = GLOSSARY_FILE.with_name("variant_words_en_zh.csv")
 
 
 @lru_cache(maxsize=1)
@@ -21,4 +23,12 @@ def glossary_rows() -> tuple[Mapping[str, str], ...]:
     """The file's rows as read (columns term_en, term_zh, hs6, kind, source, confidence), in file
     order; read-only, shared by every reader."""
     with GLOSSARY_FILE.open(encoding="utf-8", newline="") as fh:
+        return tuple(MappingProxyType(row) for row in csv.DictReader(fh))
+
+
+@lru_cache(maxsize=1)
+def variant_word_rows() -> tuple[Mapping[str, str], ...]:
+    """``variant_words_en_zh.csv`` as read: colour and size words ("orange" → 橙色, the colour,
+    not the fruit), which the draft of a variant's size and colour reads before the glossary."""
+    with VARIANT_WORDS_FILE.open(encoding="utf-8", newline="") as fh:
         return tuple(MappingProxyType(row) for row in csv.DictReader(fh))

@@ -32,6 +32,11 @@ class ProductOut(Schema):
     currency: str
     stock_on_hand: int
     business_id: int
+    #: A variant's size and colour, in English and Chinese ("" for a product without variants).
+    variant_size: str = ""
+    variant_colour: str = ""
+    variant_size_zh: str = ""
+    variant_colour_zh: str = ""
 
 
 class ProductFilter(Schema):
@@ -74,6 +79,11 @@ class ProductCreateIn(StrictIn):
     status: str = "draft"
     manufacturer: str = ""
     raw_material_suppliers: str = ""
+    #: Size and colour of a variant; in Chinese too when sold to China with Latin words in them.
+    variant_size: str = ""
+    variant_colour: str = ""
+    variant_size_zh: str = ""
+    variant_colour_zh: str = ""
 
 
 class ProductCreateOut(Schema):
@@ -101,6 +111,11 @@ class ProductCreateOut(Schema):
     status: str
     manufacturer: str
     raw_material_suppliers: str
+    variant_size: str
+    variant_colour: str
+    variant_size_zh: str
+    variant_colour_zh: str
+    zh_is_draft: bool
     updated_at: dt.datetime
 
 
@@ -127,6 +142,10 @@ class ProductUpdateIn(StrictIn):
     status: str | None = None
     manufacturer: str | None = None
     raw_material_suppliers: str | None = None
+    variant_size: str | None = None
+    variant_colour: str | None = None
+    variant_size_zh: str | None = None
+    variant_colour_zh: str | None = None
 
 
 class ProductUpdateOut(ProductCreateOut):

@@ -39,6 +39,8 @@ class QuoteLineOut(Schema):
     title_zh: str
     #: The variant ("454 g · Orange"); empty for a product without sizes or colours.
     variant_label: str = ""
+    #: The variant in Chinese ("454 g · 橙色"; the English where the seller gave no Chinese).
+    variant_label_zh: str = ""
     quantity: int
     unit_price_usd: Decimal
     unit_price: Decimal
@@ -193,6 +195,8 @@ class OrderLineOut(Schema):
     #: The variant bought ("454 g · Orange"), as it was when the order was placed; empty for a
     #: product without sizes or colours.
     variant_label: str
+    #: The same in Chinese ("454 g · 橙色"), snapshotted with it; the English one on older lines.
+    variant_label_zh: str
     quantity: int
     unit_price_usd: Decimal | None
     unit_price: Decimal
@@ -263,6 +267,7 @@ class OrderOut(Schema):
                 "title": ln.title,
                 "title_zh": ln.title_zh,
                 "variant_label": ln.variant_label,
+                "variant_label_zh": ln.variant_label_zh or ln.variant_label,
                 "quantity": ln.quantity,
                 "unit_price_usd": ln.unit_price_usd,
                 "unit_price": ln.unit_price,

@@ -154,6 +154,42 @@ LISTING_COLUMNS: tuple[Column, ...] = (
         _("Supplier names separated by semicolons."),
         "",
     ),
+    Column(
+        "variant_size",
+        "Size",
+        "尺寸",
+        _("A variant's size (at most 60 characters); empty for a product without sizes."),
+        "500 ml",
+    ),
+    Column(
+        "variant_colour",
+        "Colour",
+        "颜色",
+        _("A variant's colour (at most 60 characters); empty for a product without colours."),
+        "Amber",
+    ),
+    Column(
+        "variant_size_zh",
+        "Size (Chinese)",
+        "尺寸(中文)",
+        _(
+            "The size in Chinese. Needed for a product sold to China whose size has words "
+            "(8 oz, Family size); numbers, metric units and sizes such as XL need nothing. "
+            "Empty: Twoway writes a Chinese draft, and the listing stays a draft until you "
+            "confirm it."
+        ),
+        "",
+    ),
+    Column(
+        "variant_colour_zh",
+        "Colour (Chinese)",
+        "颜色(中文)",
+        _(
+            "The colour in Chinese, needed for a product sold to China (Orange: 橙色). Empty: "
+            "Twoway writes a Chinese draft, and the listing stays a draft until you confirm it."
+        ),
+        "琥珀色",
+    ),
 )
 
 STOCK_COLUMNS: tuple[Column, ...] = (

@@ -274,6 +274,13 @@ def _zh_drafter(business: Business) -> rules.ZhDrafter:
     return draft
 
 
+def _variant_drafter() -> rules.VariantDrafter:
+    """The Chinese draft of a size or colour (colour and size words, then the glossary)."""
+    from ..selectors import variant_zh_draft
+
+    return variant_zh_draft
+
+
 def _defaults(business: Business) -> rules.RowDefaults:
     country = business.country
     return rules.RowDefaults(
@@ -350,7 +357,8 @@ def _row_errors(
 _KEPT_COLUMNS = (
     "title_zh", "description_en", "description_zh", "cn_tariff_line", "us_hts_line",
     "origin_country", "origin_region", "currency", "markets", "manufacturer",
-    "raw_material_suppliers",
+    "raw_material_suppliers", "variant_size", "variant_colour", "variant_size_zh",
+    "variant_colour_zh",
 )  # fmt: skip
 
 
@@ -361,7 +369,8 @@ def _existing_cells(business: Business, missing: list[str]) -> dict[str, dict[st
         "sku", "title_zh", "description_en", "description_zh", "cn_tariff_line", "us_hts_line",
         "origin_country", "origin_us_state_id", "origin_cn_province_id", "currency",
         "market_cn_export", "market_us_domestic", "market_us_import", "manufacturer",
-        "raw_material_suppliers",
+        "raw_material_suppliers", "variant_size", "variant_colour", "variant_size_zh",
+        "variant_colour_zh",
     )  # fmt: skip
     for row in rows.iterator(chunk_size=5000):
         record: Mapping[str, Any] = row  # read by column names held in variables
@@ -387,6 +396,7 @@ def _check_listings(
     missing = [c for c in _KEPT_COLUMNS if c not in set(keys)]
     kept = _existing_cells(job.business, missing) if missing and existing else {}
     drafter = _zh_drafter(job.business)
+    variant_drafter = _variant_drafter()
     # Products whose Chinese text is an unconfirmed draft, when the file keeps it (no title_zh
     # column): they stay drafts. A file with a Chinese title replaces the draft with the seller's.
     drafts: set[str] = (
@@ -413,7 +423,7 @@ def _check_listings(
         result = rules.row_validate(
             cells, defaults=defaults, reference=reference,
             existing_status=found[1] if found else None, zh_draft=drafter,
-            existing_zh_draft=bool(found) and sku in drafts,
+            existing_zh_draft=bool(found) and sku in drafts, variant_draft=variant_drafter,
         )  # fmt: skip
         problems = result.problems
         if sku and sku in seen:

@@ -27,7 +27,7 @@ LISTING_UPDATE_FIELDS = (
     "cn_tariff_line", "us_hts_line", "origin_country", "origin_us_state_id",
     "origin_cn_province_id", "unit_price", "currency", "weight_kg", "market_cn_export",
     "market_us_domestic", "market_us_import", "status", "manufacturer", "raw_material_suppliers",
-    "zh_is_draft",
+    "zh_is_draft", "variant_size", "variant_colour", "variant_size_zh", "variant_colour_zh",
 )  # fmt: skip
 
 

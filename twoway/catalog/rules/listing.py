@@ -20,6 +20,7 @@ from functools import lru_cache
 SKU_MAX = 40
 TITLE_EN_MAX = 200
 TITLE_ZH_MAX = 120
+VARIANT_MAX = 60  # variant_size, variant_colour and their Chinese columns
 MANUFACTURER_MAX = 200
 MAX_STOCK = 2_147_483_647  # stock_on_hand is a 32-bit integer column on every database
 PRICE_MAX_DIGITS = 14  # settings.MONEY_MAX_DIGITS / MONEY_DECIMAL_PLACES
@@ -76,6 +77,43 @@ def forbidden_character(value: str, *, multiline: bool = False) -> str | None:
     return found.group() if found else None
 
 
+#: Latin words a Chinese buyer reads as they are: metric units and garment size codes.
+_LATIN_READ_AS_IS = frozenset({"g", "kg", "mg", "ml", "l", "cm", "mm", "m"})
+_SIZE_CODE = re.compile(r"^(?:x{0,3}s|m|x{0,4}l|[2-5]xl)$", re.IGNORECASE)
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+
+def needs_chinese(text: str) -> bool:
+    """Whether a size or colour has Latin words a Chinese buyer may not read ("Orange", "8 oz",
+    "Family size"), as opposed to numbers, metric units and size codes ("454 g", "XL", "38")."""
+    return any(
+        w.lower() not in _LATIN_READ_AS_IS and not _SIZE_CODE.match(w)
+        for w in _LATIN_WORD.findall(text or "")
+    )
+
+
+def variant_problems(
+    *,
+    market_cn_export: bool,
+    variant_size: str,
+    variant_colour: str,
+    variant_size_zh: str,
+    variant_colour_zh: str,
+) -> list[Problem]:
+    """A variant sold to China names its size and colour in Chinese when they have Latin words
+    (buyers there choose "橙色", not "Orange")."""
+    problems: list[Problem] = []
+    if not market_cn_export:
+        return problems
+    for field, value, zh in (
+        ("variant_size_zh", variant_size, variant_size_zh),
+        ("variant_colour_zh", variant_colour, variant_colour_zh),
+    ):
+        if needs_chinese(value) and not (zh or "").strip():
+            problems.append(Problem(field, "variant_zh_required_for_china", {"value": value}))
+    return problems
+
+
 def cross_field_problems(  # noqa: C901 — one check per listing rule, in the order the form shows them
     *,
     hs_code: str,
@@ -89,6 +127,10 @@ def cross_field_problems(  # noqa: C901 — one check per listing rule, in the o
     origin_us_state: str | None,
     origin_cn_province: str | None,
     is_subheading: Callable[[str], bool],
+    variant_size: str = "",
+    variant_colour: str = "",
+    variant_size_zh: str = "",
+    variant_colour_zh: str = "",
 ) -> list[Problem]:
     """The rules between fields of one listing (what ``Product.clean`` enforces)."""
     problems: list[Problem] = []
@@ -106,6 +148,15 @@ def cross_field_problems(  # noqa: C901 — one check per listing rule, in the o
             add(Problem("title_zh", "title_zh_required_for_china"))
         if not cn_tariff_line:
             add(Problem("cn_tariff_line", "cn_line_required_for_china"))
+        problems.extend(
+            variant_problems(
+                market_cn_export=market_cn_export,
+                variant_size=variant_size,
+                variant_colour=variant_colour,
+                variant_size_zh=variant_size_zh,
+                variant_colour_zh=variant_colour_zh,
+            )
+        )
     if market_us_import:
         if origin_country == "US":
             add(Problem("market_us_import", "import_needs_foreign_origin"))
@@ -146,6 +197,8 @@ class RowReference:
 
 #: Clean values of a row → (Chinese title, Chinese description), generated (``rules.zh_draft``).
 ZhDrafter = Callable[[Mapping[str, object]], tuple[str, str]]
+#: A size or colour → its Chinese draft (``rules.zh_draft.draft_variant_zh``).
+VariantDrafter = Callable[[str], str]
 
 
 @dataclass
@@ -276,6 +329,7 @@ def row_validate(  # noqa: C901 - one block per column, each naming its column
     existing_status: str | None = None,
     zh_draft: ZhDrafter | None = None,
     existing_zh_draft: bool = False,
+    variant_draft: VariantDrafter | None = None,
 ) -> RowResult:
     """One listing row (raw cell text by column key) → clean values and every problem.
 
@@ -285,6 +339,7 @@ def row_validate(  # noqa: C901 - one block per column, each naming its column
     and it stays (or becomes) a draft listing until the seller confirms the text, as in the
     listing editor. ``existing_zh_draft``: the product's Chinese text is an unconfirmed draft the
     row keeps (the file has no Chinese title column), so the row stays a draft too.
+    ``variant_draft``: the same for a size or colour with Latin words and no Chinese cell.
     """
     problems: list[Problem] = []
     v: dict[str, object] = {}
@@ -314,6 +369,8 @@ def row_validate(  # noqa: C901 - one block per column, each naming its column
     v["raw_material_suppliers"] = "\n".join(
         s.strip() for s in suppliers.replace("；", ";").replace("\n", ";").split(";") if s.strip()
     )
+    for name in ("variant_size", "variant_colour", "variant_size_zh", "variant_colour_zh"):
+        v[name] = _text(cells.get(name, ""), name, VARIANT_MAX, problems)
     hs_code = compact_code(_text(cells.get("hs_code", ""), "hs_code", None, problems))
     cn_line = compact_code(_text(cells.get("cn_tariff_line", ""), "cn_tariff_line", None, problems))
     us_line = compact_code(_text(cells.get("us_hts_line", ""), "us_hts_line", None, problems))
@@ -388,6 +445,14 @@ def row_validate(  # noqa: C901 - one block per column, each naming its column
             v["title_zh"] = title_zh.strip()[:TITLE_ZH_MAX]
             v["description_zh"] = v["description_zh"] or description_zh
             drafted = True
+    if flags["market_cn_export"] and variant_draft is not None:
+        for name in ("variant_size", "variant_colour"):
+            value = str(v[name])
+            if needs_chinese(value) and not v[f"{name}_zh"]:
+                zh = variant_draft(value).strip()[:VARIANT_MAX]
+                if zh:
+                    v[f"{name}_zh"] = zh
+                    drafted = True
     v["zh_is_draft"] = drafted or existing_zh_draft
     if v["zh_is_draft"] and status == "active":
         status = "draft"  # generated text goes on sale only once the seller confirms it
@@ -409,6 +474,10 @@ def row_validate(  # noqa: C901 - one block per column, each naming its column
             origin_us_state=state,
             origin_cn_province=province,
             is_subheading=reference.hs_subheadings.__contains__,
+            variant_size=str(v["variant_size"]),
+            variant_colour=str(v["variant_colour"]),
+            variant_size_zh=str(v["variant_size_zh"]),
+            variant_colour_zh=str(v["variant_colour_zh"]),
         )
         if not (
             p.field in ("origin_us_state", "origin_cn_province")

@@ -394,3 +394,30 @@ def draft_en(*, title_zh: str, terms: Sequence[Term], segment: Callable[[str], l
         sources=("glossary",) if used else (),
         terms_used=tuple(used),
     )
+
+
+#: The phrasebook of the last variant-word list seen (one entry, as ``_last_book``).
+_last_variant_book: tuple[Sequence[Term], _Phrasebook] | None = None
+
+
+def draft_variant_zh(text: str, *, terms: Sequence[Term]) -> Draft:
+    """A Chinese draft of a variant's size or colour ("Orange" → 橙色, "8 oz" → 227克, "Navy
+    Blue" → 藏青色) from ``terms`` (colour and size words first, then the glossary). Words
+    nobody knows stay as written and are listed in ``untranslated``; "" when ``text`` is empty."""
+    global _last_variant_book  # noqa: PLW0603 - a one-entry cache
+    cached = _last_variant_book
+    if cached is not None and cached[0] is terms:
+        book = cached[1]
+    else:
+        book = _Phrasebook(terms)
+        _last_variant_book = (terms, book)
+    untranslated: list[str] = []
+    used: list[tuple[str, str]] = []
+    parts = _translate(_tokens(text), book, untranslated=untranslated, used=used)
+    return Draft(
+        title=_join(parts),
+        description="",
+        untranslated=tuple(dict.fromkeys(untranslated)),
+        sources=("glossary",) if used else (),
+        terms_used=tuple(used),
+    )

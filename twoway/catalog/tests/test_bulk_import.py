@@ -474,3 +474,34 @@ def test_a_row_only_for_the_us_needs_no_chinese_title(business, staff):
     assert (job.status, job.rows_drafted) == (ImportJobStatus.DONE, 0)
     product = Product.objects.get()
     assert (product.title_zh, product.zh_is_draft, product.status) == ("", False, "active")
+
+
+def test_the_size_and_colour_columns_in_both_languages(business, staff):
+    """A row sold to China in a Latin colour: its Chinese colour is written, drafted when the
+    cell is empty (the row stays a draft), refused when nothing is known; a later file without
+    the columns keeps them."""
+    header = [*HEADER, "variant_size", "variant_colour", "variant_colour_zh"]
+    rows = [
+        [*good(1), "500 ml", "Amber", "琥珀色"],
+        [*good(2), "500 ml", "Orange", ""],
+    ]
+    job = run(business, staff, csv_bytes(rows, header=header))
+    assert job.status == ImportJobStatus.DONE, job.errors
+    typed, drafted = Product.objects.order_by("sku")
+    assert (typed.variant_colour_zh, typed.zh_is_draft, typed.status) == ("琥珀色", False, "active")
+    assert (drafted.variant_colour_zh, drafted.zh_is_draft, drafted.status) == (
+        "橙色",
+        True,
+        "draft",
+    )
+    refused = run(business, staff, csv_bytes([[*good(3), "", "Slate", ""]], header=header))
+    assert [(e["column"], e["code"]) for e in refused.errors] == [
+        ("variant_colour_zh", "variant_zh_required_for_china")
+    ]
+    run(business, staff, csv_bytes([good(1)]))  # no variant columns
+    typed.refresh_from_db()
+    assert (typed.variant_size, typed.variant_colour, typed.variant_colour_zh) == (
+        "500 ml",
+        "Amber",
+        "琥珀色",
+    )

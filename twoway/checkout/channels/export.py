@@ -54,6 +54,7 @@ class QuoteLine:
     customs_value_usd: Decimal
     #: the variant bought ("454 g · Orange"), empty for a product without variants
     variant_label: str = ""
+    variant_label_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,7 @@ def export_quote(*, items: list[CartItem], day: dt.date, quota_used: Decimal) ->
                     comprehensive_rate=line_tax.comprehensive_rate,
                     customs_value_usd=(product.unit_price * item.quantity).quantize(CENT),
                     variant_label=product.variant_label,
+                    variant_label_zh=product.variant_label_zh,
                 )
             )
         business = seller_items[0].product.business
@@ -407,6 +409,7 @@ class ExportChannel(ChannelPolicy):
                 title=q.title,
                 title_zh=q.title_zh,
                 variant_label=q.variant_label,
+                variant_label_zh=q.variant_label_zh,
                 hs_code=q.hs_code,
                 national_line=q.national_line,
                 origin_state=q.origin_state,

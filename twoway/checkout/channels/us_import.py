@@ -646,6 +646,7 @@ class ImportChannel(ChannelPolicy):
                     title=product.title_en,
                     title_zh=product.title_zh,
                     variant_label=product.variant_label,
+                    variant_label_zh=product.variant_label_zh,
                     hs_code=product.hs_code,
                     national_line=product.us_hts_line,
                     origin_province=product.origin_cn_province_id or "",

@@ -34,8 +34,12 @@ def test_demo_groups_are_written_through_the_services_once(reference_data):
     assert (card.name.title_en, card.sizes, card.colours) == (
         "Farmstead Cheddar Cheese Block",
         ["227 g", "454 g", "907 g"],
-        ["白色 White", "橙色 Orange"],
+        ["White", "Orange"],
     )
+    # Buyers in China read the colours in Chinese; none of the demo variants is an unconfirmed draft
+    assert [v.colour_zh for v in card.options][:4] == ["白色", "白色", "白色", "橙色"]
+    assert not Product.objects.filter(zh_is_draft=True).exists()
+    assert Product.objects.filter(status="active").count() == 13
     assert card.image is not None
     shirts = product_browse(market="us_import")
     assert shirts.count() == 7

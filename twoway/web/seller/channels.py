@@ -39,6 +39,8 @@ _COMMON = frozenset(
         "stock_on_hand",
         "variant_size",
         "variant_colour",
+        "variant_size_zh",
+        "variant_colour_zh",
         "status",
     }
 )

@@ -76,6 +76,8 @@ class ListingForm(forms.Form):
     stock_on_hand = forms.IntegerField(label=_("Units in stock"), min_value=0, initial=0)
     variant_size = forms.CharField(label=_("Size"), max_length=60, required=False)
     variant_colour = forms.CharField(label=_("Colour"), max_length=60, required=False)
+    variant_size_zh = forms.CharField(label=_("Size (Chinese)"), max_length=60, required=False)
+    variant_colour_zh = forms.CharField(label=_("Colour (Chinese)"), max_length=60, required=False)
     market_cn_export = forms.BooleanField(
         label=_("Sell to consumers in China (cross-border e-commerce)"), required=False
     )
@@ -162,6 +164,8 @@ class VariantForm(forms.Form):
     sku = forms.CharField(label=_("SKU"), max_length=40)
     variant_size = forms.CharField(label=_("Size"), max_length=60, required=False)
     variant_colour = forms.CharField(label=_("Colour"), max_length=60, required=False)
+    variant_size_zh = forms.CharField(label=_("Size (Chinese)"), max_length=60, required=False)
+    variant_colour_zh = forms.CharField(label=_("Colour (Chinese)"), max_length=60, required=False)
     unit_price = forms.DecimalField(
         label=_("Price (USD)"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
     )

@@ -19,6 +19,7 @@ from twoway.businesses.models import Business
 from twoway.businesses.permissions import require_seller_permission
 from twoway.catalog import selectors as catalog
 from twoway.catalog.models import Product, ProductImage, ProductStatus
+from twoway.catalog.rules.listing import needs_chinese
 from twoway.catalog.services import (
     product_create,
     product_image_add,
@@ -104,6 +105,8 @@ def _initial_of(product: Product) -> dict:
             "height_cm",
             "variant_size",
             "variant_colour",
+            "variant_size_zh",
+            "variant_colour_zh",
             "market_cn_export",
             "market_us_domestic",
             "made_in_usa_attested",
@@ -420,11 +423,17 @@ def listing_draft(request: HttpRequest) -> HttpResponse:
         k: request.POST.get(k, "")
         for k in ("title_en", "title_zh", "description_en", "description_zh")
     }
+    variant_keys = ("variant_size", "variant_colour", "variant_size_zh", "variant_colour_zh")
+    values.update({k: request.POST.get(k, "") for k in variant_keys})
     if channel.source_language == "zh":
         values["title_en"] = draft.title
     else:
         values["title_zh"] = draft.title[:120]
         values["description_zh"] = draft.description
+        # The size and colour in Chinese too, where the seller left them empty ("Orange" → 橙色).
+        for name in ("variant_size", "variant_colour"):
+            if needs_chinese(values[name]) and not values[f"{name}_zh"].strip():
+                values[f"{name}_zh"] = catalog.variant_zh_draft(values[name][:60])
     values["text_is_draft"] = "1"
     form = ListingForm(
         initial=values,
@@ -439,5 +448,6 @@ def listing_draft(request: HttpRequest) -> HttpResponse:
             "draft": draft,
             "channel": channel,
             "is_draft_text": True,
+            "variant_fields_oob": True,
         },
     )

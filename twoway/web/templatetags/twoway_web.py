@@ -97,11 +97,50 @@ def text_lang(text: str) -> str:
 
 
 @register.filter
+def l10n_size(product) -> str:
+    """A variant's size in the reader's language (the seller's own when no Chinese one)."""
+    return product.size_zh if labels.is_chinese() else product.variant_size
+
+
+@register.filter
+def l10n_colour(product) -> str:
+    return product.colour_zh if labels.is_chinese() else product.variant_colour
+
+
+@register.filter
+def l10n_option(option) -> str:
+    """A variant selector option's label in the reader's language."""
+    return (option.label_zh or option.label) if labels.is_chinese() else option.label
+
+
+@register.filter
+def card_colours(card) -> str:
+    """A variant group card's colours in the reader's language ("白色 · 橙色"), up to five;
+    "" for a card with fewer than two colours."""
+    chinese = labels.is_chinese()
+    names: dict[str, str] = {}
+    for v in card.options:
+        if v.variant_colour and v.variant_colour not in names:
+            names[v.variant_colour] = v.colour_zh if chinese else v.variant_colour
+    shown = list(dict.fromkeys(names.values()))
+    return " · ".join(shown[:5]) + (" …" if len(shown) > 5 else "") if len(shown) > 1 else ""
+
+
+def variant_text(row) -> str:
+    """The variant of a product or an order line ("454 g · Orange"; "454 g · 橙色" to a Chinese
+    reader, the English one where no Chinese was given or snapshotted)."""
+    label = getattr(row, "variant_label", "") or ""
+    if labels.is_chinese():
+        return getattr(row, "variant_label_zh", "") or label
+    return label
+
+
+@register.filter
 def line_variant(line) -> SafeString | str:
-    """The variant an order line (or a return line's order line) was bought in, as the cart
-    showed it ("454 g · Orange"): a tag after the title, nothing for a product without one. The
-    size and colour are the seller's own words, marked with their language."""
-    label = getattr(line, "variant_label", "")
+    """The variant an order line (or a return line's order line, or a cart line's product) was
+    bought in, as the cart showed it ("454 g · Orange", "454 g · 橙色" in Chinese): a tag after
+    the title, nothing for a product without one, marked with its language."""
+    label = variant_text(line)
     if not label:
         return ""
     return format_html(

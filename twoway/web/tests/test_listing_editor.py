@@ -300,3 +300,34 @@ def test_a_variant_edits_the_name_of_all_sizes_and_the_storefront_card_follows(u
     assert "Clover honey" not in storefront
     zh_front = client.get("/cn/?lang=zh-hans").content.decode()
     assert "生三叶草蜂蜜" in zh_front
+
+
+def test_the_colour_in_chinese_is_asked_for_drafted_and_confirmed_in_the_editor(us_seller, client):
+    """A listing sold to China in a Latin colour: saving without the Chinese colour names the
+    field; the draft button writes 橙色 into it (and the title), which stays a draft until
+    confirmed."""
+    fields = {**HONEY, "title_zh": "三叶草蜂蜜", "variant_size": "500 g", "variant_colour": "Amber"}
+    refused = client.post("/seller/products/new/?lang=en", fields)
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert 'id="error-variant_colour_zh"' in body
+    assert "needs its colour in Chinese" in body
+    draft = client.post("/seller/listing/draft/", {**fields, "variant_colour": "Orange"})
+    oob = draft.content.decode()
+    assert 'id="variant-zh-fields"' in oob
+    assert 'hx-swap-oob="true"' in oob
+    assert 'name="variant_colour_zh"' in oob
+    assert 'value="橙色"' in oob
+    saved = client.post(
+        "/seller/products/new/",
+        {**fields, "variant_colour": "Orange", "variant_colour_zh": "橙色", "text_is_draft": "1"},
+    )
+    assert saved.status_code == 302
+    product = Product.objects.get()
+    assert (product.variant_colour_zh, product.status, product.zh_is_draft) == (
+        "橙色",
+        "draft",
+        True,
+    )
+    editor = client.get(f"/seller/products/{product.pk}/edit/").content.decode()
+    assert 'value="橙色"' in editor
