@@ -84,8 +84,12 @@ def documents_for(
             gnum=i,
             item_no=line.sku,
             item_name=line.title_zh or line.title,
-            # brand and specification: the variant (size, colour) is part of the specification
-            g_model=f"{order.business.legal_name} {line.title} {line.variant_label}".strip()[:250],
+            # brand and specification: the variant (size, colour) is part of the specification,
+            # in Chinese where the seller gave it (older lines have the English label only)
+            g_model=(
+                f"{order.business.legal_name} {line.title} "
+                f"{line.variant_label_zh or line.variant_label}"
+            ).strip()[:250],
             unit=UNIT_PIECE,
             qty=Decimal(line.quantity),
             price=line.unit_price,

@@ -14,6 +14,7 @@ from twoway.catalog.models import Product, ProductGroup
 from twoway.checkout import services as checkout
 from twoway.checkout.channels import EXPORT
 from twoway.checkout.models import OrderLine
+from twoway.customs.declaration import documents_for
 from twoway.fulfilment.documents import papers_for
 from twoway.fulfilment.tests.fixtures import CONSIGNEE, pay_export
 from twoway.integrations.events import order_data
@@ -101,6 +102,9 @@ def test_cart_order_line_and_papers_show_each_language(cheddar, django_capture_o
     (paper_line,) = papers.lines
     assert paper_line.variant_both == "454 g · Orange 橙色"  # the packer reads either
     assert order_data(order)["order"]["lines"][0]["variant_label_zh"] == "454 g · 橙色"
+    # China customs reads the specification (规格型号) in Chinese
+    (item,) = documents_for(order)[0].items
+    assert item.g_model.endswith("454 g · 橙色")
 
 
 def test_lines_from_before_the_chinese_snapshot_show_the_english(cheddar):
