@@ -27,7 +27,10 @@ SCOPES: dict[str, tuple[StrOrPromise, str]] = {
         "catalogue",
     ),
     SHIPMENTS_WRITE: (
-        _("Write shipments: mark cleared orders shipped with the carrier's tracking number."),
+        _(
+            "Write shipments: mark orders shipped with the carrier's tracking number (orders "
+            "to China once customs cleared them, orders to the US once paid)."
+        ),
         "fulfilment",
     ),
 }
@@ -35,7 +38,7 @@ SCOPES: dict[str, tuple[StrOrPromise, str]] = {
 #: webhook event → what it tells (for the seller choosing what to receive)
 EVENTS: dict[str, StrOrPromise] = {
     "order.paid": _("An order was paid."),
-    "order.cleared": _("Customs cleared an order: it can be shipped."),
+    "order.cleared": _("China customs cleared an order to China: it can be shipped."),
     "order.shipped": _("An order was shipped: the carrier and tracking number are in it."),
     "order.cancelled": _("An order was cancelled."),
     "refund.requested": _("A refund of an order was requested."),
