@@ -223,3 +223,36 @@ def pay_with_alipay_cn(j: Journey, total: str) -> str:
     page.locator("button[name=confirm]").click()
     page.wait_for_url(f"{j.base}/cn/purchases/{number}/")
     return number
+
+
+def buy_import_by_card_us(j: Journey) -> tuple[str, str]:
+    """From a US import product page: one to the cart, check out to Maria Lopez in Madison, WI,
+    pay with the sandbox card. Returns (purchase number, cart total) once the purchase page shows
+    the order paid with that total."""
+    page = j.page
+    page.get_by_role("button", name="Add to cart").click()
+    page.wait_for_url(f"{j.base}/us/cart/")
+    total = page.locator("[data-testid=cart-total]").inner_text()
+    j.shot_both("import-cart")
+    page.get_by_role("link", name="Check out").click()
+    page.wait_for_url(f"{j.base}/us/checkout/")
+    page.get_by_label("Full name").fill("Maria Lopez")
+    page.get_by_label("Phone").fill("608-555-0100")
+    page.get_by_label("Street address, city and ZIP code").fill("1 State St, Madison, WI 53703")
+    page.get_by_label("State").select_option("WI")
+    j.shot("import-checkout")
+    page.get_by_role("button", name=re.compile("Place order|Continue")).click()
+    page.wait_for_url(re.compile(r"/us/purchases/TP[0-9A-F]+/pay/$"))
+    found = re.search(r"/us/purchases/(TP[0-9A-F]+)/pay/", page.url)
+    assert found is not None, page.url
+    number = found.group(1)
+    j.check_page()
+    page.get_by_role("button", name="Continue to payment").click()
+    page.wait_for_url(f"{j.base}/payments/sandbox/card/pay/")
+    page.locator("button[name=confirm]").click()
+    page.wait_for_url(f"{j.base}/us/purchases/{number}/")
+    page.wait_for_timeout(300)
+    page.reload()
+    expect(page.locator("[data-testid=order]")).to_have_attribute("data-status", "paid")
+    expect(page.locator("[data-testid=order-total]")).to_have_text(total)
+    return number, total

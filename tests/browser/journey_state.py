@@ -306,8 +306,6 @@ def buyer_cn(
 def silk_road_shirt() -> tuple[Business, Product]:
     """A Zhejiang garment maker (owner export@silkroad.example) and its men's oxford shirt for
     US buyers (an import, listed through the product's own service)."""
-    from twoway.catalog.services import product_create
-
     cn = cn_seller(
         "Hangzhou Silk Road Garments Co., Ltd.",
         "杭州丝路服饰有限公司",
@@ -315,24 +313,14 @@ def silk_road_shirt() -> tuple[Business, Product]:
         11,
         staff="export@silkroad.example",
     )
-    shirt = product_create(
-        business=cn,
-        by=User.objects.get(username="export@silkroad.example"),
+    shirt = import_product(
+        cn,
         sku="OX-33",
         title_en="Men's cotton oxford shirt",
         title_zh="男士纯棉牛津纺衬衫",
-        hs_code="620520",
-        us_hts_line="6205202066",
-        origin_country="CN",
-        origin_cn_province="33",
-        unit_price=Decimal("39.00"),
-        currency="USD",
-        weight_kg=Decimal("0.300"),
-        stock_on_hand=40,
-        market_us_import=True,
-        status="active",
-        manufacturer="Hangzhou Silk Road Garments Co., Ltd.",
-        raw_material_suppliers="Zhejiang Qiantang Cotton Spinning Co., Ltd.",
+        hts="6205202066",
+        price="39.00",
+        stock=40,
     )
     return cn, shirt
 

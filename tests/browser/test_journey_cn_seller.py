@@ -36,7 +36,7 @@ from twoway.reference.selectors import platform_fee_on, rate_on
 from twoway.search.services import search_log_record
 
 from . import journey_state as state
-from .journey import Journey, money
+from .journey import Journey, buy_import_by_card_us, money
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 
@@ -246,28 +246,7 @@ def test_chinese_seller_sells_to_a_us_consumer_and_is_paid_in_cny(live_server, b
     delivered = buyer.locator("[data-testid=delivered-total]").inner_text()
     assert re.fullmatch(r"\$\d{1,3}(,\d{3})*\.\d{2}", delivered), delivered
     b.shot_both("import-product")
-    buyer.get_by_role("button", name="Add to cart").click()
-    buyer.wait_for_url(f"{b.base}/us/cart/")
-    total = buyer.locator("[data-testid=cart-total]").inner_text()
-    b.shot_both("import-cart")
-    buyer.get_by_role("link", name="Check out").click()
-    buyer.wait_for_url(f"{b.base}/us/checkout/")
-    buyer.get_by_label("Full name").fill("Maria Lopez")
-    buyer.get_by_label("Phone").fill("608-555-0100")
-    buyer.get_by_label("Street address, city and ZIP code").fill("1 State St, Madison, WI 53703")
-    buyer.get_by_label("State").select_option("WI")
-    b.shot("import-checkout")
-    buyer.get_by_role("button", name=re.compile("Place order|Continue")).click()
-    buyer.wait_for_url(re.compile(r"/us/purchases/TP[0-9A-F]+/pay/$"))
-    number = re.search(r"/us/purchases/(TP[0-9A-F]+)/pay/", buyer.url).group(1)
-    buyer.get_by_role("button", name="Continue to payment").click()
-    buyer.wait_for_url(f"{b.base}/payments/sandbox/card/pay/")
-    buyer.locator("button[name=confirm]").click()
-    buyer.wait_for_url(f"{b.base}/us/purchases/{number}/")
-    buyer.wait_for_timeout(300)
-    buyer.reload()
-    expect(buyer.locator("[data-testid=order]")).to_have_attribute("data-status", "paid")
-    expect(buyer.locator("[data-testid=order-total]")).to_have_text(total)
+    number, total = buy_import_by_card_us(b)
     order = Order.objects.get(purchase__number=number)
     assert (order.status, order.business_id, order.currency) == ("paid", seller.pk, "USD")
     assert f"${order.total_payable:,.2f}" == total

@@ -19,13 +19,11 @@ from twoway.alternatives.services import candidates_refresh
 from twoway.businesses.models import Business
 from twoway.businesses.services import business_verify
 from twoway.catalog.models import Product
-from twoway.catalog.services import product_create
 from twoway.checkout.models import Order, OrderStatus
 from twoway.compliance.models import ListingReview
-from twoway.identity.models import User
 
 from . import journey_state as state
-from .journey import PASSWORD, Journey
+from .journey import PASSWORD, Journey, buy_import_by_card_us
 
 pytestmark = [pytest.mark.browser, pytest.mark.journey, pytest.mark.django_db(transaction=True)]
 
@@ -76,29 +74,7 @@ def test_us_consumer_buys_an_import_seeing_duties_risk_and_the_alternative(
     assert re.fullmatch(r"\$\d{1,3}(,\d{3})*\.\d{2}", delivered), delivered
     j.shot_both("import-product")
 
-    page.get_by_role("button", name="Add to cart").click()
-    page.wait_for_url(f"{j.base}/us/cart/")
-    total = page.locator("[data-testid=cart-total]").inner_text()
-    j.shot_both("import-cart")
-    page.get_by_role("link", name="Check out").click()
-    page.wait_for_url(f"{j.base}/us/checkout/")
-    page.get_by_label("Full name").fill("Maria Lopez")
-    page.get_by_label("Phone").fill("608-555-0100")
-    page.get_by_label("Street address, city and ZIP code").fill("1 State St, Madison, WI 53703")
-    page.get_by_label("State").select_option("WI")
-    j.shot("import-checkout")
-    page.get_by_role("button", name=re.compile("Place order|Continue")).click()
-    page.wait_for_url(re.compile(r"/us/purchases/TP[0-9A-F]+/pay/$"))
-    number = re.search(r"/us/purchases/(TP[0-9A-F]+)/pay/", page.url).group(1)
-    j.check_page()
-    page.get_by_role("button", name="Continue to payment").click()
-    page.wait_for_url(f"{j.base}/payments/sandbox/card/pay/")
-    page.locator("button[name=confirm]").click()
-    page.wait_for_url(f"{j.base}/us/purchases/{number}/")
-    j.page.wait_for_timeout(300)
-    j.page.reload()
-    expect(page.locator("[data-testid=order]")).to_have_attribute("data-status", "paid")
-    expect(page.locator("[data-testid=order-total]")).to_have_text(total)
+    number, total = buy_import_by_card_us(j)
     j.shot_both("import-purchase")
 
     j.goto("/us/purchases/")
@@ -283,24 +259,16 @@ def test_regulator_decides_a_held_listing(live_server, browser, market):
         31,
         staff="sales@kashgar.example",
     )
-    product = product_create(
-        business=xj,
-        by=User.objects.get(username="sales@kashgar.example"),
+    product = state.import_product(
+        xj,
         sku="KC-TEE",
         title_en="Cotton T-shirt",
         title_zh="纯棉T恤",
-        hs_code="610910",
-        us_hts_line="6109100012",
-        origin_country="CN",
-        origin_cn_province="65",
-        unit_price=Decimal("9.00"),
-        currency="USD",
-        weight_kg=Decimal("0.200"),
-        stock_on_hand=100,
-        market_us_import=True,
-        status="active",
-        manufacturer="Kashgar Cotton Textiles Co., Ltd.",
-        raw_material_suppliers="Aksu Cotton Ginning Co., Ltd.",
+        hts="6109100012",
+        price="9.00",
+        weight="0.200",
+        stock=100,
+        suppliers="Aksu Cotton Ginning Co., Ltd.",
     )
     review = ListingReview.objects.get(product=product, status="open")
     state.person("inspector@cbp.example", "regulator", "en")

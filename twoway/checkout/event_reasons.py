@@ -12,8 +12,10 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from twoway.core.sentences import SentencePatterns, sentence_match
+
 #: (pattern, message id): the message id's %(name)s placeholders take the pattern's groups.
-PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+PATTERNS: SentencePatterns = (
     (
         re.compile(
             r"^Payment not received before the reservation expired; stock and quota were "
@@ -118,8 +120,8 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def translate_reason(text: str) -> str | None:
     """The reason in the active language when it is one of the system's patterns, else None."""
-    for pattern, message in PATTERNS:
-        match = pattern.match(text or "")
-        if match:
-            return _(message) % match.groupdict()
-    return None
+    found = sentence_match(text, PATTERNS)
+    if found is None:
+        return None
+    message, values = found
+    return _(message) % values

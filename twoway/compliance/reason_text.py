@@ -15,6 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from twoway.core.sentences import SentencePatterns, sentence_match
+
 #: The parties the rule names ("The manufacturer matches ..."), in the reader's language.
 ROLES = {"manufacturer": gettext_noop("manufacturer"), "supplier": gettext_noop("supplier")}
 #: Origins the pages name in words (others keep the list's two-letter code).
@@ -29,7 +31,7 @@ ILAB_KINDS = {
 }
 
 #: (pattern, message id): the message id's %(name)s placeholders take the pattern's groups.
-PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+PATTERNS: SentencePatterns = (
     (
         re.compile(
             r"^(?P<good>.+) from (?P<country>[A-Z]{2}) is on the ILAB list for (?P<kind>.+) "
@@ -92,23 +94,22 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 def labor_reason_text(message: str) -> str:
     """``message`` (a reason the labor-risk rule wrote) in the active language."""
-    for pattern, text in PATTERNS:
-        match = pattern.match(message or "")
-        if match:
-            values = match.groupdict()
-            if "role" in values:
-                values["role"] = _(ROLES.get(values["role"], values["role"]))
-            if "country" in values and values["country"] in COUNTRIES:
-                values["country"] = _(COUNTRIES[values["country"]])
-            if "kind" in values:
-                values["kind"] = _(ILAB_KINDS.get(values["kind"], values["kind"]))
-            return _(text) % values
-    return message
+    found = sentence_match(message, PATTERNS)
+    if found is None:
+        return message
+    text, values = found
+    if "role" in values:
+        values["role"] = _(ROLES.get(values["role"], values["role"]))
+    if "country" in values and values["country"] in COUNTRIES:
+        values["country"] = _(COUNTRIES[values["country"]])
+    if "kind" in values:
+        values["kind"] = _(ILAB_KINDS.get(values["kind"], values["kind"]))
+    return _(text) % values
 
 
 _ROLE = r"(?P<role>manufacturer|supplier)"
 #: Evidence as the rule writes it (most specific first); placeholders as in ``PATTERNS``.
-EVIDENCE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+EVIDENCE_PATTERNS: SentencePatterns = (
     (
         re.compile(
             r"^good term (?P<term>.+) matches ILAB good (?P<good>.+) \((?P<code>[A-Z]{2})\)$"
@@ -150,16 +151,16 @@ _QUOTED = ("term", "good", "name", "alias", "entity", "places", "section")
 def labor_evidence_html(evidence: str) -> SafeString:
     """``evidence`` (as the labor-risk rule wrote it) in the active language, as HTML: what it
     quotes stays as written, marked ``lang="en"``."""
-    for pattern, text in EVIDENCE_PATTERNS:
-        match = pattern.match(evidence or "")
-        if match:
-            values: dict[str, str] = {}
-            for key, value in match.groupdict().items():
-                if key == "role":
-                    values[key] = conditional_escape(_(ROLES[value]))
-                elif key in _QUOTED:
-                    values[key] = f'<span lang="en">{conditional_escape(value)}</span>'
-                else:
-                    values[key] = conditional_escape(value)
-            return mark_safe(escape(_(text)) % values)  # noqa: S308 — every part escaped above
+    found = sentence_match(evidence, EVIDENCE_PATTERNS)
+    if found is not None:
+        text, groups = found
+        values: dict[str, str] = {}
+        for key, value in groups.items():
+            if key == "role":
+                values[key] = conditional_escape(_(ROLES[value]))
+            elif key in _QUOTED:
+                values[key] = f'<span lang="en">{conditional_escape(value)}</span>'
+            else:
+                values[key] = conditional_escape(value)
+        return mark_safe(escape(_(text)) % values)  # noqa: S308 — every part escaped above
     return mark_safe(f'<span lang="en">{conditional_escape(evidence or "")}</span>')  # noqa: S308

@@ -18,17 +18,21 @@ GLOSSARY_FILE = Path(__file__).resolve().parent / "data" / "catalog" / "glossary
 VARIANT_WORDS_FILE = GLOSSARY_FILE.with_name("variant_words_en_zh.csv")
 
 
+def _rows(path: Path) -> tuple[Mapping[str, str], ...]:
+    """A word file's rows as read (columns term_en, term_zh, hs6, kind, source, confidence), in
+    file order, read-only."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return tuple(MappingProxyType(row) for row in csv.DictReader(fh))
+
+
 @lru_cache(maxsize=1)
 def glossary_rows() -> tuple[Mapping[str, str], ...]:
-    """The file's rows as read (columns term_en, term_zh, hs6, kind, source, confidence), in file
-    order; read-only, shared by every reader."""
-    with GLOSSARY_FILE.open(encoding="utf-8", newline="") as fh:
-        return tuple(MappingProxyType(row) for row in csv.DictReader(fh))
+    """The catalogue glossary's rows, read once per process and shared by every reader."""
+    return _rows(GLOSSARY_FILE)
 
 
 @lru_cache(maxsize=1)
 def variant_word_rows() -> tuple[Mapping[str, str], ...]:
-    """``variant_words_en_zh.csv`` as read: colour and size words ("orange" → 橙色, the colour,
-    not the fruit), which the draft of a variant's size and colour reads before the glossary."""
-    with VARIANT_WORDS_FILE.open(encoding="utf-8", newline="") as fh:
-        return tuple(MappingProxyType(row) for row in csv.DictReader(fh))
+    """``variant_words_en_zh.csv``: colour and size words ("orange" → 橙色, the colour, not the
+    fruit), which the draft of a variant's size and colour reads before the glossary."""
+    return _rows(VARIANT_WORDS_FILE)
